@@ -1,0 +1,131 @@
+# The one entry point: make, make run, make test, make bench, make install.
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
+# V=1 shows the commands.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+SAMPLES_OUT ?= out/samples
+BENCH_CONTRACTS ?= 300000
+
+PKGS     = zlib yaml-0.1 libcrypto xlsxwriter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -Istages/lib
+LDLIBS  += -lcsv -lm
+
+ifeq ($(SANITIZE),1)
+BUILD   := $(BUILD)/san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifneq ($(V),1)
+Q = @
+endif
+
+# Build dependencies (spec/setup.md) and the test tools.
+BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev
+TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
+
+LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
+LIB_OBJS   = $(LIB_SRCS:stages/lib/%.c=$(BUILD)/obj/lib/%.o)
+LIB        = $(BUILD)/libapp.a
+STAGES     = ingest merge indicators quality report
+STAGE_BINS = $(STAGES:%=$(BUILD)/bin/%)
+DRIVER     = $(BUILD)/bin/pipeline-run
+GENERATOR  = $(BUILD)/bin/generate
+UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/test/%)
+
+.PHONY: all run test test-unit test-e2e bench deps test-deps install clean format check-format
+.DEFAULT_GOAL := all
+
+all: deps-check $(STAGE_BINS) $(DRIVER) $(GENERATOR)
+
+# --- dependencies -----------------------------------------------------------
+# deps-check only complains; deps installs (as root) what is missing.
+missing = $(shell for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done)
+
+.PHONY: deps-check
+deps-check:
+	@m="$(call missing,$(BUILD_DEBS))"; if [ -n "$$m" ]; then \
+	  echo "missing build packages: $$m"; echo "run: make run (as root) or: apt-get install -y $$m"; exit 1; fi
+
+deps:
+	@tools/install-deps $(BUILD_DEBS)
+
+test-deps:
+	@tools/install-deps $(BUILD_DEBS) $(TEST_DEBS)
+
+# --- build ------------------------------------------------------------------
+CFLAGS_PKG := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS_PKG   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+$(BUILD)/obj/lib/%.o: stages/lib/%.c $(wildcard stages/lib/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC  $<")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -DAPP_VERSION='"$(shell cat VERSION)"' -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/%: stages/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS)
+
+$(DRIVER): pipeline/run.c $(LIB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS)
+
+$(GENERATOR): samples/generate.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz -lm
+
+$(BUILD)/test/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS) -lcmocka
+
+# --- use --------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@pipeline/run -i samples/drop -o $(SAMPLES_OUT) -c samples/config.yaml && \
+	  echo "reports written to $(SAMPLES_OUT)/ (bilan.xlsx, *.csv.gz, manifest.yaml)"
+
+# --- tests ------------------------------------------------------------------
+test: test-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SANITIZE=1 test-unit
+	@$(MAKE) --no-print-directory test-e2e
+
+test-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+test-e2e:
+	@tests/e2e/run-all
+
+check-format:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+# --- benchmark --------------------------------------------------------------
+bench: all
+	@tests/bench/run $(BENCH_CONTRACTS)
+
+# --- install ----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/apprentissage/bin \
+	  $(DESTDIR)$(PREFIX)/share/apprentissage
+	install -m 755 $(STAGE_BINS) $(DRIVER) $(DESTDIR)$(PREFIX)/lib/apprentissage/bin/
+	cp -R schemas $(DESTDIR)$(PREFIX)/share/apprentissage/
+	cp VERSION $(DESTDIR)$(PREFIX)/share/apprentissage/
+	ln -sf ../lib/apprentissage/bin/pipeline-run $(DESTDIR)$(PREFIX)/bin/apprentissage-run
+
+clean:
+	rm -rf $(BUILD) out
