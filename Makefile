@@ -11,7 +11,7 @@ BENCH_CONTRACTS ?= 300000
 PKGS     = zlib yaml-0.1 libcrypto xlsxwriter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-           -Istages/lib
+           -Istages/lib -DAPP_VERSION='"$(shell cat VERSION)"'
 LDLIBS  += -lcsv -lm
 
 ifeq ($(SANITIZE),1)
@@ -31,7 +31,7 @@ TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
 LIB_OBJS   = $(LIB_SRCS:stages/lib/%.c=$(BUILD)/obj/lib/%.o)
 LIB        = $(BUILD)/libapp.a
-STAGES     = ingest merge indicators quality report
+STAGES     = ingest merge indicators quality $(if $(wildcard stages/report.c),report)
 STAGE_BINS = $(STAGES:%=$(BUILD)/bin/%)
 DRIVER     = $(BUILD)/bin/pipeline-run
 GENERATOR  = $(BUILD)/bin/generate
@@ -65,7 +65,7 @@ LIBS_PKG   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 $(BUILD)/obj/lib/%.o: stages/lib/%.c $(wildcard stages/lib/*.h)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC  $<")
-	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -DAPP_VERSION='"$(shell cat VERSION)"' -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^

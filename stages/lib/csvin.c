@@ -1,0 +1,795 @@
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define READ_CHUNK (1 << 18)
+#define MAX_LINE (16UL << 20)
+#define MAX_HEADER (1UL << 20)
+
+/* Windows-1252 bytes 0x80-0x9F as code points; 0 marks the five undefined ones. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+struct pending {
+    unsigned long line;
+    size_t first, n;
+};
+
+struct csvin {
+    char *path;
+    gzFile gz;
+    enum csvin_encoding enc;
+    char delim;
+    struct csv_parser p;
+    int parser_ok;
+    unsigned long long bytes;
+    /* line buffer over the decompressed stream */
+    unsigned char *buf;
+    size_t cap, start, end;
+    int eof, started, finished;
+    unsigned long line; /* number of the next physical line */
+    /* the record being parsed */
+    int in_record;
+    unsigned long rec_line;
+    unsigned char *raw;
+    size_t rawlen, rawcap;
+    /* decoded fields of the pending rows */
+    char *arena;
+    size_t alen, acap;
+    size_t *off, *flen;
+    unsigned char *fbad;
+    size_t nf, fcap;
+    struct pending *q;
+    size_t qn, qhead, qcap;
+    size_t row_first; /* first field of the record in progress */
+    /* the row handed out */
+    csvin_row row;
+    char **rf;
+    size_t rfcap;
+    csvin_err *e;
+    int failed;
+};
+
+static void set_err(csvin_err *e, int code, unsigned long line, unsigned long col, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    e->code = code;
+    e->line = line;
+    e->col = col;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc;
+    void *np;
+    if (need <= *cap)
+        return 0;
+    nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* Opens the decompressing reader; 0, or -1 with e filled (74). */
+static int open_stream(csvin *r, csvin_err *e)
+{
+    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(e, 74, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    r->gz = gzdopen(fd, "rb");
+    if (!r->gz) {
+        close(fd);
+        set_err(e, 74, 0, 0, "cannot read: out of memory");
+        return -1;
+    }
+    gzbuffer(r->gz, READ_CHUNK);
+    return 0;
+}
+
+/* gzerror prefixes its message with "<fd:N>: ". */
+static const char *strip_fd(const char *msg)
+{
+    const char *p = strstr(msg, ">: ");
+    return p ? p + 3 : msg;
+}
+
+/* gzread with the spec's error classes: 74 for I/O, 65 for a corrupt gzip. */
+static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
+{
+    int got = gzread(r->gz, buf, (unsigned)n);
+    if (got < 0) {
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr == Z_ERRNO)
+            set_err(e, 74, 0, 0, "read error: %s", strerror(errno));
+        else
+            set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
+        return -1;
+    }
+    if (got == 0) {
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr != Z_OK) {
+            set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
+            return -1;
+        }
+    }
+    return got;
+}
+
+/* Incremental strict UTF-8 validation: state carried across chunks. */
+struct u8v {
+    int need;         /* continuation bytes still expected */
+    unsigned char lo, hi; /* allowed range of the next continuation byte */
+    int bad;
+};
+
+static void u8v_feed(struct u8v *v, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !v->bad) {
+        unsigned char c = s[i];
+        if (v->need) {
+            if (c < v->lo || c > v->hi) {
+                v->bad = 1;
+                return;
+            }
+            v->lo = 0x80;
+            v->hi = 0xBF;
+            v->need--;
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            /* ASCII fast path, eight bytes at a time */
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            while (i < n && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        v->lo = 0x80;
+        v->hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            v->need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            v->need = 2;
+            if (c == 0xE0)
+                v->lo = 0xA0;
+            else if (c == 0xED)
+                v->hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            v->need = 3;
+            if (c == 0xF0)
+                v->lo = 0x90;
+            else if (c == 0xF4)
+                v->hi = 0x8F;
+        } else {
+            v->bad = 1;
+            return;
+        }
+        i++;
+    }
+}
+
+static int is_ws_ascii(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Length of spec white space at s (0 when none), for the file's encoding. */
+static size_t ws_len(enum csvin_encoding enc, const unsigned char *s, size_t n)
+{
+    if (n && is_ws_ascii(s[0]))
+        return 1;
+    if (enc == CSVIN_CP1252)
+        return n && s[0] == 0xA0;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+        return 2;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] == 0xAF)
+        return 3;
+    return 0;
+}
+
+static int blank_line(enum csvin_encoding enc, const unsigned char *s, size_t n)
+{
+    size_t i = 0, k;
+    while (i < n && s[i] != '\n') {
+        k = ws_len(enc, s + i, n - i);
+        if (!k)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* First pass: validate UTF-8 over the whole stream (when asked) and find
+ * the header line to count delimiters in. */
+static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
+{
+    unsigned char *chunk = NULL, *hdr = NULL;
+    size_t hlen = 0, hcap = 0;
+    struct u8v v = {0, 0x80, 0xBF, 0};
+    int hdr_state = 0; /* 0 skipping blank lines, 1 in header, 2 done */
+    int inq = 0, first = 1;
+    int rc = -1;
+
+    chunk = malloc(READ_CHUNK);
+    if (!chunk) {
+        set_err(e, 74, 0, 0, "out of memory");
+        return -1;
+    }
+    for (;;) {
+        long got = read_some(r, chunk, READ_CHUNK, e);
+        size_t i = 0;
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
+        if (want_enc)
+            u8v_feed(&v, chunk, (size_t)got);
+        if (first) {
+            first = 0;
+            if (got >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
+                i = 3;
+        }
+        for (; i < (size_t)got && want_delim && hdr_state < 2; i++) {
+            unsigned char c = chunk[i];
+            if (hdr_state == 0) {
+                /* a line is blank when it holds only white space bytes */
+                if (c == '\n') {
+                    hlen = 0;
+                    continue;
+                }
+                if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+                    goto oom;
+                hdr[hlen++] = c;
+                if (c == ' ' || c == '\t' || c == '\r' || c == 0xA0 || c == 0xC2 || c == 0xE2 ||
+                    c == 0x80 || c == 0xAF)
+                    continue;
+                hdr_state = 1;
+                inq = c == '"';
+                continue;
+            }
+            if (c == '"')
+                inq = !inq;
+            else if (c == '\n' && !inq) {
+                hdr_state = 2;
+                break;
+            }
+            if (hlen >= MAX_HEADER) {
+                hdr_state = 2;
+                break;
+            }
+            if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+                goto oom;
+            hdr[hlen++] = c;
+        }
+        if ((!want_enc || v.bad) && (!want_delim || hdr_state == 2))
+            break;
+    }
+    if (want_enc)
+        r->enc = (v.bad || v.need) ? CSVIN_CP1252 : CSVIN_UTF8;
+    if (want_delim) {
+        static const char cands[4] = {';', ',', '\t', '|'};
+        size_t cnt[4] = {0, 0, 0, 0}, i;
+        int k, best = 0;
+        inq = 0;
+        for (i = 0; i < hlen; i++) {
+            if (hdr[i] == '"')
+                inq = !inq;
+            else if (!inq)
+                for (k = 0; k < 4; k++)
+                    cnt[k] += hdr[i] == (unsigned char)cands[k];
+        }
+        for (k = 1; k < 4; k++)
+            if (cnt[k] > cnt[best])
+                best = k;
+        r->delim = cands[best];
+    }
+    rc = 0;
+    goto done;
+oom:
+    set_err(e, 74, 0, 0, "out of memory");
+done:
+    free(chunk);
+    free(hdr);
+    return rc;
+}
+
+static void cb_field(void *s, size_t len, void *data);
+static void cb_row(int c, void *data);
+
+static int is_space_default(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static int is_space_tabdelim(unsigned char c)
+{
+    return c == ' ';
+}
+
+csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e)
+{
+    csvin *r = calloc(1, sizeof *r);
+
+    memset(e, 0, sizeof *e);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        set_err(e, 74, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->enc = enc;
+    r->delim = delim;
+    if (open_stream(r, e))
+        goto error;
+    if (enc == CSVIN_AUTO || !delim) {
+        if (detect(r, enc == CSVIN_AUTO, !delim, e))
+            goto error;
+        gzclose(r->gz);
+        r->gz = NULL;
+        if (open_stream(r, e))
+            goto error;
+    }
+    if (csv_init(&r->p, 0) != 0) {
+        set_err(e, 74, 0, 0, "out of memory");
+        goto error;
+    }
+    r->parser_ok = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    csv_set_space_func(&r->p, r->delim == '\t' ? is_space_tabdelim : is_space_default);
+    r->line = 1;
+    return r;
+error:
+    csvin_close(r);
+    return NULL;
+}
+
+enum csvin_encoding csvin_encoding(const csvin *r)
+{
+    return r->enc;
+}
+
+char csvin_delim(const csvin *r)
+{
+    return r->delim;
+}
+
+unsigned long long csvin_bytes(const csvin *r)
+{
+    return r->bytes;
+}
+
+static size_t put_cp(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+/* Grows off, flen and fbad together to hold one more field. */
+static int grow_fields(csvin *r)
+{
+    size_t nc;
+    void *a, *b, *c;
+    if (r->nf + 1 <= r->fcap)
+        return 0;
+    nc = r->fcap ? 2 * r->fcap : 256;
+    a = realloc(r->off, nc * sizeof *r->off);
+    if (!a)
+        return -1;
+    r->off = a;
+    b = realloc(r->flen, nc * sizeof *r->flen);
+    if (!b)
+        return -1;
+    r->flen = b;
+    c = realloc(r->fbad, nc);
+    if (!c)
+        return -1;
+    r->fbad = c;
+    r->fcap = nc;
+    return 0;
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+    csvin *r = data;
+    const unsigned char *in = s;
+    char *o;
+    size_t i;
+    unsigned char bad = 0;
+
+    if (r->failed)
+        return;
+    if (!r->in_record) {
+        r->in_record = 1;
+        r->rec_line = r->line;
+    }
+    if (len > CSVIN_MAX_FIELD) {
+        r->failed = 1;
+        r->e->code = -2; /* placed by the caller */
+        return;
+    }
+    if (grow((void **)&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
+        r->failed = 1;
+        set_err(r->e, 74, 0, 0, "out of memory");
+        return;
+    }
+    o = r->arena + r->alen;
+    if (r->enc == CSVIN_CP1252) {
+        char *p = o;
+        for (i = 0; i < len; i++) {
+            unsigned char c = in[i];
+            if (c == 0) {
+                p += put_cp(p, 0xFFFD);
+                bad = 1;
+            } else if (c < 0x80) {
+                *p++ = (char)c;
+            } else if (c < 0xA0) {
+                uint16_t cp = cp1252_high[c - 0x80];
+                if (!cp) {
+                    cp = 0xFFFD;
+                    bad = 1;
+                }
+                p += put_cp(p, cp);
+            } else {
+                p += put_cp(p, c);
+            }
+        }
+        len = (size_t)(p - o);
+    } else {
+        char *p = o;
+        const unsigned char *z = memchr(in, 0, len);
+        if (!z) {
+            memcpy(o, in, len);
+        } else {
+            for (i = 0; i < len; i++) {
+                if (in[i] == 0) {
+                    p += put_cp(p, 0xFFFD);
+                    bad = 1;
+                } else {
+                    *p++ = (char)in[i];
+                }
+            }
+            len = (size_t)(p - o);
+        }
+    }
+    o[len] = '\0';
+    r->off[r->nf] = r->alen;
+    r->flen[r->nf] = len;
+    r->fbad[r->nf] = bad;
+    r->nf++;
+    r->alen += len + 1;
+}
+
+static void cb_row(int c, void *data)
+{
+    csvin *r = data;
+    (void)c;
+    if (r->failed)
+        return;
+    if (!r->in_record) { /* an empty record: should not happen, blank lines are skipped */
+        r->rec_line = r->line;
+    }
+    if (grow((void **)&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
+        r->failed = 1;
+        set_err(r->e, 74, 0, 0, "out of memory");
+        return;
+    }
+    r->q[r->qn].line = r->rec_line;
+    r->q[r->qn].first = r->row_first;
+    r->q[r->qn].n = r->nf - r->row_first;
+    r->qn++;
+    r->row_first = r->nf;
+    r->in_record = 0;
+    r->rawlen = 0;
+}
+
+/* Character column of byte offset k in a line, for the file's encoding. */
+static unsigned long char_col(csvin *r, const unsigned char *s, size_t k)
+{
+    unsigned long col = 1;
+    size_t i;
+    for (i = 0; i < k; i++)
+        if (r->enc == CSVIN_CP1252 || (s[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+/* Where field number k (0-based) of the current record starts, found by
+ * rescanning its raw bytes (error path only). */
+static void field_start(csvin *r, size_t k, unsigned long *line, unsigned long *col)
+{
+    size_t i = 0, f = 0, linestart = 0;
+    unsigned long ln = r->rec_line;
+    int inq = 0, at_start = 1;
+    const unsigned char *s = r->raw;
+    unsigned char d = (unsigned char)r->delim;
+
+    *line = ln;
+    *col = 1;
+    for (i = 0; i < r->rawlen; i++) {
+        unsigned char c = s[i];
+        if (at_start) {
+            if (c == ' ' || (c == '\t' && d != '\t'))
+                continue;
+            if (f == k) {
+                *line = ln;
+                *col = char_col(r, s + linestart, i - linestart);
+                return;
+            }
+            at_start = 0;
+            if (c == '"') {
+                inq = 1;
+                continue;
+            }
+        }
+        if (c == '"' && inq) {
+            if (i + 1 < r->rawlen && s[i + 1] == '"')
+                i++;
+            else
+                inq = 0;
+            continue;
+        }
+        if (c == '\n') {
+            ln++;
+            linestart = i + 1;
+            if (!inq) {
+                f++;
+                at_start = 1;
+            }
+            continue;
+        }
+        if (c == d && !inq) {
+            f++;
+            at_start = 1;
+        }
+    }
+    *line = ln;
+    *col = char_col(r, s + linestart, r->rawlen - linestart);
+}
+
+static int raw_append(csvin *r, const unsigned char *s, size_t n)
+{
+    if (grow((void **)&r->raw, &r->rawcap, r->rawlen + n, 1))
+        return -1;
+    memcpy(r->raw + r->rawlen, s, n);
+    r->rawlen += n;
+    return 0;
+}
+
+/* Makes sure buf[start..end) holds a whole line (or the rest of the file). */
+static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
+{
+    for (;;) {
+        unsigned char *nl = r->end > r->start ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+        long got;
+        if (nl) {
+            *linelen = (size_t)(nl - (r->buf + r->start)) + 1;
+            return 1;
+        }
+        if (r->eof) {
+            *linelen = r->end - r->start;
+            return *linelen > 0;
+        }
+        if (r->start > 0) {
+            memmove(r->buf, r->buf + r->start, r->end - r->start);
+            r->end -= r->start;
+            r->start = 0;
+        }
+        if (r->end - r->start >= MAX_LINE) {
+            set_err(e, 65, r->line, 1, "line longer than %lu bytes", MAX_LINE);
+            return -1;
+        }
+        if (grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
+            set_err(e, 74, 0, 0, "out of memory");
+            return -1;
+        }
+        got = read_some(r, r->buf + r->end, r->cap - r->end, e);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            r->eof = 1;
+        r->end += (size_t)got;
+        r->bytes += (unsigned long long)got;
+    }
+}
+
+static int fail_long_field(csvin *r, csvin_err *e)
+{
+    unsigned long l, c;
+    size_t k = r->nf - r->row_first;
+    field_start(r, k, &l, &c);
+    set_err(e, 65, l, c, "field longer than %d bytes", CSVIN_MAX_FIELD);
+    return -1;
+}
+
+static void hand_out(csvin *r, csvin_row **row)
+{
+    struct pending *p = &r->q[r->qhead++];
+    size_t i;
+    grow((void **)&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf);
+    for (i = 0; i < p->n; i++)
+        r->rf[i] = r->arena + r->off[p->first + i];
+    r->row.line = p->line;
+    r->row.n = p->n;
+    r->row.f = r->rf;
+    r->row.len = r->flen + p->first;
+    r->row.bad = r->fbad + p->first;
+    *row = &r->row;
+}
+
+int csvin_next(csvin *r, csvin_row **row, csvin_err *e)
+{
+    r->e = e;
+    if (r->qhead < r->qn) {
+        hand_out(r, row);
+        return 1;
+    }
+    /* every pending row was handed out: the arena can be reused, keeping
+     * the fields of the record in progress */
+    if (r->qn) {
+        size_t keep = r->nf - r->row_first, base = keep ? r->off[r->row_first] : r->alen;
+        memmove(r->arena, r->arena + base, r->alen - base);
+        r->alen -= base;
+        memmove(r->off, r->off + r->row_first, keep * sizeof *r->off);
+        memmove(r->flen, r->flen + r->row_first, keep * sizeof *r->flen);
+        memmove(r->fbad, r->fbad + r->row_first, keep);
+        for (size_t i = 0; i < keep; i++)
+            r->off[i] -= base;
+        r->nf = keep;
+        r->row_first = 0;
+        r->qn = r->qhead = 0;
+    }
+    while (!r->finished) {
+        size_t len;
+        int got = fill_line(r, &len, e);
+        const unsigned char *s;
+        if (got < 0)
+            return -1;
+        if (got == 0) {
+            r->finished = 1;
+            /* libcsv reports an open quote at the end only in strict mode,
+             * which would also refuse stray quotes: look at its state */
+            if (r->p.quoted && r->p.pstate == 2 /* FIELD_BEGUN */) {
+                unsigned long l, c;
+                field_start(r, r->nf - r->row_first, &l, &c);
+                set_err(e, 65, l, c, "unterminated quoted field");
+                return -1;
+            }
+            csv_fini(&r->p, cb_field, cb_row, r);
+            if (r->failed)
+                return r->e->code == -2 ? fail_long_field(r, e) : -1;
+            break;
+        }
+        s = r->buf + r->start;
+        if (!r->started) {
+            r->started = 1;
+            if (r->enc == CSVIN_UTF8 && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+                s += 3;
+                len -= 3;
+                r->start += 3;
+            }
+        }
+        if (!r->in_record && blank_line(r->enc, s, len)) {
+            r->start += len;
+            r->line++;
+            continue;
+        }
+        if (!r->in_record) {
+            r->in_record = 1;
+            r->rec_line = r->line;
+            r->rawlen = 0;
+        }
+        if (raw_append(r, s, len)) {
+            set_err(e, 74, 0, 0, "out of memory");
+            return -1;
+        }
+        if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len && !r->failed) {
+            set_err(e, 74, r->line, 1, "CSV parser: %s", csv_strerror(csv_error(&r->p)));
+            return -1;
+        }
+        r->start += len;
+        if (r->failed)
+            return r->e->code == -2 ? fail_long_field(r, e) : -1;
+        if (r->in_record && r->p.entry_pos > CSVIN_MAX_FIELD)
+            return fail_long_field(r, e);
+        if (len && s[len - 1] == '\n')
+            r->line++;
+        if (r->qn)
+            break;
+    }
+    if (r->qhead < r->qn) {
+        hand_out(r, row);
+        return 1;
+    }
+    return 0;
+}
+
+void csvin_close(csvin *r)
+{
+    if (!r)
+        return;
+    if (r->gz)
+        gzclose(r->gz);
+    if (r->parser_ok)
+        csv_free(&r->p);
+    free(r->buf);
+    free(r->raw);
+    free(r->arena);
+    free(r->off);
+    free(r->flen);
+    free(r->fbad);
+    free(r->q);
+    free(r->rf);
+    free(r->path);
+    free(r);
+}
+
+char *csvin_trim(char *s, size_t *n)
+{
+    size_t len = *n;
+    for (;;) {
+        if (len && (s[0] == ' ' || s[0] == '\t'))
+            s++, len--;
+        else if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+            s += 2, len -= 2;
+        else if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+                 (unsigned char)s[2] == 0xAF)
+            s += 3, len -= 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 && (unsigned char)s[len - 1] == 0xA0)
+            len -= 2;
+        else if (len >= 3 && (unsigned char)s[len - 3] == 0xE2 &&
+                 (unsigned char)s[len - 2] == 0x80 && (unsigned char)s[len - 1] == 0xAF)
+            len -= 3;
+        else
+            break;
+    }
+    s[len] = '\0';
+    *n = len;
+    return s;
+}

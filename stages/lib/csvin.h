@@ -1,0 +1,56 @@
+/* csvin.h: reading one input CSV file as spec/inputs.md describes it:
+ * plain or gzip (also multi-member, detected by its first bytes), UTF-8
+ * with or without BOM or Windows-1252 by the detection rule, one of four
+ * delimiters (detected from the header line), RFC 4180 quoting through
+ * libcsv, physical line numbers, blank lines skipped, fields limited to
+ * 65 536 bytes. Fields come out in UTF-8. */
+#ifndef CSVIN_H
+#define CSVIN_H
+
+#include <stddef.h>
+
+#define CSVIN_MAX_FIELD 65536
+
+enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2 };
+
+/* A file-level error: the exit code of spec/outputs.md (65 data, 74 I/O),
+ * the place (line and column 1-based, 0 when there is none) and a message. */
+typedef struct csvin_err {
+    int code;
+    unsigned long line, col;
+    char msg[512];
+} csvin_err;
+
+/* One record. Strings are NUL-terminated UTF-8, valid until the next call.
+ * bad[i] is 1 when field i held an undefined Windows-1252 byte (0x81 0x8D
+ * 0x8F 0x90 0x9D) or a NUL byte; such bytes are given as U+FFFD. */
+typedef struct csvin_row {
+    unsigned long line; /* physical line where the record starts */
+    size_t n;
+    char **f;
+    size_t *len;
+    unsigned char *bad;
+} csvin_row;
+
+typedef struct csvin csvin;
+
+/*
+ * csvin_open: open path and detect its encoding and delimiter (a first pass
+ * over the whole decompressed file when the encoding is CSVIN_AUTO).
+ * delim 0 means detect. Returns NULL and fills e on failure.
+ */
+csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e);
+enum csvin_encoding csvin_encoding(const csvin *r);
+char csvin_delim(const csvin *r);
+/* Compressed and uncompressed sizes seen so far. */
+unsigned long long csvin_bytes(const csvin *r);
+
+/* csvin_next: the next record (the first one is the header). Returns 1
+ * with *row set, 0 at end of file, -1 on a file-level error (e filled). */
+int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
+void csvin_close(csvin *r);
+
+/* Spec white space at both ends of s[0..*n) removed in place (returns s moved). */
+char *csvin_trim(char *s, size_t *n);
+
+#endif

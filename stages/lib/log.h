@@ -1,0 +1,20 @@
+/* log.h: log lines on stderr, "LEVEL stage: message key=value...". */
+#ifndef LOG_H
+#define LOG_H
+
+enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+/* Sets the stage name printed on every line and the most verbose level shown
+ * (default LOG_WARN for stages: the driver passes -v/-q through). */
+void log_init(const char *stage, enum log_level max);
+/* Reads APP_LOG_LEVEL (error, warn, info, debug) from the environment. */
+void log_init_env(const char *stage);
+enum log_level log_max(void);
+
+void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,397 @@
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+#include "yload.h"
+
+static const struct {
+    const char *name;
+    enum col_type type;
+    const char *code;
+} types[] = {
+    {"text", T_TEXT, "REQUIS"},        {"contract_number", T_CONTRACT_NUMBER, "REQUIS"},
+    {"enum", T_ENUM, "ENUM"},          {"date", T_DATE, "DATE"},
+    {"siret", T_SIRET, "SIRET"},       {"uai", T_UAI, "UAI"},
+    {"postcode", T_POSTCODE, "CODE_POSTAL"}, {"naf", T_NAF, "REQUIS"},
+    {"idcc", T_IDCC, "REQUIS"},        {"uint", T_UINT, "REQUIS"},
+    {"bool", T_BOOL, "REQUIS"},        {"opco", T_OPCO, "OPCO"},
+    {"region", T_REGION, "ENUM"},      {"cfd", T_CFD, "REQUIS"},
+    {"rncp", T_RNCP, "REQUIS"},        {"niveau", T_NIVEAU, "REQUIS"},
+};
+
+static char *folded_dup(const char *s)
+{
+    size_t n = fold_F(s, strlen(s), NULL, 0);
+    char *o = malloc(n + 1);
+    if (o)
+        fold_F(s, strlen(s), o, n + 1);
+    return o;
+}
+
+static int flag(const ynode *col, const char *key, int *out, const char *path, char *err,
+                size_t errlen)
+{
+    const ynode *v = ymap_get(col, key);
+    *out = 0;
+    if (!v)
+        return 0;
+    if (v->type == YN_SCALAR && (!strcmp(v->str, "true") || !strcmp(v->str, "false"))) {
+        *out = !strcmp(v->str, "true");
+        return 0;
+    }
+    snprintf(err, errlen, "%s:%d:%d: '%s' must be true or false", path, v->line, v->col, key);
+    return -1;
+}
+
+/* Adds F(s) to a list of folded spellings. */
+static int add_folded(char ***list, size_t *n, const char *s)
+{
+    char **nl = realloc(*list, (*n + 1) * sizeof **list);
+    if (!nl)
+        return -1;
+    *list = nl;
+    if (!(nl[*n] = folded_dup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t errlen)
+{
+    static const char *const known[] = {"name",     "aliases",       "type",   "required",
+                                        "personal", "free_text",     "values", "contract_date",
+                                        "reject_code", "missing_means", NULL};
+    const ynode *name = ymap_get(y, "name"), *type = ymap_get(y, "type");
+    const ynode *aliases = ymap_get(y, "aliases"), *values = ymap_get(y, "values");
+    const ynode *code = ymap_get(y, "reject_code"), *mm = ymap_get(y, "missing_means");
+    size_t i, k;
+
+    if (y->type != YN_MAP) {
+        snprintf(err, errlen, "%s:%d:%d: a column must be a mapping", s->path, y->line, y->col);
+        return -1;
+    }
+    for (i = 0; i < y->n; i++) {
+        const ynode *key = y->kids[2 * i];
+        for (k = 0; known[k] && strcmp(known[k], key->str); k++)
+            ;
+        if (!known[k]) {
+            snprintf(err, errlen, "%s:%d:%d: unknown column key '%s'", s->path, key->line,
+                     key->col, key->str);
+            return -1;
+        }
+    }
+    if (!name || name->type != YN_SCALAR || !*name->str) {
+        snprintf(err, errlen, "%s:%d:%d: a column needs a name", s->path, y->line, y->col);
+        return -1;
+    }
+    if (!(c->name = strdup(name->str)) || add_folded(&c->folded, &c->nfolded, name->str))
+        goto oom;
+    if (!type || type->type != YN_SCALAR) {
+        snprintf(err, errlen, "%s:%d:%d: column '%s' needs a type", s->path, y->line, y->col,
+                 c->name);
+        return -1;
+    }
+    for (k = 0; k < sizeof types / sizeof types[0] && strcmp(types[k].name, type->str); k++)
+        ;
+    if (k == sizeof types / sizeof types[0]) {
+        snprintf(err, errlen, "%s:%d:%d: unknown type '%s'", s->path, type->line, type->col,
+                 type->str);
+        return -1;
+    }
+    c->type = types[k].type;
+    if (!(c->reject_code = strdup(code && code->type == YN_SCALAR ? code->str : types[k].code)))
+        goto oom;
+    if (flag(y, "required", &c->required, s->path, err, errlen) ||
+        flag(y, "personal", &c->personal, s->path, err, errlen) ||
+        flag(y, "free_text", &c->free_text, s->path, err, errlen) ||
+        flag(y, "contract_date", &c->contract_date, s->path, err, errlen))
+        return -1;
+    if (aliases) {
+        if (aliases->type != YN_SEQ) {
+            snprintf(err, errlen, "%s:%d:%d: aliases must be a list", s->path, aliases->line,
+                     aliases->col);
+            return -1;
+        }
+        for (i = 0; i < aliases->n; i++) {
+            const ynode *a = aliases->kids[i];
+            if (a->type != YN_SCALAR) {
+                snprintf(err, errlen, "%s:%d:%d: an alias must be a string", s->path, a->line,
+                         a->col);
+                return -1;
+            }
+            if (add_folded(&c->folded, &c->nfolded, a->str))
+                goto oom;
+        }
+    }
+    if (values) {
+        if (values->type != YN_MAP) {
+            snprintf(err, errlen, "%s:%d:%d: values must be a mapping", s->path, values->line,
+                     values->col);
+            return -1;
+        }
+        c->values = calloc(values->n ? values->n : 1, sizeof *c->values);
+        if (!c->values)
+            goto oom;
+        c->nvalues = values->n;
+        for (i = 0; i < values->n; i++) {
+            const ynode *canon = values->kids[2 * i], *al = values->kids[2 * i + 1];
+            enum_val *v = &c->values[i];
+            if (!(v->canon = strdup(canon->str)) || add_folded(&v->folded, &v->n, canon->str))
+                goto oom;
+            if (al->type == YN_SEQ) {
+                for (k = 0; k < al->n; k++)
+                    if (add_folded(&v->folded, &v->n, al->kids[k]->str))
+                        goto oom;
+            } else if (!yis_null(al)) {
+                snprintf(err, errlen, "%s:%d:%d: the aliases of a value must be a list", s->path,
+                         al->line, al->col);
+                return -1;
+            }
+        }
+    } else if (c->type == T_ENUM) {
+        snprintf(err, errlen, "%s:%d:%d: enum column '%s' needs values", s->path, y->line, y->col,
+                 c->name);
+        return -1;
+    }
+    if (mm && !yis_null(mm)) {
+        if (!schema_enum(c, mm->str, strlen(mm->str))) {
+            snprintf(err, errlen, "%s:%d:%d: missing_means '%s' is not one of the values", s->path,
+                     mm->line, mm->col, mm->str);
+            return -1;
+        }
+        if (!(c->missing_means = strdup(schema_enum(c, mm->str, strlen(mm->str)))))
+            goto oom;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "%s: out of memory", s->path);
+    return -1;
+}
+
+schema *schema_load(const char *path, char *err, size_t errlen)
+{
+    ydoc *d = yload_file(path, err, errlen);
+    const ynode *root, *cols, *v;
+    schema *s;
+    size_t i, j, k;
+
+    if (!d)
+        return NULL;
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto error;
+    }
+    root = d->root;
+    if (!root || root->type != YN_MAP) {
+        snprintf(err, errlen, "%s:1:1: a schema must be a mapping", path);
+        goto error;
+    }
+    for (i = 0; i < root->n; i++) {
+        const char *key = root->kids[2 * i]->str;
+        if (strcmp(key, "kind") && strcmp(key, "encoding") && strcmp(key, "delimiter") &&
+            strcmp(key, "columns")) {
+            snprintf(err, errlen, "%s:%d:%d: unknown key '%s'", path, root->kids[2 * i]->line,
+                     root->kids[2 * i]->col, key);
+            goto error;
+        }
+    }
+    v = ymap_get(root, "kind");
+    s->kind = strdup(v && v->type == YN_SCALAR ? v->str : "");
+    v = ymap_get(root, "encoding");
+    if (v && v->type == YN_SCALAR && strcmp(v->str, "auto")) {
+        if (!strcmp(v->str, "UTF-8"))
+            s->encoding = CSVIN_UTF8;
+        else if (!strcmp(v->str, "Windows-1252"))
+            s->encoding = CSVIN_CP1252;
+        else {
+            snprintf(err, errlen, "%s:%d:%d: encoding must be auto, UTF-8 or Windows-1252", path,
+                     v->line, v->col);
+            goto error;
+        }
+    }
+    v = ymap_get(root, "delimiter");
+    if (v && v->type == YN_SCALAR && strcmp(v->str, "auto")) {
+        if (!strcmp(v->str, "tab"))
+            s->delim = '\t';
+        else if (strlen(v->str) == 1 && strchr(";,|", v->str[0]))
+            s->delim = v->str[0];
+        else {
+            snprintf(err, errlen, "%s:%d:%d: delimiter must be auto, ';', ',', tab or '|'", path,
+                     v->line, v->col);
+            goto error;
+        }
+    }
+    cols = ymap_get(root, "columns");
+    if (!cols || cols->type != YN_SEQ || cols->n == 0) {
+        snprintf(err, errlen, "%s:%d:%d: 'columns' must be a non-empty list", path, root->line,
+                 root->col);
+        goto error;
+    }
+    s->cols = calloc(cols->n, sizeof *s->cols);
+    if (!s->cols)
+        goto error;
+    s->ncols = cols->n;
+    for (i = 0; i < cols->n; i++)
+        if (load_col(s, &s->cols[i], cols->kids[i], err, errlen))
+            goto error;
+    /* no spelling may name two columns */
+    for (i = 0; i < s->ncols; i++)
+        for (j = i + 1; j < s->ncols; j++)
+            for (k = 0; k < s->cols[i].nfolded; k++) {
+                size_t l;
+                for (l = 0; l < s->cols[j].nfolded; l++)
+                    if (!strcmp(s->cols[i].folded[k], s->cols[j].folded[l])) {
+                        snprintf(err, errlen,
+                                 "%s:%d:%d: columns '%s' and '%s' share the spelling '%s'", path,
+                                 cols->kids[j]->line, cols->kids[j]->col, s->cols[i].name,
+                                 s->cols[j].name, s->cols[i].folded[k]);
+                        goto error;
+                    }
+            }
+    ydoc_free(d);
+    return s;
+error:
+    schema_free(s);
+    ydoc_free(d);
+    return NULL;
+}
+
+void schema_free(schema *s)
+{
+    size_t i, j, k;
+    if (!s)
+        return;
+    for (i = 0; i < s->ncols; i++) {
+        schema_col *c = &s->cols[i];
+        for (j = 0; j < c->nfolded; j++)
+            free(c->folded[j]);
+        free(c->folded);
+        for (j = 0; j < c->nvalues; j++) {
+            for (k = 0; k < c->values[j].n; k++)
+                free(c->values[j].folded[k]);
+            free(c->values[j].folded);
+            free(c->values[j].canon);
+        }
+        free(c->values);
+        free(c->name);
+        free(c->reject_code);
+        free(c->missing_means);
+    }
+    free(s->cols);
+    free(s->kind);
+    free(s->path);
+    free(s);
+}
+
+int schema_col_index(const schema *s, const char *name)
+{
+    size_t i;
+    for (i = 0; i < s->ncols; i++)
+        if (!strcmp(s->cols[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+const char *schema_enum(const schema_col *c, const char *value, size_t len)
+{
+    char buf[256];
+    size_t i, k, n = fold_F(value, len, buf, sizeof buf);
+    if (n >= sizeof buf)
+        return NULL;
+    for (i = 0; i < c->nvalues; i++)
+        for (k = 0; k < c->values[i].n; k++)
+            if (!strcmp(c->values[i].folded[k], buf))
+                return c->values[i].canon;
+    return NULL;
+}
+
+static int append_ignored(header_map *m, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    char *p = realloc(m->ignored, *len + n + 2);
+    if (!p)
+        return -1;
+    m->ignored = p;
+    if (*len)
+        p[(*len)++] = '|';
+    memcpy(p + *len, name, n);
+    *len += n;
+    p[*len] = '\0';
+    return 0;
+}
+
+int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_col, char *err,
+                 size_t errlen)
+{
+    size_t i, k, ilen = 0;
+    char buf[512];
+
+    *bad_col = 0;
+    memset(m, 0, sizeof *m);
+    m->nfields = hdr->n;
+    m->col_of_field = malloc((hdr->n ? hdr->n : 1) * sizeof *m->col_of_field);
+    m->field_of_col = malloc(s->ncols * sizeof *m->field_of_col);
+    m->ignored = calloc(1, 1);
+    if (!m->col_of_field || !m->field_of_col || !m->ignored) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (k = 0; k < s->ncols; k++)
+        m->field_of_col[k] = -1;
+    for (i = 0; i < hdr->n; i++) {
+        int found = -1;
+        m->col_of_field[i] = -1;
+        if (hdr->bad[i]) {
+            *bad_col = (int)i + 1;
+            snprintf(err, errlen, "header cell %zu holds an undefined Windows-1252 byte or a NUL",
+                     i + 1);
+            return -1;
+        }
+        fold_F(hdr->f[i], hdr->len[i], buf, sizeof buf);
+        for (k = 0; k < s->ncols && found < 0 && *buf; k++) {
+            size_t a;
+            for (a = 0; a < s->cols[k].nfolded; a++)
+                if (!strcmp(s->cols[k].folded[a], buf)) {
+                    found = (int)k;
+                    break;
+                }
+        }
+        if (found < 0) {
+            size_t n = hdr->len[i];
+            char *name = csvin_trim(hdr->f[i], &n);
+            if (append_ignored(m, n ? name : "(vide)", &ilen)) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            continue;
+        }
+        if (m->field_of_col[found] >= 0) {
+            *bad_col = (int)i + 1;
+            snprintf(err, errlen,
+                     "header cells %d ('%s') and %zu ('%s') both name the column '%s'",
+                     m->field_of_col[found] + 1, hdr->f[m->field_of_col[found]], i + 1, hdr->f[i],
+                     s->cols[found].name);
+            return -1;
+        }
+        m->field_of_col[found] = (int)i;
+        m->col_of_field[i] = found;
+    }
+    for (k = 0; k < s->ncols; k++)
+        if (s->cols[k].required && m->field_of_col[k] < 0) {
+            snprintf(err, errlen, "missing required column '%s'", s->cols[k].name);
+            return -1;
+        }
+    return 0;
+}
+
+void header_map_free(header_map *m)
+{
+    free(m->col_of_field);
+    free(m->field_of_col);
+    free(m->ignored);
+    memset(m, 0, sizeof *m);
+}

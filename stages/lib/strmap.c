@@ -1,0 +1,116 @@
+#include "strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct strmap_slot {
+    const char *key; /* NULL: empty */
+    size_t len;
+    uint64_t hash;
+    size_t val;
+};
+
+#define CHUNK (1 << 20)
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static int rehash(strmap *m)
+{
+    size_t nc = m->cap ? 2 * m->cap : 1024, i;
+    struct strmap_slot *ns = calloc(nc, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (i = 0; i < m->cap; i++) {
+        struct strmap_slot *s = &m->slots[i];
+        size_t j;
+        if (!s->key)
+            continue;
+        for (j = s->hash & (nc - 1); ns[j].key; j = (j + 1) & (nc - 1))
+            ;
+        ns[j] = *s;
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = nc;
+    return 0;
+}
+
+static const char *copy_key(strmap *m, const char *key, size_t len)
+{
+    char *p;
+    if (!m->nchunks || m->used + len + 1 > m->chunk_cap) {
+        size_t sz = len + 1 > CHUNK ? len + 1 : CHUNK;
+        char **nc = realloc(m->chunks, (m->nchunks + 1) * sizeof *nc);
+        if (!nc)
+            return NULL;
+        m->chunks = nc;
+        if (!(nc[m->nchunks] = malloc(sz)))
+            return NULL;
+        m->nchunks++;
+        m->used = 0;
+        m->chunk_cap = sz;
+    }
+    p = m->chunks[m->nchunks - 1] + m->used;
+    memcpy(p, key, len);
+    p[len] = '\0';
+    m->used += len + 1;
+    return p;
+}
+
+int strmap_put(strmap *m, const char *key, size_t len, size_t val, size_t **old)
+{
+    uint64_t h = hash_bytes(key, len);
+    size_t j;
+    if ((m->n + 1) * 4 > m->cap * 3 && rehash(m))
+        return -1;
+    for (j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+        struct strmap_slot *s = &m->slots[j];
+        if (s->hash == h && s->len == len && !memcmp(s->key, key, len)) {
+            if (old)
+                *old = &s->val;
+            return 0;
+        }
+    }
+    if (!(m->slots[j].key = copy_key(m, key, len)))
+        return -1;
+    m->slots[j].len = len;
+    m->slots[j].hash = h;
+    m->slots[j].val = val;
+    m->n++;
+    return 1;
+}
+
+size_t *strmap_get(const strmap *m, const char *key, size_t len)
+{
+    uint64_t h;
+    size_t j;
+    if (!m->cap)
+        return NULL;
+    h = hash_bytes(key, len);
+    for (j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+        struct strmap_slot *s = &m->slots[j];
+        if (s->hash == h && s->len == len && !memcmp(s->key, key, len))
+            return &s->val;
+    }
+    return NULL;
+}
+
+void strmap_free(strmap *m)
+{
+    size_t i;
+    for (i = 0; i < m->nchunks; i++)
+        free(m->chunks[i]);
+    free(m->chunks);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,55 @@
+/* tsv.h: the record format that flows between stages. Text a person can
+ * read with less, cut or column: UTF-8, one record per LF-terminated line,
+ * fields separated by TAB, a header line of column names first. In values
+ * a backslash is written \\, a TAB \t, a LF \n and a CR \r; an empty field
+ * is a missing value. */
+#ifndef TSV_H
+#define TSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define TSV_MAX_FIELDS 128
+
+typedef struct tsvr {
+    FILE *f;
+    char *path;
+    char *line;
+    size_t cap;
+    unsigned long lineno; /* lines read, header included */
+    size_t n;             /* fields of the current row */
+    char *field[TSV_MAX_FIELDS];
+    size_t len[TSV_MAX_FIELDS];
+    size_t ncols;                   /* header fields */
+    char *header[TSV_MAX_FIELDS];   /* owned copies */
+} tsvr;
+
+/* tsvr_open: open path ("-" for stdin) and read its header. NULL with a
+ * message in err on failure. */
+tsvr *tsvr_open(const char *path, char *err, size_t errlen);
+/* tsvr_next: read the next row into r->field/r->len (valid until the next
+ * call). Returns 1, 0 at end of file, -1 on a read error or a row whose field
+ * count differs from the header's (message in err). */
+int tsvr_next(tsvr *r, char *err, size_t errlen);
+/* tsvr_col: index of a header column, or -1. */
+int tsvr_col(const tsvr *r, const char *name);
+/* tsvr_need: like tsvr_col but fills err when missing. */
+int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen);
+void tsvr_close(tsvr *r);
+
+typedef struct tsvw {
+    FILE *f;
+    char *path;
+    int fields;
+    char *buf;
+} tsvw;
+
+tsvw *tsvw_open(const char *path, char *err, size_t errlen); /* "-" for stdout */
+void tsvw_field(tsvw *w, const char *s, size_t n);
+void tsvw_str(tsvw *w, const char *s); /* NULL is empty */
+void tsvw_long(tsvw *w, long v);
+void tsvw_endrow(tsvw *w);
+/* tsvw_close: flush and close; -1 with a message when any write failed. */
+int tsvw_close(tsvw *w, char *err, size_t errlen);
+
+#endif
