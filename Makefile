@@ -53,10 +53,10 @@ deps-check:
 	  echo "missing build packages: $$m"; echo "run: make run (as root) or: apt-get install -y $$m"; exit 1; fi
 
 deps:
-	@tools/install-deps $(BUILD_DEBS)
+	@pipeline/install-deps $(BUILD_DEBS)
 
 test-deps:
-	@tools/install-deps $(BUILD_DEBS) $(TEST_DEBS)
+	@pipeline/install-deps $(BUILD_DEBS) $(TEST_DEBS)
 
 # --- build ------------------------------------------------------------------
 CFLAGS_PKG := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
