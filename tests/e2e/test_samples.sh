@@ -1,0 +1,26 @@
+# The pipeline on the committed samples: the published figures of
+# spec/published-figures.md, and byte-identical reports on a rerun.
+. tests/e2e/lib.sh
+expect_exit 0 "pipeline runs on the samples" $RUN -i samples/drop -o "$TMP/a" -c samples/config.yaml -q
+f="$TMP/a/croissance.csv.gz"
+check "AKTO Normandie 2021: 3071 contracts" test "$(csv_row "$f" 2021 28 Normandie AKTO contrats)" = 3071
+check "AKTO Normandie 2021: 2173 the year before" test "$(csv_row "$f" 2021 28 Normandie AKTO contrats_annee_precedente)" = 2173
+check "AKTO Normandie 2021: +41.3 %" test "$(csv_row "$f" 2021 28 Normandie AKTO evolution_pct)" = 41.3
+check "AKTO 2022 target 110000" test "$(csv_row "$f" 2022 TOTAL Ensemble AKTO objectif)" = 110000
+# realisation_pct recomputed independently from the row's own count
+n=$(csv_row "$f" 2022 TOTAL Ensemble AKTO contrats)
+want=$(python3 -c "from decimal import Decimal, ROUND_HALF_UP; print(Decimal(100*$n/110000).quantize(Decimal('0.1'), ROUND_HALF_UP))")
+check "AKTO 2022 realisation_pct = 100*$n/110000" test "$(csv_row "$f" 2022 TOTAL Ensemble AKTO realisation_pct)" = "$want"
+expect_exit 0 "second run into another folder" $RUN -i samples/drop -o "$TMP/b" -c samples/config.yaml -q
+for x in croissance.csv.gz croissance_mensuelle.csv.gz qualite.csv.gz rejets.csv.gz manifest.yaml; do
+    check "$x byte-identical across runs" cmp -s "$TMP/a/$x" "$TMP/b/$x"
+done
+check "gzip reports have no name and mtime 0" python3 -c "
+import sys
+for x in ['croissance','croissance_mensuelle','qualite','rejets']:
+    b = open('$TMP/a/%s.csv.gz' % x, 'rb').read(10)
+    assert b[:3] == b'\x1f\x8b\x08' and b[3] == 0 and b[4:8] == b'\0\0\0\0', x
+"
+# the monthly table agrees with the yearly one (December cumul = contrats)
+check "December cumul equals the yearly count" test "$(csv_row "$TMP/a/croissance_mensuelle.csv.gz" 2021 12 28 Normandie AKTO cumul)" = 3071
+finish
