@@ -59,12 +59,11 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: pipeline/run -i INPUT_DIR -o OUTPUT_DIR [-c CONFIG.yaml]\n"
-            "                    [--observation-date YYYY-MM-DD] [--years YYYY[-YYYY]]\n"
-            "                    [--key-file FILE] [--no-secrecy] [--verify MANIFEST.yaml]\n"
-            "                    [-q | -v]\n"
-            "Turns apprenticeship-contract extracts into indicator reports (README.md).\n");
+    fprintf(f, "usage: pipeline/run -i INPUT_DIR -o OUTPUT_DIR [-c CONFIG.yaml]\n"
+               "                    [--observation-date YYYY-MM-DD] [--years YYYY[-YYYY]]\n"
+               "                    [--key-file FILE] [--no-secrecy] [--verify MANIFEST.yaml]\n"
+               "                    [-q | -v]\n"
+               "Turns apprenticeship-contract extracts into indicator reports (README.md).\n");
 }
 
 static char *xstrdup(const char *s)
@@ -167,9 +166,9 @@ static int list_folder(const char *input, const char *sub, struct filelist *fl)
 /* Loads and checks the configuration (closed list of keys). 0 or 78. */
 static int load_config(const char *path, struct config *c)
 {
-    static const char *const keys[] = {"observation_date", "years", "secrecy_threshold",
-                                       "pseudonymisation_key_file", "max_reject_rate", "targets",
-                                       "schemas_dir", NULL};
+    static const char *const keys[] = {
+        "observation_date", "years",   "secrecy_threshold", "pseudonymisation_key_file",
+        "max_reject_rate",  "targets", "schemas_dir",       NULL};
     char err[1024], *dir, *slash;
     ydoc *d = yload_file(path, err, sizeof err);
     const ynode *root, *v;
@@ -229,8 +228,8 @@ static int load_config(const char *path, struct config *c)
         char *end;
         double f = strtod(v->str, &end);
         if (*end || f < 0 || f > 1) {
-            log_error("%s:%d:%d: max_reject_rate must be a fraction between 0 and 1", path,
-                      v->line, v->col);
+            log_error("%s:%d:%d: max_reject_rate must be a fraction between 0 and 1", path, v->line,
+                      v->col);
             goto bad;
         }
         c->max_reject_rate = f;
@@ -436,7 +435,8 @@ static int write_manifest(const char *dir, const char *input, const struct confi
     yq(f, APP_VERSION);
     fprintf(f, "\nparametres:\n  configuration: ");
     yq(f, strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path);
-    fprintf(f, "\n  configuration_sha256: %s\n  observation_date: %s\n  observation_date_source: %s\n",
+    fprintf(f,
+            "\n  configuration_sha256: %s\n  observation_date: %s\n  observation_date_source: %s\n",
             cfg_sha, obs, obs_how);
     fprintf(f, "  years: ");
     yq(f, c->years ? c->years : "");
@@ -450,10 +450,13 @@ static int write_manifest(const char *dir, const char *input, const struct confi
     }
     fprintf(f, "  schemas:\n");
     {
-        static const char *const sch[] = {"input/contrats.yaml", "input/evenements.yaml",
-                                          "input/participations.yaml", "output/croissance.yaml",
+        static const char *const sch[] = {"input/contrats.yaml",
+                                          "input/evenements.yaml",
+                                          "input/participations.yaml",
+                                          "output/croissance.yaml",
                                           "output/croissance_mensuelle.yaml",
-                                          "output/qualite.yaml", NULL};
+                                          "output/qualite.yaml",
+                                          NULL};
         for (i = 0; sch[i]; i++) {
             char *p = join(schemas, sch[i]);
             if (sha256_file(p, 0, hex, &bytes) == 0)
@@ -484,8 +487,9 @@ static int write_manifest(const char *dir, const char *input, const struct confi
             free(p);
             continue;
         }
-        fprintf(f, "  - fichier: %s\n    octets: %llu\n    sha256: %s\n    sha256_contenu: %s\n"
-                   "    lignes: %lu\n",
+        fprintf(f,
+                "  - fichier: %s\n    octets: %llu\n    sha256: %s\n    sha256_contenu: %s\n"
+                "    lignes: %lu\n",
                 outputs[i], bytes, hex, chex, data_rows(p));
         free(p);
     }
@@ -599,19 +603,45 @@ int main(int argc, char **argv)
     log_init("pipeline", LOG_INFO);
     while ((opt = getopt_long(argc, argv, "i:o:c:qvh", opts, NULL)) != -1) {
         switch (opt) {
-        case 'i': input = optarg; break;
-        case 'o': output = optarg; break;
-        case 'c': config = optarg; break;
-        case 'd': obs_opt = optarg; break;
-        case 'y': years_opt = optarg; break;
-        case 'k': key_opt = optarg; break;
-        case 'n': no_secrecy = 1; break;
-        case 'V': verify = optarg; break;
-        case 'K': keep = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'i':
+            input = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'd':
+            obs_opt = optarg;
+            break;
+        case 'y':
+            years_opt = optarg;
+            break;
+        case 'k':
+            key_opt = optarg;
+            break;
+        case 'n':
+            no_secrecy = 1;
+            break;
+        case 'V':
+            verify = optarg;
+            break;
+        case 'K':
+            keep = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (!input || !output || optind != argc || (quiet && verbose)) {
@@ -747,8 +777,8 @@ int main(int argc, char **argv)
         while (l > 1 && o[l - 1] == '/')
             o[--l] = '\0';
         slash = strrchr(o, '/');
-        parent = slash ? (slash == o ? xstrdup("/") : strndup(o, (size_t)(slash - o)))
-                       : xstrdup(".");
+        parent =
+            slash ? (slash == o ? xstrdup("/") : strndup(o, (size_t)(slash - o))) : xstrdup(".");
         name = xstrdup(slash ? slash + 1 : o);
         free(o);
     }
@@ -855,8 +885,8 @@ int main(int argc, char **argv)
             }
         }
         if (!rc) {
-            char *m[] = {"merge", "--in", w_c, "--out", kept, "--quality", mq, "--summary", sum,
-                         "--schemas", schemas, "--input", (char *)input, NULL};
+            char *m[] = {"merge",     "--in", w_c,         "--out", kept,      "--quality",   mq,
+                         "--summary", sum,    "--schemas", schemas, "--input", (char *)input, NULL};
             rc = run_stage(bindir, m);
         }
         if (!rc && !*obs) {
@@ -870,10 +900,12 @@ int main(int argc, char **argv)
         snprintf(sec, sizeof sec, "%d", c.secrecy);
         snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
         if (!rc) {
-            char *q[] = {"quality", "--schemas", schemas, "--outdir", staging, "--merge-quality",
-                         mq, "--summary", sum, "--contrats", q_c, "--evenements", q_e,
-                         "--participations", q_p, "--rejects", r_c, "--rejects", r_e,
-                         "--rejects", r_p, "--max-reject-rate", rate, NULL};
+            char *q[] = {"quality", "--schemas",         schemas, "--outdir",
+                         staging,   "--merge-quality",   mq,      "--summary",
+                         sum,       "--contrats",        q_c,     "--evenements",
+                         q_e,       "--participations",  q_p,     "--rejects",
+                         r_c,       "--rejects",         r_e,     "--rejects",
+                         r_p,       "--max-reject-rate", rate,    NULL};
             rc = run_stage(bindir, q);
         }
         if (!rc) {
@@ -904,8 +936,16 @@ int main(int argc, char **argv)
         }
         if (!rc) {
             char *prov = join(staging, "manifest.yaml");
-            char *r[] = {"report", "--outdir", staging, "--schemas", schemas, "--title",
-                         "Bilan de l'apprentissage", "--observation-date", obs, NULL};
+            char *r[] = {"report",
+                         "--outdir",
+                         staging,
+                         "--schemas",
+                         schemas,
+                         "--title",
+                         "Bilan de l'apprentissage",
+                         "--observation-date",
+                         obs,
+                         NULL};
             rc = write_manifest(staging, input, &c, cfg_sha, obs, obs_how, fingerprint, &all,
                                 schemas);
             if (!rc && access(join(bindir, "report"), X_OK) == 0)

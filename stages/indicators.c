@@ -26,10 +26,10 @@ struct target {
 
 struct ctx {
     refdata *ref;
-    size_t nreg, nop;          /* including ND; TOTAL is index nreg / nop */
-    const char **reg, **op;    /* sorted codes, ND among them, TOTAL last */
-    unsigned long *cnt;        /* [reg+1][op+1][NY][12] with totals */
-    unsigned char *pair;       /* [reg+1][op+1]: a kept contract exists */
+    size_t nreg, nop;       /* including ND; TOTAL is index nreg / nop */
+    const char **reg, **op; /* sorted codes, ND among them, TOTAL last */
+    unsigned long *cnt;     /* [reg+1][op+1][NY][12] with totals */
+    unsigned char *pair;    /* [reg+1][op+1]: a kept contract exists */
     int ymin, ymax, ysel0, ysel1, obs_y, obs_m;
     struct target targets[MAXT];
     size_t ntargets;
@@ -86,8 +86,7 @@ static int parse_target(struct ctx *c, const char *s)
     return 0;
 }
 
-static const struct target *target_of(const struct ctx *c, int y, const char *reg,
-                                      const char *op)
+static const struct target *target_of(const struct ctx *c, int y, const char *reg, const char *op)
 {
     size_t i;
     for (i = 0; i < c->ntargets; i++)
@@ -215,21 +214,39 @@ int main(int argc, char **argv)
     log_init_env("indicators");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': contracts = optarg; break;
-        case 's': schemas = optarg; break;
-        case 'o': outdir = optarg; break;
-        case 'd': obs = optarg; break;
-        case 'i': input = optarg; break;
-        case 'y': years = optarg; break;
-        case 'S': thr = atoi(optarg); break;
+        case 'c':
+            contracts = optarg;
+            break;
+        case 's':
+            schemas = optarg;
+            break;
+        case 'o':
+            outdir = optarg;
+            break;
+        case 'd':
+            obs = optarg;
+            break;
+        case 'i':
+            input = optarg;
+            break;
+        case 'y':
+            years = optarg;
+            break;
+        case 'S':
+            thr = atoi(optarg);
+            break;
         case 't':
             if (parse_target(&c, optarg)) {
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
                 return EX_USAGE;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (!contracts || !schemas || !outdir || !obs || optind != argc) {
@@ -297,8 +314,7 @@ int main(int argc, char **argv)
         ri = find(c.reg, c.nreg, r->field[cr]);
         oi = find(c.op, c.nop, r->field[co]);
         if (ri < 0 || oi < 0 || y < Y0 || y >= Y0 + NY) {
-            log_error("%s:%lu: unknown region or OPCO, or year out of range", contracts,
-                      r->lineno);
+            log_error("%s:%lu: unknown region or OPCO, or year out of range", contracts, r->lineno);
             rc = EX_SOFTWARE;
             goto done;
         }

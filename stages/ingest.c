@@ -39,10 +39,19 @@ enum code {
     C_EVENEMENT_INCONNU,
     C_NCODES
 };
-static const char *const code_names[C_NCODES] = {
-    "COLONNES", "REQUIS",      "DATE", "DATES",  "SIRET",   "UAI",
-    "ENUM",     "CODE_POSTAL", "AGE",  "ENCODAGE", "OPCO", "DOUBLON",
-    "EVENEMENT_INCONNU"};
+static const char *const code_names[C_NCODES] = {"COLONNES",
+                                                 "REQUIS",
+                                                 "DATE",
+                                                 "DATES",
+                                                 "SIRET",
+                                                 "UAI",
+                                                 "ENUM",
+                                                 "CODE_POSTAL",
+                                                 "AGE",
+                                                 "ENCODAGE",
+                                                 "OPCO",
+                                                 "DOUBLON",
+                                                 "EVENEMENT_INCONNU"};
 
 static enum code code_of(const char *name)
 {
@@ -66,8 +75,10 @@ struct fstats {
 
 /* One normalised cell. */
 struct cell {
-    const char *s; /* NULL: missing */
+    const char *s; /* normalised value, NULL: missing */
     size_t n;
+    const char *raw; /* trimmed raw value, for rejects */
+    size_t rawn;
     date_t d;
     char buf[48];
 };
@@ -80,13 +91,13 @@ struct ingest {
     refdata *ref;
     pseudo *ps;
     tsvw *out, *rej;
-    strmap seen;   /* events: accepted ids; participations: known event ids */
-    strmap present; /* participations: event \t siret of counted present rows */
+    strmap seen;        /* events: accepted ids; participations: known event ids */
+    strmap present;     /* participations: event \t siret of counted present rows */
     unsigned long dups; /* participations: present rows repeating a SIRET of their event */
+    char rawcopy[CSVIN_MAX_FIELD + 1];
     /* column indexes in the schema (-1 when the kind has no such column) */
-    int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp,
-        c_opco, c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs,
-        c_presence;
+    int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
+        c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence;
 };
 
 static void usage(FILE *f)
@@ -99,25 +110,19 @@ static void usage(FILE *f)
                "counts as TSV. Exit codes: 0, 64 usage, 65 bad file, 74 I/O, 78 configuration.\n");
 }
 
+/* The missing-value literals NULL, NA, N/A and "-", in any case. */
 static int is_missing_literal(const char *s, size_t n)
 {
     char b[4];
     size_t i;
     if (n == 0)
         return 1;
-    if (n > 3)
+    if (n > 4)
         return 0;
     for (i = 0; i < n; i++)
         b[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
-    return (n == 4 - 0 && 0) || (n == 4 && !memcmp(b, "NULL", 4)) ||
-           (n == 2 && !memcmp(b, "NA", 2)) || (n == 3 && !memcmp(b, "N/A", 3)) ||
-           (n == 1 && b[0] == '-');
-}
-
-static int is_null_word(const char *s, size_t n)
-{
-    return n == 4 && (s[0] | 32) == 'n' && (s[1] | 32) == 'u' && (s[2] | 32) == 'l' &&
-           (s[3] | 32) == 'l';
+    return (n == 4 && !memcmp(b, "NULL", 4)) || (n == 2 && !memcmp(b, "NA", 2)) ||
+           (n == 3 && !memcmp(b, "N/A", 3)) || (n == 1 && b[0] == '-');
 }
 
 /* Validates one value of column c. Returns 0 valid (cell filled), -1 invalid. */
@@ -134,18 +139,19 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         out->n = n;
         return 0;
     case T_CONTRACT_NUMBER: {
+        /* upper-cased, white space removed, in place: never longer */
+        char *w = (char *)v;
         size_t i, o = 0, sl;
-        for (i = 0; i < n && o < sizeof out->buf - 1;) {
+        for (i = 0; i < n;) {
             if (fold_is_space(v + i, n - i, &sl)) {
                 i += sl;
                 continue;
             }
-            out->buf[o++] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+            w[o++] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
             i++;
         }
-        if (i < n)
-            return -1; /* longer than 47 bytes */
-        out->buf[o] = '\0';
+        w[o] = '\0';
+        out->s = w;
         out->n = o;
         return o ? 0 : -1;
     }
@@ -245,7 +251,6 @@ static int opt_col(const schema *s, const char *name)
 {
     return schema_col_index(s, name);
 }
-
 
 /* Writes the TSV header of the kind's records. */
 static void emit_header(struct ingest *g)
@@ -405,8 +410,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
             goto done;
         }
     }
-    if (g->kind == K_EVENEMENTS && m.field_of_col[g->c_region] < 0 &&
-        m.field_of_col[g->c_cp] < 0) {
+    if (g->kind == K_EVENEMENTS && m.field_of_col[g->c_region] < 0 && m.field_of_col[g->c_cp] < 0) {
         log_error("%s:%lu:1: neither a code_region nor a code_postal column", rel, row->line);
         rc = EX_DATAERR;
         goto done;
@@ -436,11 +440,16 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
             size_t n;
             char *v;
             cells[k].s = NULL;
+            cells[k].n = 0;
             cells[k].d = DATE_NONE;
+            cells[k].raw = "";
+            cells[k].rawn = 0;
             if (fi < 0)
                 continue;
             n = row->len[fi];
             v = csvin_trim(row->f[fi], &n);
+            cells[k].raw = v;
+            cells[k].rawn = n;
             if (row->bad[fi]) {
                 if (!enc_given) {
                     enc_given = 1;
@@ -448,7 +457,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
                 }
                 continue;
             }
-            if (n == 0 || (!c->free_text && (is_missing_literal(v, n) || is_null_word(v, n)))) {
+            if (n == 0 || (!c->free_text && is_missing_literal(v, n))) {
                 if (c->missing_means) {
                     cells[k].s = c->missing_means;
                     cells[k].n = strlen(c->missing_means);
@@ -456,6 +465,14 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
                     rs[nr++] = (struct reason){C_REQUIS, (int)k, v, n};
                 }
                 continue;
+            }
+            if (c->type == T_CONTRACT_NUMBER) {
+                /* normalised in place: keep the raw value for the rejects */
+                if (n >= sizeof g->rawcopy)
+                    n = sizeof g->rawcopy - 1;
+                memcpy(g->rawcopy, v, n);
+                g->rawcopy[n] = '\0';
+                cells[k].raw = g->rawcopy;
             }
             if (check_value(g, c, v, n, &cells[k])) {
                 cells[k].s = NULL;
@@ -478,7 +495,10 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
             struct cell *x = &cells[g->c_extraction];
             if (!x->s) {
                 int given_bad = m.field_of_col[g->c_extraction] >= 0 && x->n == 1;
-                if (name_date != DATE_NONE) {
+                int fx = m.field_of_col[g->c_extraction];
+                if (fx >= 0 && row->bad[fx]) {
+                    /* ENCODAGE already given for this cell */
+                } else if (name_date != DATE_NONE) {
                     x->d = name_date;
                     date_format(name_date, x->buf);
                     x->s = x->buf;
@@ -489,17 +509,19 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
                     size_t n = row->len[fi];
                     char *v = csvin_trim(row->f[fi], &n);
                     /* keep column order: date_extraction is the schema's last column */
-                    rs[nr++] = (struct reason){given_bad ? C_DATE : C_REQUIS, g->c_extraction,
-                                               v, n};
+                    rs[nr++] =
+                        (struct reason){given_bad ? C_DATE : C_REQUIS, g->c_extraction, v, n};
                 }
             }
             if (cells[g->c_debut].s && cells[g->c_fin].s) {
                 if (cells[g->c_fin].d <= cells[g->c_debut].d)
-                    rs[nr++] = (struct reason){C_DATES, g->c_fin, cells[g->c_fin].buf, 10};
+                    rs[nr++] = (struct reason){C_DATES, g->c_fin, cells[g->c_fin].raw,
+                                               cells[g->c_fin].rawn};
             }
             if (cells[g->c_rupture].s && cells[g->c_fin].s &&
                 cells[g->c_rupture].d > cells[g->c_fin].d)
-                rs[nr++] = (struct reason){C_DATES, g->c_rupture, cells[g->c_rupture].buf, 10};
+                rs[nr++] = (struct reason){C_DATES, g->c_rupture, cells[g->c_rupture].raw,
+                                           cells[g->c_rupture].rawn};
             if (cells[g->c_naissance].s && cells[g->c_debut].s) {
                 int age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
                 if (age < 14 || age > 80)
@@ -539,12 +561,13 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
         }
         if (nr == 0 && g->kind == K_EVENEMENTS) {
             if (strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-                rs[nr++] = (struct reason){C_DOUBLON, g->c_id, cells[g->c_id].s, cells[g->c_id].n};
+                rs[nr++] =
+                    (struct reason){C_DOUBLON, g->c_id, cells[g->c_id].raw, cells[g->c_id].rawn};
         }
         if (nr == 0 && g->kind == K_PARTICIPATIONS) {
             if (!strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-                rs[nr++] = (struct reason){C_EVENEMENT_INCONNU, g->c_id, cells[g->c_id].s,
-                                           cells[g->c_id].n};
+                rs[nr++] = (struct reason){C_EVENEMENT_INCONNU, g->c_id, cells[g->c_id].raw,
+                                           cells[g->c_id].rawn};
         }
         if (nr) {
             int seen[C_NCODES] = {0};
@@ -634,11 +657,11 @@ static int load_events(struct ingest *g, const char *path)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"kind", required_argument, NULL, 'k'},    {"schemas", required_argument, NULL, 's'},
-        {"input", required_argument, NULL, 'i'},   {"out", required_argument, NULL, 'o'},
-        {"rejects", required_argument, NULL, 'r'}, {"quality", required_argument, NULL, 'q'},
+        {"kind", required_argument, NULL, 'k'},     {"schemas", required_argument, NULL, 's'},
+        {"input", required_argument, NULL, 'i'},    {"out", required_argument, NULL, 'o'},
+        {"rejects", required_argument, NULL, 'r'},  {"quality", required_argument, NULL, 'q'},
         {"key-file", required_argument, NULL, 'K'}, {"events", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *kind = NULL, *schemas = NULL, *out = NULL, *rejects = NULL, *quality = NULL,
                *keyfile = NULL, *events = NULL;
     struct ingest g;
@@ -651,16 +674,36 @@ int main(int argc, char **argv)
     log_init_env("ingest");
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'k': kind = optarg; break;
-        case 's': schemas = optarg; break;
-        case 'i': g.input_dir = optarg; break;
-        case 'o': out = optarg; break;
-        case 'r': rejects = optarg; break;
-        case 'q': quality = optarg; break;
-        case 'K': keyfile = optarg; break;
-        case 'e': events = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'k':
+            kind = optarg;
+            break;
+        case 's':
+            schemas = optarg;
+            break;
+        case 'i':
+            g.input_dir = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'r':
+            rejects = optarg;
+            break;
+        case 'q':
+            quality = optarg;
+            break;
+        case 'K':
+            keyfile = optarg;
+            break;
+        case 'e':
+            events = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (!kind || !schemas || !g.input_dir || !out || !rejects || !quality) {
@@ -715,8 +758,8 @@ int main(int argc, char **argv)
         /* the columns this stage's own rules need must be in the schema */
         int need[8], n = 0, j;
         if (g.kind == K_CONTRATS) {
-            int v[] = {g.c_num, g.c_debut, g.c_fin, g.c_rupture, g.c_extraction, g.c_naissance,
-                       g.c_nom, g.c_prenom};
+            int v[] = {g.c_num,        g.c_debut,     g.c_fin, g.c_rupture,
+                       g.c_extraction, g.c_naissance, g.c_nom, g.c_prenom};
             memcpy(need, v, sizeof v);
             n = 8;
             if (g.c_cp < 0 || g.c_opco < 0 || g.c_idcc < 0 || g.c_cfd < 0 || g.c_niveau < 0 ||
@@ -780,8 +823,8 @@ int main(int argc, char **argv)
     tsvw_str(g.rej, "valeur");
     tsvw_endrow(g.rej);
     {
-        static const char *const head[] = {"fichier", "encodage", "separateur", "lignes_lues",
-                                           "lignes_acceptees", "lignes_rejetees"};
+        static const char *const head[] = {"fichier",     "encodage",         "separateur",
+                                           "lignes_lues", "lignes_acceptees", "lignes_rejetees"};
         for (i = 0; i < 6; i++)
             tsvw_str(q, head[i]);
         for (i = 0; i < C_NCODES; i++)

@@ -49,14 +49,11 @@ static long ymd(const char *s, size_t n)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"quality", required_argument, NULL, 'q'},
-                                         {"summary", required_argument, NULL, 'S'},
-                                         {"schemas", required_argument, NULL, 's'},
-                                         {"input", required_argument, NULL, 'I'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"in", required_argument, NULL, 'i'},      {"out", required_argument, NULL, 'o'},
+        {"quality", required_argument, NULL, 'q'}, {"summary", required_argument, NULL, 'S'},
+        {"schemas", required_argument, NULL, 's'}, {"input", required_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *in = NULL, *out = NULL, *quality = NULL, *summary = NULL, *schemas = NULL,
                *input = NULL;
     char err[1024];
@@ -76,14 +73,30 @@ int main(int argc, char **argv)
     log_init_env("merge");
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'i': in = optarg; break;
-        case 'o': out = optarg; break;
-        case 'q': quality = optarg; break;
-        case 'S': summary = optarg; break;
-        case 's': schemas = optarg; break;
-        case 'I': input = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'i':
+            in = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'q':
+            quality = optarg;
+            break;
+        case 'S':
+            summary = optarg;
+            break;
+        case 's':
+            schemas = optarg;
+            break;
+        case 'I':
+            input = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (!in || !out || !quality || !summary || optind != argc) {
@@ -182,7 +195,7 @@ int main(int argc, char **argv)
                    !strcmp(r->field[c_statut], "Supprimé")) {
             f->annules++;
         } else if (r->len[c_rupt] && ymd(r->field[c_rupt], r->len[c_rupt]) <
-                                          ymd(r->field[c_debut], r->len[c_debut])) {
+                                         ymd(r->field[c_debut], r->len[c_debut])) {
             f->rupture_avant++;
         } else {
             kept++;
@@ -204,10 +217,9 @@ int main(int argc, char **argv)
     if (!sm)
         goto io_error;
     {
-        static const char *const head[] = {"fichier",     "versions_remplacees",
-                                           "exclus_annules", "exclus_rupture_avant_debut",
-                                           "uai_inconnus", "region_nd",
-                                           "opco_nd"};
+        static const char *const head[] = {
+            "fichier",      "versions_remplacees", "exclus_annules", "exclus_rupture_avant_debut",
+            "uai_inconnus", "region_nd",           "opco_nd"};
         for (i = 0; i < 7; i++)
             tsvw_str(q, head[i]);
         tsvw_endrow(q);

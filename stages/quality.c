@@ -68,21 +68,41 @@ int main(int argc, char **argv)
     log_init_env("quality");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 's': schemas = optarg; break;
-        case 'o': outdir = optarg; break;
-        case 'm': mq = optarg; break;
-        case 'S': summary = optarg; break;
-        case 'c': qfiles[0] = optarg; break;
-        case 'e': qfiles[1] = optarg; break;
-        case 'p': qfiles[2] = optarg; break;
+        case 's':
+            schemas = optarg;
+            break;
+        case 'o':
+            outdir = optarg;
+            break;
+        case 'm':
+            mq = optarg;
+            break;
+        case 'S':
+            summary = optarg;
+            break;
+        case 'c':
+            qfiles[0] = optarg;
+            break;
+        case 'e':
+            qfiles[1] = optarg;
+            break;
+        case 'p':
+            qfiles[2] = optarg;
+            break;
         case 'r':
             if (nr == MAXQ)
                 return EX_USAGE;
             rfiles[nr++] = optarg;
             break;
-        case 'x': maxrate = strtod(optarg, NULL); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'x':
+            maxrate = strtod(optarg, NULL);
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (!schemas || !outdir || !mq || !summary || !qfiles[0] || optind != argc) {
@@ -151,7 +171,8 @@ int main(int argc, char **argv)
                     v = "0";
                     for (m = 0; m < mcols; m++)
                         if (!strcmp(mheader[m], t->cols[k].name))
-                            v = mi ? mvals[*mi * mcols + m] : (strcmp(mheader[m], "uai_inconnus") ? "0" : "");
+                            v = mi ? mvals[*mi * mcols + m]
+                                   : (strcmp(mheader[m], "uai_inconnus") ? "0" : "");
                 }
                 q->vals[k] = strdup(v);
             }

@@ -141,7 +141,7 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
 
 /* Incremental strict UTF-8 validation: state carried across chunks. */
 struct u8v {
-    int need;         /* continuation bytes still expected */
+    int need;             /* continuation bytes still expected */
     unsigned char lo, hi; /* allowed range of the next continuation byte */
     int bad;
 };
@@ -600,7 +600,8 @@ static int raw_append(csvin *r, const unsigned char *s, size_t n)
 static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
 {
     for (;;) {
-        unsigned char *nl = r->end > r->start ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+        unsigned char *nl =
+            r->end > r->start ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
         long got;
         if (nl) {
             *linelen = (size_t)(nl - (r->buf + r->start)) + 1;

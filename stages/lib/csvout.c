@@ -182,7 +182,8 @@ int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, siz
     if (fclose(w->f) && rc == 0)
         rc = -1, w->failed = errno;
     if (rc)
-        snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(w->failed ? w->failed : EIO));
+        snprintf(err, errlen, "%s: write failed: %s", w->path,
+                 strerror(w->failed ? w->failed : EIO));
     if (w->gz)
         deflateEnd(&w->zs);
     EVP_MD_CTX_free(w->md);

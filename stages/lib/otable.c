@@ -127,7 +127,8 @@ int otable_row(otable *t, const oval *v)
         const oval *x = &v[i];
         const ocol *c = &t->cols[i];
         int hide = secret[i];
-        if (x->type == OV_PCT || x->type == OV_RATIO || (c->denominator >= 0 && x->type == OV_INT)) {
+        if (x->type == OV_PCT || x->type == OV_RATIO ||
+            (c->denominator >= 0 && x->type == OV_INT)) {
             int64_t den = x->type == OV_INT ? 0 : x->b;
             if (c->denominator >= 0 && v[c->denominator].type == OV_INT)
                 den = v[c->denominator].a;

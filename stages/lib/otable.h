@@ -21,9 +21,9 @@ typedef struct oval {
 
 typedef struct ocol {
     char *name;
-    int secret;       /* a count subject to secrecy */
-    int denominator;  /* column index of the denominator, -1 */
-    int *from;        /* column indexes the value is computed from */
+    int secret;      /* a count subject to secrecy */
+    int denominator; /* column index of the denominator, -1 */
+    int *from;       /* column indexes the value is computed from */
     size_t nfrom;
 } ocol;
 

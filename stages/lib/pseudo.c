@@ -14,8 +14,7 @@ struct pseudo {
     EVP_MAC_CTX *ctx;
 };
 
-unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *err,
-                               size_t errlen)
+unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *buf = NULL;

@@ -13,8 +13,7 @@ typedef struct pseudo pseudo;
 /* pseudo_read_key: read a key file: its bytes less one trailing LF or CRLF.
  * Returns the malloc'ed key and its length, or NULL with a message (the
  * caller exits 78). *loose is set when others than the owner can read it. */
-unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *err,
-                               size_t errlen);
+unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *err, size_t errlen);
 pseudo *pseudo_new(const unsigned char *key, size_t len);
 /* pseudo_id: out gets 32 hex digits and a NUL. 0, or -1 on a libcrypto error. */
 int pseudo_id(pseudo *p, const char *msg, size_t len, char *out);

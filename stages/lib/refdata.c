@@ -10,8 +10,8 @@
 #include "fold.h"
 #include "schema.h"
 
-static const char *const table_names[REF_TABLES] = {"departements", "regions",  "opco",
-                                                    "idcc_opco",    "cfa",      "naf_sections"};
+static const char *const table_names[REF_TABLES] = {"departements", "regions", "opco",
+                                                    "idcc_opco",    "cfa",     "naf_sections"};
 
 static int exists(const char *p)
 {
@@ -29,8 +29,8 @@ static char *join(const char *a, const char *b, const char *c)
 }
 
 /* Chooses the file of one table: the dropped one, else the default. */
-static int choose(ref_file *f, const char *schemas_dir, const char *input_dir, int *code,
-                  char *err, size_t errlen)
+static int choose(ref_file *f, const char *schemas_dir, const char *input_dir, int *code, char *err,
+                  size_t errlen)
 {
     char *plain = NULL, *gz = NULL;
     int rc = 0;
@@ -77,8 +77,8 @@ typedef int (*row_fn)(refdata *r, char **v, const char *path, unsigned long line
 
 /* Reads one table through its schema; calls fn with the values of the
  * schema's columns (trimmed, NULL when the column is absent). */
-static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, row_fn fn,
-                      int *code, char *err, size_t errlen)
+static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, row_fn fn, int *code,
+                      char *err, size_t errlen)
 {
     char *spath = join(schemas_dir, "/input/", f->name), *sp2;
     schema *s = NULL;
@@ -211,8 +211,8 @@ static int add_dept(refdata *r, char **v, const char *path, unsigned long line, 
 {
     int i = v[0] ? dept_index(v[0]) : -1, reg = v[2] ? region_index(r, v[2]) : -1;
     if (i < 0 || reg < 0) {
-        snprintf(err, errlen, "%s:%lu: invalid département '%s' or unknown région '%s'", path,
-                 line, v[0] ? v[0] : "", v[2] ? v[2] : "");
+        snprintf(err, errlen, "%s:%lu: invalid département '%s' or unknown région '%s'", path, line,
+                 v[0] ? v[0] : "", v[2] ? v[2] : "");
         return -1;
     }
     r->dept_region[i] = (short)reg;

@@ -12,14 +12,22 @@ static const struct {
     enum col_type type;
     const char *code;
 } types[] = {
-    {"text", T_TEXT, "REQUIS"},        {"contract_number", T_CONTRACT_NUMBER, "REQUIS"},
-    {"enum", T_ENUM, "ENUM"},          {"date", T_DATE, "DATE"},
-    {"siret", T_SIRET, "SIRET"},       {"uai", T_UAI, "UAI"},
-    {"postcode", T_POSTCODE, "CODE_POSTAL"}, {"naf", T_NAF, "REQUIS"},
-    {"idcc", T_IDCC, "REQUIS"},        {"uint", T_UINT, "REQUIS"},
-    {"bool", T_BOOL, "REQUIS"},        {"opco", T_OPCO, "OPCO"},
-    {"region", T_REGION, "ENUM"},      {"cfd", T_CFD, "REQUIS"},
-    {"rncp", T_RNCP, "REQUIS"},        {"niveau", T_NIVEAU, "REQUIS"},
+    {"text", T_TEXT, "REQUIS"},
+    {"contract_number", T_CONTRACT_NUMBER, "REQUIS"},
+    {"enum", T_ENUM, "ENUM"},
+    {"date", T_DATE, "DATE"},
+    {"siret", T_SIRET, "SIRET"},
+    {"uai", T_UAI, "UAI"},
+    {"postcode", T_POSTCODE, "CODE_POSTAL"},
+    {"naf", T_NAF, "REQUIS"},
+    {"idcc", T_IDCC, "REQUIS"},
+    {"uint", T_UINT, "REQUIS"},
+    {"bool", T_BOOL, "REQUIS"},
+    {"opco", T_OPCO, "OPCO"},
+    {"region", T_REGION, "ENUM"},
+    {"cfd", T_CFD, "REQUIS"},
+    {"rncp", T_RNCP, "REQUIS"},
+    {"niveau", T_NIVEAU, "REQUIS"},
 };
 
 static char *folded_dup(const char *s)
@@ -61,8 +69,8 @@ static int add_folded(char ***list, size_t *n, const char *s)
 
 static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t errlen)
 {
-    static const char *const known[] = {"name",     "aliases",       "type",   "required",
-                                        "personal", "free_text",     "values", "contract_date",
+    static const char *const known[] = {"name",        "aliases",       "type",   "required",
+                                        "personal",    "free_text",     "values", "contract_date",
                                         "reject_code", "missing_means", NULL};
     const ynode *name = ymap_get(y, "name"), *type = ymap_get(y, "type");
     const ynode *aliases = ymap_get(y, "aliases"), *values = ymap_get(y, "values");
@@ -78,8 +86,8 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
         for (k = 0; known[k] && strcmp(known[k], key->str); k++)
             ;
         if (!known[k]) {
-            snprintf(err, errlen, "%s:%d:%d: unknown column key '%s'", s->path, key->line,
-                     key->col, key->str);
+            snprintf(err, errlen, "%s:%d:%d: unknown column key '%s'", s->path, key->line, key->col,
+                     key->str);
             return -1;
         }
     }
@@ -371,8 +379,7 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         }
         if (m->field_of_col[found] >= 0) {
             *bad_col = (int)i + 1;
-            snprintf(err, errlen,
-                     "header cells %d ('%s') and %zu ('%s') both name the column '%s'",
+            snprintf(err, errlen, "header cells %d ('%s') and %zu ('%s') both name the column '%s'",
                      m->field_of_col[found] + 1, hdr->f[m->field_of_col[found]], i + 1, hdr->f[i],
                      s->cols[found].name);
             return -1;

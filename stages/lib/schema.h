@@ -65,10 +65,10 @@ const char *schema_enum(const schema_col *c, const char *value, size_t len);
 
 /* The result of matching a header row to a schema. */
 typedef struct header_map {
-    int *col_of_field;  /* per header field: schema column index, or -1 */
-    int *field_of_col;  /* per schema column: header field index, or -1 */
+    int *col_of_field; /* per header field: schema column index, or -1 */
+    int *field_of_col; /* per schema column: header field index, or -1 */
     size_t nfields;
-    char *ignored;      /* "|"-separated names of ignored header cells ("(vide)" for empty) */
+    char *ignored; /* "|"-separated names of ignored header cells ("(vide)" for empty) */
 } header_map;
 
 /*

@@ -12,7 +12,10 @@ typedef struct strmap {
     size_t nchunks, used, chunk_cap;
 } strmap;
 
-#define STRMAP_ZERO {0}
+#define STRMAP_ZERO                                                                                \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* strmap_put: insert key -> val when absent. Returns 1 when inserted, 0 when
  * the key was there (*old, when not NULL, points to its value, writable),

@@ -20,8 +20,8 @@ typedef struct tsvr {
     size_t n;             /* fields of the current row */
     char *field[TSV_MAX_FIELDS];
     size_t len[TSV_MAX_FIELDS];
-    size_t ncols;                   /* header fields */
-    char *header[TSV_MAX_FIELDS];   /* owned copies */
+    size_t ncols;                 /* header fields */
+    char *header[TSV_MAX_FIELDS]; /* owned copies */
 } tsvr;
 
 /* tsvr_open: open path ("-" for stdin) and read its header. NULL with a

@@ -100,9 +100,8 @@ static ynode *convert(struct conv *c, yaml_node_t *src, int depth)
             }
             for (j = 0; j < i; j++) {
                 if (!strcmp(n->kids[2 * j]->str, k->str)) {
-                    snprintf(c->err, c->errlen,
-                             "%s:%d:%d: duplicate key '%s' (first at line %d)", c->path, k->line,
-                             k->col, k->str, n->kids[2 * j]->line);
+                    snprintf(c->err, c->errlen, "%s:%d:%d: duplicate key '%s' (first at line %d)",
+                             c->path, k->line, k->col, k->str, n->kids[2 * j]->line);
                     goto error;
                 }
             }

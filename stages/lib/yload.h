@@ -10,15 +10,15 @@ enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
 
 typedef struct ynode {
     enum ynode_type type;
-    int line, col;   /* 1-based position of the node's start */
-    char *str;       /* YN_SCALAR: the value, NUL-terminated */
-    int plain;       /* YN_SCALAR: 1 when unquoted (so "~" and "null" are null) */
-    size_t n;        /* YN_SEQ: items; YN_MAP: pairs */
+    int line, col;       /* 1-based position of the node's start */
+    char *str;           /* YN_SCALAR: the value, NUL-terminated */
+    int plain;           /* YN_SCALAR: 1 when unquoted (so "~" and "null" are null) */
+    size_t n;            /* YN_SEQ: items; YN_MAP: pairs */
     struct ynode **kids; /* YN_SEQ: n items; YN_MAP: 2n nodes, key then value */
 } ynode;
 
 typedef struct ydoc {
-    char *path; /* as given to yload_file */
+    char *path;  /* as given to yload_file */
     ynode *root; /* NULL for an empty document */
 } ydoc;
 
