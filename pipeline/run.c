@@ -414,8 +414,22 @@ static unsigned long data_rows(const char *path)
     return lines ? lines - 1 : 0;
 }
 
-static const char *const outputs[] = {"croissance.csv.gz", "croissance_mensuelle.csv.gz",
-                                      "qualite.csv.gz", "rejets.csv.gz", NULL};
+/* The output files a manifest lists: every .csv.gz of the folder, by name. */
+static int list_outputs(const char *dir, struct filelist *fl)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) && fl->n < MAXF) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] != '.' && n > 7 && !strcmp(e->d_name + n - 7, ".csv.gz"))
+            fl->name[fl->n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(fl->name, fl->n, sizeof *fl->name, cmp_str);
+    return 0;
+}
 
 static int write_manifest(const char *dir, const char *input, const struct config *c,
                           const char *cfg_sha, const char *obs, const char *obs_how,
@@ -480,8 +494,11 @@ static int write_manifest(const char *dir, const char *input, const struct confi
         free(p);
     }
     fprintf(f, "sorties:\n");
-    for (i = 0; outputs[i]; i++) {
-        char *p = join(dir, outputs[i]), chex[65];
+    struct filelist outs = {0};
+    list_outputs(dir, &outs);
+    for (i = 0; i < outs.n; i++) {
+        const char *o = outs.name[i];
+        char *p = join(dir, o), chex[65];
         unsigned long long cbytes;
         if (sha256_file(p, 0, hex, &bytes) || sha256_file(p, 1, chex, &cbytes)) {
             free(p);
@@ -490,9 +507,11 @@ static int write_manifest(const char *dir, const char *input, const struct confi
         fprintf(f,
                 "  - fichier: %s\n    octets: %llu\n    sha256: %s\n    sha256_contenu: %s\n"
                 "    lignes: %lu\n",
-                outputs[i], bytes, hex, chex, data_rows(p));
+                o, bytes, hex, chex, data_rows(p));
         free(p);
     }
+    for (i = 0; i < outs.n; i++)
+        free(outs.name[i]);
     if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
         log_error("%s: write failed: %s", path, strerror(errno));
         free(path);
@@ -923,6 +942,11 @@ int main(int argc, char **argv)
             args[a++] = obs;
             args[a++] = "--secrecy";
             args[a++] = sec;
+            /* without event files the reunions table is empty, not absent */
+            args[a++] = "--events";
+            args[a++] = w_e;
+            args[a++] = "--participations";
+            args[a++] = w_p;
             if (c.years) {
                 args[a++] = "--years";
                 args[a++] = c.years;

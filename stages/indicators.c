@@ -1,8 +1,14 @@
 /* indicators: computes the report tables of spec/indicators.md from the
- * kept contracts written by merge: croissance and croissance_mensuelle.
- * Memory is bounded by the number of groups (régions x OPCOs x years x
- * months), never by the number of contracts. */
+ * kept contracts written by merge and the events and attendance written by
+ * ingest: croissance, croissance_mensuelle, ruptures, reunions, and the
+ * breakdown tables declared in schemas/output/ (breakdown: COLUMN).
+ * Every table is written column by column from its output schema, so the
+ * schema decides the columns and their order; secrecy is applied by otable.
+ * Memory: one small record per kept contract (the rupture follow-up and the
+ * employers' look-back need them) plus the groups. */
+#include <dirent.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +17,15 @@
 #include "log.h"
 #include "otable.h"
 #include "refdata.h"
+#include "strmap.h"
 #include "tsv.h"
 #include "values.h"
 
 #define Y0 2000
-#define NY 100 /* entry years 2000-2099 */
+#define NY 100 /* years 2000-2099 */
 #define MAXT 256
+#define MAXB 16     /* breakdown tables */
+#define MAXTYPES 16 /* event types */
 
 struct target {
     int year;
@@ -24,33 +33,105 @@ struct target {
     long objectif;
 };
 
+/* The rupture counts of one group (spec/indicators.md "Ruptures"). */
+struct rup {
+    long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
+};
+
+/* One kept contract. */
+struct kc {
+    date_t debut, rupture, concl; /* rupture: DATE_NONE when none on or before D_obs */
+    uint64_t id_hi, id_lo;        /* apprenti_id */
+    uint32_t siren;
+    int16_t reg, op;
+    int16_t bd[MAXB];
+};
+
+/* A set of groups: one dimension value per contract (with a TOTAL index
+ * last), or the région x OPCO pairs with their totals. */
+struct grouping {
+    size_t ngroups;
+    unsigned char *exists;  /* per group: it has a kept contract */
+    unsigned long *month;   /* group x year x month entries */
+    struct rup *rup;        /* group x cohort year */
+    int32_t *dur;           /* (group x year, days) pairs of broken contracts */
+    size_t ndur, capdur;
+    int32_t *median;        /* group x year, INT32_MIN when none */
+};
+
+struct breakdown {
+    otable *t;
+    char *column;   /* kept-contract column, or section_naf */
+    int base;       /* 0 croissance, 1 ruptures */
+    int tsv_col;    /* column in the kept contracts, -1 for section_naf */
+    strmap values;  /* value -> index */
+    char **names;   /* index -> value, sorted before writing */
+    size_t nvals;
+    size_t *order;  /* sorted position -> index */
+    struct grouping g;
+};
+
+struct event {
+    int year;
+    date_t date;
+    int16_t reg, op, type;
+    long visiteurs; /* -1 when missing */
+};
+
+struct part {
+    uint32_t key; /* group x year of the reunions table */
+    uint32_t siren;
+    date_t date;
+    int ent;
+};
+
 struct ctx {
     refdata *ref;
-    size_t nreg, nop;       /* including ND; TOTAL is index nreg / nop */
-    const char **reg, **op; /* sorted codes, ND among them, TOTAL last */
-    unsigned long *cnt;     /* [reg+1][op+1][NY][12] with totals */
-    unsigned char *pair;    /* [reg+1][op+1]: a kept contract exists */
+    size_t nreg, nop; /* codes including ND; the TOTAL index is nreg / nop */
+    const char **reg, **op;
+    struct grouping ro;
+    struct kc *kc;
+    size_t nkc, capkc;
     int ymin, ymax, ysel0, ysel1, obs_y, obs_m;
+    date_t dobs;
     struct target targets[MAXT];
     size_t ntargets;
+    struct breakdown bd[MAXB];
+    size_t nbd;
+    /* reunions */
+    struct event *ev;
+    size_t nev;
+    const char *types[MAXTYPES];
+    char typebuf[MAXTYPES][64];
+    size_t ntypes;
+    long *r_events, *r_vis, *r_part, *r_struct, *r_ent, *r_new, *r_conv;
+    unsigned char *r_hasvis;
+    int eymin, eymax;
+};
+
+/* What one output row is about, for value(). */
+struct rowctx {
+    int year, month;       /* month 0-11, -1 for yearly tables */
+    const char *region, *opco, *type, *bdname, *bdvalue;
+    size_t g;              /* group index in its grouping */
+    const struct grouping *gr;
+    size_t rg;             /* reunions group x year index */
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: indicators --contracts KEPT.tsv --schemas DIR --outdir DIR\n"
-               "                  --observation-date YYYY-MM-DD [--input DIR] [--years Y[-Y]]\n"
-               "                  [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
-               "Writes croissance.csv.gz and croissance_mensuelle.csv.gz into DIR.\n");
+               "                  --observation-date YYYY-MM-DD [--input DIR]\n"
+               "                  [--events EVENTS.tsv --participations PARTS.tsv]\n"
+               "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
+               "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
+               "tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static size_t idx(const struct ctx *c, size_t r, size_t o, int y, int m)
-{
-    return (((r * (c->nop + 1) + o) * NY) + (size_t)(y - Y0)) * 12 + (size_t)m;
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    return strcmp(x, y);
 }
 
 static long find(const char **list, size_t n, const char *code)
@@ -96,97 +177,902 @@ static const struct target *target_of(const struct ctx *c, int y, const char *re
     return NULL;
 }
 
-/* 1 when the row (region r, OPCO o) exists: spec "Which rows exist". */
-static int row_exists(const struct ctx *c, size_t r, size_t o, int y)
+static int grouping_init(struct grouping *g, size_t ngroups)
 {
-    if (c->pair[r * (c->nop + 1) + o])
-        return 1;
-    return target_of(c, y, r == c->nreg ? "TOTAL" : c->reg[r], o == c->nop ? "TOTAL" : c->op[o]) !=
-           NULL;
+    g->ngroups = ngroups;
+    g->exists = calloc(ngroups, 1);
+    g->month = calloc(ngroups * NY * 12, sizeof *g->month);
+    g->rup = calloc(ngroups * NY, sizeof *g->rup);
+    g->median = malloc(ngroups * NY * sizeof *g->median);
+    return g->exists && g->month && g->rup && g->median ? 0 : -1;
 }
 
-static unsigned long cum(const struct ctx *c, size_t r, size_t o, int y, int m)
+static void grouping_free(struct grouping *g)
+{
+    free(g->exists);
+    free(g->month);
+    free(g->rup);
+    free(g->dur);
+    free(g->median);
+}
+
+/* Adds one contract to group gi of g. */
+static int grouping_add(struct grouping *g, size_t gi, const struct kc *k, int y, int m,
+                        const struct rup *r, int32_t days)
+{
+    struct rup *x = &g->rup[gi * NY + (size_t)(y - Y0)];
+    g->exists[gi] = 1;
+    g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)m]++;
+    x->contrats += r->contrats;
+    x->ruptures += r->ruptures;
+    x->r45 += r->r45;
+    x->obs9 += r->obs9;
+    x->r9 += r->r9;
+    x->obs12 += r->obs12;
+    x->r12 += r->r12;
+    x->suivies += r->suivies;
+    x->sans += r->sans;
+    if (k->rupture != DATE_NONE) {
+        if (g->ndur + 2 > g->capdur) {
+            size_t nc = g->capdur ? 2 * g->capdur : 4096;
+            int32_t *nd = realloc(g->dur, nc * sizeof *nd);
+            if (!nd)
+                return -1;
+            g->dur = nd;
+            g->capdur = nc;
+        }
+        g->dur[g->ndur++] = (int32_t)(gi * NY + (size_t)(y - Y0));
+        g->dur[g->ndur++] = days;
+    }
+    return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const int32_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Medians of the durations per group and year (spec: for an even count, the
+ * mean of the two middle values rounded half up to a whole day). */
+static void grouping_medians(struct grouping *g)
+{
+    size_t i, j, n = g->ngroups * NY;
+    for (i = 0; i < n; i++)
+        g->median[i] = INT32_MIN;
+    qsort(g->dur, g->ndur / 2, 2 * sizeof *g->dur, cmp_pair);
+    for (i = 0; i < g->ndur; i = j) {
+        size_t cnt;
+        int32_t key = g->dur[i];
+        for (j = i; j < g->ndur && g->dur[j] == key; j += 2)
+            ;
+        cnt = (j - i) / 2;
+        if (cnt % 2)
+            g->median[key] = g->dur[i + 2 * (cnt / 2) + 1];
+        else {
+            int64_t a = g->dur[i + 2 * (cnt / 2 - 1) + 1], b = g->dur[i + 2 * (cnt / 2) + 1];
+            /* durations are >= 0, so half up is (a + b + 1) / 2 */
+            g->median[key] = (int32_t)((a + b + 1) / 2);
+        }
+    }
+}
+
+static unsigned long cum(const struct grouping *g, size_t gi, int y, int m)
 {
     unsigned long s = 0;
     int k;
     if (y < Y0 || y >= Y0 + NY)
         return 0;
     for (k = 0; k <= m; k++)
-        s += c->cnt[idx(c, r, o, y, k)];
+        s += g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)k];
     return s;
 }
 
-static int write_croissance(struct ctx *c, const char *schemas, const char *outdir, int thr,
-                            int monthly)
+static int cmp_kc_person(const void *a, const void *b)
 {
-    char path[4096], err[1024];
-    otable *t;
-    oval v[16];
-    int y, m, rc = 0;
-    size_t r, o;
+    const struct kc *x = *(const struct kc *const *)a, *y = *(const struct kc *const *)b;
+    if (x->id_hi != y->id_hi)
+        return x->id_hi < y->id_hi ? -1 : 1;
+    if (x->id_lo != y->id_lo)
+        return x->id_lo < y->id_lo ? -1 : 1;
+    return x->debut < y->debut ? -1 : x->debut > y->debut;
+}
 
-    snprintf(path, sizeof path, "%s/output/%s.yaml", schemas,
-             monthly ? "croissance_mensuelle" : "croissance");
-    t = otable_load(path, err, sizeof err);
-    if (!t) {
-        log_error("%s", err);
-        return EX_CONFIG;
+static uint64_t hex64(const char *s)
+{
+    uint64_t v = 0;
+    int i;
+    for (i = 0; i < 16 && s[i]; i++)
+        v = v << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : (s[i] | 32) - 'a' + 10);
+    return v;
+}
+
+/* The value of column `name` in a row; -1 when the name is unknown. */
+static int value(const struct ctx *c, const struct rowctx *r, const char *name, oval *v,
+                 char *buf)
+{
+    const struct grouping *g = r->gr;
+    size_t gy = r->g * NY + (size_t)(r->year - Y0);
+    const struct rup *x = g ? &g->rup[gy] : NULL;
+    int m = r->month < 0 ? 11 : r->month;
+
+    if (!strcmp(name, "annee")) {
+        snprintf(buf, 16, "%d", r->year);
+        *v = ov_text(buf);
+    } else if (!strcmp(name, "mois")) {
+        snprintf(buf, 16, "%02d", r->month + 1);
+        *v = ov_text(buf);
+    } else if (!strcmp(name, "region") && r->region) {
+        *v = ov_text(r->region);
+    } else if (!strcmp(name, "region_libelle") && r->region) {
+        *v = ov_text(ref_region_lib(c->ref, r->region));
+    } else if (!strcmp(name, "opco") && r->opco) {
+        *v = ov_text(r->opco);
+    } else if (!strcmp(name, "type_evenement") && r->type) {
+        *v = ov_text(r->type);
+    } else if (r->bdname && !strcmp(name, r->bdname)) {
+        *v = ov_text(r->bdvalue);
+    } else if (g && !strcmp(name, "contrats")) {
+        *v = ov_int((long)cum(g, r->g, r->year, 11));
+    } else if (g && !strcmp(name, "contrats_annee_precedente")) {
+        *v = ov_int((long)cum(g, r->g, r->year - 1, 11));
+    } else if (g && !strcmp(name, "evolution_pct")) {
+        long a = (long)cum(g, r->g, r->year, 11), b = (long)cum(g, r->g, r->year - 1, 11);
+        *v = ov_pct(a - b, b);
+    } else if (g && (!strcmp(name, "objectif") || !strcmp(name, "realisation_pct"))) {
+        const struct target *t = r->region && r->opco ? target_of(c, r->year, r->region, r->opco)
+                                                      : NULL;
+        if (!t)
+            *v = ov_missing();
+        else if (name[0] == 'o')
+            *v = ov_int(t->objectif);
+        else
+            *v = ov_pct((long)cum(g, r->g, r->year, 11), t->objectif);
+    } else if (g && !strcmp(name, "contrats_mois")) {
+        *v = ov_int((long)g->month[gy * 12 + (size_t)m]);
+    } else if (g && !strcmp(name, "cumul")) {
+        *v = ov_int((long)cum(g, r->g, r->year, m));
+    } else if (g && !strcmp(name, "cumul_annee_precedente")) {
+        *v = ov_int((long)cum(g, r->g, r->year - 1, m));
+    } else if (g && !strcmp(name, "evolution_cumul_pct")) {
+        long a = (long)cum(g, r->g, r->year, m), b = (long)cum(g, r->g, r->year - 1, m);
+        *v = ov_pct(a - b, b);
+    } else if (x && !strcmp(name, "ruptures")) {
+        *v = ov_int(x->ruptures);
+    } else if (x && !strcmp(name, "taux_rupture_pct")) {
+        *v = ov_pct(x->ruptures, x->contrats);
+    } else if (x && !strcmp(name, "ruptures_45j")) {
+        *v = ov_int(x->r45);
+    } else if (x && !strcmp(name, "taux_rupture_45j_pct")) {
+        *v = ov_pct(x->r45, x->contrats);
+    } else if (x && !strcmp(name, "observables_9m")) {
+        *v = ov_int(x->obs9);
+    } else if (x && !strcmp(name, "ruptures_9m")) {
+        *v = ov_int(x->r9);
+    } else if (x && !strcmp(name, "taux_rupture_9m_pct")) {
+        *v = ov_pct(x->r9, x->obs9);
+    } else if (x && !strcmp(name, "observables_12m")) {
+        *v = ov_int(x->obs12);
+    } else if (x && !strcmp(name, "ruptures_12m")) {
+        *v = ov_int(x->r12);
+    } else if (x && !strcmp(name, "taux_rupture_12m_pct")) {
+        *v = ov_pct(x->r12, x->obs12);
+    } else if (x && !strcmp(name, "ruptures_suivies_nouveau_contrat")) {
+        *v = ov_int(x->suivies);
+    } else if (x && !strcmp(name, "ruptures_sans_nouveau_contrat")) {
+        *v = ov_int(x->sans);
+    } else if (x && !strcmp(name, "taux_sans_nouveau_contrat_pct")) {
+        *v = ov_pct(x->sans, x->contrats);
+    } else if (x && !strcmp(name, "duree_mediane_avant_rupture_j")) {
+        *v = g->median[gy] == INT32_MIN ? ov_missing() : ov_int(g->median[gy]);
+    } else if (!g && r->type && !strcmp(name, "evenements")) {
+        *v = ov_int(c->r_events[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "participations")) {
+        *v = ov_int(c->r_part[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "structures")) {
+        *v = ov_int(c->r_struct[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "participants_par_evenement")) {
+        *v = ov_ratio(c->r_part[r->rg], c->r_events[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "visiteurs")) {
+        *v = c->r_hasvis[r->rg] ? ov_int(c->r_vis[r->rg]) : ov_missing();
+    } else if (!g && r->type && !strcmp(name, "entreprises")) {
+        *v = ov_int(c->r_ent[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "entreprises_nouvelles")) {
+        *v = ov_int(c->r_new[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "entreprises_converties")) {
+        *v = ov_int(c->r_conv[r->rg]);
+    } else if (!g && r->type && !strcmp(name, "taux_conversion_pct")) {
+        *v = ov_pct(c->r_conv[r->rg], c->r_ent[r->rg]);
+    } else {
+        return -1;
     }
-    if (t->ncols != (monthly ? 9u : 9u)) {
-        log_error("%s: expected 9 columns, found %zu", path, t->ncols);
-        otable_free(t);
-        return EX_CONFIG;
-    }
+    return 0;
+}
+
+/* Writes one row of t from its schema's column names. */
+static int emit(const struct ctx *c, otable *t, const struct rowctx *r)
+{
+    oval v[64];
+    char bufs[64][16];
+    size_t i;
+    for (i = 0; i < t->ncols && i < 64; i++)
+        if (value(c, r, t->cols[i].name, &v[i], bufs[i])) {
+            log_error("%s: no value for column '%s' in this table", t->path, t->cols[i].name);
+            return EX_CONFIG;
+        }
+    return otable_row(t, v) ? EX_IOERR : 0;
+}
+
+static size_t ro_index(const struct ctx *c, size_t r, size_t o)
+{
+    return r * (c->nop + 1) + o;
+}
+
+/* 1 when the row (region r, OPCO o, year y) exists: spec "Which rows exist". */
+static int ro_row_exists(const struct ctx *c, size_t r, size_t o, int y)
+{
+    if (c->ro.exists[ro_index(c, r, o)])
+        return 1;
+    return target_of(c, y, r == c->nreg ? "TOTAL" : c->reg[r], o == c->nop ? "TOTAL" : c->op[o]) !=
+           NULL;
+}
+
+static int open_table(otable *t, const char *outdir, int thr)
+{
+    char err[1024];
     if (otable_open(t, outdir, thr, err, sizeof err)) {
         log_error("%s", err);
-        otable_free(t);
         return EX_IOERR;
     }
+    return 0;
+}
+
+static int close_table(otable *t)
+{
+    char err[1024];
+    if (otable_close(t, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* croissance (monthly = 0), croissance_mensuelle (1) or ruptures (2). */
+static int write_ro(const struct ctx *c, otable *t, const char *outdir, int thr, int kind)
+{
+    int y, m, rc;
+    size_t r, o;
+    if ((rc = open_table(t, outdir, thr)))
+        return rc;
     for (y = c->ysel0; y <= c->ysel1; y++) {
-        int mmax = monthly ? (y == c->obs_y ? c->obs_m : 12) : 1;
+        int mmax = kind == 1 ? (y == c->obs_y ? c->obs_m : 12) : 1;
         for (m = 0; m < mmax; m++)
             for (r = 0; r <= c->nreg; r++)
                 for (o = 0; o <= c->nop; o++) {
-                    const char *rc_ = r == c->nreg ? "TOTAL" : c->reg[r];
-                    const char *oc = o == c->nop ? "TOTAL" : c->op[o];
-                    char ybuf[16], mbuf[16];
-                    size_t n = 0;
-                    if (!row_exists(c, r, o, y))
+                    struct rowctx rc_ = {0};
+                    if (!ro_row_exists(c, r, o, y))
                         continue;
-                    snprintf(ybuf, sizeof ybuf, "%d", y);
-                    v[n++] = ov_text(ybuf);
-                    if (monthly) {
-                        snprintf(mbuf, sizeof mbuf, "%02d", m + 1);
-                        v[n++] = ov_text(mbuf);
-                    }
-                    v[n++] = ov_text(rc_);
-                    v[n++] = ov_text(ref_region_lib(c->ref, rc_));
-                    v[n++] = ov_text(oc);
-                    if (!monthly) {
-                        long cur = (long)cum(c, r, o, y, 11), prev = (long)cum(c, r, o, y - 1, 11);
-                        const struct target *tg = target_of(c, y, rc_, oc);
-                        v[n++] = ov_int(cur);
-                        v[n++] = ov_int(prev);
-                        v[n++] = ov_pct(cur - prev, prev);
-                        v[n++] = tg ? ov_int(tg->objectif) : ov_missing();
-                        v[n++] = tg ? ov_pct(cur, tg->objectif) : ov_missing();
-                    } else {
-                        long cur = (long)cum(c, r, o, y, m), prev = (long)cum(c, r, o, y - 1, m);
-                        v[n++] = ov_int((long)c->cnt[idx(c, r, o, y, m)]);
-                        v[n++] = ov_int(cur);
-                        v[n++] = ov_int(prev);
-                        v[n++] = ov_pct(cur - prev, prev);
-                    }
-                    if (otable_row(t, v))
-                        rc = EX_IOERR;
+                    rc_.year = y;
+                    rc_.month = kind == 1 ? m : -1;
+                    rc_.region = r == c->nreg ? "TOTAL" : c->reg[r];
+                    rc_.opco = o == c->nop ? "TOTAL" : c->op[o];
+                    rc_.g = ro_index(c, r, o);
+                    rc_.gr = &c->ro;
+                    if ((rc = emit(c, t, &rc_)))
+                        return rc;
                 }
     }
-    if (otable_close(t, err, sizeof err)) {
+    return close_table(t);
+}
+
+static const char *const *sort_names;
+static int cmp_order(const void *a, const void *b)
+{
+    const char *x = sort_names[*(const size_t *)a], *y = sort_names[*(const size_t *)b];
+    return strcmp(x, y);
+}
+
+static int write_breakdown(const struct ctx *c, struct breakdown *b, const char *outdir, int thr)
+{
+    int y, rc;
+    size_t i;
+    b->order = malloc((b->nvals + 1) * sizeof *b->order);
+    if (!b->order)
+        return EX_OSERR;
+    for (i = 0; i < b->nvals; i++)
+        b->order[i] = i;
+    sort_names = (const char *const *)b->names;
+    qsort(b->order, b->nvals, sizeof *b->order, cmp_order);
+    b->order[b->nvals] = b->nvals; /* TOTAL last */
+    if ((rc = open_table(b->t, outdir, thr)))
+        return rc;
+    for (y = c->ysel0; y <= c->ysel1; y++)
+        for (i = 0; i <= b->nvals; i++) {
+            struct rowctx r = {0};
+            size_t gi = b->order[i];
+            if (!b->g.exists[gi])
+                continue;
+            r.year = y;
+            r.month = -1;
+            r.bdname = b->column;
+            r.bdvalue = gi == b->nvals ? "TOTAL" : b->names[gi];
+            r.g = gi;
+            r.gr = &b->g;
+            if ((rc = emit(c, b->t, &r)))
+                return rc;
+        }
+    return close_table(b->t);
+}
+
+/* The index of a breakdown value, added when new. */
+static long bd_value(struct breakdown *b, const char *s, size_t n)
+{
+    size_t *old;
+    int put;
+    if (n == 0) {
+        s = "ND";
+        n = 2;
+    }
+    put = strmap_put(&b->values, s, n, b->nvals, &old);
+    if (put < 0)
+        return -1;
+    if (put == 0)
+        return (long)*old;
+    {
+        char **nn = realloc(b->names, (b->nvals + 1) * sizeof *nn);
+        if (!nn)
+            return -1;
+        b->names = nn;
+        nn[b->nvals] = strndup(s, n);
+        if (!nn[b->nvals])
+            return -1;
+    }
+    return (long)b->nvals++;
+}
+
+/* Loads the output schemas: the four base tables and the breakdowns. */
+static int load_tables(struct ctx *c, const char *schemas, otable **base)
+{
+    static const char *const names[4] = {"croissance", "croissance_mensuelle", "ruptures",
+                                         "reunions"};
+    char dir[4096], path[4352], err[1024];
+    struct dirent **ents = NULL;
+    int n, i, rc = 0;
+
+    for (i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/output/%s.yaml", schemas, names[i]);
+        base[i] = otable_load(path, err, sizeof err);
+        if (!base[i]) {
+            log_error("%s", err);
+            return EX_CONFIG;
+        }
+    }
+    snprintf(dir, sizeof dir, "%s/output", schemas);
+    n = scandir(dir, &ents, NULL, alphasort);
+    if (n < 0) {
+        log_error("%s: cannot read the output schemas", dir);
+        return EX_CONFIG;
+    }
+    for (i = 0; i < n; i++) {
+        size_t l = strlen(ents[i]->d_name);
+        otable *t;
+        if (!rc && l > 5 && !strcmp(ents[i]->d_name + l - 5, ".yaml")) {
+            snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+            t = otable_load(path, err, sizeof err);
+            if (!t) {
+                log_error("%s", err);
+                rc = EX_CONFIG;
+            } else if (!t->breakdown) {
+                otable_free(t);
+            } else if (c->nbd == MAXB) {
+                log_error("%s: more than %d breakdown tables", path, MAXB);
+                otable_free(t);
+                rc = EX_CONFIG;
+            } else {
+                struct breakdown *b = &c->bd[c->nbd++];
+                b->t = t;
+                b->column = strdup(t->breakdown);
+                b->base = t->base && !strcmp(t->base, "croissance") ? 0 : 1;
+                if (t->base && strcmp(t->base, "croissance") && strcmp(t->base, "ruptures")) {
+                    log_error("%s: base must be croissance or ruptures", path);
+                    rc = EX_CONFIG;
+                }
+            }
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return rc;
+}
+
+/* Reads the kept contracts. */
+static int read_contracts(struct ctx *c, const char *path)
+{
+    char err[1024];
+    tsvr *r = tsvr_open(path, err, sizeof err);
+    int cd, cr, co, crup, ccon, cid, csiren, cnaf = -1, got, rc = 0;
+    size_t i;
+
+    if (!r) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    if ((cd = tsvr_need(r, "date_debut_contrat", err, sizeof err)) < 0 ||
+        (cr = tsvr_need(r, "region", err, sizeof err)) < 0 ||
+        (co = tsvr_need(r, "opco", err, sizeof err)) < 0 ||
+        (crup = tsvr_need(r, "date_rupture", err, sizeof err)) < 0 ||
+        (ccon = tsvr_need(r, "date_conclusion", err, sizeof err)) < 0 ||
+        (cid = tsvr_need(r, "apprenti_id", err, sizeof err)) < 0 ||
+        (csiren = tsvr_need(r, "siren_employeur", err, sizeof err)) < 0) {
+        log_error("%s", err);
+        tsvr_close(r);
+        return EX_SOFTWARE;
+    }
+    for (i = 0; i < c->nbd; i++) {
+        struct breakdown *b = &c->bd[i];
+        if (!strcmp(b->column, "section_naf")) {
+            b->tsv_col = -1;
+            cnaf = tsvr_col(r, "naf");
+        } else if ((b->tsv_col = tsvr_col(r, b->column)) < 0) {
+            log_error("%s: breakdown column '%s' is not a column of the contracts", b->t->path,
+                      b->column);
+            tsvr_close(r);
+            return EX_CONFIG;
+        }
+    }
+    c->ymin = 9999;
+    c->ymax = 0;
+    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+        struct kc k;
+        long ri, oi;
+        int y;
+        memset(&k, 0, sizeof k);
+        if (val_date(r->field[cd], r->len[cd], &k.debut)) {
+            log_error("%s:%lu: bad date_debut_contrat", path, r->lineno);
+            rc = EX_SOFTWARE;
+            break;
+        }
+        k.rupture = DATE_NONE;
+        if (r->len[crup] && val_date(r->field[crup], r->len[crup], &k.rupture))
+            k.rupture = DATE_NONE;
+        /* a rupture after the observation date is no rupture (yet) */
+        if (k.rupture != DATE_NONE && k.rupture > c->dobs)
+            k.rupture = DATE_NONE;
+        if (!r->len[ccon] || val_date(r->field[ccon], r->len[ccon], &k.concl))
+            k.concl = k.debut;
+        k.id_hi = hex64(r->field[cid]);
+        k.id_lo = r->len[cid] > 16 ? hex64(r->field[cid] + 16) : 0;
+        k.siren = (uint32_t)strtoul(r->field[csiren], NULL, 10);
+        ri = find(c->reg, c->nreg, r->field[cr]);
+        oi = find(c->op, c->nop, r->field[co]);
+        y = date_year(k.debut);
+        if (ri < 0 || oi < 0 || y < Y0 || y >= Y0 + NY) {
+            log_error("%s:%lu: unknown region or OPCO, or year out of range", path, r->lineno);
+            rc = EX_SOFTWARE;
+            break;
+        }
+        k.reg = (int16_t)ri;
+        k.op = (int16_t)oi;
+        for (i = 0; i < c->nbd; i++) {
+            struct breakdown *b = &c->bd[i];
+            long v;
+            if (b->tsv_col >= 0) {
+                v = bd_value(b, r->field[b->tsv_col], r->len[b->tsv_col]);
+            } else {
+                char sec[2] = {0, 0};
+                if (cnaf >= 0 && r->len[cnaf] >= 2) {
+                    int d = (r->field[cnaf][0] - '0') * 10 + (r->field[cnaf][1] - '0');
+                    if (d >= 0 && d < 100)
+                        sec[0] = c->ref->naf_section[d];
+                }
+                v = bd_value(b, sec, strlen(sec));
+            }
+            if (v < 0 || v > INT16_MAX) {
+                log_error("out of memory or too many values of '%s'", b->column);
+                rc = EX_SOFTWARE;
+                break;
+            }
+            k.bd[i] = (int16_t)v;
+        }
+        if (rc)
+            break;
+        if (c->nkc == c->capkc) {
+            size_t nc = c->capkc ? 2 * c->capkc : 65536;
+            struct kc *nk = realloc(c->kc, nc * sizeof *nk);
+            if (!nk) {
+                log_error("out of memory");
+                rc = EX_OSERR;
+                break;
+            }
+            c->kc = nk;
+            c->capkc = nc;
+        }
+        c->kc[c->nkc++] = k;
+        if (y < c->ymin)
+            c->ymin = y;
+        if (y > c->ymax)
+            c->ymax = y;
+    }
+    if (got < 0 && !rc) {
         log_error("%s", err);
         rc = EX_IOERR;
     }
-    otable_free(t);
+    tsvr_close(r);
     return rc;
+}
+
+/* Counts every kept contract into its groups (rupture windows, follow-up). */
+static int count_contracts(struct ctx *c)
+{
+    struct kc **by = malloc((c->nkc ? c->nkc : 1) * sizeof *by);
+    unsigned char *followed = calloc(c->nkc ? c->nkc : 1, 1);
+    size_t i, j;
+    int rc = 0;
+
+    if (!by || !followed) {
+        free(by);
+        free(followed);
+        return EX_OSERR;
+    }
+    /* follow-up: the apprentice's next contract started after this one */
+    for (i = 0; i < c->nkc; i++)
+        by[i] = &c->kc[i];
+    qsort(by, c->nkc, sizeof *by, cmp_kc_person);
+    for (i = 0; i < c->nkc; i++) {
+        const struct kc *k = by[i];
+        if (k->rupture == DATE_NONE)
+            continue;
+        for (j = i + 1; j < c->nkc && by[j]->id_hi == k->id_hi && by[j]->id_lo == k->id_lo; j++)
+            if (by[j]->debut > k->debut) {
+                followed[k - c->kc] = by[j]->debut <= date_add_months(k->rupture, 6);
+                break;
+            }
+    }
+    for (i = 0; i < c->nkc && !rc; i++) {
+        const struct kc *k = &c->kc[i];
+        struct rup x = {1, 0, 0, 0, 0, 0, 0, 0, 0};
+        int y = date_year(k->debut), m = date_month(k->debut) - 1;
+        int32_t days = 0;
+        size_t b;
+        x.obs9 = date_add_months(k->debut, 9) <= c->dobs;
+        x.obs12 = date_add_months(k->debut, 12) <= c->dobs;
+        if (k->rupture != DATE_NONE) {
+            x.ruptures = 1;
+            x.r45 = k->rupture < k->debut + 45;
+            x.r9 = x.obs9 && k->rupture < date_add_months(k->debut, 9);
+            x.r12 = x.obs12 && k->rupture < date_add_months(k->debut, 12);
+            x.suivies = followed[i];
+            x.sans = !followed[i] && date_add_months(k->rupture, 6) <= c->dobs;
+            days = k->rupture - k->debut;
+        }
+        if (grouping_add(&c->ro, ro_index(c, (size_t)k->reg, (size_t)k->op), k, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, (size_t)k->op), k, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, (size_t)k->reg, c->nop), k, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), k, y, m, &x, days))
+            rc = EX_OSERR;
+        for (b = 0; b < c->nbd && !rc; b++)
+            if (grouping_add(&c->bd[b].g, (size_t)k->bd[b], k, y, m, &x, days) ||
+                grouping_add(&c->bd[b].g, c->bd[b].nvals, k, y, m, &x, days))
+                rc = EX_OSERR;
+    }
+    free(by);
+    free(followed);
+    return rc;
+}
+
+/* --- reunions ------------------------------------------------------------ */
+
+/* Reunion groups: région x OPCO x event type x event year, over the years
+ * of the accepted events only. */
+static size_t reu_size(const struct ctx *c)
+{
+    return (c->nreg + 1) * (c->nop + 1) * MAXTYPES * (size_t)(c->eymax - c->eymin + 1);
+}
+
+static size_t reu_index(const struct ctx *c, size_t r, size_t o, size_t t, int y)
+{
+    return ((r * (c->nop + 1) + o) * MAXTYPES + t) * (size_t)(c->eymax - c->eymin + 1) +
+           (size_t)(y - c->eymin);
+}
+
+static int read_events(struct ctx *c, const char *path, strmap *ids)
+{
+    char err[1024];
+    tsvr *r = tsvr_open(path, err, sizeof err);
+    int cid, ct, cd, co, cr, cv, got, rc = 0;
+    size_t cap = 0;
+    if (!r) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    if ((cid = tsvr_need(r, "id_evenement", err, sizeof err)) < 0 ||
+        (ct = tsvr_need(r, "type_evenement", err, sizeof err)) < 0 ||
+        (cd = tsvr_need(r, "date_evenement", err, sizeof err)) < 0 ||
+        (co = tsvr_need(r, "opco", err, sizeof err)) < 0 ||
+        (cr = tsvr_need(r, "region", err, sizeof err)) < 0 ||
+        (cv = tsvr_need(r, "visiteurs", err, sizeof err)) < 0) {
+        log_error("%s", err);
+        tsvr_close(r);
+        return EX_SOFTWARE;
+    }
+    c->eymin = 9999;
+    c->eymax = 0;
+    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+        struct event e;
+        long ri = find(c->reg, c->nreg, r->field[cr]), oi = find(c->op, c->nop, r->field[co]);
+        long ti = find(c->types, c->ntypes, r->field[ct]);
+        if (ti < 0 && c->ntypes < MAXTYPES) {
+            snprintf(c->typebuf[c->ntypes], sizeof c->typebuf[0], "%s", r->field[ct]);
+            c->types[c->ntypes] = c->typebuf[c->ntypes];
+            ti = (long)c->ntypes++;
+        }
+        if (val_date(r->field[cd], r->len[cd], &e.date) || ri < 0 || oi < 0 || ti < 0) {
+            log_error("%s:%lu: bad event record", path, r->lineno);
+            rc = EX_SOFTWARE;
+            break;
+        }
+        e.year = date_year(e.date);
+        e.reg = (int16_t)ri;
+        e.op = (int16_t)oi;
+        e.type = (int16_t)ti;
+        e.visiteurs = r->len[cv] ? strtol(r->field[cv], NULL, 10) : -1;
+        if (e.year < Y0 || e.year >= Y0 + NY) {
+            log_error("%s:%lu: event year out of range", path, r->lineno);
+            rc = EX_SOFTWARE;
+            break;
+        }
+        if (c->nev == cap) {
+            cap = cap ? 2 * cap : 1024;
+            struct event *ne = realloc(c->ev, cap * sizeof *ne);
+            if (!ne) {
+                rc = EX_OSERR;
+                break;
+            }
+            c->ev = ne;
+        }
+        if (strmap_put(ids, r->field[cid], r->len[cid], c->nev, NULL) < 0) {
+            rc = EX_OSERR;
+            break;
+        }
+        c->ev[c->nev++] = e;
+        if (e.year < c->eymin)
+            c->eymin = e.year;
+        if (e.year > c->eymax)
+            c->eymax = e.year;
+    }
+    if (got < 0 && !rc) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+    }
+    tsvr_close(r);
+    return rc;
+}
+
+static int cmp_part(const void *a, const void *b)
+{
+    const struct part *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->siren != y->siren)
+        return x->siren < y->siren ? -1 : 1;
+    return x->date < y->date ? -1 : x->date > y->date;
+}
+
+/* (siren, date) pairs sorted, for the employers' look-back and look-ahead. */
+struct sd {
+    uint32_t siren;
+    date_t d;
+};
+
+static int cmp_sd(const void *a, const void *b)
+{
+    const struct sd *x = a, *y = b;
+    if (x->siren != y->siren)
+        return x->siren < y->siren ? -1 : 1;
+    return x->d < y->d ? -1 : x->d > y->d;
+}
+
+/* 1 when some pair of siren has a date in [lo, hi]. */
+static int any_in(const struct sd *v, size_t n, uint32_t siren, date_t lo, date_t hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (v[m].siren < siren || (v[m].siren == siren && v[m].d < lo))
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < n && v[a].siren == siren && v[a].d <= hi;
+}
+
+static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath)
+{
+    strmap ids = STRMAP_ZERO;
+    struct part *p = NULL;
+    struct sd *starts = NULL, *concl = NULL;
+    size_t np = 0, cap = 0, i, j, n;
+    char err[1024];
+    tsvr *r = NULL;
+    int rc, got, cid, csiren, ctype, ccount;
+
+    if ((rc = read_events(c, evpath, &ids)))
+        goto done;
+    if (c->nev == 0)
+        goto done;
+    n = reu_size(c);
+    c->r_events = calloc(n, sizeof *c->r_events);
+    c->r_vis = calloc(n, sizeof *c->r_vis);
+    c->r_part = calloc(n, sizeof *c->r_part);
+    c->r_struct = calloc(n, sizeof *c->r_struct);
+    c->r_ent = calloc(n, sizeof *c->r_ent);
+    c->r_new = calloc(n, sizeof *c->r_new);
+    c->r_conv = calloc(n, sizeof *c->r_conv);
+    c->r_hasvis = calloc(n, 1);
+    if (!c->r_events || !c->r_vis || !c->r_part || !c->r_struct || !c->r_ent || !c->r_new ||
+        !c->r_conv || !c->r_hasvis) {
+        rc = EX_OSERR;
+        goto done;
+    }
+    for (i = 0; i < c->nev; i++) {
+        const struct event *e = &c->ev[i];
+        size_t g[4] = {reu_index(c, (size_t)e->reg, (size_t)e->op, (size_t)e->type, e->year),
+                       reu_index(c, c->nreg, (size_t)e->op, (size_t)e->type, e->year),
+                       reu_index(c, (size_t)e->reg, c->nop, (size_t)e->type, e->year),
+                       reu_index(c, c->nreg, c->nop, (size_t)e->type, e->year)};
+        for (j = 0; j < 4; j++) {
+            c->r_events[g[j]]++;
+            if (e->visiteurs >= 0) {
+                c->r_vis[g[j]] += e->visiteurs;
+                c->r_hasvis[g[j]] = 1;
+            }
+        }
+    }
+    if (!ppath)
+        goto done;
+    r = tsvr_open(ppath, err, sizeof err);
+    if (!r) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+        goto done;
+    }
+    if ((cid = tsvr_need(r, "id_evenement", err, sizeof err)) < 0 ||
+        (csiren = tsvr_need(r, "siren", err, sizeof err)) < 0 ||
+        (ctype = tsvr_need(r, "type_participant", err, sizeof err)) < 0 ||
+        (ccount = tsvr_need(r, "compte", err, sizeof err)) < 0) {
+        log_error("%s", err);
+        rc = EX_SOFTWARE;
+        goto done;
+    }
+    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+        size_t *ei;
+        const struct event *e;
+        if (strcmp(r->field[ccount], "1"))
+            continue;
+        ei = strmap_get(&ids, r->field[cid], r->len[cid]);
+        if (!ei) {
+            log_error("%s:%lu: unknown event '%s'", ppath, r->lineno, r->field[cid]);
+            rc = EX_SOFTWARE;
+            goto done;
+        }
+        e = &c->ev[*ei];
+        if (np + 4 > cap) {
+            struct part *nparts;
+            cap = cap ? 2 * cap : 65536;
+            nparts = realloc(p, cap * sizeof *p);
+            if (!nparts) {
+                rc = EX_OSERR;
+                goto done;
+            }
+            p = nparts;
+        }
+        {
+            size_t g[4] = {reu_index(c, (size_t)e->reg, (size_t)e->op, (size_t)e->type, e->year),
+                           reu_index(c, c->nreg, (size_t)e->op, (size_t)e->type, e->year),
+                           reu_index(c, (size_t)e->reg, c->nop, (size_t)e->type, e->year),
+                           reu_index(c, c->nreg, c->nop, (size_t)e->type, e->year)};
+            for (j = 0; j < 4; j++)
+                p[np++] = (struct part){(uint32_t)g[j],
+                                        (uint32_t)strtoul(r->field[csiren], NULL, 10), e->date,
+                                        !strcmp(r->field[ctype], "entreprise")};
+        }
+    }
+    if (got < 0) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+        goto done;
+    }
+    /* contracts by SIREN: start dates (look-back) and conclusion dates (look-ahead) */
+    starts = malloc((c->nkc ? c->nkc : 1) * sizeof *starts);
+    concl = malloc((c->nkc ? c->nkc : 1) * sizeof *concl);
+    if (!starts || !concl) {
+        rc = EX_OSERR;
+        goto done;
+    }
+    for (i = 0; i < c->nkc; i++) {
+        starts[i] = (struct sd){c->kc[i].siren, c->kc[i].debut};
+        concl[i] = (struct sd){c->kc[i].siren, c->kc[i].concl};
+    }
+    qsort(starts, c->nkc, sizeof *starts, cmp_sd);
+    qsort(concl, c->nkc, sizeof *concl, cmp_sd);
+    qsort(p, np, sizeof *p, cmp_part);
+    for (i = 0; i < np; i = j) {
+        /* one (group, siren): its rows are sorted by date */
+        date_t d = DATE_NONE;
+        int ent = 0;
+        for (j = i; j < np && p[j].key == p[i].key && p[j].siren == p[i].siren; j++) {
+            c->r_part[p[j].key]++;
+            if (p[j].ent && !ent) {
+                ent = 1;
+                d = p[j].date;
+            }
+        }
+        c->r_struct[p[i].key]++;
+        if (ent) {
+            c->r_ent[p[i].key]++;
+            c->r_new[p[i].key] += !any_in(starts, c->nkc, p[i].siren, date_add_months(d, -36), d - 1);
+            c->r_conv[p[i].key] += any_in(concl, c->nkc, p[i].siren, d, date_add_months(d, 12));
+        }
+    }
+done:
+    tsvr_close(r);
+    strmap_free(&ids);
+    free(p);
+    free(starts);
+    free(concl);
+    return rc;
+}
+
+static int write_reunions(const struct ctx *c, otable *t, const char *outdir, int thr, int y0,
+                          int y1)
+{
+    size_t r, o, k, ti, order[MAXTYPES];
+    int y, rc;
+    if ((rc = open_table(t, outdir, thr)))
+        return rc;
+    if (c->nev == 0)
+        return close_table(t);
+    for (k = 0; k < c->ntypes; k++)
+        order[k] = k;
+    /* event types in byte order */
+    for (k = 1; k < c->ntypes; k++)
+        for (ti = k; ti > 0 && strcmp(c->types[order[ti - 1]], c->types[order[ti]]) > 0; ti--) {
+            size_t tmp = order[ti];
+            order[ti] = order[ti - 1];
+            order[ti - 1] = tmp;
+        }
+    for (y = y0; y <= y1; y++)
+        for (r = 0; r <= c->nreg; r++)
+            for (o = 0; o <= c->nop; o++)
+                for (k = 0; k < c->ntypes; k++) {
+                    struct rowctx rc_ = {0};
+                    size_t gi = reu_index(c, r, o, order[k], y);
+                    if (!c->r_events[gi])
+                        continue;
+                    rc_.year = y;
+                    rc_.month = -1;
+                    rc_.region = r == c->nreg ? "TOTAL" : c->reg[r];
+                    rc_.opco = o == c->nop ? "TOTAL" : c->op[o];
+                    rc_.type = c->types[order[k]];
+                    rc_.rg = gi;
+                    if ((rc = emit(c, t, &rc_)))
+                        return rc;
+                }
+    return close_table(t);
+}
+
+static int parse_years(const char *years, int *a, int *b)
+{
+    int n = 0;
+    if (sscanf(years, "%d-%d%n", a, b, &n) == 2 && !years[n] && *a <= *b)
+        return 0;
+    if (sscanf(years, "%d%n", a, &n) == 1 && !years[n]) {
+        *b = *a;
+        return 0;
+    }
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -196,18 +1082,19 @@ int main(int argc, char **argv)
                                          {"outdir", required_argument, NULL, 'o'},
                                          {"observation-date", required_argument, NULL, 'd'},
                                          {"input", required_argument, NULL, 'i'},
+                                         {"events", required_argument, NULL, 'e'},
+                                         {"participations", required_argument, NULL, 'p'},
                                          {"years", required_argument, NULL, 'y'},
                                          {"secrecy", required_argument, NULL, 'S'},
                                          {"target", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *contracts = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL, *input = NULL,
-               *years = NULL;
+               *years = NULL, *events = NULL, *parts = NULL;
     struct ctx c;
     char err[1024];
-    tsvr *r = NULL;
-    date_t dobs;
-    int opt, rc = 0, code, thr = 5, got, cd, cr, co;
+    otable *base[4] = {NULL, NULL, NULL, NULL};
+    int opt, rc = 0, code, thr = 5, ya = 0, yb = 9999;
     size_t i;
 
     memset(&c, 0, sizeof c);
@@ -229,6 +1116,12 @@ int main(int argc, char **argv)
         case 'i':
             input = optarg;
             break;
+        case 'e':
+            events = optarg;
+            break;
+        case 'p':
+            parts = optarg;
+            break;
         case 'y':
             years = optarg;
             break;
@@ -249,16 +1142,20 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!contracts || !schemas || !outdir || !obs || optind != argc) {
+    if (!contracts || !schemas || !outdir || !obs || optind != argc || (parts && !events)) {
         usage(stderr);
         return EX_USAGE;
     }
-    if (val_date(obs, strlen(obs), &dobs)) {
+    if (val_date(obs, strlen(obs), &c.dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return EX_USAGE;
     }
-    c.obs_y = date_year(dobs);
-    c.obs_m = date_month(dobs);
+    if (years && parse_years(years, &ya, &yb)) {
+        fprintf(stderr, "indicators: bad --years '%s'\n", years);
+        return EX_USAGE;
+    }
+    c.obs_y = date_year(c.dobs);
+    c.obs_m = date_month(c.dobs);
     c.ref = refdata_load(schemas, input, &code, err, sizeof err);
     if (!c.ref) {
         log_error("%s", err);
@@ -269,9 +1166,7 @@ int main(int argc, char **argv)
     c.nop = c.ref->nopco + 1;
     c.reg = calloc(c.nreg, sizeof *c.reg);
     c.op = calloc(c.nop, sizeof *c.op);
-    c.cnt = calloc((c.nreg + 1) * (c.nop + 1) * NY * 12, sizeof *c.cnt);
-    c.pair = calloc((c.nreg + 1) * (c.nop + 1), 1);
-    if (!c.reg || !c.op || !c.cnt || !c.pair) {
+    if (!c.reg || !c.op || grouping_init(&c.ro, (c.nreg + 1) * (c.nop + 1))) {
         log_error("out of memory");
         rc = EX_OSERR;
         goto done;
@@ -285,88 +1180,76 @@ int main(int argc, char **argv)
     qsort(c.reg, c.nreg, sizeof *c.reg, cmp_code);
     qsort(c.op, c.nop, sizeof *c.op, cmp_code);
 
-    r = tsvr_open(contracts, err, sizeof err);
-    if (!r) {
-        log_error("%s", err);
-        rc = EX_IOERR;
+    if ((rc = load_tables(&c, schemas, base)) || (rc = read_contracts(&c, contracts)))
         goto done;
-    }
-    if ((cd = tsvr_need(r, "date_debut_contrat", err, sizeof err)) < 0 ||
-        (cr = tsvr_need(r, "region", err, sizeof err)) < 0 ||
-        (co = tsvr_need(r, "opco", err, sizeof err)) < 0) {
-        log_error("%s", err);
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    c.ymin = 9999;
-    c.ymax = 0;
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        date_t d;
-        long ri, oi;
-        int y, m;
-        if (val_date(r->field[cd], r->len[cd], &d)) {
-            log_error("%s:%lu: bad date_debut_contrat", contracts, r->lineno);
-            rc = EX_SOFTWARE;
+    for (i = 0; i < c.nbd; i++)
+        if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
+            rc = EX_OSERR;
             goto done;
         }
-        y = date_year(d);
-        m = date_month(d) - 1;
-        ri = find(c.reg, c.nreg, r->field[cr]);
-        oi = find(c.op, c.nop, r->field[co]);
-        if (ri < 0 || oi < 0 || y < Y0 || y >= Y0 + NY) {
-            log_error("%s:%lu: unknown region or OPCO, or year out of range", contracts, r->lineno);
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-        if (y < c.ymin)
-            c.ymin = y;
-        if (y > c.ymax)
-            c.ymax = y;
-        c.pair[(size_t)ri * (c.nop + 1) + (size_t)oi] = 1;
-        c.cnt[idx(&c, (size_t)ri, (size_t)oi, y, m)]++;
-        c.cnt[idx(&c, c.nreg, (size_t)oi, y, m)]++;
-        c.cnt[idx(&c, (size_t)ri, c.nop, y, m)]++;
-        c.cnt[idx(&c, c.nreg, c.nop, y, m)]++;
-    }
-    if (got < 0) {
-        log_error("%s", err);
-        rc = EX_IOERR;
+    if ((rc = count_contracts(&c)))
         goto done;
-    }
+    grouping_medians(&c.ro);
+    for (i = 0; i < c.nbd; i++)
+        grouping_medians(&c.bd[i].g);
     /* total rows exist when one of their pairs does */
     for (size_t a = 0; a < c.nreg; a++)
         for (size_t b = 0; b < c.nop; b++)
-            if (c.pair[a * (c.nop + 1) + b]) {
-                c.pair[a * (c.nop + 1) + c.nop] = 1;
-                c.pair[c.nreg * (c.nop + 1) + b] = 1;
-                c.pair[c.nreg * (c.nop + 1) + c.nop] = 1;
+            if (c.ro.exists[ro_index(&c, a, b)]) {
+                c.ro.exists[ro_index(&c, a, c.nop)] = 1;
+                c.ro.exists[ro_index(&c, c.nreg, b)] = 1;
+                c.ro.exists[ro_index(&c, c.nreg, c.nop)] = 1;
             }
     if (c.ymax > c.obs_y)
         c.ymax = c.obs_y;
-    c.ysel0 = c.ymin;
-    c.ysel1 = c.ymax;
-    if (years) {
-        int a, b, n = 0;
-        if (sscanf(years, "%d-%d%n", &a, &b, &n) == 2 && !years[n]) {
-        } else if (sscanf(years, "%d%n", &a, &n) == 1 && !years[n]) {
-            b = a;
-        } else {
-            fprintf(stderr, "indicators: bad --years '%s'\n", years);
-            rc = EX_USAGE;
-            goto done;
-        }
-        c.ysel0 = a > c.ymin ? a : c.ymin;
-        c.ysel1 = b < c.ymax ? b : c.ymax;
-    }
-    if ((rc = write_croissance(&c, schemas, outdir, thr, 0)) ||
-        (rc = write_croissance(&c, schemas, outdir, thr, 1)))
+    c.ysel0 = ya > c.ymin ? ya : c.ymin;
+    c.ysel1 = yb < c.ymax ? yb : c.ymax;
+    if ((rc = write_ro(&c, base[0], outdir, thr, 0)) ||
+        (rc = write_ro(&c, base[1], outdir, thr, 1)) ||
+        (rc = write_ro(&c, base[2], outdir, thr, 2)))
         goto done;
+    for (i = 0; i < c.nbd; i++)
+        if ((rc = write_breakdown(&c, &c.bd[i], outdir, thr)))
+            goto done;
+    if (events) {
+        int y0, y1;
+        if ((rc = compute_reunions(&c, events, parts)))
+            goto done;
+        y0 = c.eymin > ya ? c.eymin : ya;
+        y1 = c.eymax < c.obs_y ? c.eymax : c.obs_y;
+        if (y1 > yb)
+            y1 = yb;
+        if ((rc = write_reunions(&c, base[3], outdir, thr, y0, y1)))
+            goto done;
+    }
+    log_info("contracts=%zu events=%zu", c.nkc, c.nev);
 done:
-    tsvr_close(r);
+    for (i = 0; i < 4; i++)
+        otable_free(base[i]);
+    for (i = 0; i < c.nbd; i++) {
+        size_t v;
+        otable_free(c.bd[i].t);
+        free(c.bd[i].column);
+        for (v = 0; v < c.bd[i].nvals; v++)
+            free(c.bd[i].names[v]);
+        free(c.bd[i].names);
+        free(c.bd[i].order);
+        strmap_free(&c.bd[i].values);
+        grouping_free(&c.bd[i].g);
+    }
+    grouping_free(&c.ro);
+    free(c.kc);
+    free(c.ev);
+    free(c.r_events);
+    free(c.r_vis);
+    free(c.r_part);
+    free(c.r_struct);
+    free(c.r_ent);
+    free(c.r_new);
+    free(c.r_conv);
+    free(c.r_hasvis);
     free(c.reg);
     free(c.op);
-    free(c.cnt);
-    free(c.pair);
     refdata_free(c.ref);
     return rc;
 }
