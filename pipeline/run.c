@@ -22,6 +22,8 @@
 #include <zlib.h>
 
 #include "log.h"
+#include "manifest.h"
+#include "refdata.h"
 #include "pseudo.h"
 #include "values.h"
 #include "yload.h"
@@ -71,7 +73,7 @@ static char *xstrdup(const char *s)
     char *p = strdup(s);
     if (!p) {
         log_error("out of memory");
-        exit(EX_OSERR);
+        exit(EX_SOFTWARE);
     }
     return p;
 }
@@ -83,7 +85,7 @@ static char *join(const char *a, const char *b)
         return xstrdup(b);
     if (asprintf(&p, "%s/%s", a, b) < 0) {
         log_error("out of memory");
-        exit(EX_OSERR);
+        exit(EX_SOFTWARE);
     }
     return p;
 }
@@ -154,7 +156,7 @@ static int list_folder(const char *input, const char *sub, struct filelist *fl)
             return EX_DATAERR;
         }
         if (asprintf(&fl->name[fl->n], "%s/%s", sub, e->d_name) < 0)
-            exit(EX_OSERR);
+            exit(EX_SOFTWARE);
         fl->n++;
     }
     closedir(d);
@@ -268,7 +270,7 @@ static int load_config(const char *path, struct config *c)
             }
             if (asprintf(&spec, "%s:%s%s%s=%ld", y->str, o->str, r ? ":" : "", r ? r->str : "",
                          obj) < 0)
-                exit(EX_OSERR);
+                exit(EX_SOFTWARE);
             for (j = 0; j < c->ntargets; j++) {
                 if (!strncmp(c->targets[j], spec, strcspn(spec, "=")) &&
                     c->targets[j][strcspn(spec, "=")] == '=') {
@@ -298,12 +300,32 @@ static int run_stage(const char *bindir, char **argv)
     if (child < 0) {
         log_error("cannot start %s: %s", argv[0], strerror(errno));
         free(prog);
-        return EX_OSERR;
+        return EX_SOFTWARE;
     }
     if (child == 0) {
+        /* APP_STAGE_WRAPPER (tests only): a command the stages run under,
+         * such as "valgrind --leak-check=full --error-exitcode=99 -q" */
+        const char *wrap = getenv("APP_STAGE_WRAPPER");
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
-        execv(prog, argv);
+        if (wrap && *wrap) {
+            char *w = xstrdup(wrap), *tok, *save = NULL, **full;
+            size_t n = 0, nargs = 0;
+            while (argv[nargs])
+                nargs++;
+            full = calloc(strlen(wrap) + nargs + 2, sizeof *full);
+            if (!full)
+                _exit(EX_SOFTWARE);
+            for (tok = strtok_r(w, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+                full[n++] = tok;
+            full[n++] = prog;
+            for (size_t i = 1; i < nargs; i++)
+                full[n++] = argv[i];
+            full[n] = NULL;
+            execvp(full[0], full);
+        } else {
+            execv(prog, argv);
+        }
         fprintf(stderr, "ERROR pipeline: cannot run %s: %s\n", prog, strerror(errno));
         _exit(EX_SOFTWARE);
     }
@@ -326,199 +348,6 @@ static int run_stage(const char *bindir, char **argv)
         return code;
     log_error("stage %s exited with code %d", argv[0], code);
     return EX_SOFTWARE;
-}
-
-/* SHA-256 of a file's bytes, and of its gzip content when gz. */
-static int sha256_file(const char *path, int gz, char *hex, unsigned long long *bytes)
-{
-    unsigned char buf[1 << 16], md[32];
-    unsigned int mdlen;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    gzFile g = NULL;
-    FILE *f = NULL;
-    long n;
-    int i;
-
-    *bytes = 0;
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-        goto fail;
-    if (gz) {
-        g = gzopen(path, "rb");
-        if (!g)
-            goto fail;
-        while ((n = gzread(g, buf, sizeof buf)) > 0) {
-            EVP_DigestUpdate(ctx, buf, (size_t)n);
-            *bytes += (unsigned long long)n;
-        }
-        gzclose(g);
-        if (n < 0)
-            goto fail;
-    } else {
-        f = fopen(path, "rb");
-        if (!f)
-            goto fail;
-        while ((n = (long)fread(buf, 1, sizeof buf, f)) > 0) {
-            EVP_DigestUpdate(ctx, buf, (size_t)n);
-            *bytes += (unsigned long long)n;
-        }
-        if (ferror(f)) {
-            fclose(f);
-            goto fail;
-        }
-        fclose(f);
-    }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    for (i = 0; i < 32; i++)
-        sprintf(hex + 2 * i, "%02x", md[i]);
-    EVP_MD_CTX_free(ctx);
-    return 0;
-fail:
-    EVP_MD_CTX_free(ctx);
-    return -1;
-}
-
-/* A YAML double-quoted scalar. */
-static void yq(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\x%02x", (unsigned char)*s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-/* Counts the data rows of a gzip CSV (records, not lines: quoted line breaks are
- * not in the reports, which hold no free text with line breaks but rejets). */
-static unsigned long data_rows(const char *path)
-{
-    gzFile g = gzopen(path, "rb");
-    unsigned char buf[1 << 16];
-    unsigned long lines = 0;
-    int inq = 0;
-    long n;
-    if (!g)
-        return 0;
-    while ((n = gzread(g, buf, sizeof buf)) > 0)
-        for (long i = 0; i < n; i++) {
-            if (buf[i] == '"')
-                inq = !inq;
-            else if (buf[i] == '\n' && !inq)
-                lines++;
-        }
-    gzclose(g);
-    return lines ? lines - 1 : 0;
-}
-
-/* The output files a manifest lists: every .csv.gz of the folder, by name. */
-static int list_outputs(const char *dir, struct filelist *fl)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) && fl->n < MAXF) {
-        size_t n = strlen(e->d_name);
-        if (e->d_name[0] != '.' && n > 7 && !strcmp(e->d_name + n - 7, ".csv.gz"))
-            fl->name[fl->n++] = xstrdup(e->d_name);
-    }
-    closedir(d);
-    qsort(fl->name, fl->n, sizeof *fl->name, cmp_str);
-    return 0;
-}
-
-static int write_manifest(const char *dir, const char *input, const struct config *c,
-                          const char *cfg_sha, const char *obs, const char *obs_how,
-                          const char *fingerprint, struct filelist *all, const char *schemas)
-{
-    char *path = join(dir, "manifest.yaml"), hex[65];
-    FILE *f = fopen(path, "w");
-    unsigned long long bytes;
-    size_t i;
-    if (!f) {
-        log_error("%s: cannot create: %s", path, strerror(errno));
-        free(path);
-        return EX_IOERR;
-    }
-    fprintf(f, "# Manifest of one run: what went in, what came out, every parameter.\n");
-    fprintf(f, "logiciel: apprentissage-indicateurs\nversion: ");
-    yq(f, APP_VERSION);
-    fprintf(f, "\nparametres:\n  configuration: ");
-    yq(f, strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path);
-    fprintf(f,
-            "\n  configuration_sha256: %s\n  observation_date: %s\n  observation_date_source: %s\n",
-            cfg_sha, obs, obs_how);
-    fprintf(f, "  years: ");
-    yq(f, c->years ? c->years : "");
-    fprintf(f, "\n  secrecy_threshold: %d\n  max_reject_rate: %g\n  key_fingerprint: %s\n",
-            c->secrecy, c->max_reject_rate, fingerprint);
-    fprintf(f, "  targets:\n");
-    for (i = 0; i < c->ntargets; i++) {
-        fprintf(f, "    - ");
-        yq(f, c->targets[i]);
-        fputc('\n', f);
-    }
-    fprintf(f, "  schemas:\n");
-    {
-        static const char *const sch[] = {"input/contrats.yaml",
-                                          "input/evenements.yaml",
-                                          "input/participations.yaml",
-                                          "output/croissance.yaml",
-                                          "output/croissance_mensuelle.yaml",
-                                          "output/qualite.yaml",
-                                          NULL};
-        for (i = 0; sch[i]; i++) {
-            char *p = join(schemas, sch[i]);
-            if (sha256_file(p, 0, hex, &bytes) == 0)
-                fprintf(f, "    - {name: %s, sha256: %s}\n", sch[i], hex);
-            free(p);
-        }
-    }
-    fprintf(f, "entrees:\n");
-    for (i = 0; i < all->n; i++) {
-        char *p = join(input, all->name[i]);
-        if (sha256_file(p, 0, hex, &bytes)) {
-            log_error("%s: cannot read: %s", all->name[i], strerror(errno));
-            free(p);
-            fclose(f);
-            free(path);
-            return EX_IOERR;
-        }
-        fprintf(f, "  - fichier: ");
-        yq(f, all->name[i]);
-        fprintf(f, "\n    octets: %llu\n    sha256: %s\n", bytes, hex);
-        free(p);
-    }
-    fprintf(f, "sorties:\n");
-    struct filelist outs = {0};
-    list_outputs(dir, &outs);
-    for (i = 0; i < outs.n; i++) {
-        const char *o = outs.name[i];
-        char *p = join(dir, o), chex[65];
-        unsigned long long cbytes;
-        if (sha256_file(p, 0, hex, &bytes) || sha256_file(p, 1, chex, &cbytes)) {
-            free(p);
-            continue;
-        }
-        fprintf(f,
-                "  - fichier: %s\n    octets: %llu\n    sha256: %s\n    sha256_contenu: %s\n"
-                "    lignes: %lu\n",
-                o, bytes, hex, chex, data_rows(p));
-        free(p);
-    }
-    for (i = 0; i < outs.n; i++)
-        free(outs.name[i]);
-    if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
-        log_error("%s: write failed: %s", path, strerror(errno));
-        free(path);
-        return EX_IOERR;
-    }
-    free(path);
-    return 0;
 }
 
 /* Reads date_extraction_max from merge's summary. */
@@ -614,6 +443,7 @@ int main(int argc, char **argv)
     const char *obs_how = "configuration";
     struct config c = {0};
     struct filelist fk = {0}, fe = {0}, fp = {0}, all = {0};
+    refdata *ref = NULL;
     ssize_t n;
     size_t i;
 
@@ -702,7 +532,7 @@ int main(int argc, char **argv)
     }
     if ((rc = load_config(config, &c)))
         return rc;
-    if (sha256_file(config, 0, cfg_sha, &(unsigned long long){0})) {
+    if (manifest_sha256(config, 0, cfg_sha, &(unsigned long long){0})) {
         log_error("%s: cannot read the configuration", config);
         return EX_CONFIG;
     }
@@ -752,6 +582,7 @@ int main(int argc, char **argv)
         free(schemas);
         schemas = join(bindir, "../../../share/apprentissage/schemas");
     }
+
     if (c.observation_date) {
         date_t d;
         if (val_date(c.observation_date, strlen(c.observation_date), &d) ||
@@ -778,6 +609,14 @@ int main(int argc, char **argv)
     }
     if (rc)
         return rc;
+    {
+        int code;
+        ref = refdata_load(schemas, input, &code, err, sizeof err);
+        if (!ref) {
+            log_error("%s", err);
+            return code;
+        }
+    }
     if ((rc = list_folder(input, "evenements", &fe)) > 1 ||
         (rc = list_folder(input, "participations", &fp)) > 1)
         return rc;
@@ -804,7 +643,7 @@ int main(int argc, char **argv)
     if ((rc = check_output_dir(output)))
         return rc;
     if (asprintf(&lockpath, "%s/.%s.lock", parent, name) < 0)
-        return EX_OSERR;
+        return EX_SOFTWARE;
     lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lockfd < 0) {
         log_error("%s: cannot create the lock file: %s", lockpath, strerror(errno));
@@ -959,22 +798,28 @@ int main(int argc, char **argv)
             rc = run_stage(bindir, args);
         }
         if (!rc) {
-            char *prov = join(staging, "manifest.yaml");
-            char *r[] = {"report",
-                         "--outdir",
-                         staging,
-                         "--schemas",
-                         schemas,
-                         "--title",
-                         "Bilan de l'apprentissage",
-                         "--observation-date",
-                         obs,
-                         NULL};
-            rc = write_manifest(staging, input, &c, cfg_sha, obs, obs_how, fingerprint, &all,
-                                schemas);
-            if (!rc && access(join(bindir, "report"), X_OK) == 0)
+            /* the manifest first (the workbook's Provenance sheet repeats it),
+             * then again with the workbook listed */
+            char *prov = join(work, "provenance.yaml"), *mpath = join(staging, "manifest.yaml");
+            char *r[] = {"report", "--outdir", staging, "--schemas", schemas, "--title",
+                         "Bilan de l'apprentissage", "--observation-date", obs, "--provenance",
+                         prov, NULL};
+            manifest_params mp = {strrchr(c.path, '/') ? strrchr(c.path, '/') + 1 : c.path,
+                                  cfg_sha, obs, obs_how, c.years ? c.years : "", c.secrecy,
+                                  c.max_reject_rate, fingerprint, c.targets, c.ntargets, schemas};
+            manifest_work mw = {{q_c, q_e, q_p}, mq, sum};
+            rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
+            if (!rc && rename(mpath, prov))
+                rc = EX_IOERR;
+            if (!rc)
                 rc = run_stage(bindir, r);
+            if (!rc)
+                rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err,
+                                    sizeof err);
+            if (rc == EX_IOERR)
+                log_error("%s", err);
             free(prov);
+            free(mpath);
         }
         if (!keep)
             rm_tree(work);

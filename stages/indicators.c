@@ -480,7 +480,7 @@ static int write_breakdown(const struct ctx *c, struct breakdown *b, const char 
     size_t i;
     b->order = malloc((b->nvals + 1) * sizeof *b->order);
     if (!b->order)
-        return EX_OSERR;
+        return EX_SOFTWARE;
     for (i = 0; i < b->nvals; i++)
         b->order[i] = i;
     sort_names = (const char *const *)b->names;
@@ -683,7 +683,7 @@ static int read_contracts(struct ctx *c, const char *path)
             struct kc *nk = realloc(c->kc, nc * sizeof *nk);
             if (!nk) {
                 log_error("out of memory");
-                rc = EX_OSERR;
+                rc = EX_SOFTWARE;
                 break;
             }
             c->kc = nk;
@@ -714,7 +714,7 @@ static int count_contracts(struct ctx *c)
     if (!by || !followed) {
         free(by);
         free(followed);
-        return EX_OSERR;
+        return EX_SOFTWARE;
     }
     /* follow-up: the apprentice's next contract started after this one */
     for (i = 0; i < c->nkc; i++)
@@ -751,11 +751,11 @@ static int count_contracts(struct ctx *c)
             grouping_add(&c->ro, ro_index(c, c->nreg, (size_t)k->op), k, y, m, &x, days) ||
             grouping_add(&c->ro, ro_index(c, (size_t)k->reg, c->nop), k, y, m, &x, days) ||
             grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), k, y, m, &x, days))
-            rc = EX_OSERR;
+            rc = EX_SOFTWARE;
         for (b = 0; b < c->nbd && !rc; b++)
             if (grouping_add(&c->bd[b].g, (size_t)k->bd[b], k, y, m, &x, days) ||
                 grouping_add(&c->bd[b].g, c->bd[b].nvals, k, y, m, &x, days))
-                rc = EX_OSERR;
+                rc = EX_SOFTWARE;
     }
     free(by);
     free(followed);
@@ -827,13 +827,13 @@ static int read_events(struct ctx *c, const char *path, strmap *ids)
             cap = cap ? 2 * cap : 1024;
             struct event *ne = realloc(c->ev, cap * sizeof *ne);
             if (!ne) {
-                rc = EX_OSERR;
+                rc = EX_SOFTWARE;
                 break;
             }
             c->ev = ne;
         }
         if (strmap_put(ids, r->field[cid], r->len[cid], c->nev, NULL) < 0) {
-            rc = EX_OSERR;
+            rc = EX_SOFTWARE;
             break;
         }
         c->ev[c->nev++] = e;
@@ -913,7 +913,7 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
     c->r_hasvis = calloc(n, 1);
     if (!c->r_events || !c->r_vis || !c->r_part || !c->r_struct || !c->r_ent || !c->r_new ||
         !c->r_conv || !c->r_hasvis) {
-        rc = EX_OSERR;
+        rc = EX_SOFTWARE;
         goto done;
     }
     for (i = 0; i < c->nev; i++) {
@@ -963,7 +963,7 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
             cap = cap ? 2 * cap : 65536;
             nparts = realloc(p, cap * sizeof *p);
             if (!nparts) {
-                rc = EX_OSERR;
+                rc = EX_SOFTWARE;
                 goto done;
             }
             p = nparts;
@@ -988,7 +988,7 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
     starts = malloc((c->nkc ? c->nkc : 1) * sizeof *starts);
     concl = malloc((c->nkc ? c->nkc : 1) * sizeof *concl);
     if (!starts || !concl) {
-        rc = EX_OSERR;
+        rc = EX_SOFTWARE;
         goto done;
     }
     for (i = 0; i < c->nkc; i++) {
@@ -1168,7 +1168,7 @@ int main(int argc, char **argv)
     c.op = calloc(c.nop, sizeof *c.op);
     if (!c.reg || !c.op || grouping_init(&c.ro, (c.nreg + 1) * (c.nop + 1))) {
         log_error("out of memory");
-        rc = EX_OSERR;
+        rc = EX_SOFTWARE;
         goto done;
     }
     for (i = 0; i < c.ref->nreg; i++)
@@ -1184,7 +1184,7 @@ int main(int argc, char **argv)
         goto done;
     for (i = 0; i < c.nbd; i++)
         if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
-            rc = EX_OSERR;
+            rc = EX_SOFTWARE;
             goto done;
         }
     if ((rc = count_contracts(&c)))

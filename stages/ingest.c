@@ -419,7 +419,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     rs = calloc(s->ncols + 4, sizeof *rs);
     if (!cells || !rs) {
         log_error("out of memory");
-        rc = EX_OSERR;
+        rc = EX_SOFTWARE;
         goto done;
     }
     while ((got = csvin_next(in, &row, &e)) == 1) {

@@ -262,7 +262,7 @@ int main(int argc, char **argv)
     goto done;
 oom:
     log_error("out of memory");
-    rc = EX_OSERR;
+    rc = EX_SOFTWARE;
     goto done;
 io_error:
     log_error("%s", err);

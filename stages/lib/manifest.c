@@ -1,0 +1,352 @@
+#include "manifest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "tsv.h"
+#include "yemit.h"
+
+#ifndef APP_VERSION
+#define APP_VERSION "0.0.0"
+#endif
+
+int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *bytes)
+{
+    unsigned char buf[1 << 16], md[32];
+    unsigned int mdlen, i;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    gzFile g = NULL;
+    FILE *f = NULL;
+    long n = 0;
+
+    *bytes = 0;
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        goto fail;
+    if (gz) {
+        if (!(g = gzopen(path, "rb")))
+            goto fail;
+        while ((n = gzread(g, buf, sizeof buf)) > 0) {
+            EVP_DigestUpdate(ctx, buf, (size_t)n);
+            *bytes += (unsigned long long)n;
+        }
+        gzclose(g);
+    } else {
+        if (!(f = fopen(path, "rb")))
+            goto fail;
+        while ((n = (long)fread(buf, 1, sizeof buf, f)) > 0) {
+            EVP_DigestUpdate(ctx, buf, (size_t)n);
+            *bytes += (unsigned long long)n;
+        }
+        n = ferror(f) ? -1 : 0;
+        fclose(f);
+    }
+    if (n < 0)
+        goto fail;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    for (i = 0; i < mdlen; i++)
+        sprintf(hex + 2 * i, "%02x", md[i]);
+    EVP_MD_CTX_free(ctx);
+    return 0;
+fail:
+    EVP_MD_CTX_free(ctx);
+    if (!errno)
+        errno = EIO;
+    return -1;
+}
+
+/* Data records of a gzip CSV (quote-aware: rejects may hold line breaks). */
+static unsigned long data_rows(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    unsigned char buf[1 << 16];
+    unsigned long lines = 0;
+    int inq = 0;
+    long n, i;
+    if (!g)
+        return 0;
+    while ((n = gzread(g, buf, sizeof buf)) > 0)
+        for (i = 0; i < n; i++) {
+            if (buf[i] == '"')
+                inq = !inq;
+            else if (buf[i] == '\n' && !inq)
+                lines++;
+        }
+    gzclose(g);
+    return lines ? lines - 1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Per-file rows of the quality TSVs, looked up by file name. */
+struct qline {
+    char *file, *enc, *sep;
+    long read, acc, rej;
+};
+
+static size_t load_quality(const char *path, struct qline **q, size_t n)
+{
+    char err[512];
+    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
+    int cf, ce, cs, cl, ca, cr;
+    if (!r)
+        return n;
+    cf = tsvr_col(r, "fichier"), ce = tsvr_col(r, "encodage"), cs = tsvr_col(r, "separateur");
+    cl = tsvr_col(r, "lignes_lues"), ca = tsvr_col(r, "lignes_acceptees");
+    cr = tsvr_col(r, "lignes_rejetees");
+    while (cf >= 0 && ce >= 0 && cs >= 0 && cl >= 0 && ca >= 0 && cr >= 0 &&
+           tsvr_next(r, err, sizeof err) == 1) {
+        struct qline *nq = realloc(*q, (n + 1) * sizeof **q);
+        if (!nq)
+            break;
+        *q = nq;
+        nq[n].file = strdup(r->field[cf]);
+        nq[n].enc = strdup(r->field[ce]);
+        nq[n].sep = strdup(r->field[cs]);
+        nq[n].read = atol(r->field[cl]);
+        nq[n].acc = atol(r->field[ca]);
+        nq[n].rej = atol(r->field[cr]);
+        n++;
+    }
+    tsvr_close(r);
+    return n;
+}
+
+/* Sums a column of a TSV (merge quality), or reads a key of the summary. */
+static long tsv_sum(const char *path, const char *col)
+{
+    char err[512];
+    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
+    long s = 0;
+    int c;
+    if (!r)
+        return 0;
+    c = tsvr_col(r, col);
+    while (c >= 0 && tsvr_next(r, err, sizeof err) == 1)
+        s += atol(r->field[c]);
+    tsvr_close(r);
+    return s;
+}
+
+static long summary_value(const char *path, const char *key)
+{
+    char err[512];
+    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
+    long v = 0;
+    if (!r)
+        return 0;
+    while (tsvr_next(r, err, sizeof err) == 1)
+        if (r->n >= 2 && !strcmp(r->field[0], key))
+            v = atol(r->field[1]);
+    tsvr_close(r);
+    return v;
+}
+
+int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
+                   char *const *inputs, size_t ninputs, const manifest_work *w,
+                   const refdata *ref, char *err, size_t errlen)
+{
+    static const char *const schemas[] = {
+        "input/contrats.yaml",      "input/evenements.yaml",     "input/participations.yaml",
+        "input/departements.yaml",  "input/regions.yaml",        "input/opco.yaml",
+        "input/idcc_opco.yaml",     "input/cfa.yaml",            "input/naf_sections.yaml",
+        NULL};
+    char path[8192], hex[65], chex[65];
+    unsigned long long bytes, cbytes;
+    struct qline *q = NULL;
+    size_t nq = 0, i, k, nout = 0;
+    char *outs[512];
+    long tot_read = 0, tot_acc = 0, tot_rej = 0, contract_acc = 0;
+    DIR *d;
+    struct dirent *e;
+    yemit *y;
+    int rc = 0;
+
+    for (i = 0; i < 3; i++)
+        nq = load_quality(w->quality[i], &q, nq);
+    snprintf(path, sizeof path, "%s/manifest.yaml", outdir);
+    y = yemit_open(path, err, errlen);
+    if (!y) {
+        rc = 74;
+        goto done;
+    }
+    yemit_map_start(y);
+    yemit_kv(y, "software", "apprentissage-indicateurs");
+    yemit_kq(y, "version", APP_VERSION);
+
+    yemit_str(y, "parameters");
+    yemit_map_start(y);
+    yemit_kv(y, "configuration", p->config_name);
+    yemit_kv(y, "configuration_sha256", p->config_sha256);
+    yemit_kq(y, "observation_date", p->observation_date);
+    yemit_kv(y, "observation_date_source", p->observation_source);
+    yemit_kq(y, "years", p->years);
+    yemit_ki(y, "secrecy_threshold", p->secrecy_threshold);
+    yemit_kv(y, "secrecy", p->secrecy_threshold > 0 ? "applied" : "disabled (internal use only)");
+    {
+        char rate[32];
+        snprintf(rate, sizeof rate, "%g", p->max_reject_rate);
+        yemit_kv(y, "max_reject_rate", rate);
+    }
+    yemit_kv(y, "key_fingerprint_hmac_sha256", p->key_fingerprint);
+    yemit_str(y, "targets");
+    yemit_seq_start(y);
+    for (i = 0; i < p->ntargets; i++)
+        yemit_qstr(y, p->targets[i]);
+    yemit_seq_end(y);
+    yemit_str(y, "schemas");
+    yemit_seq_start(y);
+    {
+        char sdir[4096];
+        struct dirent **ents = NULL;
+        int n, j;
+        for (i = 0; schemas[i]; i++) {
+            snprintf(path, sizeof path, "%s/%s", p->schemas_dir, schemas[i]);
+            if (manifest_sha256(path, 0, hex, &bytes))
+                continue;
+            yemit_map_start(y);
+            yemit_kv(y, "file", schemas[i]);
+            yemit_kv(y, "sha256", hex);
+            yemit_map_end(y);
+        }
+        snprintf(sdir, sizeof sdir, "%s/output", p->schemas_dir);
+        n = scandir(sdir, &ents, NULL, alphasort);
+        for (j = 0; j < n; j++) {
+            size_t l = strlen(ents[j]->d_name);
+            if (l > 5 && !strcmp(ents[j]->d_name + l - 5, ".yaml")) {
+                snprintf(path, sizeof path, "%s/%s", sdir, ents[j]->d_name);
+                if (manifest_sha256(path, 0, hex, &bytes) == 0) {
+                    char rel[600];
+                    snprintf(rel, sizeof rel, "output/%s", ents[j]->d_name);
+                    yemit_map_start(y);
+                    yemit_kv(y, "file", rel);
+                    yemit_kv(y, "sha256", hex);
+                    yemit_map_end(y);
+                }
+            }
+            free(ents[j]);
+        }
+        free(ents);
+    }
+    yemit_seq_end(y);
+    yemit_map_end(y);
+
+    yemit_str(y, "inputs");
+    yemit_seq_start(y);
+    for (i = 0; i < ninputs; i++) {
+        snprintf(path, sizeof path, "%s/%s", input_dir, inputs[i]);
+        if (manifest_sha256(path, 0, hex, &bytes)) {
+            snprintf(err, errlen, "%s: cannot read: %s", inputs[i], strerror(errno));
+            rc = 74;
+            break;
+        }
+        yemit_map_start(y);
+        yemit_kv(y, "file", inputs[i]);
+        yemit_ki(y, "bytes", (long long)bytes);
+        yemit_kv(y, "sha256", hex);
+        for (k = 0; k < nq && strcmp(q[k].file, inputs[i]); k++)
+            ;
+        if (k < nq) {
+            yemit_kv(y, "encoding", q[k].enc);
+            yemit_kq(y, "separator", q[k].sep);
+            yemit_ki(y, "rows_read", q[k].read);
+            yemit_ki(y, "rows_accepted", q[k].acc);
+            yemit_ki(y, "rows_rejected", q[k].rej);
+            tot_read += q[k].read;
+            tot_acc += q[k].acc;
+            tot_rej += q[k].rej;
+            if (!strncmp(inputs[i], "contrats/", 9))
+                contract_acc += q[k].acc;
+        }
+        yemit_map_end(y);
+    }
+    yemit_seq_end(y);
+
+    yemit_str(y, "reference_tables");
+    yemit_seq_start(y);
+    for (i = 0; ref && i < REF_TABLES; i++) {
+        const ref_file *f = &ref->files[i];
+        const char *shown;
+        if (!f->path)
+            continue;
+        if (manifest_sha256(f->path, 0, hex, &bytes)) {
+            snprintf(err, errlen, "%s: cannot read: %s", f->path, strerror(errno));
+            rc = 74;
+            break;
+        }
+        /* a dropped table by its path in the input folder, a shipped one by its name */
+        shown = strstr(f->path, "/referentiels/");
+        yemit_map_start(y);
+        yemit_kv(y, "table", f->name);
+        yemit_kv(y, "origin", f->dropped ? "input folder" : "shipped default");
+        yemit_kv(y, "file", shown ? shown + 1 : f->path);
+        yemit_kv(y, "sha256", hex);
+        yemit_map_end(y);
+    }
+    yemit_seq_end(y);
+
+    yemit_str(y, "outputs");
+    yemit_seq_start(y);
+    d = opendir(outdir);
+    while (d && (e = readdir(d)) && nout < 512) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] != '.' &&
+            ((l > 7 && !strcmp(e->d_name + l - 7, ".csv.gz")) || !strcmp(e->d_name, "bilan.xlsx")))
+            outs[nout++] = strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(outs, nout, sizeof *outs, cmp_str);
+    for (i = 0; i < nout && !rc; i++) {
+        int gz = strcmp(outs[i], "bilan.xlsx") != 0;
+        snprintf(path, sizeof path, "%s/%s", outdir, outs[i]);
+        if (manifest_sha256(path, 0, hex, &bytes) || (gz && manifest_sha256(path, 1, chex, &cbytes))) {
+            snprintf(err, errlen, "%s: cannot read: %s", outs[i], strerror(errno));
+            rc = 74;
+            break;
+        }
+        yemit_map_start(y);
+        yemit_kv(y, "file", outs[i]);
+        yemit_ki(y, "bytes", (long long)bytes);
+        yemit_kv(y, "sha256", hex);
+        if (gz) {
+            yemit_kv(y, "content_sha256", chex);
+            yemit_ki(y, "rows", (long long)data_rows(path));
+        }
+        yemit_map_end(y);
+    }
+    yemit_seq_end(y);
+
+    yemit_str(y, "conservation");
+    yemit_map_start(y);
+    yemit_ki(y, "rows_read", tot_read);
+    yemit_ki(y, "rows_accepted", tot_acc);
+    yemit_ki(y, "rows_rejected", tot_rej);
+    yemit_ki(y, "contract_rows_accepted", contract_acc);
+    yemit_ki(y, "contracts_kept", summary_value(w->summary, "contrats_conserves"));
+    yemit_ki(y, "versions_replaced", tsv_sum(w->merge_quality, "versions_remplacees"));
+    yemit_ki(y, "excluded_cancelled", tsv_sum(w->merge_quality, "exclus_annules"));
+    yemit_ki(y, "excluded_rupture_before_start",
+             tsv_sum(w->merge_quality, "exclus_rupture_avant_debut"));
+    yemit_map_end(y);
+    yemit_map_end(y);
+    if (yemit_close(y, rc ? path : err, rc ? sizeof path : errlen) && !rc)
+        rc = 74;
+done:
+    for (i = 0; i < nout; i++)
+        free(outs[i]);
+    for (i = 0; i < nq; i++) {
+        free(q[i].file);
+        free(q[i].enc);
+        free(q[i].sep);
+    }
+    free(q);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* manifest.h: the run's manifest.yaml (spec/outputs.md "Manifest"): the
+ * software and version, every parameter, each input file with its bytes,
+ * SHA-256, encoding, separator and row counts, each reference table, each
+ * output with its bytes, SHA-256, SHA-256 of the uncompressed content and
+ * data rows, and the conservation totals. No absolute path, host, user or
+ * time goes into it. */
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+#include <stddef.h>
+
+#include "refdata.h"
+
+typedef struct manifest_params {
+    const char *config_name, *config_sha256;
+    const char *observation_date, *observation_source;
+    const char *years;         /* "" when every year */
+    int secrecy_threshold;     /* 0: secrecy disabled */
+    double max_reject_rate;
+    const char *key_fingerprint;
+    char *const *targets;      /* "YEAR:OPCO[:REGION]=N" */
+    size_t ntargets;
+    const char *schemas_dir;   /* to hash the schema files */
+} manifest_params;
+
+typedef struct manifest_work {
+    const char *quality[3];    /* ingest quality TSVs: contrats, evenements, participations */
+    const char *merge_quality; /* merge's per-file counts */
+    const char *summary;       /* merge's summary */
+} manifest_work;
+
+/* manifest_sha256: hex SHA-256 of a file's bytes (gz 0) or of its gzip
+ * content (gz 1) into hex (65 bytes), its size into *bytes. 0 or -1 (errno). */
+int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *bytes);
+
+/*
+ * manifest_write: write outdir/manifest.yaml listing the inputs (paths
+ * relative to input_dir), the reference tables of ref, and every *.csv.gz
+ * and bilan.xlsx of outdir. Returns 0, or an exit code (74) with a message.
+ */
+int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
+                   char *const *inputs, size_t ninputs, const manifest_work *w,
+                   const refdata *ref, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,961 @@
+/* test_csvin.c: reading input CSV files (spec/inputs.md, "File-level conventions").
+ * Each test writes small files into a mkdtemp() folder and reads them back. Every expected
+ * value (fields, line numbers, columns of errors) was worked out by hand from the bytes written;
+ * the counting is in the comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "csvin.h"
+
+/* U+FFFD REPLACEMENT CHARACTER in UTF-8 */
+#define RC "\xEF\xBF\xBD"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/ut_csvin_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[512];
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        if (unlink(p))
+            rmdir(p);
+    }
+    closedir(d);
+    return rmdir(tmpdir);
+}
+
+/* Path of a file in the temporary folder (eight rotating buffers). */
+static const char *tpath(const char *name)
+{
+    static char bufs[8][256];
+    static int k;
+    char *b = bufs[k++ & 7];
+    snprintf(b, 256, "%s/%s", tmpdir, name);
+    return b;
+}
+
+static const char *write_file(const char *name, const void *data, size_t len)
+{
+    const char *p = tpath(name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return p;
+}
+
+/* A NUL-terminated literal written without its NUL. */
+#define WRITE_STR(name, lit) write_file(name, lit, sizeof(lit) - 1)
+
+/* Writes data as one gzip member (append 0) or one more member (append 1). */
+static const char *write_gz(const char *name, const void *data, size_t len, int append)
+{
+    const char *p = tpath(name);
+    gzFile g = gzopen(p, append ? "ab" : "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(g), Z_OK);
+    return p;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *b;
+    long n;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static csvin *open_ok(const char *path, enum csvin_encoding enc, char delim)
+{
+    csvin_err e;
+    csvin *r = csvin_open(path, enc, delim, &e);
+    if (!r)
+        fail_msg("csvin_open(%s) failed: code %d at %lu:%lu: %s", path, e.code, e.line, e.col,
+                 e.msg);
+    return r;
+}
+
+static csvin_row *next_row(csvin *r)
+{
+    csvin_row *row = NULL;
+    csvin_err e;
+    memset(&e, 0, sizeof e);
+    int rc = csvin_next(r, &row, &e);
+    if (rc != 1)
+        fail_msg("csvin_next returned %d (code %d at %lu:%lu: %s)", rc, e.code, e.line, e.col,
+                 e.msg);
+    assert_non_null(row);
+    return row;
+}
+
+static void expect_eof(csvin *r)
+{
+    csvin_row *row = NULL;
+    csvin_err e;
+    memset(&e, 0, sizeof e);
+    int rc = csvin_next(r, &row, &e);
+    if (rc != 0)
+        fail_msg("expected end of file, csvin_next returned %d (code %d: %s)", rc, e.code, e.msg);
+}
+
+/* The next record must start at line `line` and hold exactly the n fields given (all without
+ * undefined bytes). */
+static void expect_row(csvin *r, unsigned long line, size_t n, ...)
+{
+    csvin_row *row = next_row(r);
+    va_list ap;
+    size_t i;
+    if (row->line != line)
+        fail_msg("record \"%s\"... starts at line %lu, expected %lu", row->n ? row->f[0] : "",
+                 row->line, line);
+    if (row->n != n)
+        fail_msg("record at line %lu has %zu fields, expected %zu", row->line, row->n, n);
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        const char *want = va_arg(ap, const char *);
+        assert_string_equal(row->f[i], want);
+        assert_int_equal(row->len[i], strlen(want));
+        assert_int_equal(row->f[i][row->len[i]], '\0');
+        assert_int_equal(row->bad[i], 0);
+    }
+    va_end(ap);
+}
+
+/* Reads until the first failure, which must be code at line:col. */
+static void expect_error(csvin *r, int code, unsigned long line, unsigned long col)
+{
+    csvin_row *row;
+    csvin_err e;
+    int rc, guard = 0;
+    memset(&e, 0, sizeof e);
+    while ((rc = csvin_next(r, &row, &e)) == 1)
+        assert_true(++guard < 1000000);
+    if (rc != -1)
+        fail_msg("expected an error, csvin_next returned %d", rc);
+    assert_int_equal(e.code, code);
+    if (line) {
+        assert_int_equal(e.line, line);
+        assert_int_equal(e.col, col);
+    }
+    assert_true(e.msg[0] != '\0');
+}
+
+/* ---- encodings --------------------------------------------------------- */
+
+static void test_utf8_without_bom(void **state)
+{
+    (void)state;
+    const char *p = WRITE_STR("u8.csv", "nom;prénom\nDupont;Hélène\nŒuvre;Zoë\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    assert_int_equal(csvin_delim(r), ';');
+    expect_row(r, 1, 2, "nom", "prénom");
+    expect_row(r, 2, 2, "Dupont", "Hélène");
+    expect_row(r, 3, 2, "Œuvre", "Zoë");
+    expect_eof(r);
+    expect_eof(r); /* and stays there */
+    csvin_close(r);
+}
+
+static void test_utf8_with_bom(void **state)
+{
+    (void)state;
+    const char *p = WRITE_STR("bom.csv", "\xEF\xBB\xBFnom,prénom\nDupont,Hélène\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    assert_int_equal(csvin_delim(r), ',');
+    expect_row(r, 1, 2, "nom", "prénom"); /* no BOM glued to the first name */
+    expect_row(r, 2, 2, "Dupont", "Hélène");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* the same with the encoding given */
+    r = open_ok(p, CSVIN_UTF8, ',');
+    expect_row(r, 1, 2, "nom", "prénom");
+    expect_row(r, 2, 2, "Dupont", "Hélène");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* a BOM, then a quoted first header cell */
+    p = WRITE_STR("bomq.csv", "\xEF\xBB\xBF\"a;b\"|c\n1|2\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_delim(r), '|');
+    expect_row(r, 1, 2, "a;b", "c");
+    expect_row(r, 2, 2, "1", "2");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_cp1252_detected(void **state)
+{
+    (void)state;
+    /* é = 0xE9, è = 0xE8: invalid as UTF-8, so the file is Windows-1252.
+     * 0x80 is €, U+20AC = E2 82 AC; 0x9C is œ, U+0153 = C5 93; 0xA0 is NBSP = C2 A0. */
+    const char *p = WRITE_STR("cp.csv", "nom;pr\xE9nom\nDupont;H\xE9l\xE8ne\n"
+                                        "C\x9Cur;5\x80\n"
+                                        "a\xA0"
+                                        "b;x\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    assert_int_equal(csvin_delim(r), ';');
+    expect_row(r, 1, 2, "nom", "prénom");
+    expect_row(r, 2, 2, "Dupont", "Hélène");
+    expect_row(r, 3, 2, "Cœur", "5€");
+    expect_row(r, 4, 2, "a\xC2\xA0"
+                        "b",
+               "x");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* the same bytes with the encoding fixed by the schema */
+    r = open_ok(p, CSVIN_CP1252, ';');
+    expect_row(r, 1, 2, "nom", "prénom");
+    expect_row(r, 2, 2, "Dupont", "Hélène");
+    csvin_close(r);
+}
+
+static void test_valid_utf8_is_utf8(void **state)
+{
+    (void)state;
+    /* C3 A9 is "Ã©" in Windows-1252 too, but a valid UTF-8 file is UTF-8: é. */
+    const char *p = WRITE_STR("u8b.csv", "a;b\ncaf\xC3\xA9;x\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "café", "x");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* pure ASCII is UTF-8 */
+    p = WRITE_STR("ascii.csv", "a;b\n1;2\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    csvin_close(r);
+
+    /* a UTF-8 sequence cut by the end of the file is not valid UTF-8: C3 alone is Ã */
+    p = WRITE_STR("cut.csv", "a;b\nx;caf\xC3");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "x", "cafÃ");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+/* Detection looks at the whole file: one 0xE9 after 400 000 bytes of ASCII makes it cp1252. */
+static void test_cp1252_detected_late(void **state)
+{
+    (void)state;
+    size_t n = 0, i, cap = 500000;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)sprintf(buf + n, "id;valeur\n");
+    for (i = 0; i < 20000; i++)
+        n += (size_t)sprintf(buf + n, "%06zu;abcdefghijklm\n", i); /* 21 bytes a line */
+    n += (size_t)sprintf(buf + n, "last;caf\xE9\n");
+    assert_true(n > 400000 && n < cap);
+    const char *p = write_file("late.csv", buf, n);
+    free(buf);
+
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    expect_row(r, 1, 2, "id", "valeur");
+    for (i = 0; i < 20000; i++) {
+        char want[8];
+        snprintf(want, sizeof want, "%06zu", i);
+        expect_row(r, 2 + i, 2, want, "abcdefghijklm");
+    }
+    expect_row(r, 20002, 2, "last", "café");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_cp1252_undefined_bytes(void **state)
+{
+    (void)state;
+    static const unsigned char undef[5] = {0x81, 0x8D, 0x8F, 0x90, 0x9D};
+    const char *p = WRITE_STR("undef.csv", "a;b\n"
+                                           "x\x81y;\xE9\n"
+                                           "x\x8Dy;\xE9\n"
+                                           "x\x8Fy;\xE9\n"
+                                           "x\x90y;\xE9\n"
+                                           "x\x9Dy;\xE9\n"
+                                           "\x80;\x9F\n");
+    for (int pass = 0; pass < 2; pass++) {
+        csvin *r = open_ok(p, pass ? CSVIN_CP1252 : CSVIN_AUTO, pass ? ';' : 0);
+        assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+        expect_row(r, 1, 2, "a", "b");
+        for (int i = 0; i < 5; i++) {
+            csvin_row *row = next_row(r);
+            assert_int_equal(row->line, 2 + i);
+            assert_int_equal(row->n, 2);
+            if (strcmp(row->f[0], "x" RC "y") != 0)
+                fail_msg("byte 0x%02X gave \"%s\"", undef[i], row->f[0]);
+            assert_int_equal(row->len[0], 5); /* x + 3 bytes + y */
+            assert_int_equal(row->bad[0], 1);
+            assert_string_equal(row->f[1], "é");
+            assert_int_equal(row->bad[1], 0);
+        }
+        /* 0x80 is € and 0x9F is Ÿ (U+0178 = C5 B8): defined, not bad */
+        csvin_row *row = next_row(r);
+        assert_int_equal(row->line, 7);
+        assert_string_equal(row->f[0], "€");
+        assert_string_equal(row->f[1], "Ÿ");
+        assert_int_equal(row->bad[0], 0);
+        assert_int_equal(row->bad[1], 0);
+        expect_eof(r);
+        csvin_close(r);
+    }
+}
+
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    /* a NUL is ASCII, so this file is still valid UTF-8 */
+    static const char u8[] = "a;b\nx\0y;z\n";
+    const char *p = write_file("nul.csv", u8, sizeof u8 - 1);
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    expect_row(r, 1, 2, "a", "b");
+    csvin_row *row = next_row(r);
+    assert_int_equal(row->line, 2);
+    assert_int_equal(row->n, 2);
+    assert_int_equal(row->len[0], 5);
+    assert_memory_equal(row->f[0], "x" RC "y", 6);
+    assert_int_equal(row->bad[0], 1);
+    assert_string_equal(row->f[1], "z");
+    assert_int_equal(row->bad[1], 0);
+    expect_eof(r);
+    csvin_close(r);
+
+    /* and in a Windows-1252 file */
+    static const char cp[] = "a;b\nz;\xE9\0\n";
+    p = write_file("nulcp.csv", cp, sizeof cp - 1);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    expect_row(r, 1, 2, "a", "b");
+    row = next_row(r);
+    assert_int_equal(row->bad[0], 0);
+    assert_int_equal(row->bad[1], 1);
+    assert_string_equal(row->f[1], "é" RC);
+    assert_int_equal(row->len[1], 5);
+    expect_eof(r);
+    csvin_close(r);
+}
+
+/* ---- delimiters -------------------------------------------------------- */
+
+static void check_delim(const char *content, char want)
+{
+    const char *p = write_file("delim.csv", content, strlen(content));
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    if (csvin_delim(r) != want)
+        fail_msg("header \"%s\": delimiter '%c', expected '%c'", content, csvin_delim(r), want);
+    csvin_close(r);
+}
+
+static void test_delimiter_detection(void **state)
+{
+    (void)state;
+    check_delim("a;b;c\n1;2;3\n", ';');
+    check_delim("a,b,c\n1,2,3\n", ',');
+    check_delim("a\tb\tc\n1\t2\t3\n", '\t');
+    check_delim("a|b|c\n1|2|3\n", '|');
+    /* the most frequent wins */
+    check_delim("a;b,c,d\n", ',');
+    check_delim("a|b|c;d\n", '|');
+    check_delim("a,b\tc\td\n", '\t');
+    /* ties in the order ; , tab | */
+    check_delim("a;b,c\n", ';');
+    check_delim("a,b\tc\n", ',');
+    check_delim("a\tb|c\n", '\t');
+    check_delim("a|b;c,d\te\n", ';');
+    check_delim("a,b|c|d,e\n", ',');
+    check_delim("abc\n1\n", ';'); /* no delimiter at all: all counts 0, ';' first */
+    /* only the header line counts */
+    check_delim("a;b\n1,2,3,4,5\n", ';');
+    /* delimiters inside quotes in the header are not counted:
+     * outside quotes ';' 1, ',' 2 (inside there are 3 more ';') */
+    check_delim("\"a;b;c;d\";e,f,g\n", ',');
+    check_delim("\"x,y,z\"|p|q\n", '|');
+    /* the header is the first non-blank line */
+    check_delim("\n  \n\t\na|b\n1;2;3\n", '|');
+    check_delim("\r\n\xC2\xA0\na,b\n", ',');
+}
+
+static void test_delimiter_detected_rows(void **state)
+{
+    (void)state;
+    const char *p = WRITE_STR("tab.csv", "a\tb c\tc\n1\t2 x\t\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_delim(r), '\t');
+    expect_row(r, 1, 3, "a", "b c", "c");
+    expect_row(r, 2, 3, "1", "2 x", "");
+    expect_eof(r);
+    csvin_close(r);
+
+    p = WRITE_STR("pipe.csv", "a|b;c|d\n1|\"2|3\"|4\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_delim(r), '|');
+    expect_row(r, 1, 3, "a", "b;c", "d");
+    expect_row(r, 2, 3, "1", "2|3", "4");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* a delimiter given by the schema is used as is */
+    p = WRITE_STR("given.csv", "a;b,c\n1;2,3\n");
+    r = open_ok(p, CSVIN_AUTO, ',');
+    assert_int_equal(csvin_delim(r), ',');
+    expect_row(r, 1, 2, "a;b", "c");
+    expect_row(r, 2, 2, "1;2", "3");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+/* ---- quoting, line ends, line numbers ------------------------------------ */
+
+static void test_quoted_fields(void **state)
+{
+    (void)state;
+    /* line 1: header; line 2-3: one record whose third field holds a LF; line 4: next record */
+    const char *p = WRITE_STR("quoted.csv", "a;b;c\n"
+                                            "\"x;y\";\"say \"\"hi\"\"\";\"l1\n"
+                                            "l2\"\n"
+                                            "next;2;3\n"
+                                            "\"\";ab\"c;\"\"\"\"\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_delim(r), ';');
+    expect_row(r, 1, 3, "a", "b", "c");
+    expect_row(r, 2, 3, "x;y", "say \"hi\"", "l1\nl2");
+    expect_row(r, 4, 3, "next", "2", "3");
+    /* an empty quoted field; a quote inside an unquoted field is ordinary; """" is one quote */
+    expect_row(r, 5, 3, "", "ab\"c", "\"");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_quoted_line_breaks_counted(void **state)
+{
+    (void)state;
+    /* 1: a;b
+     * 2: "p<CR><LF>
+     * 3: q<CR><LF>
+     * 4: r";2<CR><LF>      record of line 2 ends here
+     * 5: z;y               next record
+     * 6: "x<LF>
+     * 7: (empty line inside the quotes: not skipped)
+     * 8:  y";2<LF>
+     * 9: w;v */
+    const char *p = WRITE_STR("qlb.csv", "a;b\r\n"
+                                         "\"p\r\nq\r\nr\";2\r\n"
+                                         "z;y\r\n"
+                                         "\"x\n"
+                                         "\n"
+                                         " y\";2\n"
+                                         "w;v\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "p\r\nq\r\nr", "2");
+    expect_row(r, 5, 2, "z", "y");
+    expect_row(r, 6, 2, "x\n\n y", "2");
+    expect_row(r, 9, 2, "w", "v");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_line_ends(void **state)
+{
+    (void)state;
+    /* CRLF, LF, CRLF, then a final line without a line end */
+    const char *p = WRITE_STR("eol.csv", "a;b\r\n1;2\r\n3;4\n5;6\r\n7;8");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "2");
+    expect_row(r, 3, 2, "3", "4");
+    expect_row(r, 4, 2, "5", "6");
+    expect_row(r, 5, 2, "7", "8");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* final line without LF, quoted */
+    p = WRITE_STR("eol2.csv", "a;b\n1;\"2\"");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "2");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* a header alone, without LF */
+    p = WRITE_STR("eol3.csv", "a;b");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* an empty file has no record */
+    p = write_file("empty.csv", "", 0);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_blank_lines(void **state)
+{
+    (void)state;
+    /* 1: (empty)  2: SP TAB  3: header  4: (empty)  5: 1;2  6: three spaces
+     * 7: NBSP TAB NNBSP  8: 3;4  9: CR (a CRLF blank line)  10: 5;6  11: (empty, last) */
+    const char *p = WRITE_STR("blank.csv", "\n"
+                                           " \t\n"
+                                           "a;b\n"
+                                           "\n"
+                                           "1;2\n"
+                                           "   \n"
+                                           "\xC2\xA0\t\xE2\x80\xAF\n"
+                                           "3;4\n"
+                                           "\r\n"
+                                           "5;6\n"
+                                           "\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    expect_row(r, 3, 2, "a", "b");
+    expect_row(r, 5, 2, "1", "2");
+    expect_row(r, 8, 2, "3", "4");
+    expect_row(r, 10, 2, "5", "6");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* Windows-1252: NBSP is the single byte A0 (followed by a space it is not UTF-8) */
+    p = WRITE_STR("blankcp.csv", "a;b\n\xA0 \n1;\xE9\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 3, 2, "1", "é");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_only_delimiters(void **state)
+{
+    (void)state;
+    const char *p = WRITE_STR("delims.csv", "a;b;c\n;;\n1;2;3\n;;");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 3, "a", "b", "c");
+    expect_row(r, 2, 3, "", "", "");
+    expect_row(r, 3, 3, "1", "2", "3");
+    expect_row(r, 4, 3, "", "", "");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* a short row keeps its own field count (the caller rejects it) */
+    p = WRITE_STR("short.csv", "a,b,c\n1,2\n1,2,3,4\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 3, "a", "b", "c");
+    expect_row(r, 2, 2, "1", "2");
+    expect_row(r, 3, 4, "1", "2", "3", "4");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+/* Many rows: the reader reuses its buffers; every row must still be right. */
+static void test_many_rows(void **state)
+{
+    (void)state;
+    size_t cap = 4000000, n = 0, i;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)sprintf(buf + n, "k,v,w\n");
+    for (i = 0; i < 50000; i++) {
+        if (i % 1000 == 7) /* a quoted field with a line break now and then */
+            n += (size_t)sprintf(buf + n, "%zu,\"l\n%zu\",\"a,b\"\n", i, i);
+        else
+            n += (size_t)sprintf(buf + n, "%zu,v%zu,\n", i, i);
+    }
+    assert_true(n < cap);
+    const char *p = write_file("many.csv", buf, n);
+    free(buf);
+
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 3, "k", "v", "w");
+    unsigned long line = 2;
+    for (i = 0; i < 50000; i++) {
+        char k[16], v[32];
+        snprintf(k, sizeof k, "%zu", i);
+        if (i % 1000 == 7) {
+            snprintf(v, sizeof v, "l\n%zu", i);
+            expect_row(r, line, 3, k, v, "a,b");
+            line += 2;
+        } else {
+            snprintf(v, sizeof v, "v%zu", i);
+            expect_row(r, line, 3, k, v, "");
+            line += 1;
+        }
+    }
+    expect_eof(r);
+    /* a plain file: every byte was seen (51 records, 50 lines with a quoted LF) */
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(csvin_bytes(r), (unsigned long long)st.st_size);
+    csvin_close(r);
+}
+
+/* ---- gzip -------------------------------------------------------------- */
+
+static void test_gzip(void **state)
+{
+    (void)state;
+    static const char data[] = "a;b\n1;é\n2;\"x\ny\"\n";
+    const char *p = write_gz("g.csv.gz", data, sizeof data - 1, 0);
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "é");
+    expect_row(r, 3, 2, "2", "x\ny");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* a gzip file named .csv is read as gzip (its first bytes are 1F 8B) */
+    p = write_gz("named.csv", data, sizeof data - 1, 0);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "é");
+    expect_row(r, 3, 2, "2", "x\ny");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* encoding detection looks at the decompressed bytes */
+    static const char cp[] = "a;b\n1;\xE9\n";
+    p = write_gz("cp.csv.gz", cp, sizeof cp - 1, 0);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "é");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_gzip_multi_member(void **state)
+{
+    (void)state;
+    /* two members; the second starts in the middle of line 3 */
+    const char *p = write_gz("multi.csv.gz", "a,b\n1,2\n3,", 10, 0);
+    write_gz("multi.csv.gz", "4\n5,6\n", 6, 1);
+    /* check that the file really holds two members: a second 1F 8B 08 after the first */
+    size_t len;
+    unsigned char *raw = slurp(p, &len);
+    int members = 0;
+    for (size_t i = 0; i + 2 < len; i++)
+        if (raw[i] == 0x1F && raw[i + 1] == 0x8B && raw[i + 2] == 0x08)
+            members++;
+    free(raw);
+    assert_true(members >= 2);
+
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    assert_int_equal(csvin_delim(r), ',');
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "2");
+    expect_row(r, 3, 2, "3", "4");
+    expect_row(r, 4, 2, "5", "6");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+/* A gzip of 3 000 lines of varied text, so that its deflate data is long. */
+static unsigned char *big_gz(size_t *gzlen)
+{
+    size_t cap = 200000, n = 0, i;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)sprintf(buf + n, "a;b\n");
+    for (i = 0; i < 3000; i++)
+        n += (size_t)sprintf(buf + n, "%zu;%lu\n", i, (unsigned long)(i * 2654435761UL % 1000003));
+    const char *p = write_gz("big.csv.gz", buf, n, 0);
+    free(buf);
+    return slurp(p, gzlen);
+}
+
+static void test_gzip_truncated(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *gz = big_gz(&len);
+    assert_true(len > 1000);
+    csvin_err e;
+
+    /* cut in the middle of the deflate data, and cut before the 8-byte trailer */
+    size_t cuts[2] = {len / 2, len - 8};
+    for (int k = 0; k < 2; k++) {
+        const char *p = write_file("trunc.csv.gz", gz, cuts[k]);
+        /* detection reads the whole file, so csvin_open fails */
+        memset(&e, 0, sizeof e);
+        assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
+        assert_int_equal(e.code, 65);
+        assert_true(e.msg[0] != '\0');
+        /* with encoding and delimiter given, reading fails */
+        csvin *r = open_ok(p, CSVIN_UTF8, ';');
+        expect_error(r, 65, 0, 0);
+        csvin_close(r);
+    }
+
+    /* a wrong CRC-32 in the trailer (byte len-8) is corrupt data too */
+    gz[len - 8] ^= 0xFF;
+    const char *p = write_file("crc.csv.gz", gz, len);
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
+    assert_int_equal(e.code, 65);
+    csvin *r = open_ok(p, CSVIN_UTF8, ';');
+    expect_error(r, 65, 0, 0);
+    csvin_close(r);
+    free(gz);
+
+    /* gzip magic followed by garbage */
+    p = WRITE_STR("garbage.csv.gz", "\x1F\x8B\x08\x00garbage that is not deflate data at all");
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
+    assert_int_equal(e.code, 65);
+}
+
+static void test_io_errors(void **state)
+{
+    (void)state;
+    csvin_err e;
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open(tpath("does-not-exist.csv"), CSVIN_AUTO, 0, &e));
+    assert_int_equal(e.code, 74);
+    assert_true(e.msg[0] != '\0');
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open(tpath("does-not-exist.csv"), CSVIN_UTF8, ';', &e));
+    assert_int_equal(e.code, 74);
+
+    /* a folder opens but cannot be read: an I/O error */
+    assert_int_equal(mkdir(tpath("adir"), 0700), 0);
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open(tpath("adir"), CSVIN_AUTO, 0, &e));
+    assert_int_equal(e.code, 74);
+}
+
+/* ---- malformed quoting and field size --------------------------------- */
+
+static void test_unterminated_quote(void **state)
+{
+    (void)state;
+    /* line 3 is  xy;z;"open : the third field starts at column 6 (x1 y2 ;3 z4 ;5 "6) */
+    const char *p = WRITE_STR("unterm.csv", "a;b;c\n1;2;3\nxy;z;\"open\nmore\n");
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 3, "a", "b", "c");
+    expect_row(r, 2, 3, "1", "2", "3");
+    expect_error(r, 65, 3, 6);
+    csvin_close(r);
+
+    /* a record starting at line 2 whose second field starts on line 3:
+     * line 3 is  q";"open : q1 "2 ;3 "4, so column 4 */
+    p = WRITE_STR("unterm2.csv", "a;b\n\"p\nq\";\"open\nrest\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_error(r, 65, 3, 4);
+    csvin_close(r);
+
+    /* the very first cell of the file, after two blank lines: line 3, column 1 */
+    p = WRITE_STR("unterm3.csv", "\n\n\"a;b\n1;2\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_error(r, 65, 3, 1);
+    csvin_close(r);
+
+    /* a quote in an unquoted field is ordinary, so this is not unterminated */
+    p = WRITE_STR("notunterm.csv", "a;b\n1;x\"y\n");
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_row(r, 2, 2, "1", "x\"y");
+    expect_eof(r);
+    csvin_close(r);
+}
+
+static void test_field_size(void **state)
+{
+    (void)state;
+    size_t cap = CSVIN_MAX_FIELD + 64, n;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+
+    /* exactly 65 536 bytes: accepted */
+    n = (size_t)sprintf(buf, "a;b\nx;");
+    memset(buf + n, 'y', 65536);
+    n += 65536;
+    n += (size_t)sprintf(buf + n, "\nz;w\n");
+    const char *p = write_file("f65536.csv", buf, n);
+    csvin *r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    csvin_row *row = next_row(r);
+    assert_int_equal(row->line, 2);
+    assert_int_equal(row->n, 2);
+    assert_int_equal(row->len[1], 65536);
+    assert_int_equal(row->f[1][0], 'y');
+    assert_int_equal(row->f[1][65535], 'y');
+    assert_int_equal(row->f[1][65536], '\0');
+    expect_row(r, 3, 2, "z", "w");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* 65 537 bytes: a file-level error where the field starts, line 2 column 3 (x1 ;2 y3) */
+    n = (size_t)sprintf(buf, "a;b\nx;");
+    memset(buf + n, 'y', 65537);
+    n += 65537;
+    n += (size_t)sprintf(buf + n, "\nz;w\n");
+    p = write_file("f65537.csv", buf, n);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_error(r, 65, 2, 3);
+    csvin_close(r);
+
+    /* the same as the last line of the file, without LF */
+    n = (size_t)sprintf(buf, "a;b\nx;");
+    memset(buf + n, 'y', 65537);
+    n += 65537;
+    p = write_file("f65537b.csv", buf, n);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_error(r, 65, 2, 3);
+    csvin_close(r);
+
+    /* a quoted field over two lines: 40 000 + LF + 25 535 = 65 536 bytes: accepted */
+    n = (size_t)sprintf(buf, "a;b\nx;\"");
+    memset(buf + n, 'y', 40000);
+    n += 40000;
+    buf[n++] = '\n';
+    memset(buf + n, 'y', 25535);
+    n += 25535;
+    n += (size_t)sprintf(buf + n, "\"\nz;w\n");
+    p = write_file("q65536.csv", buf, n);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    row = next_row(r);
+    assert_int_equal(row->line, 2);
+    assert_int_equal(row->len[1], 65536);
+    assert_int_equal(row->f[1][40000], '\n');
+    expect_row(r, 4, 2, "z", "w");
+    expect_eof(r);
+    csvin_close(r);
+
+    /* one byte more (25 536): 65 537 bytes, refused at line 2 column 3, where its quote is */
+    n = (size_t)sprintf(buf, "a;b\nx;\"");
+    memset(buf + n, 'y', 40000);
+    n += 40000;
+    buf[n++] = '\n';
+    memset(buf + n, 'y', 25536);
+    n += 25536;
+    n += (size_t)sprintf(buf + n, "\"\nz;w\n");
+    p = write_file("q65537.csv", buf, n);
+    r = open_ok(p, CSVIN_AUTO, 0);
+    expect_row(r, 1, 2, "a", "b");
+    expect_error(r, 65, 2, 3);
+    csvin_close(r);
+    free(buf);
+}
+
+/* ---- csvin_trim -------------------------------------------------------- */
+
+static void check_trim(const char *in, const char *want)
+{
+    char buf[64];
+    size_t n = strlen(in);
+    assert_true(n < sizeof buf);
+    memcpy(buf, in, n + 1);
+    char *s = csvin_trim(buf, &n);
+    assert_true(s >= buf && s <= buf + strlen(in));
+    assert_int_equal(n, strlen(want));
+    assert_string_equal(s, want); /* also checks the NUL written at s[n] */
+}
+
+static void test_trim(void **state)
+{
+    (void)state;
+    check_trim("  abc\t", "abc");
+    check_trim("\xC2\xA0"
+               "abc\xC2\xA0",
+               "abc");
+    check_trim("\xE2\x80\xAF"
+               "abc\xE2\x80\xAF",
+               "abc");
+    check_trim("\xC2\xA0 \t\xE2\x80\xAFx y\xE2\x80\xAF\t \xC2\xA0", "x y");
+    check_trim("a\xC2\xA0"
+               "b",
+               "a\xC2\xA0"
+               "b"); /* inside: kept */
+    check_trim("voilà", "voilà");               /* à = C3 A0: not an NBSP */
+    check_trim("\xE2\x80\x82x", "\xE2\x80\x82x"); /* EN SPACE is not spec white space */
+    check_trim(" \xC2\xA0\xE2\x80\xAF\t", "");
+    check_trim("", "");
+
+    /* the length counts, not the NUL: the trailing NBSP is beyond n */
+    char buf[] = " ab\xC2\xA0zz";
+    size_t n = 5;
+    char *s = csvin_trim(buf, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(s, "ab");
+    assert_ptr_equal(s, buf + 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_without_bom),
+        cmocka_unit_test(test_utf8_with_bom),
+        cmocka_unit_test(test_cp1252_detected),
+        cmocka_unit_test(test_valid_utf8_is_utf8),
+        cmocka_unit_test(test_cp1252_detected_late),
+        cmocka_unit_test(test_cp1252_undefined_bytes),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_delimiter_detection),
+        cmocka_unit_test(test_delimiter_detected_rows),
+        cmocka_unit_test(test_quoted_fields),
+        cmocka_unit_test(test_quoted_line_breaks_counted),
+        cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_blank_lines),
+        cmocka_unit_test(test_only_delimiters),
+        cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_gzip_multi_member),
+        cmocka_unit_test(test_gzip_truncated),
+        cmocka_unit_test(test_io_errors),
+        cmocka_unit_test(test_unterminated_quote),
+        cmocka_unit_test(test_field_size),
+        cmocka_unit_test(test_trim),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
