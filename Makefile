@@ -8,7 +8,7 @@ BUILD   ?= build
 SAMPLES_OUT ?= out/samples
 BENCH_CONTRACTS ?= 300000
 
-PKGS     = zlib yaml-0.1 libcrypto xlsxwriter
+PKGS     = zlib yaml-0.1 libcrypto xlsxwriter minizip
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Istages/lib -DAPP_VERSION='"$(shell cat VERSION)"'
@@ -25,7 +25,8 @@ Q = @
 endif
 
 # Build dependencies (spec/setup.md) and the test tools.
-BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev
+BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev \
+             libminizip-dev
 TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
 
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))

@@ -350,6 +350,91 @@ static int run_stage(const char *bindir, char **argv)
     return EX_SOFTWARE;
 }
 
+static char *cleanup_dir;
+static char verify_source[128];
+
+static void cleanup_at_exit(void)
+{
+    if (cleanup_dir)
+        rm_tree(cleanup_dir);
+}
+
+static void print_diff(void *data, const char *field, const char *expected, const char *actual)
+{
+    (void)data;
+    log_error("--verify: %s differs: manifest has '%s', this run gives '%s'", field, expected,
+              actual);
+}
+
+/* --verify M: take the parameters of M (options given on the command line
+ * win, and are reported) and run into a private temporary folder. */
+static int verify_params(const char *mpath, struct config *c, const char *obs_opt,
+                         const char *years_opt, int no_secrecy, const char **output,
+                         char **tmp)
+{
+    char err[1024], tmpl[PATH_MAX];
+    const char *tmpdir = getenv("TMPDIR");
+    ydoc *m = yload_file(mpath, err, sizeof err);
+    const ynode *p, *v;
+    size_t i;
+
+    if (!m) {
+        log_error("%s", err);
+        return access(mpath, F_OK) ? EX_NOINPUT : EX_DATAERR;
+    }
+    p = ymap_get(m->root, "parameters");
+    if (!p || p->type != YN_MAP) {
+        log_error("%s: not a manifest of this software (no parameters)", mpath);
+        ydoc_free(m);
+        return EX_DATAERR;
+    }
+    if ((v = ymap_get(p, "observation_date_source")) && v->type == YN_SCALAR && !obs_opt)
+        snprintf(verify_source, sizeof verify_source, "%s", v->str);
+    if ((v = ymap_get(p, "observation_date")) && v->type == YN_SCALAR) {
+        if (obs_opt)
+            log_info("--verify: --observation-date %s overrides the manifest's %s", obs_opt,
+                     v->str);
+        else {
+            free(c->observation_date);
+            c->observation_date = xstrdup(v->str);
+        }
+    }
+    if ((v = ymap_get(p, "years")) && v->type == YN_SCALAR) {
+        if (years_opt)
+            log_info("--verify: --years %s overrides the manifest's '%s'", years_opt, v->str);
+        else {
+            free(c->years);
+            c->years = *v->str ? xstrdup(v->str) : NULL;
+        }
+    }
+    if ((v = ymap_get(p, "secrecy_threshold")) && v->type == YN_SCALAR) {
+        if (no_secrecy)
+            log_info("--verify: --no-secrecy overrides the manifest's threshold %s", v->str);
+        else
+            c->secrecy = atoi(v->str);
+    }
+    if ((v = ymap_get(p, "max_reject_rate")) && v->type == YN_SCALAR)
+        c->max_reject_rate = strtod(v->str, NULL);
+    if ((v = ymap_get(p, "targets")) && v->type == YN_SEQ) {
+        for (i = 0; i < c->ntargets; i++)
+            free(c->targets[i]);
+        c->ntargets = 0;
+        for (i = 0; i < v->n && i < 256; i++)
+            c->targets[c->ntargets++] = xstrdup(v->kids[i]->str);
+    }
+    ydoc_free(m);
+    snprintf(tmpl, sizeof tmpl, "%s/apprentissage-verify.XXXXXX", tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        log_error("%s: cannot create a private folder: %s", tmpl, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    *tmp = xstrdup(tmpl);
+    *output = join(tmpl, "out");
+    cleanup_dir = *tmp;
+    atexit(cleanup_at_exit);
+    return 0;
+}
+
 /* Reads date_extraction_max from merge's summary. */
 static int summary_date(const char *path, char *out)
 {
@@ -435,6 +520,7 @@ int main(int argc, char **argv)
                                          {"verbose", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
+    char *verify_tmp = NULL;
     const char *input = NULL, *output = NULL, *config = NULL, *obs_opt = NULL, *years_opt = NULL,
                *key_opt = NULL, *keep = NULL, *verify = NULL;
     int no_secrecy = 0, quiet = 0, verbose = 0, opt, rc = 0, lockfd = -1;
@@ -498,10 +584,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "ERROR pipeline: -i INPUT_DIR and -o OUTPUT_DIR are required\n");
         return EX_USAGE;
     }
-    if (verify) {
-        fprintf(stderr, "ERROR pipeline: --verify is not available yet in this version\n");
-        return EX_USAGE;
-    }
     if (obs_opt) {
         date_t d;
         if (val_date(obs_opt, strlen(obs_opt), &d) || strlen(obs_opt) != 10) {
@@ -547,6 +629,9 @@ int main(int argc, char **argv)
     }
     if (no_secrecy)
         c.secrecy = 0;
+    if (verify && (rc = verify_params(verify, &c, obs_opt, years_opt, no_secrecy, &output,
+                                      &verify_tmp)))
+        return rc;
     if (key_opt) {
         free(c.key_file);
         c.key_file = xstrdup(key_opt);
@@ -755,6 +840,8 @@ int main(int argc, char **argv)
             }
             obs_how = "latest extraction date of the accepted contract rows";
         }
+        if (*verify_source)
+            obs_how = verify_source; /* the manifest's date, found the manifest's way */
         snprintf(sec, sizeof sec, "%d", c.secrecy);
         snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
         if (!rc) {
@@ -858,7 +945,22 @@ int main(int argc, char **argv)
             return errno == EXDEV || errno == EACCES ? EX_CANTCREAT : EX_IOERR;
         }
     }
-    log_info("reports published in %s (observation date %s)", output, obs);
     close(lockfd);
+    if (verify) {
+        char *mine = join(output, "manifest.yaml");
+        int n = manifest_compare(verify, mine, print_diff, NULL, err, sizeof err);
+        free(mine);
+        if (n < 0) {
+            log_error("%s", err);
+            return EX_DATAERR;
+        }
+        if (n > 0) {
+            log_error("--verify: %d difference(s) with %s (listed above)", n, verify);
+            return EX_DATAERR;
+        }
+        log_info("--verify: every input, parameter and output matches %s", verify);
+        return 0;
+    }
+    log_info("reports published in %s (observation date %s)", output, obs);
     return 0;
 }

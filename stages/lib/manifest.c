@@ -10,6 +10,9 @@
 
 #include "tsv.h"
 #include "yemit.h"
+#include "yload.h"
+
+#include <unzip.h>
 
 #ifndef APP_VERSION
 #define APP_VERSION "0.0.0"
@@ -78,6 +81,51 @@ static unsigned long data_rows(const char *path)
         }
     gzclose(g);
     return lines ? lines - 1 : 0;
+}
+
+int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
+{
+    unzFile z = unzOpen(path);
+    unsigned char buf[1 << 16], md[32];
+    int rc;
+    if (!z)
+        return -1;
+    for (rc = unzGoToFirstFile(z); rc == UNZ_OK; rc = unzGoToNextFile(z)) {
+        char name[1024], hex[65];
+        unz_file_info info;
+        EVP_MD_CTX *ctx;
+        unsigned int mdlen, i;
+        int n;
+        if (unzGetCurrentFileInfo(z, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
+            unzOpenCurrentFile(z) != UNZ_OK)
+            break;
+        ctx = EVP_MD_CTX_new();
+        if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+            EVP_MD_CTX_free(ctx);
+            unzCloseCurrentFile(z);
+            break;
+        }
+        while ((n = unzReadCurrentFile(z, buf, sizeof buf)) > 0)
+            EVP_DigestUpdate(ctx, buf, (size_t)n);
+        EVP_DigestFinal_ex(ctx, md, &mdlen);
+        EVP_MD_CTX_free(ctx);
+        if (unzCloseCurrentFile(z) != UNZ_OK || n < 0)
+            break;
+        for (i = 0; i < mdlen; i++)
+            sprintf(hex + 2 * i, "%02x", md[i]);
+        fn(data, name, hex);
+    }
+    unzClose(z);
+    return rc == UNZ_END_OF_LIST_OF_FILE ? 0 : -1;
+}
+
+static void emit_part(void *data, const char *name, const char *sha256)
+{
+    yemit *y = data;
+    yemit_map_start(y);
+    yemit_kv(y, "name", name);
+    yemit_kv(y, "sha256", sha256);
+    yemit_map_end(y);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -319,6 +367,15 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         if (gz) {
             yemit_kv(y, "content_sha256", chex);
             yemit_ki(y, "rows", (long long)data_rows(path));
+        } else {
+            /* zip bytes may differ across zlib builds: the parts' content is what counts */
+            yemit_str(y, "parts");
+            yemit_seq_start(y);
+            if (manifest_zip_parts(path, emit_part, y)) {
+                snprintf(err, errlen, "%s: cannot read the workbook's parts", outs[i]);
+                rc = 74;
+            }
+            yemit_seq_end(y);
         }
         yemit_map_end(y);
     }
@@ -349,4 +406,96 @@ done:
     }
     free(q);
     return rc;
+}
+
+/* Compares two YAML trees; `skip` names keys whose values are not compared
+ * (the compressed sizes and hashes of the outputs). */
+static void compare(const ynode *a, const ynode *b, const char *path, int in_outputs,
+                    manifest_diff_fn fn, void *data, int *ndiff)
+{
+    char sub[1024];
+    size_t i, j;
+    if (!a || !b || a->type != b->type) {
+        fn(data, path, a && a->type == YN_SCALAR ? a->str : "(structure)",
+           b && b->type == YN_SCALAR ? b->str : (b ? "(structure)" : "(missing)"));
+        (*ndiff)++;
+        return;
+    }
+    switch (a->type) {
+    case YN_SCALAR:
+        if (strcmp(a->str, b->str)) {
+            fn(data, path, a->str, b->str);
+            (*ndiff)++;
+        }
+        break;
+    case YN_SEQ: {
+        /* lists of files are compared by their file name */
+        for (i = 0; i < a->n || i < b->n; i++) {
+            const ynode *x = i < a->n ? a->kids[i] : NULL, *y = i < b->n ? b->kids[i] : NULL;
+            const ynode *fx = ymap_get(x, "file");
+            if (fx) {
+                y = NULL;
+                for (j = 0; j < b->n; j++) {
+                    const ynode *fy = ymap_get(b->kids[j], "file");
+                    if (fy && !strcmp(fy->str, fx->str))
+                        y = b->kids[j];
+                }
+                snprintf(sub, sizeof sub, "%s[%s]", path, fx->str);
+            } else if (!x) {
+                const ynode *fy = ymap_get(y, "file");
+                if (fy) {
+                    for (j = 0; j < a->n; j++) {
+                        const ynode *fa = ymap_get(a->kids[j], "file");
+                        if (fa && !strcmp(fa->str, fy->str))
+                            break;
+                    }
+                    if (j < a->n)
+                        continue;
+                    snprintf(sub, sizeof sub, "%s[%s]", path, fy->str);
+                } else {
+                    snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+                }
+            } else {
+                snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            }
+            compare(x, y, sub, in_outputs, fn, data, ndiff);
+        }
+        break;
+    }
+    case YN_MAP:
+        for (i = 0; i < a->n; i++) {
+            const char *k = a->kids[2 * i]->str;
+            if (in_outputs && (!strcmp(k, "bytes") || !strcmp(k, "sha256")) &&
+                !strstr(path, ".parts"))
+                continue;
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+            compare(a->kids[2 * i + 1], ymap_get(b, k), sub,
+                    in_outputs || !strcmp(sub, "outputs"), fn, data, ndiff);
+        }
+        for (i = 0; i < b->n; i++)
+            if (!ymap_get(a, b->kids[2 * i]->str)) {
+                snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", b->kids[2 * i]->str);
+                fn(data, sub, "(missing)", "(present)");
+                (*ndiff)++;
+            }
+        break;
+    }
+}
+
+int manifest_compare(const char *expected, const char *actual, manifest_diff_fn fn, void *data,
+                     char *err, size_t errlen)
+{
+    ydoc *a = yload_file(expected, err, errlen), *b;
+    int ndiff = 0;
+    if (!a)
+        return -1;
+    b = yload_file(actual, err, errlen);
+    if (!b) {
+        ydoc_free(a);
+        return -1;
+    }
+    compare(a->root, b->root, "", 0, fn, data, &ndiff);
+    ydoc_free(a);
+    ydoc_free(b);
+    return ndiff;
 }

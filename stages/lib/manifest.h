@@ -42,4 +42,21 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
                    char *const *inputs, size_t ninputs, const manifest_work *w,
                    const refdata *ref, char *err, size_t errlen);
 
+typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha256);
+/* manifest_zip_parts: calls fn with the name and content SHA-256 of every
+ * part of a zip (the workbook), in the zip's order. 0, or -1 on error. */
+int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data);
+
+typedef void (*manifest_diff_fn)(void *data, const char *field, const char *expected,
+                                 const char *actual);
+/*
+ * manifest_compare: compares two manifests field by field, but for the
+ * outputs' compressed sizes and hashes (an auditor's zlib may differ; the
+ * content hashes and the workbook parts are compared). Calls fn for each
+ * difference; returns their number, or -1 with a message when a manifest
+ * cannot be read.
+ */
+int manifest_compare(const char *expected, const char *actual, manifest_diff_fn fn, void *data,
+                     char *err, size_t errlen);
+
 #endif
