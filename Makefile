@@ -124,8 +124,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/apprentissage/bin \
 	  $(DESTDIR)$(PREFIX)/share/apprentissage
 	install -m 755 $(STAGE_BINS) $(DRIVER) $(DESTDIR)$(PREFIX)/lib/apprentissage/bin/
+	rm -rf $(DESTDIR)$(PREFIX)/share/apprentissage/schemas
 	cp -R schemas $(DESTDIR)$(PREFIX)/share/apprentissage/
-	cp VERSION $(DESTDIR)$(PREFIX)/share/apprentissage/
+	install -m 644 VERSION pipeline/config.yaml $(DESTDIR)$(PREFIX)/share/apprentissage/
 	ln -sf ../lib/apprentissage/bin/pipeline-run $(DESTDIR)$(PREFIX)/bin/apprentissage-run
 
 clean:

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -34,6 +35,7 @@ struct csvin {
     struct csv_parser p;
     int parser_ok;
     unsigned long long bytes;
+    long long size; /* the file's size on disk, -1 unknown */
     /* line buffer over the decompressed stream */
     unsigned char *buf;
     size_t cap, start, end;
@@ -97,6 +99,10 @@ static int open_stream(csvin *r, csvin_err *e)
     if (fd < 0) {
         set_err(e, 74, 0, 0, "cannot open: %s", strerror(errno));
         return -1;
+    }
+    {
+        struct stat st;
+        r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     }
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
@@ -381,6 +387,13 @@ enum csvin_encoding csvin_encoding(const csvin *r)
 char csvin_delim(const csvin *r)
 {
     return r->delim;
+}
+
+double csvin_fraction(const csvin *r)
+{
+    if (r->size <= 0 || !r->gz)
+        return -1;
+    return (double)gzoffset(r->gz) / (double)r->size;
 }
 
 unsigned long long csvin_bytes(const csvin *r)

@@ -45,6 +45,9 @@ char csvin_delim(const csvin *r);
 /* Compressed and uncompressed sizes seen so far. */
 unsigned long long csvin_bytes(const csvin *r);
 
+/* Fraction of the (compressed) file read so far, 0 to 1, or -1 when unknown. */
+double csvin_fraction(const csvin *r);
+
 /* csvin_next: the next record (the first one is the header). Returns 1
  * with *row set, 0 at end of file, -1 on a file-level error (e filled). */
 int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
