@@ -949,7 +949,12 @@ int main(int argc, char **argv)
     if (verify) {
         char *mine = join(output, "manifest.yaml");
         int n = manifest_compare(verify, mine, print_diff, NULL, err, sizeof err);
+        int pub = n < 0 ? 0 : manifest_check_published(verify, print_diff, NULL, err, sizeof err);
         free(mine);
+        if (pub < 0)
+            n = -1;
+        else if (n >= 0)
+            n += pub;
         if (n < 0) {
             log_error("%s", err);
             return EX_DATAERR;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "tsv.h"
@@ -408,6 +409,13 @@ done:
     return rc;
 }
 
+/* The identifying field of a list item: its file or part name. */
+static const ynode *item_id(const ynode *n)
+{
+    const ynode *f = ymap_get(n, "file");
+    return f ? f : ymap_get(n, "name");
+}
+
 /* Compares two YAML trees; `skip` names keys whose values are not compared
  * (the compressed sizes and hashes of the outputs). */
 static void compare(const ynode *a, const ynode *b, const char *path, int in_outputs,
@@ -432,20 +440,20 @@ static void compare(const ynode *a, const ynode *b, const char *path, int in_out
         /* lists of files are compared by their file name */
         for (i = 0; i < a->n || i < b->n; i++) {
             const ynode *x = i < a->n ? a->kids[i] : NULL, *y = i < b->n ? b->kids[i] : NULL;
-            const ynode *fx = ymap_get(x, "file");
+            const ynode *fx = item_id(x);
             if (fx) {
                 y = NULL;
                 for (j = 0; j < b->n; j++) {
-                    const ynode *fy = ymap_get(b->kids[j], "file");
+                    const ynode *fy = item_id(b->kids[j]);
                     if (fy && !strcmp(fy->str, fx->str))
                         y = b->kids[j];
                 }
                 snprintf(sub, sizeof sub, "%s[%s]", path, fx->str);
             } else if (!x) {
-                const ynode *fy = ymap_get(y, "file");
+                const ynode *fy = item_id(y);
                 if (fy) {
                     for (j = 0; j < a->n; j++) {
-                        const ynode *fa = ymap_get(a->kids[j], "file");
+                        const ynode *fa = item_id(a->kids[j]);
                         if (fa && !strcmp(fa->str, fy->str))
                             break;
                     }
@@ -497,5 +505,77 @@ int manifest_compare(const char *expected, const char *actual, manifest_diff_fn 
     compare(a->root, b->root, "", 0, fn, data, &ndiff);
     ydoc_free(a);
     ydoc_free(b);
+    return ndiff;
+}
+
+struct partcheck {
+    const ynode *parts; /* the manifest's list */
+    const char *file;
+    manifest_diff_fn fn;
+    void *data;
+    int ndiff, seen;
+};
+
+static void check_part(void *data, const char *name, const char *sha256)
+{
+    struct partcheck *pc = data;
+    const ynode *want = NULL;
+    size_t i;
+    char field[1200];
+    pc->seen++;
+    for (i = 0; pc->parts && i < pc->parts->n; i++) {
+        const ynode *n = ymap_get(pc->parts->kids[i], "name");
+        if (n && !strcmp(n->str, name))
+            want = ymap_get(pc->parts->kids[i], "sha256");
+    }
+    if (!want || strcmp(want->str, sha256)) {
+        snprintf(field, sizeof field, "published %s part %s", pc->file, name);
+        pc->fn(pc->data, field, want ? want->str : "(missing)", sha256);
+        pc->ndiff++;
+    }
+}
+
+int manifest_check_published(const char *mpath, manifest_diff_fn fn, void *data, char *err,
+                             size_t errlen)
+{
+    ydoc *m = yload_file(mpath, err, errlen);
+    const ynode *outs;
+    char dir[4096], path[8192], hex[65], field[1200];
+    unsigned long long bytes;
+    size_t i;
+    int ndiff = 0;
+    if (!m)
+        return -1;
+    snprintf(dir, sizeof dir, "%s", mpath);
+    if (strrchr(dir, '/'))
+        *strrchr(dir, '/') = '\0';
+    else
+        strcpy(dir, ".");
+    outs = ymap_get(m->root, "outputs");
+    for (i = 0; outs && outs->type == YN_SEQ && i < outs->n; i++) {
+        const ynode *f = ymap_get(outs->kids[i], "file"), *c = ymap_get(outs->kids[i], "content_sha256");
+        if (!f || f->type != YN_SCALAR || strchr(f->str, '/'))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, f->str);
+        if (access(path, F_OK))
+            continue; /* only the manifest was handed over */
+        if (c) {
+            if (manifest_sha256(path, 1, hex, &bytes) || strcmp(hex, c->str)) {
+                snprintf(field, sizeof field, "published %s content", f->str);
+                fn(data, field, c->str, hex);
+                ndiff++;
+            }
+        } else {
+            struct partcheck pc = {ymap_get(outs->kids[i], "parts"), f->str, fn, data, 0, 0};
+            if (manifest_zip_parts(path, check_part, &pc) ||
+                (pc.parts && pc.seen != (int)pc.parts->n)) {
+                snprintf(field, sizeof field, "published %s", f->str);
+                fn(data, field, "a workbook with the listed parts", "another zip content");
+                pc.ndiff++;
+            }
+            ndiff += pc.ndiff;
+        }
+    }
+    ydoc_free(m);
     return ndiff;
 }

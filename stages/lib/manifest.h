@@ -59,4 +59,10 @@ typedef void (*manifest_diff_fn)(void *data, const char *field, const char *expe
 int manifest_compare(const char *expected, const char *actual, manifest_diff_fn fn, void *data,
                      char *err, size_t errlen);
 
+/* manifest_check_published: the outputs the manifest lists that sit beside
+ * it are checked against it (content SHA-256, workbook parts). Returns the
+ * number of differences (each passed to fn), or -1 with a message. */
+int manifest_check_published(const char *mpath, manifest_diff_fn fn, void *data, char *err,
+                             size_t errlen);
+
 #endif

@@ -1,0 +1,21 @@
+# --verify rebuilds into a private folder and compares with the manifest.
+. tests/e2e/lib.sh
+expect_exit 0 "publish the samples" $RUN -i samples/drop -o "$TMP/pub" -c samples/config.yaml -q
+expect_exit 0 "--verify on an untouched publication" $RUN -i samples/drop -o "$TMP/x" -c samples/config.yaml --verify "$TMP/pub/manifest.yaml" -q
+check "--verify publishes nothing" test ! -e "$TMP/x"
+check "--verify leaves no private folder" sh -c "! ls \"\${TMPDIR:-/tmp}\" | grep -q '^apprentissage-verify'"
+# one changed byte in one published output
+cp -r "$TMP/pub" "$TMP/pub2"
+zcat "$TMP/pub2/croissance.csv.gz" | sed '2s/,[0-9]$/,9/' | gzip -n > "$TMP/c.gz" && mv "$TMP/c.gz" "$TMP/pub2/croissance.csv.gz"
+expect_exit 65 "--verify finds a changed byte in croissance.csv.gz" $RUN -i samples/drop -o "$TMP/x" -c samples/config.yaml --verify "$TMP/pub2/manifest.yaml"
+check "the message names the file" grep -q "published croissance.csv.gz content differs" "$TMP/stderr"
+# one changed input
+cp -r samples/drop "$TMP/drop2"
+f=$(ls "$TMP/drop2/evenements/" | head -1)
+printf '\n' >> "$TMP/drop2/evenements/$f"
+expect_exit 65 "--verify finds a changed input" $RUN -i "$TMP/drop2" -o "$TMP/x" -c samples/config.yaml --verify "$TMP/pub/manifest.yaml"
+check "the message names the input" grep -q "inputs\[evenements/$f\]" "$TMP/stderr"
+# an option overrides the manifest and is reported; a different observation date changes outputs
+expect_exit 65 "--verify with another --observation-date differs" $RUN -i samples/drop -o "$TMP/x" -c samples/config.yaml --verify "$TMP/pub/manifest.yaml" --observation-date 2023-12-31
+check "the override is reported" grep -q "overrides the manifest" "$TMP/stderr"
+finish
