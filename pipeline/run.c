@@ -456,52 +456,62 @@ static int summary_date(const char *path, char *out)
     return -1;
 }
 
-/* 73 when OUTPUT_DIR holds a file its previous manifest does not list. */
+/* 73 when OUTPUT_DIR holds a file its previous manifest does not list
+ * (the manifest itself excepted). */
 static int check_output_dir(const char *out)
 {
     DIR *d = opendir(out);
     struct dirent *e;
-    char *mpath, *listed = NULL;
-    size_t len = 0;
-    FILE *m;
+    char *mpath, err[1024];
+    ydoc *m = NULL;
+    const ynode *outs = NULL;
     int rc = 0;
     if (!d)
         return errno == ENOENT ? 0 : EX_CANTCREAT;
     mpath = join(out, "manifest.yaml");
-    m = fopen(mpath, "r");
-    if (m) {
-        char line[1024];
-        while (fgets(line, sizeof line, m)) {
-            char *p = strstr(line, "- fichier: ");
-            if (p && line[0] == ' ' && line[1] == ' ' && line[2] == '-') {
-                size_t n = strcspn(p + 11, "\n");
-                listed = realloc(listed, len + n + 3);
-                listed[len] = '\n';
-                memcpy(listed + len + 1, p + 11, n);
-                len += n + 1;
-                listed[len] = '\n';
-                listed[len + 1] = '\0';
-            }
-        }
-        fclose(m);
+    if (access(mpath, F_OK) == 0) {
+        m = yload_file(mpath, err, sizeof err);
+        outs = m ? ymap_get(m->root, "outputs") : NULL;
     }
     while ((e = readdir(d))) {
-        char pat[512];
+        size_t i;
+        int listed = 0;
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-            !strcmp(e->d_name, "manifest.yaml") || !strcmp(e->d_name, "bilan.xlsx"))
+            (m && !strcmp(e->d_name, "manifest.yaml")))
             continue;
-        snprintf(pat, sizeof pat, "\n%s\n", e->d_name);
-        if (!m || !listed || !strstr(listed, pat)) {
-            log_error("%s/%s: this file was not written by the pipeline; the output folder "
-                      "is left alone. Move the file away or choose another -o",
+        for (i = 0; outs && outs->type == YN_SEQ && i < outs->n; i++) {
+            const ynode *f = ymap_get(outs->kids[i], "file");
+            listed |= f && f->type == YN_SCALAR && !strcmp(f->str, e->d_name);
+        }
+        if (!listed) {
+            log_error("%s/%s: this file is not listed in the previous run's manifest; the output "
+                      "folder is left alone. Move the file away or choose another -o",
                       out, e->d_name);
             rc = EX_CANTCREAT;
             break;
         }
     }
     closedir(d);
-    free(listed);
+    ydoc_free(m);
     free(mpath);
+    return rc;
+}
+
+/* mkdir -p of the output folder's parent. */
+static int make_parents(const char *dir)
+{
+    char *p = xstrdup(dir), *s;
+    int rc = 0;
+    for (s = p + 1; *s && !rc; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0755) && errno != EEXIST)
+                rc = -1;
+            *s = '/';
+        }
+    if (!rc && mkdir(p, 0755) && errno != EEXIST)
+        rc = -1;
+    free(p);
     return rc;
 }
 
@@ -727,6 +737,10 @@ int main(int argc, char **argv)
     }
     if ((rc = check_output_dir(output)))
         return rc;
+    if (make_parents(parent)) {
+        log_error("%s: cannot create the folder: %s", parent, strerror(errno));
+        return EX_CANTCREAT;
+    }
     if (asprintf(&lockpath, "%s/.%s.lock", parent, name) < 0)
         return EX_SOFTWARE;
     lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
