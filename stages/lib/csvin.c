@@ -40,6 +40,7 @@ struct csvin {
     unsigned char *buf;
     size_t cap, start, end;
     int eof, started, finished;
+    int validated; /* the whole file was checked as UTF-8 in the first pass */
     unsigned long line; /* number of the next physical line */
     /* the record being parsed */
     int in_record;
@@ -236,6 +237,32 @@ static int blank_line(enum csvin_encoding enc, const unsigned char *s, size_t n)
     return 1;
 }
 
+/* Quote state of the header line while its delimiter is unknown: a quote
+ * opens a quoted field only at a field's start (after one of the four
+ * candidate delimiters, or spaces); inside an unquoted field it is an
+ * ordinary character (spec/inputs.md "Malformed quoting"). */
+enum qstate { Q_START, Q_UNQUOTED, Q_IN, Q_CLOSED };
+
+static int is_cand(unsigned char c)
+{
+    return c == ';' || c == ',' || c == '\t' || c == '|';
+}
+
+static enum qstate quote_step(enum qstate q, unsigned char c)
+{
+    switch (q) {
+    case Q_START:
+        return c == '"' ? Q_IN : is_cand(c) || c == ' ' ? Q_START : Q_UNQUOTED;
+    case Q_UNQUOTED:
+        return is_cand(c) ? Q_START : Q_UNQUOTED;
+    case Q_IN:
+        return c == '"' ? Q_CLOSED : Q_IN;
+    case Q_CLOSED:
+        return c == '"' ? Q_IN : is_cand(c) ? Q_START : Q_UNQUOTED;
+    }
+    return q;
+}
+
 /* First pass: validate UTF-8 over the whole stream (when asked) and find
  * the header line to count delimiters in. */
 static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
@@ -244,7 +271,8 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
     size_t hlen = 0, hcap = 0;
     struct u8v v = {0, 0x80, 0xBF, 0};
     int hdr_state = 0; /* 0 skipping blank lines, 1 in header, 2 done */
-    int inq = 0, first = 1;
+    enum qstate qs = Q_START;
+    int first = 1;
     int rc = -1;
 
     chunk = malloc(READ_CHUNK);
@@ -269,7 +297,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
         for (; i < (size_t)got && want_delim && hdr_state < 2; i++) {
             unsigned char c = chunk[i];
             if (hdr_state == 0) {
-                /* a line is blank when it holds only white space bytes */
+                /* blank lines before the header hold only white space bytes */
                 if (c == '\n') {
                     hlen = 0;
                     continue;
@@ -281,15 +309,16 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                     c == 0x80 || c == 0xAF)
                     continue;
                 hdr_state = 1;
-                inq = c == '"';
+                qs = Q_START;
+                for (size_t k = 0; k < hlen; k++)
+                    qs = quote_step(qs, hdr[k]);
                 continue;
             }
-            if (c == '"')
-                inq = !inq;
-            else if (c == '\n' && !inq) {
+            if (c == '\n' && qs != Q_IN) {
                 hdr_state = 2;
                 break;
             }
+            qs = quote_step(qs, c);
             if (hlen >= MAX_HEADER) {
                 hdr_state = 2;
                 break;
@@ -307,13 +336,12 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
         static const char cands[4] = {';', ',', '\t', '|'};
         size_t cnt[4] = {0, 0, 0, 0}, i;
         int k, best = 0;
-        inq = 0;
+        qs = Q_START;
         for (i = 0; i < hlen; i++) {
-            if (hdr[i] == '"')
-                inq = !inq;
-            else if (!inq)
+            if (qs != Q_IN)
                 for (k = 0; k < 4; k++)
                     cnt[k] += hdr[i] == (unsigned char)cands[k];
+            qs = quote_step(qs, hdr[i]);
         }
         for (k = 1; k < 4; k++)
             if (cnt[k] > cnt[best])
@@ -328,6 +356,30 @@ done:
     free(chunk);
     free(hdr);
     return rc;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    struct u8v v = {0, 0x80, 0xBF, 0};
+    size_t k;
+    if (s[0] < 0x80)
+        return 1;
+    for (k = 1; k <= 4 && k <= n; k++) {
+        u8v_feed(&v, s + k - 1, 1);
+        if (v.bad)
+            return 0;
+        if (!v.need)
+            return k;
+    }
+    return 0;
+}
+
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+    struct u8v v = {0, 0x80, 0xBF, 0};
+    u8v_feed(&v, s, n);
+    return !v.bad && !v.need;
 }
 
 static void cb_field(void *s, size_t len, void *data);
@@ -360,6 +412,7 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     if (enc == CSVIN_AUTO || !delim) {
         if (detect(r, enc == CSVIN_AUTO, !delim, e))
             goto error;
+        r->validated = enc == CSVIN_AUTO && r->enc == CSVIN_UTF8;
         gzclose(r->gz);
         r->gz = NULL;
         if (open_stream(r, e))
@@ -485,6 +538,23 @@ static void cb_field(void *s, size_t len, void *data)
                 p += put_cp(p, cp);
             } else {
                 p += put_cp(p, c);
+            }
+        }
+        len = (size_t)(p - o);
+    } else if (!r->validated && !utf8_ok(in, len)) {
+        /* the schema fixed UTF-8 but the bytes are not: each invalid byte
+         * is one U+FFFD and makes the cell ENCODAGE */
+        char *p = o;
+        for (i = 0; i < len;) {
+            size_t k = utf8_seq(in + i, len - i);
+            if (k == 0 || in[i] == 0) {
+                p += put_cp(p, 0xFFFD);
+                bad = 1;
+                i++;
+            } else {
+                memcpy(p, in + i, k);
+                p += k;
+                i += k;
             }
         }
         len = (size_t)(p - o);

@@ -166,6 +166,7 @@ int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, siz
     int rc = 0;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0, i;
+    int saved = 0;
 
     if (flush_in(w, 1))
         rc = -1;
@@ -184,12 +185,13 @@ int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, siz
     if (rc)
         snprintf(err, errlen, "%s: write failed: %s", w->path,
                  strerror(w->failed ? w->failed : EIO));
+    saved = w->failed;
     if (w->gz)
         deflateEnd(&w->zs);
     EVP_MD_CTX_free(w->md);
     free(w);
     if (rc)
-        errno = EIO;
+        errno = saved ? saved : EIO;
     return rc;
 }
 

@@ -1,0 +1,307 @@
+/* test_otable.c: report tables (otable.h) on the real schemas/output/croissance.yaml (tests run
+ * from the repository root): header, formatting and statistical secrecy (spec/indicators.md,
+ * "Statistical secrecy"). Files are read back with zlib. Every expected line was written by
+ * hand; the percentage arithmetic is in the comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "otable.h"
+
+#define CROISSANCE "schemas/output/croissance.yaml"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/ut_otable_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[512];
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    return rmdir(tmpdir);
+}
+
+/* The whole decompressed content of a gzip file, NUL-terminated. */
+static char *gunzip_file(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    int got;
+    assert_non_null(g);
+    assert_non_null(buf);
+    while ((got = gzread(g, buf + n, (unsigned)(cap - n - 1))) > 0) {
+        n += (size_t)got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    assert_int_equal(got, 0);
+    assert_int_equal(gzclose(g), Z_OK);
+    buf[n] = '\0';
+    return buf;
+}
+
+static otable *load_ok(void)
+{
+    char err[512] = "";
+    otable *t = otable_load(CROISSANCE, err, sizeof err);
+    if (!t)
+        fail_msg("otable_load(%s) (run from the repository root): %s", CROISSANCE, err);
+    return t;
+}
+
+/* One croissance row: evolution_pct = 100*(c-p)/p and realisation_pct = 100*c/objectif, as the
+ * indicators stage builds them; objectif < 0 means no objective (both cells missing). */
+static void row(otable *t, const char *region, const char *libelle, const char *opco, int64_t c,
+                int64_t p, int64_t objectif)
+{
+    oval v[9];
+    v[0] = ov_int(2024);
+    v[1] = ov_text(region);
+    v[2] = ov_text(libelle);
+    v[3] = ov_text(opco);
+    v[4] = ov_int(c);
+    v[5] = ov_int(p);
+    v[6] = ov_pct(c - p, p);
+    v[7] = objectif < 0 ? ov_missing() : ov_int(objectif);
+    v[8] = objectif < 0 ? ov_missing() : ov_pct(c, objectif);
+    assert_int_equal(otable_row(t, v), 0);
+}
+
+static void write_rows(otable *t)
+{
+    /* 898*100/2173 = 41.325... -> 41.3 ; 3071*100/3000 = 102.366... -> 102.4 */
+    row(t, "28", "Normandie", "AKTO", 3071, 2173, 3000);
+    /* contrats 3: secret, and so is the rate computed from it */
+    row(t, "28", "Normandie", "OPCO2", 3, 10, -1);
+    /* contrats_annee_precedente 4: secret, and so is the rate over it */
+    row(t, "28", "Normandie", "OPCO3", 10, 4, -1);
+    /* 0 and 5 are not secret: -5*100/5 = -100.0 */
+    row(t, "28", "Normandie", "OPCO4", 0, 5, -1);
+    /* a denominator of 0: the rate is empty */
+    row(t, "28", "Normandie", "OPCO5", 5, 0, -1);
+    /* contrats secret and a denominator of 0: still empty, there is no rate to hide */
+    row(t, "28", "Normandie", "OPCO6", 1, 0, -1);
+    /* both counts secret */
+    row(t, "28", "Normandie", "OPCO7", 4, 1, -1);
+    /* objectif 3 is never secret itself, but the rate over it is: 0*100/10 = 0.0 */
+    row(t, "28", "Normandie", "OPCO8", 10, 10, 3);
+    /* half away from zero: -49*100/400 = -12.25 -> -12.3 ; objectif 0: empty rate */
+    row(t, "28", "Normandie", "OPCO9", 351, 400, 0);
+    /* everything computed from a secret count is secret; objectif 100 is shown */
+    row(t, "28", "Normandie", "OPCOA", 3, 3, 100);
+    /* 49*100/400 = 12.25 -> 12.3 ; 449*100/400 = 112.25 -> 112.3 */
+    row(t, "28", "Normandie", "OPCOB", 449, 400, 400);
+    /* a text with a comma is quoted; 0*100/5 = 0.0 */
+    row(t, "TOTAL", "Ensemble, toutes régions", "TOTAL", 5, 5, -1);
+}
+
+#define HEADER                                                                                     \
+    "annee,region,region_libelle,opco,contrats,contrats_annee_precedente,evolution_pct,objectif,"  \
+    "realisation_pct\n"
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_load(void **state)
+{
+    (void)state;
+    otable *t = load_ok();
+    assert_string_equal(t->name, "croissance");
+    assert_string_equal(t->file, "croissance.csv.gz");
+    assert_int_equal(t->ncols, 9);
+    static const char *const names[9] = {"annee",         "region",   "region_libelle",
+                                         "opco",          "contrats", "contrats_annee_precedente",
+                                         "evolution_pct", "objectif", "realisation_pct"};
+    static const int secret[9] = {0, 0, 0, 0, 1, 1, 0, 0, 0};
+    static const int den[9] = {-1, -1, -1, -1, -1, -1, 5, -1, 7};
+    for (size_t i = 0; i < 9; i++) {
+        assert_string_equal(t->cols[i].name, names[i]);
+        assert_int_equal(otable_col(t, names[i]), (int)i);
+        assert_int_equal(t->cols[i].secret, secret[i]);
+        assert_int_equal(t->cols[i].denominator, den[i]);
+    }
+    /* from: [contrats, contrats_annee_precedente] and [contrats, objectif] */
+    assert_int_equal(t->cols[6].nfrom, 2);
+    assert_int_equal(t->cols[6].from[0], 4);
+    assert_int_equal(t->cols[6].from[1], 5);
+    assert_int_equal(t->cols[8].nfrom, 2);
+    assert_int_equal(t->cols[8].from[0], 4);
+    assert_int_equal(t->cols[8].from[1], 7);
+    assert_int_equal(t->cols[0].nfrom, 0);
+    assert_int_equal(otable_col(t, "absent"), -1);
+    otable_free(t);
+}
+
+static void test_secrecy_threshold_5(void **state)
+{
+    (void)state;
+    char err[512] = "", path[300];
+    otable *t = load_ok();
+    assert_int_equal(otable_open(t, tmpdir, 5, err, sizeof err), 0);
+    write_rows(t);
+    assert_int_equal(otable_close(t, err, sizeof err), 0);
+    otable_free(t);
+
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
+    char *got = gunzip_file(path);
+    static const char want[] = HEADER "2024,28,Normandie,AKTO,3071,2173,41.3,3000,102.4\n"
+                                      "2024,28,Normandie,OPCO2,s,10,s,,\n"
+                                      "2024,28,Normandie,OPCO3,10,s,s,,\n"
+                                      "2024,28,Normandie,OPCO4,0,5,-100.0,,\n"
+                                      "2024,28,Normandie,OPCO5,5,0,,,\n"
+                                      "2024,28,Normandie,OPCO6,s,0,,,\n"
+                                      "2024,28,Normandie,OPCO7,s,s,s,,\n"
+                                      "2024,28,Normandie,OPCO8,10,10,0.0,3,s\n"
+                                      "2024,28,Normandie,OPCO9,351,400,-12.3,0,\n"
+                                      "2024,28,Normandie,OPCOA,s,s,s,100,s\n"
+                                      "2024,28,Normandie,OPCOB,449,400,12.3,400,112.3\n"
+                                      "2024,TOTAL,\"Ensemble, toutes régions\",TOTAL,5,5,0.0,,\n";
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_no_secrecy(void **state)
+{
+    (void)state;
+    char err[512] = "", path[300];
+    otable *t = load_ok();
+    assert_int_equal(otable_open(t, tmpdir, 0, err, sizeof err), 0);
+    write_rows(t);
+    assert_int_equal(otable_close(t, err, sizeof err), 0);
+    otable_free(t);
+
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
+    char *got = gunzip_file(path);
+    /* -7*100/10 = -70.0 ; 6*100/4 = 150.0 ; 3*100/1 = 300.0 ; 10*100/3 = 333.33 -> 333.3 ;
+     * 0*100/3 = 0.0 and 3*100/100 = 3.0 */
+    static const char want[] = HEADER "2024,28,Normandie,AKTO,3071,2173,41.3,3000,102.4\n"
+                                      "2024,28,Normandie,OPCO2,3,10,-70.0,,\n"
+                                      "2024,28,Normandie,OPCO3,10,4,150.0,,\n"
+                                      "2024,28,Normandie,OPCO4,0,5,-100.0,,\n"
+                                      "2024,28,Normandie,OPCO5,5,0,,,\n"
+                                      "2024,28,Normandie,OPCO6,1,0,,,\n"
+                                      "2024,28,Normandie,OPCO7,4,1,300.0,,\n"
+                                      "2024,28,Normandie,OPCO8,10,10,0.0,3,333.3\n"
+                                      "2024,28,Normandie,OPCO9,351,400,-12.3,0,\n"
+                                      "2024,28,Normandie,OPCOA,3,3,0.0,100,3.0\n"
+                                      "2024,28,Normandie,OPCOB,449,400,12.3,400,112.3\n"
+                                      "2024,TOTAL,\"Ensemble, toutes régions\",TOTAL,5,5,0.0,,\n";
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_other_thresholds(void **state)
+{
+    (void)state;
+    char err[512] = "", path[300];
+    /* threshold 11: 10 is secret now, 11 is not (0 < c < 11) */
+    otable *t = load_ok();
+    assert_int_equal(otable_open(t, tmpdir, 11, err, sizeof err), 0);
+    row(t, "28", "Normandie", "X", 10, 11, -1);
+    row(t, "28", "Normandie", "Y", 11, 22, -1); /* -11*100/22 = -50.0 */
+    assert_int_equal(otable_close(t, err, sizeof err), 0);
+    otable_free(t);
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
+    char *got = gunzip_file(path);
+    assert_string_equal(got, HEADER "2024,28,Normandie,X,s,11,s,,\n"
+                                    "2024,28,Normandie,Y,11,22,-50.0,,\n");
+    free(got);
+
+    /* threshold 1: nothing is below it */
+    t = load_ok();
+    assert_int_equal(otable_open(t, tmpdir, 1, err, sizeof err), 0);
+    row(t, "28", "Normandie", "X", 1, 1, 1); /* 0*100/1 = 0.0 ; 1*100/1 = 100.0 */
+    assert_int_equal(otable_close(t, err, sizeof err), 0);
+    otable_free(t);
+    got = gunzip_file(path);
+    assert_string_equal(got, HEADER "2024,28,Normandie,X,1,1,0.0,1,100.0\n");
+    free(got);
+}
+
+static void test_schema_errors(void **state)
+{
+    (void)state;
+    char p[300], err[512] = "";
+    snprintf(p, sizeof p, "%s/bad.yaml", tmpdir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    /* line 6 is "    denominator: zz": the value starts at column 18 */
+    fputs("table: t\n"
+          "file: t.csv.gz\n"
+          "columns:\n"
+          "  - name: a\n"
+          "  - name: b\n"
+          "    denominator: zz\n",
+          f);
+    fclose(f);
+    assert_null(otable_load(p, err, sizeof err));
+    char prefix[400];
+    snprintf(prefix, sizeof prefix, "%s:6:18: ", p);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
+    assert_non_null(strstr(err, "zz"));
+
+    /* an unknown column in from: line 5 is "    from: [a, q]": q at column 15 */
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs("table: t\n"
+          "file: t.csv.gz\n"
+          "columns:\n"
+          "  - name: a\n"
+          "    from: [a, q]\n",
+          f);
+    fclose(f);
+    assert_null(otable_load(p, err, sizeof err));
+    snprintf(prefix, sizeof prefix, "%s:5:15: ", p);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
+
+    /* no file name */
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs("table: t\ncolumns:\n  - name: a\n", f);
+    fclose(f);
+    err[0] = '\0';
+    assert_null(otable_load(p, err, sizeof err));
+    assert_non_null(strstr(err, p));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load),          cmocka_unit_test(test_secrecy_threshold_5),
+        cmocka_unit_test(test_no_secrecy),    cmocka_unit_test(test_other_thresholds),
+        cmocka_unit_test(test_schema_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

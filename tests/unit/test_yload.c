@@ -1,0 +1,333 @@
+/* test_yload.c: YAML loading (yload.h): node positions, the caps libyaml lacks (duplicate keys,
+ * depth, alias expansion, several documents, size) and yis_null. Positions were counted by hand
+ * on the YAML text written in each test (lines and columns from 1). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "yload.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/ut_yload_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[512];
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    return rmdir(tmpdir);
+}
+
+static const char *write_file(const char *name, const char *data, size_t len)
+{
+    static char bufs[8][256];
+    static int k;
+    char *p = bufs[k++ & 7];
+    snprintf(p, 256, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return p;
+}
+
+static const char *write_str(const char *name, const char *s)
+{
+    return write_file(name, s, strlen(s));
+}
+
+static ydoc *load_ok(const char *path)
+{
+    char err[512] = "";
+    ydoc *d = yload_file(path, err, sizeof err);
+    if (!d)
+        fail_msg("yload_file(%s): %s", path, err);
+    return d;
+}
+
+/* Loading must fail with a message "path:line:col: ..." holding `what` (NULL: anything).
+ * line > 0: exactly at line:col; line < 0: at some line:col; line 0: "path:" only. */
+static void load_fails(const char *path, int line, int col, const char *what)
+{
+    char err[1024] = "", prefix[512];
+    ydoc *d = yload_file(path, err, sizeof err);
+    if (d) {
+        ydoc_free(d);
+        fail_msg("%s was accepted", path);
+    }
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
+    else
+        snprintf(prefix, sizeof prefix, "%s:", path);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
+    if (line < 0) {
+        int l = 0, c = 0;
+        if (sscanf(err + strlen(prefix), "%d:%d: ", &l, &c) != 2 || l < 1 || c < 1)
+            fail_msg("message \"%s\" has no line:col", err);
+    }
+    if (what && !strstr(err, what))
+        fail_msg("message \"%s\" does not say \"%s\"", err, what);
+}
+
+static void pos_is(const ynode *n, int line, int col)
+{
+    assert_non_null(n);
+    if (n->line != line || n->col != col)
+        fail_msg("node at %d:%d, expected %d:%d", n->line, n->col, line, col);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_positions(void **state)
+{
+    (void)state;
+    const char *p = write_str("pos.yaml", "a: 1\n"        /* line 1 */
+                                          "b:\n"          /* line 2 */
+                                          "  c: x\n"      /* line 3 */
+                                          "  d: [1, 2]\n" /* line 4: [ at 6, 1 at 7, 2 at 10 */
+                                          "e: \"q\"\n");  /* line 5 */
+    ydoc *d = load_ok(p);
+    assert_string_equal(d->path, p);
+    const ynode *root = d->root;
+    assert_int_equal(root->type, YN_MAP);
+    assert_int_equal(root->n, 3);
+    pos_is(root, 1, 1);
+    /* kids: key then value */
+    assert_int_equal(root->kids[0]->type, YN_SCALAR);
+    assert_string_equal(root->kids[0]->str, "a");
+    pos_is(root->kids[0], 1, 1);
+    assert_string_equal(root->kids[1]->str, "1");
+    pos_is(root->kids[1], 1, 4);
+    assert_true(root->kids[1]->plain);
+    assert_string_equal(root->kids[2]->str, "b");
+    pos_is(root->kids[2], 2, 1);
+
+    const ynode *b = ymap_get(root, "b");
+    assert_ptr_equal(b, root->kids[3]);
+    assert_int_equal(b->type, YN_MAP);
+    pos_is(b, 3, 3);
+    assert_int_equal(b->n, 2);
+    pos_is(b->kids[0], 3, 3); /* key c */
+    const ynode *c = ymap_get(b, "c");
+    assert_string_equal(c->str, "x");
+    pos_is(c, 3, 6);
+    const ynode *dd = ymap_get(b, "d");
+    assert_int_equal(dd->type, YN_SEQ);
+    assert_int_equal(dd->n, 2);
+    pos_is(dd, 4, 6);
+    assert_string_equal(dd->kids[0]->str, "1");
+    pos_is(dd->kids[0], 4, 7);
+    assert_string_equal(dd->kids[1]->str, "2");
+    pos_is(dd->kids[1], 4, 10);
+
+    const ynode *e = ymap_get(root, "e");
+    assert_string_equal(e->str, "q");
+    assert_false(e->plain);
+    pos_is(e, 5, 4); /* the opening quote */
+
+    assert_null(ymap_get(root, "zz"));
+    assert_null(ymap_get(c, "x"));  /* not a map */
+    assert_null(ymap_get(dd, "1")); /* a sequence */
+    assert_null(ymap_get(NULL, "a"));
+    ydoc_free(d);
+}
+
+static void test_empty_document(void **state)
+{
+    (void)state;
+    ydoc *d = load_ok(write_str("empty.yaml", ""));
+    assert_null(d->root);
+    ydoc_free(d);
+    d = load_ok(write_str("comments.yaml", "# only a comment\n\n"));
+    assert_null(d->root);
+    ydoc_free(d);
+    /* explicit start and end markers around one document */
+    d = load_ok(write_str("markers.yaml", "---\na: 1\n...\n"));
+    assert_string_equal(ymap_get(d->root, "a")->str, "1");
+    ydoc_free(d);
+}
+
+static void test_duplicate_keys(void **state)
+{
+    (void)state;
+    /* the second x is at line 3, column 1 */
+    load_fails(write_str("dup.yaml", "x: 1\ny: 2\nx: 3\n"), 3, 1, "duplicate key");
+    /* nested: the second k is at line 3, column 3 */
+    load_fails(write_str("dup2.yaml", "top:\n  k: 1\n  k: [2]\n"), 3, 3, "duplicate key");
+    /* flow mapping: m: {a: 1, b: 2, a: 3}: the second a is at column 17 */
+    load_fails(write_str("dup3.yaml", "m: {a: 1, b: 2, a: 3}\n"), 1, 17, "duplicate key");
+    /* keys that differ only by quoting are the same key */
+    load_fails(write_str("dup4.yaml", "k: 1\n\"k\": 2\n"), 2, 1, "duplicate key");
+    /* different keys are fine, and so is the same key in two mappings */
+    ydoc *d = load_ok(write_str("nodup.yaml", "a: {k: 1}\nb: {k: 2}\nK: 3\n"));
+    ydoc_free(d);
+}
+
+/* n nested flow sequences around a scalar: [[[...[x]...]]] */
+static const char *nested(const char *name, int n)
+{
+    char buf[1024];
+    int i, k = 0;
+    for (i = 0; i < n; i++)
+        buf[k++] = '[';
+    buf[k++] = 'x';
+    for (i = 0; i < n; i++)
+        buf[k++] = ']';
+    buf[k++] = '\n';
+    return write_file(name, buf, (size_t)k);
+}
+
+static void test_depth(void **state)
+{
+    (void)state;
+    /* 64 levels of sequences: the scalar is 64 levels down: accepted */
+    ydoc *d = load_ok(nested("d64.yaml", 64));
+    const ynode *n = d->root;
+    int depth = 0;
+    while (n->type == YN_SEQ) {
+        assert_int_equal(n->n, 1);
+        n = n->kids[0];
+        depth++;
+    }
+    assert_int_equal(depth, 64);
+    assert_string_equal(n->str, "x");
+    pos_is(n, 1, 65);
+    ydoc_free(d);
+    /* 65 levels and more: refused, with a position */
+    load_fails(nested("d65.yaml", 65), -1, 0, NULL);
+    load_fails(nested("d200.yaml", 200), -1, 0, NULL);
+}
+
+static void test_alias_bomb(void **state)
+{
+    (void)state;
+    /* billion laughs: 9 levels of 9 aliases each, 9^9 = 387 420 489 scalars once expanded */
+    const char *p = write_str("bomb.yaml", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                                           "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                           "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                           "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                                           "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                                           "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+                                           "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+                                           "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n");
+    char err[512] = "";
+    assert_null(yload_file(p, err, sizeof err));
+    assert_non_null(strstr(err, "200000"));
+    assert_int_equal(strncmp(err, p, strlen(p)), 0);
+
+    /* a few aliases are expanded as copies */
+    ydoc *d = load_ok(write_str("alias.yaml", "base: &b [1, 2]\ncopy: *b\n"));
+    const ynode *copy = ymap_get(d->root, "copy");
+    assert_int_equal(copy->type, YN_SEQ);
+    assert_int_equal(copy->n, 2);
+    assert_string_equal(copy->kids[1]->str, "2");
+    ydoc_free(d);
+}
+
+static void test_documents_and_syntax(void **state)
+{
+    (void)state;
+    /* the second document's root (b: 2) is at line 3, column 1 */
+    load_fails(write_str("two.yaml", "a: 1\n---\nb: 2\n"), 3, 1, "document");
+    load_fails(write_str("two2.yaml", "---\n- 1\n---\n- 2\n"), 4, 1, "document");
+    /* a syntax error has a position too: the flow sequence is not closed */
+    load_fails(write_str("syntax.yaml", "a: [1, 2\nb: 3\n"), -1, 0, NULL);
+    /* a mapping key that is not a scalar */
+    load_fails(write_str("key.yaml", "? [1, 2]\n: x\n"), 1, 3, "scalar");
+    /* a missing file */
+    char err[512] = "";
+    assert_null(yload_file("/nonexistent/dir/x.yaml", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/dir/x.yaml"));
+}
+
+static void test_size_cap(void **state)
+{
+    (void)state;
+    /* 4 MiB + 1 byte of comment lines: refused before parsing */
+    size_t n = (4u << 20) + 1, i;
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    for (i = 0; i < n; i++)
+        buf[i] = (i % 64 == 63) ? '\n' : '#';
+    load_fails(write_file("big.yaml", buf, n), 0, 0, NULL);
+    /* exactly 4 MiB is allowed */
+    ydoc *d = load_ok(write_file("big4.yaml", buf, n - 1));
+    assert_null(d->root);
+    ydoc_free(d);
+    free(buf);
+}
+
+static void test_yis_null(void **state)
+{
+    (void)state;
+    ydoc *d = load_ok(write_str("null.yaml", "tilde: ~\n"
+                                             "empty:\n"
+                                             "lower: null\n"
+                                             "title: Null\n"
+                                             "upper: NULL\n"
+                                             "mixed: nUll\n"
+                                             "quoted: \"null\"\n"
+                                             "squoted: '~'\n"
+                                             "qempty: \"\"\n"
+                                             "zero: 0\n"
+                                             "false: false\n"
+                                             "map: {a: 1}\n"
+                                             "seq: []\n"));
+    const ynode *r = d->root;
+    assert_true(yis_null(ymap_get(r, "tilde")));
+    assert_true(yis_null(ymap_get(r, "empty")));
+    assert_true(yis_null(ymap_get(r, "lower")));
+    assert_true(yis_null(ymap_get(r, "title")));
+    assert_true(yis_null(ymap_get(r, "upper")));
+    assert_true(yis_null(ymap_get(r, "absent"))); /* a missing node */
+    assert_true(yis_null(NULL));
+    assert_false(yis_null(ymap_get(r, "mixed")));
+    assert_false(yis_null(ymap_get(r, "quoted")));
+    assert_false(yis_null(ymap_get(r, "squoted")));
+    assert_false(yis_null(ymap_get(r, "qempty")));
+    assert_false(yis_null(ymap_get(r, "zero")));
+    assert_false(yis_null(ymap_get(r, "false")));
+    assert_false(yis_null(ymap_get(r, "map")));
+    assert_false(yis_null(ymap_get(r, "seq")));
+    assert_false(yis_null(r));
+    ydoc_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_positions),      cmocka_unit_test(test_empty_document),
+        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_documents_and_syntax),
+        cmocka_unit_test(test_size_cap),       cmocka_unit_test(test_yis_null),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
