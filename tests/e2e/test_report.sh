@@ -1,0 +1,153 @@
+# The report stage alone (build/bin/report, built beforehand): a workbook
+# from small hand-written CSV reports, checked by check_xlsx.py; byte-identical
+# reruns; exit codes; no workbook after a bad input.
+. tests/e2e/lib.sh
+BIN=${REPORT:-build/bin/report}
+CHECK=tests/e2e/check_xlsx.py
+SCHEMAS=schemas
+if [ ! -x "$BIN" ]; then
+    not_ok "$BIN is not built (make $BIN)"
+    finish
+    exit 1
+fi
+PY=
+for p in python3 /usr/bin/python3; do
+    if "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || not_ok "no python3 with openpyxl (apt-get install python3-openpyxl)"
+
+# --- fixtures: a few rows each, a secret "s" cell and TOTAL rows ----------
+mkdir -p "$TMP/in" "$TMP/a" "$TMP/b"
+printf '%s\n' \
+    'annee,region,region_libelle,opco,contrats,contrats_annee_precedente,evolution_pct,objectif,realisation_pct' \
+    '2023,11,Île-de-France,OPCO_EP,12,0,,,' \
+    '2023,11,Île-de-France,TOTAL,12,0,,,' \
+    '2023,TOTAL,Ensemble,OPCO_EP,15,0,,,' \
+    '2023,TOTAL,Ensemble,TOTAL,15,0,,,' \
+    '2024,11,Île-de-France,OPCO_EP,3071,12,25491.7,4000,76.8' \
+    '2024,11,Île-de-France,TOTAL,s,12,s,,' \
+    '2024,TOTAL,Ensemble,OPCO_EP,3080,15,20433.3,,' \
+    '2024,TOTAL,Ensemble,TOTAL,3080,15,20433.3,,' | gzip -n > "$TMP/in/croissance.csv.gz"
+printf '%s\n' \
+    'annee,mois,region,region_libelle,opco,contrats_mois,cumul,cumul_annee_precedente,evolution_cumul_pct' \
+    '2024,01,11,Île-de-France,TOTAL,10,10,8,25.0' \
+    '2024,01,TOTAL,Ensemble,TOTAL,10,10,8,25.0' \
+    '2024,02,11,Île-de-France,TOTAL,s,12,s,s' \
+    '2024,02,TOTAL,Ensemble,TOTAL,s,13,s,s' \
+    '2024,03,TOTAL,Ensemble,TOTAL,1200,1213,900,34.8' | gzip -n > "$TMP/in/croissance_mensuelle.csv.gz"
+printf '%s\n' \
+    'fichier,encodage,separateur,lignes_lues,lignes_acceptees,lignes_rejetees,COLONNES,REQUIS,DATE,DATES,SIRET,UAI,ENUM,CODE_POSTAL,AGE,ENCODAGE,OPCO,DOUBLON,EVENEMENT_INCONNU,valeurs_invalides,colonnes_ignorees,versions_remplacees,exclus_annules,exclus_rupture_avant_debut,uai_inconnus,region_nd,opco_nd,doublons_participations' \
+    'contrats/extraction_20240131.csv.gz,UTF-8,;,12345,12000,345,1,2,3,4,5,6,7,8,9,10,0,0,0,11,"ancienne colonne|(vide)",12,13,14,,15,16,' \
+    'evenements/evenements.csv,Windows-1252,tab,30,30,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,,,' | gzip -n > "$TMP/in/qualite.csv.gz"
+printf 'software: apprentissage 1.0\nparameters:\n  observation_date: 2024-12-31\n  note: "données d'"'"'essai"\n' > "$TMP/manifest.yaml"
+cp "$TMP/in/"*.csv.gz "$TMP/a/" && cp "$TMP/in/"*.csv.gz "$TMP/b/"
+
+run() { # run DIR [extra options]
+    run_dir=$1; shift
+    "$BIN" --outdir "$run_dir" --schemas "$SCHEMAS" --title "Bilan de l'apprentissage" \
+        --observation-date 2024-12-31 "$@"
+}
+
+# --- (1) exit 0, nothing on stdout, no temporary left ----------------------
+run "$TMP/a" --provenance "$TMP/manifest.yaml" >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "report exits 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/    /' "$TMP/stderr" | head -5
+check "nothing on stdout" test ! -s "$TMP/stdout"
+check "bilan.xlsx written" test -s "$TMP/a/bilan.xlsx"
+check "no bilan.xlsx.tmp left" test ! -e "$TMP/a/bilan.xlsx.tmp"
+
+# --- (2) byte-identical reruns, whatever the time zone and locale -----------
+TZ=Pacific/Kiritimati LC_ALL=fr_FR.UTF-8 LC_NUMERIC=fr_FR.UTF-8 \
+    run "$TMP/b" --provenance "$TMP/manifest.yaml" >/dev/null 2>&1
+check "second run exits 0" test -s "$TMP/b/bilan.xlsx"
+check "two runs give byte-identical workbooks" cmp -s "$TMP/a/bilan.xlsx" "$TMP/b/bilan.xlsx"
+
+# --- (3) the workbook against the CSV reports and the schemas --------------
+if [ -n "$PY" ]; then
+    if "$PY" "$CHECK" "$TMP/a/bilan.xlsx" "$TMP/a" --schemas "$SCHEMAS" \
+        --observation-date 2024-12-31 >"$TMP/check.out" 2>&1; then
+        ok "check_xlsx.py: $(tail -n 1 "$TMP/check.out")"
+    else
+        not_ok "check_xlsx.py"
+        sed 's/^/    /' "$TMP/check.out" | head -20
+    fi
+    check "Provenance repeats the manifest line by line" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Provenance"]
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+got = [ws.cell(row=4 + i, column=1).value for i in range(len(lines))]
+sys.exit(got != lines)' "$TMP/a/bilan.xlsx" "$TMP/manifest.yaml"
+    check "Synthèse quotes the grand total, secret-free figure of 2024" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
+text = " ".join(str(c.value) for c in ws["A"] if c.value)
+sys.exit("3\u00a0080 contrats" not in text or "+20\u00a0433,3\u00a0%" not in text)' "$TMP/a/bilan.xlsx"
+fi
+
+# --- every table and every chart --------------------------------------------
+mkdir -p "$TMP/full"
+cp "$TMP/in/"*.csv.gz "$TMP/full/"
+printf '%s\n' \
+    'annee,region,region_libelle,opco,contrats,ruptures,taux_rupture_pct,ruptures_45j,taux_rupture_45j_pct,observables_9m,ruptures_9m,taux_rupture_9m_pct,observables_12m,ruptures_12m,taux_rupture_12m_pct,ruptures_suivies_nouveau_contrat,ruptures_sans_nouveau_contrat,taux_sans_nouveau_contrat_pct,duree_mediane_avant_rupture_j' \
+    '2023,11,Île-de-France,OPCO_EP,100,20,20.0,5,5.0,100,18,18.0,100,20,20.0,6,10,10.0,120' \
+    '2023,11,Île-de-France,TOTAL,100,20,20.0,5,5.0,100,18,18.0,100,20,20.0,6,10,10.0,120' \
+    '2023,84,Auvergne-Rhône-Alpes,TOTAL,40,s,s,0,0.0,40,s,s,40,s,s,0,s,s,s' \
+    '2023,TOTAL,Ensemble,TOTAL,140,24,17.1,5,3.6,140,21,15.0,140,24,17.1,6,13,9.3,118' \
+    '2024,11,Île-de-France,TOTAL,90,9,10.0,6,6.7,0,0,,0,0,,0,0,0.0,40' \
+    '2024,TOTAL,Ensemble,TOTAL,90,9,10.0,6,6.7,0,0,,0,0,,0,0,0.0,40' | gzip -n > "$TMP/full/ruptures.csv.gz"
+printf '%s\n' \
+    'annee,region,region_libelle,opco,type_evenement,evenements,participations,structures,participants_par_evenement,visiteurs,entreprises,entreprises_nouvelles,entreprises_converties,taux_conversion_pct' \
+    '2024,11,Île-de-France,AKTO,reunion_entreprises,6,60,50,10.0,,45,20,9,20.0' \
+    '2024,TOTAL,Ensemble,AKTO,reunion_entreprises,6,60,50,10.0,,45,20,9,20.0' \
+    '2024,TOTAL,Ensemble,OPCO_EP,reunion_entreprises,s,30,25,s,,25,s,s,s' \
+    '2024,TOTAL,Ensemble,OPCO_EP,salon,5,500,400,100.0,12000,350,200,40,11.4' \
+    '2024,TOTAL,Ensemble,TOTAL,reunion_entreprises,9,90,75,10.0,,70,24,12,17.1' | gzip -n > "$TMP/full/reunions.csv.gz"
+printf '%s\n' \
+    'annee,niveau,contrats,ruptures,taux_rupture_pct,ruptures_45j,taux_rupture_45j_pct,observables_9m,ruptures_9m,taux_rupture_9m_pct,observables_12m,ruptures_12m,taux_rupture_12m_pct,ruptures_suivies_nouveau_contrat,ruptures_sans_nouveau_contrat,taux_sans_nouveau_contrat_pct,duree_mediane_avant_rupture_j' \
+    '2023,3,100,20,20.0,5,5.0,100,18,18.0,100,20,20.0,6,10,10.0,120' \
+    '2023,ND,s,s,s,0,s,s,0,s,s,0,s,0,0,s,' \
+    '2023,TOTAL,103,20,19.4,5,4.9,103,18,17.5,103,20,19.4,6,10,9.7,120' | gzip -n > "$TMP/full/ruptures_niveau.csv.gz"
+expect_exit 0 "all tables" run "$TMP/full"
+if [ -n "$PY" ]; then
+    if "$PY" "$CHECK" "$TMP/full/bilan.xlsx" "$TMP/full" --schemas "$SCHEMAS" >"$TMP/check.out" 2>&1; then
+        ok "check_xlsx.py, all tables and charts: $(tail -n 1 "$TMP/check.out")"
+    else
+        not_ok "check_xlsx.py, all tables and charts"
+        sed 's/^/    /' "$TMP/check.out" | head -20
+    fi
+fi
+
+# --- (4) usage errors --------------------------------------------------------
+expect_exit 64 "missing --outdir" "$BIN" --schemas "$SCHEMAS" --title T --observation-date 2024-12-31
+expect_exit 64 "unknown option" run "$TMP/a" --bogus
+expect_exit 64 "impossible observation date" "$BIN" --outdir "$TMP/a" --schemas "$SCHEMAS" --title T --observation-date 2023-02-29
+expect_exit 0 "--help" "$BIN" --help
+check "--help prints the usage on stdout" sh -c "'$BIN' --help | grep -q '^usage: report'"
+
+# --- (5) a corrupt or wrong input: non-zero exit, no workbook ---------------
+mkdir -p "$TMP/bad"
+cp "$TMP/in/"*.csv.gz "$TMP/bad/"
+head -c 60 "$TMP/in/croissance.csv.gz" > "$TMP/bad/croissance.csv.gz"
+"$BIN" --outdir "$TMP/bad" --schemas "$SCHEMAS" --title T --observation-date 2024-12-31 \
+    >/dev/null 2>"$TMP/stderr"
+rc=$?
+check "corrupt croissance.csv.gz: non-zero exit ($rc)" test "$rc" -ne 0
+check "corrupt croissance.csv.gz: no bilan.xlsx" test ! -e "$TMP/bad/bilan.xlsx"
+check "corrupt croissance.csv.gz: no temporary left" test ! -e "$TMP/bad/bilan.xlsx.tmp"
+check "the message is an ERROR line naming the file" grep -q "^ERROR report: .*croissance.csv.gz" "$TMP/stderr"
+
+printf '%s\n' 'annee,mois,region,region_libelle,opco,contrats_mois,cumul,cumul_annee_precedente,evolution_cumul_pct' \
+    '2024,01,TOTAL,Ensemble,TOTAL,10,dix,8,25.0' | gzip -n > "$TMP/bad/croissance_mensuelle.csv.gz"
+cp "$TMP/in/croissance.csv.gz" "$TMP/bad/"
+expect_exit 65 "a word in a count column" run "$TMP/bad"
+check "the message names file:line:column" grep -q "croissance_mensuelle.csv.gz:2:7: column cumul" "$TMP/stderr"
+check "no bilan.xlsx after a data error" test ! -e "$TMP/bad/bilan.xlsx"
+
+mkdir -p "$TMP/schemas"
+cp -R "$SCHEMAS/output" "$TMP/schemas/"
+sed 's/^    format: pct$/    format: percent/' "$SCHEMAS/output/croissance.yaml" > "$TMP/schemas/output/croissance.yaml"
+expect_exit 78 "unknown format in a schema" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
+check "the schema error names file:line:column" grep -q "croissance.yaml:[0-9]*:[0-9]*: unknown format" "$TMP/stderr"
+expect_exit 66 "no report folder" run "$TMP/none"
+finish
