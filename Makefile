@@ -39,7 +39,7 @@ GENERATOR  = $(BUILD)/bin/generate
 UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/test/%)
 
-.PHONY: all run test test-unit test-e2e bench deps test-deps install clean format check-format
+.PHONY: all run test test-unit test-e2e bench deps test-deps install clean format check-format check-xlsx
 .DEFAULT_GOAL := all
 
 all: deps-check $(STAGE_BINS) $(DRIVER) $(GENERATOR)
@@ -100,6 +100,7 @@ run: deps
 # --- tests ------------------------------------------------------------------
 test: test-deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-format
 	@$(MAKE) --no-print-directory SANITIZE=1 test-unit
 	@$(MAKE) --no-print-directory test-e2e
 
@@ -109,8 +110,17 @@ test-unit: $(UNIT_BINS)
 test-e2e:
 	@tests/e2e/run-all
 
+# A person's look at the workbook: PDF through headless LibreOffice, then PNG pages.
+check-xlsx: run
+	@pipeline/install-deps libreoffice-calc poppler-utils
+	@rm -rf out/check-xlsx && mkdir -p out/check-xlsx
+	@HOME=$$(mktemp -d) soffice --headless --convert-to pdf --outdir out/check-xlsx \
+	  $(SAMPLES_OUT)/bilan.xlsx >/dev/null 2>&1 || { echo "LibreOffice conversion failed"; exit 1; }
+	@pdftoppm -r 80 -png out/check-xlsx/bilan.pdf out/check-xlsx/page
+	@echo "pages of the workbook: out/check-xlsx/page-*.png ($$(ls out/check-xlsx/page-*.png | wc -l) pages), PDF: out/check-xlsx/bilan.pdf"
+
 check-format:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "clang-format: every file formatted"
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

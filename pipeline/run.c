@@ -369,8 +369,7 @@ static void print_diff(void *data, const char *field, const char *expected, cons
 /* --verify M: take the parameters of M (options given on the command line
  * win, and are reported) and run into a private temporary folder. */
 static int verify_params(const char *mpath, struct config *c, const char *obs_opt,
-                         const char *years_opt, int no_secrecy, const char **output,
-                         char **tmp)
+                         const char *years_opt, int no_secrecy, const char **output, char **tmp)
 {
     char err[1024], tmpl[PATH_MAX];
     const char *tmpdir = getenv("TMPDIR");
@@ -639,8 +638,8 @@ int main(int argc, char **argv)
     }
     if (no_secrecy)
         c.secrecy = 0;
-    if (verify && (rc = verify_params(verify, &c, obs_opt, years_opt, no_secrecy, &output,
-                                      &verify_tmp)))
+    if (verify &&
+        (rc = verify_params(verify, &c, obs_opt, years_opt, no_secrecy, &output, &verify_tmp)))
         return rc;
     if (key_opt) {
         free(c.key_file);
@@ -902,12 +901,29 @@ int main(int argc, char **argv)
             /* the manifest first (the workbook's Provenance sheet repeats it),
              * then again with the workbook listed */
             char *prov = join(work, "provenance.yaml"), *mpath = join(staging, "manifest.yaml");
-            char *r[] = {"report", "--outdir", staging, "--schemas", schemas, "--title",
-                         "Bilan de l'apprentissage", "--observation-date", obs, "--provenance",
-                         prov, NULL};
+            char *r[] = {"report",
+                         "--outdir",
+                         staging,
+                         "--schemas",
+                         schemas,
+                         "--title",
+                         "Bilan de l'apprentissage",
+                         "--observation-date",
+                         obs,
+                         "--provenance",
+                         prov,
+                         NULL};
             manifest_params mp = {strrchr(c.path, '/') ? strrchr(c.path, '/') + 1 : c.path,
-                                  cfg_sha, obs, obs_how, c.years ? c.years : "", c.secrecy,
-                                  c.max_reject_rate, fingerprint, c.targets, c.ntargets, schemas};
+                                  cfg_sha,
+                                  obs,
+                                  obs_how,
+                                  c.years ? c.years : "",
+                                  c.secrecy,
+                                  c.max_reject_rate,
+                                  fingerprint,
+                                  c.targets,
+                                  c.ntargets,
+                                  schemas};
             manifest_work mw = {{q_c, q_e, q_p}, mq, sum};
             rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
             if (!rc && rename(mpath, prov))
@@ -915,8 +931,8 @@ int main(int argc, char **argv)
             if (!rc)
                 rc = run_stage(bindir, r);
             if (!rc)
-                rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err,
-                                    sizeof err);
+                rc =
+                    manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
             if (rc == EX_IOERR)
                 log_error("%s", err);
             free(prov);

@@ -51,23 +51,23 @@ struct kc {
  * last), or the région x OPCO pairs with their totals. */
 struct grouping {
     size_t ngroups;
-    unsigned char *exists;  /* per group: it has a kept contract */
-    unsigned long *month;   /* group x year x month entries */
-    struct rup *rup;        /* group x cohort year */
-    int32_t *dur;           /* (group x year, days) pairs of broken contracts */
+    unsigned char *exists; /* per group: it has a kept contract */
+    unsigned long *month;  /* group x year x month entries */
+    struct rup *rup;       /* group x cohort year */
+    int32_t *dur;          /* (group x year, days) pairs of broken contracts */
     size_t ndur, capdur;
-    int32_t *median;        /* group x year, INT32_MIN when none */
+    int32_t *median; /* group x year, INT32_MIN when none */
 };
 
 struct breakdown {
     otable *t;
-    char *column;   /* kept-contract column, or section_naf */
-    int base;       /* 0 croissance, 1 ruptures */
-    int tsv_col;    /* column in the kept contracts, -1 for section_naf */
-    strmap values;  /* value -> index */
-    char **names;   /* index -> value, sorted before writing */
+    char *column;  /* kept-contract column, or section_naf */
+    int base;      /* 0 croissance, 1 ruptures */
+    int tsv_col;   /* column in the kept contracts, -1 for section_naf */
+    strmap values; /* value -> index */
+    char **names;  /* index -> value, sorted before writing */
     size_t nvals;
-    size_t *order;  /* sorted position -> index */
+    size_t *order; /* sorted position -> index */
     struct grouping g;
 };
 
@@ -111,21 +111,22 @@ struct ctx {
 
 /* What one output row is about, for value(). */
 struct rowctx {
-    int year, month;       /* month 0-11, -1 for yearly tables */
+    int year, month; /* month 0-11, -1 for yearly tables */
     const char *region, *opco, *type, *bdname, *bdvalue;
-    size_t g;              /* group index in its grouping */
+    size_t g; /* group index in its grouping */
     const struct grouping *gr;
-    size_t rg;             /* reunions group x year index */
+    size_t rg; /* reunions group x year index */
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: indicators --contracts KEPT.tsv --schemas DIR --outdir DIR\n"
-               "                  --observation-date YYYY-MM-DD [--input DIR]\n"
-               "                  [--events EVENTS.tsv --participations PARTS.tsv]\n"
-               "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
-               "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
-               "tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
+    fprintf(f,
+            "usage: indicators --contracts KEPT.tsv --schemas DIR --outdir DIR\n"
+            "                  --observation-date YYYY-MM-DD [--input DIR]\n"
+            "                  [--events EVENTS.tsv --participations PARTS.tsv]\n"
+            "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
+            "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
+            "tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -290,8 +291,7 @@ static uint64_t hex64(const char *s)
 }
 
 /* The value of column `name` in a row; -1 when the name is unknown. */
-static int value(const struct ctx *c, const struct rowctx *r, const char *name, oval *v,
-                 char *buf)
+static int value(const struct ctx *c, const struct rowctx *r, const char *name, oval *v, char *buf)
 {
     const struct grouping *g = r->gr;
     size_t gy = r->g * NY + (size_t)(r->year - Y0);
@@ -322,8 +322,8 @@ static int value(const struct ctx *c, const struct rowctx *r, const char *name, 
         long a = (long)cum(g, r->g, r->year, 11), b = (long)cum(g, r->g, r->year - 1, 11);
         *v = ov_pct(a - b, b);
     } else if (g && (!strcmp(name, "objectif") || !strcmp(name, "realisation_pct"))) {
-        const struct target *t = r->region && r->opco ? target_of(c, r->year, r->region, r->opco)
-                                                      : NULL;
+        const struct target *t =
+            r->region && r->opco ? target_of(c, r->year, r->region, r->opco) : NULL;
         if (!t)
             *v = ov_missing();
         else if (name[0] == 'o')
@@ -974,9 +974,9 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
                            reu_index(c, (size_t)e->reg, c->nop, (size_t)e->type, e->year),
                            reu_index(c, c->nreg, c->nop, (size_t)e->type, e->year)};
             for (j = 0; j < 4; j++)
-                p[np++] = (struct part){(uint32_t)g[j],
-                                        (uint32_t)strtoul(r->field[csiren], NULL, 10), e->date,
-                                        !strcmp(r->field[ctype], "entreprise")};
+                p[np++] =
+                    (struct part){(uint32_t)g[j], (uint32_t)strtoul(r->field[csiren], NULL, 10),
+                                  e->date, !strcmp(r->field[ctype], "entreprise")};
         }
     }
     if (got < 0) {
@@ -1012,7 +1012,8 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
         c->r_struct[p[i].key]++;
         if (ent) {
             c->r_ent[p[i].key]++;
-            c->r_new[p[i].key] += !any_in(starts, c->nkc, p[i].siren, date_add_months(d, -36), d - 1);
+            c->r_new[p[i].key] +=
+                !any_in(starts, c->nkc, p[i].siren, date_add_months(d, -36), d - 1);
             c->r_conv[p[i].key] += any_in(concl, c->nkc, p[i].siren, d, date_add_months(d, 12));
         }
     }

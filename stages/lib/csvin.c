@@ -40,7 +40,7 @@ struct csvin {
     unsigned char *buf;
     size_t cap, start, end;
     int eof, started, finished;
-    int validated; /* the whole file was checked as UTF-8 in the first pass */
+    int validated;      /* the whole file was checked as UTF-8 in the first pass */
     unsigned long line; /* number of the next physical line */
     /* the record being parsed */
     int in_record;

@@ -199,14 +199,14 @@ static long summary_value(const char *path, const char *key)
 }
 
 int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_work *w,
-                   const refdata *ref, char *err, size_t errlen)
+                   char *const *inputs, size_t ninputs, const manifest_work *w, const refdata *ref,
+                   char *err, size_t errlen)
 {
-    static const char *const schemas[] = {
-        "input/contrats.yaml",      "input/evenements.yaml",     "input/participations.yaml",
-        "input/departements.yaml",  "input/regions.yaml",        "input/opco.yaml",
-        "input/idcc_opco.yaml",     "input/cfa.yaml",            "input/naf_sections.yaml",
-        NULL};
+    static const char *const schemas[] = {"input/contrats.yaml",       "input/evenements.yaml",
+                                          "input/participations.yaml", "input/departements.yaml",
+                                          "input/regions.yaml",        "input/opco.yaml",
+                                          "input/idcc_opco.yaml",      "input/cfa.yaml",
+                                          "input/naf_sections.yaml",   NULL};
     char path[8192], hex[65], chex[65];
     unsigned long long bytes, cbytes;
     struct qline *q = NULL;
@@ -356,7 +356,8 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     for (i = 0; i < nout && !rc; i++) {
         int gz = strcmp(outs[i], "bilan.xlsx") != 0;
         snprintf(path, sizeof path, "%s/%s", outdir, outs[i]);
-        if (manifest_sha256(path, 0, hex, &bytes) || (gz && manifest_sha256(path, 1, chex, &cbytes))) {
+        if (manifest_sha256(path, 0, hex, &bytes) ||
+            (gz && manifest_sha256(path, 1, chex, &cbytes))) {
             snprintf(err, errlen, "%s: cannot read: %s", outs[i], strerror(errno));
             rc = 74;
             break;
@@ -477,8 +478,8 @@ static void compare(const ynode *a, const ynode *b, const char *path, int in_out
                 !strstr(path, ".parts"))
                 continue;
             snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
-            compare(a->kids[2 * i + 1], ymap_get(b, k), sub,
-                    in_outputs || !strcmp(sub, "outputs"), fn, data, ndiff);
+            compare(a->kids[2 * i + 1], ymap_get(b, k), sub, in_outputs || !strcmp(sub, "outputs"),
+                    fn, data, ndiff);
         }
         for (i = 0; i < b->n; i++)
             if (!ymap_get(a, b->kids[2 * i]->str)) {
@@ -553,7 +554,8 @@ int manifest_check_published(const char *mpath, manifest_diff_fn fn, void *data,
         strcpy(dir, ".");
     outs = ymap_get(m->root, "outputs");
     for (i = 0; outs && outs->type == YN_SEQ && i < outs->n; i++) {
-        const ynode *f = ymap_get(outs->kids[i], "file"), *c = ymap_get(outs->kids[i], "content_sha256");
+        const ynode *f = ymap_get(outs->kids[i], "file"),
+                    *c = ymap_get(outs->kids[i], "content_sha256");
         if (!f || f->type != YN_SCALAR || strchr(f->str, '/'))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, f->str);

@@ -14,13 +14,13 @@
 typedef struct manifest_params {
     const char *config_name, *config_sha256;
     const char *observation_date, *observation_source;
-    const char *years;         /* "" when every year */
-    int secrecy_threshold;     /* 0: secrecy disabled */
+    const char *years;     /* "" when every year */
+    int secrecy_threshold; /* 0: secrecy disabled */
     double max_reject_rate;
     const char *key_fingerprint;
-    char *const *targets;      /* "YEAR:OPCO[:REGION]=N" */
+    char *const *targets; /* "YEAR:OPCO[:REGION]=N" */
     size_t ntargets;
-    const char *schemas_dir;   /* to hash the schema files */
+    const char *schemas_dir; /* to hash the schema files */
 } manifest_params;
 
 typedef struct manifest_work {
@@ -39,8 +39,8 @@ int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *byt
  * and bilan.xlsx of outdir. Returns 0, or an exit code (74) with a message.
  */
 int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_work *w,
-                   const refdata *ref, char *err, size_t errlen);
+                   char *const *inputs, size_t ninputs, const manifest_work *w, const refdata *ref,
+                   char *err, size_t errlen);
 
 typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha256);
 /* manifest_zip_parts: calls fn with the name and content SHA-256 of every
