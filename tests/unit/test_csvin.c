@@ -450,12 +450,12 @@ static int utf8_valid(const unsigned char *s, size_t n)
     return 1;
 }
 
-/* Regression (was a bug in csvin.c, cb_field()): when the schema fixes the encoding to UTF-8 (CSVIN_UTF8, as the
- * reference-table schemas do), bytes that are not valid UTF-8 are copied out unchanged with
- * bad[i] = 0. csvin.h promises "Fields come out in UTF-8" and spec/inputs.md says "Everything
- * downstream is UTF-8", so a field must either be valid UTF-8 or be flagged (bad[i] = 1).
- * Input: "a;b\nx;caf\xE9\n" opened with CSVIN_UTF8: field 1 comes out as the 4 bytes
- * 63 61 66 E9 (invalid UTF-8) with bad[1] = 0. Either outcome below would satisfy the contract. */
+/* Regression (was a bug in csvin.c, cb_field()): when the schema fixes the encoding to UTF-8
+ * (CSVIN_UTF8, as the reference-table schemas do), bytes that are not valid UTF-8 are copied out
+ * unchanged with bad[i] = 0. csvin.h promises "Fields come out in UTF-8" and spec/inputs.md says
+ * "Everything downstream is UTF-8", so a field must either be valid UTF-8 or be flagged (bad[i] =
+ * 1). Input: "a;b\nx;caf\xE9\n" opened with CSVIN_UTF8: field 1 comes out as the 4 bytes 63 61 66
+ * E9 (invalid UTF-8) with bad[1] = 0. Either outcome below would satisfy the contract. */
 static void test_fixed_utf8_invalid_bytes(void **state)
 {
     (void)state;
@@ -520,12 +520,12 @@ static void test_delimiter_detection(void **state)
     check_delim("\"a\"\"b;c\";d,e,f\n", ',');
 }
 
-/* Regression (was a bug in csvin.c, detect()): every '"' of the header line toggles "inside quotes", also a quote
- * inside an unquoted cell, which spec/inputs.md says is an ordinary character. The header
- * a"b;c,d,e has no quoted cell (its quote is not at the start of a cell, whichever delimiter
- * is used), so outside quotes it holds one ';' and two ',': the delimiter is ','. detect()
- * counts everything after the stray quote as quoted (all counts 0) and returns ';'. The stray
- * quote also keeps the header "line" open past its LF. */
+/* Regression (was a bug in csvin.c, detect()): every '"' of the header line toggles "inside
+ * quotes", also a quote inside an unquoted cell, which spec/inputs.md says is an ordinary
+ * character. The header a"b;c,d,e has no quoted cell (its quote is not at the start of a cell,
+ * whichever delimiter is used), so outside quotes it holds one ';' and two ',': the delimiter is
+ * ','. detect() counts everything after the stray quote as quoted (all counts 0) and returns ';'.
+ * The stray quote also keeps the header "line" open past its LF. */
 static void test_delimiter_stray_quote_in_header(void **state)
 {
     (void)state;

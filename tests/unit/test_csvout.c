@@ -434,10 +434,11 @@ static void test_write_errors(void **state)
     }
 }
 
-/* Regression (was a bug in csvout.c, csvout_close()): csvout.h says a failed close returns -1 "with a message (errno
- * kept)", but the function ends with `if (rc) errno = EIO;`, so the cause is lost. Input: a
- * writer on /dev/full (every write fails with ENOSPC), one row, then csvout_close: the message
- * says "No space left on device" (taken from the saved error) but errno is EIO, not ENOSPC. */
+/* Regression (was a bug in csvout.c, csvout_close()): csvout.h says a failed close returns -1 "with
+ * a message (errno kept)", but the function ends with `if (rc) errno = EIO;`, so the cause is lost.
+ * Input: a writer on /dev/full (every write fails with ENOSPC), one row, then csvout_close: the
+ * message says "No space left on device" (taken from the saved error) but errno is EIO, not ENOSPC.
+ */
 static void test_close_errno_kept(void **state)
 {
     (void)state;
