@@ -870,6 +870,8 @@ int main(int argc, char **argv)
             a = 0;
             args[a++] = "indicators";
             args[a++] = "--contracts";
+            args[a++] = w_c;
+            args[a++] = "--kept";
             args[a++] = kept;
             args[a++] = "--schemas";
             args[a++] = schemas;

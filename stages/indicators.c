@@ -4,7 +4,8 @@
  * breakdown tables declared in schemas/output/ (breakdown: COLUMN).
  * Every table is written column by column from its output schema, so the
  * schema decides the columns and their order; secrecy is applied by otable.
- * Memory: one small record per kept contract (the rupture follow-up and the
+ * The contracts are ingest's versions filtered by merge's list of kept
+ * versions. Memory: one small record per kept contract (the rupture follow-up and the
  * employers' look-back need them) plus the groups. */
 #include <dirent.h>
 #include <getopt.h>
@@ -587,16 +588,65 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
     return rc;
 }
 
-/* Reads the kept contracts. */
-static int read_contracts(struct ctx *c, const char *path)
+/* Reads merge's list of kept versions into a bitmap by row number. */
+static int read_kept(const char *path, unsigned char **bits, size_t *nbits)
 {
     char err[1024];
     tsvr *r = tsvr_open(path, err, sizeof err);
+    int cv, got;
+    if (!r) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    if ((cv = tsvr_need(r, "version", err, sizeof err)) < 0) {
+        log_error("%s", err);
+        tsvr_close(r);
+        return EX_SOFTWARE;
+    }
+    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+        unsigned long v = strtoul(r->field[cv], NULL, 10);
+        if (v >= *nbits) {
+            size_t nb = *nbits ? *nbits : 65536;
+            unsigned char *b;
+            while (nb <= v)
+                nb *= 2;
+            b = realloc(*bits, nb / 8);
+            if (!b) {
+                tsvr_close(r);
+                return EX_SOFTWARE;
+            }
+            memset(b + *nbits / 8, 0, (nb - *nbits) / 8);
+            *bits = b;
+            *nbits = nb;
+        }
+        (*bits)[v / 8] |= (unsigned char)(1u << (v % 8));
+    }
+    tsvr_close(r);
+    if (got < 0) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* Reads the kept contracts: the versions of path whose row number is in
+ * the kept list. */
+static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
+{
+    unsigned char *bits = NULL;
+    size_t nbits = 0;
+    unsigned long seq = 0;
+    char err[1024];
+    tsvr *r;
     int cd, cr, co, crup, ccon, cid, csiren, cnaf = -1, got, rc = 0;
     size_t i;
 
+    if ((rc = read_kept(keptpath, &bits, &nbits)))
+        return rc;
+    r = tsvr_open(path, err, sizeof err);
     if (!r) {
         log_error("%s", err);
+        free(bits);
         return EX_IOERR;
     }
     if ((cd = tsvr_need(r, "date_debut_contrat", err, sizeof err)) < 0 ||
@@ -608,6 +658,7 @@ static int read_contracts(struct ctx *c, const char *path)
         (csiren = tsvr_need(r, "siren_employeur", err, sizeof err)) < 0) {
         log_error("%s", err);
         tsvr_close(r);
+        free(bits);
         return EX_SOFTWARE;
     }
     for (i = 0; i < c->nbd; i++) {
@@ -619,6 +670,7 @@ static int read_contracts(struct ctx *c, const char *path)
             log_error("%s: breakdown column '%s' is not a column of the contracts", b->t->path,
                       b->column);
             tsvr_close(r);
+            free(bits);
             return EX_CONFIG;
         }
     }
@@ -628,6 +680,9 @@ static int read_contracts(struct ctx *c, const char *path)
         struct kc k;
         long ri, oi;
         int y;
+        seq++;
+        if (seq >= nbits || !(bits[seq / 8] & (1u << (seq % 8))))
+            continue; /* a replaced or excluded version */
         memset(&k, 0, sizeof k);
         if (val_date(r->field[cd], r->len[cd], &k.debut)) {
             log_error("%s:%lu: bad date_debut_contrat", path, r->lineno);
@@ -700,6 +755,7 @@ static int read_contracts(struct ctx *c, const char *path)
         rc = EX_IOERR;
     }
     tsvr_close(r);
+    free(bits);
     return rc;
 }
 
@@ -1079,6 +1135,7 @@ static int parse_years(const char *years, int *a, int *b)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"contracts", required_argument, NULL, 'c'},
+                                         {"kept", required_argument, NULL, 'k'},
                                          {"schemas", required_argument, NULL, 's'},
                                          {"outdir", required_argument, NULL, 'o'},
                                          {"observation-date", required_argument, NULL, 'd'},
@@ -1090,7 +1147,7 @@ int main(int argc, char **argv)
                                          {"target", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *contracts = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL, *input = NULL,
+    const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL, *input = NULL,
                *years = NULL, *events = NULL, *parts = NULL;
     struct ctx c;
     char err[1024];
@@ -1104,6 +1161,9 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'c':
             contracts = optarg;
+            break;
+        case 'k':
+            kept = optarg;
             break;
         case 's':
             schemas = optarg;
@@ -1143,7 +1203,8 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!contracts || !schemas || !outdir || !obs || optind != argc || (parts && !events)) {
+    if (!contracts || !kept || !schemas || !outdir || !obs || optind != argc ||
+        (parts && !events)) {
         usage(stderr);
         return EX_USAGE;
     }
@@ -1181,7 +1242,7 @@ int main(int argc, char **argv)
     qsort(c.reg, c.nreg, sizeof *c.reg, cmp_code);
     qsort(c.op, c.nop, sizeof *c.op, cmp_code);
 
-    if ((rc = load_tables(&c, schemas, base)) || (rc = read_contracts(&c, contracts)))
+    if ((rc = load_tables(&c, schemas, base)) || (rc = read_contracts(&c, contracts, kept)))
         goto done;
     for (i = 0; i < c.nbd; i++)
         if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {

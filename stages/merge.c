@@ -1,11 +1,12 @@
 /* merge: the version merge and exclusions of spec/inputs.md ("Versions and
- * exclusions"). Reads the contract versions written by ingest, keeps one
- * version per numero_contrat (latest extraction date, then latest
- * date_effet_avenant, then the one read last), drops cancelled contracts and
- * ruptures before the start, and writes the kept contracts plus per-file
- * counts. Two passes over its input keep memory to one small entry per
- * distinct contract. */
+ * exclusions"). Reads the contract versions written by ingest once, keeps
+ * one version per numero_contrat (latest extraction date, then latest
+ * date_effet_avenant, then the one read last), drops cancelled contracts
+ * and ruptures before the start, and writes the list of kept versions (by
+ * their row number in its input) plus per-file counts. It holds one small
+ * entry per distinct contract; the versions themselves are not copied. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,17 @@
 
 /* A contract's winning version so far; dates as YYYYMMDD integers. */
 struct winner {
-    long ext, avenant;
-    unsigned long seq;
+    int32_t ext, avenant;
+    uint32_t seq;  /* data row number in the input, from 1 */
+    uint16_t file; /* index in the file table */
+    uint8_t flags;
 };
 
+enum { W_CANCELLED = 1, W_RUPTURE_BEFORE = 2, W_REGION_ND = 4, W_OPCO_ND = 8, W_UAI_UNKNOWN = 16 };
+
 struct filecount {
-    unsigned long remplacees, annules, rupture_avant, uai_inconnus, region_nd, opco_nd;
+    char *name;
+    unsigned long rows, winners, annules, rupture_avant, uai_inconnus, region_nd, opco_nd;
 };
 
 static void usage(FILE *f)
@@ -31,13 +37,14 @@ static void usage(FILE *f)
     fprintf(f, "usage: merge --in CONTRATS.tsv --out KEPT.tsv --quality MERGE.tsv\n"
                "             --summary SUMMARY.tsv [--schemas DIR --input DIR]\n"
                "Merges contract versions (latest extraction, then latest amendment, then\n"
-               "last read), applies the exclusions and writes the kept contracts.\n"
-               "With --schemas and --input, counts UAIs missing from cfa.csv.\n");
+               "last read), applies the exclusions and writes the row numbers (version)\n"
+               "of the kept versions. With --schemas and --input, counts UAIs missing\n"
+               "from cfa.csv.\n");
 }
 
-static long ymd(const char *s, size_t n)
+static int32_t ymd(const char *s, size_t n)
 {
-    long v = 0;
+    int32_t v = 0;
     size_t i;
     if (n != 10)
         return 0; /* missing: oldest */
@@ -47,13 +54,22 @@ static long ymd(const char *s, size_t n)
     return v;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"in", required_argument, NULL, 'i'},      {"out", required_argument, NULL, 'o'},
-        {"quality", required_argument, NULL, 'q'}, {"summary", required_argument, NULL, 'S'},
-        {"schemas", required_argument, NULL, 's'}, {"input", required_argument, NULL, 'I'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"quality", required_argument, NULL, 'q'},
+                                         {"summary", required_argument, NULL, 'S'},
+                                         {"schemas", required_argument, NULL, 's'},
+                                         {"input", required_argument, NULL, 'I'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *in = NULL, *out = NULL, *quality = NULL, *summary = NULL, *schemas = NULL,
                *input = NULL;
     char err[1024];
@@ -63,10 +79,10 @@ int main(int argc, char **argv)
     strmap contracts = STRMAP_ZERO, files = STRMAP_ZERO;
     struct winner *win = NULL;
     struct filecount *fc = NULL;
-    char **fnames = NULL;
-    size_t nwin = 0, capwin = 0, nfiles = 0, i;
-    unsigned long seq = 0, kept = 0, rows = 0;
-    long ext_max = 0;
+    uint32_t *kept = NULL;
+    size_t nwin = 0, capwin = 0, nfiles = 0, nkept = 0, i;
+    unsigned long rows = 0;
+    int32_t ext_max = 0;
     int c, got, rc = 0, code;
     int c_file, c_num, c_ext, c_av, c_statut, c_debut, c_rupt, c_uai, c_region, c_opco;
 
@@ -110,7 +126,6 @@ int main(int argc, char **argv)
             return code;
         }
     }
-    /* pass 1: the winner of every contract */
     r = tsvr_open(in, err, sizeof err);
     if (!r)
         goto io_error;
@@ -129,13 +144,50 @@ int main(int argc, char **argv)
         goto done;
     }
     while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        long ext = ymd(r->field[c_ext], r->len[c_ext]), av = ymd(r->field[c_av], r->len[c_av]);
-        size_t *idx;
-        int put = strmap_put(&contracts, r->field[c_num], r->len[c_num], nwin, &idx);
+        int32_t ext = ymd(r->field[c_ext], r->len[c_ext]), av = ymd(r->field[c_av], r->len[c_av]);
+        size_t *idx, *fi, fnew = nfiles;
+        int put;
+        struct winner v;
+
+        rows++;
+        /* the file table: consecutive rows usually share their file */
+        put = strmap_put(&files, r->field[c_file], r->len[c_file], nfiles, &fi);
         if (put < 0)
             goto oom;
+        if (put == 1) {
+            struct filecount *nf = realloc(fc, (nfiles + 1) * sizeof *fc);
+            if (!nf)
+                goto oom;
+            fc = nf;
+            memset(&fc[nfiles], 0, sizeof *fc);
+            if (!(fc[nfiles].name = strdup(r->field[c_file])) || nfiles == UINT16_MAX)
+                goto oom;
+            nfiles++;
+            fi = &fnew;
+        }
+        fc[*fi].rows++;
         if (ext > ext_max)
             ext_max = ext;
+        v.ext = ext;
+        v.avenant = av;
+        v.seq = (uint32_t)rows;
+        v.file = (uint16_t)*fi;
+        v.flags = 0;
+        if (!strcmp(r->field[c_statut], "Annulé") || !strcmp(r->field[c_statut], "Supprimé"))
+            v.flags |= W_CANCELLED;
+        else if (r->len[c_rupt] &&
+                 ymd(r->field[c_rupt], r->len[c_rupt]) < ymd(r->field[c_debut], r->len[c_debut]))
+            v.flags |= W_RUPTURE_BEFORE;
+        if (!strcmp(r->field[c_region], "ND"))
+            v.flags |= W_REGION_ND;
+        if (!strcmp(r->field[c_opco], "ND"))
+            v.flags |= W_OPCO_ND;
+        if (ref && ref->have_cfa && !ref_cfa_known(ref, r->field[c_uai]))
+            v.flags |= W_UAI_UNKNOWN;
+
+        put = strmap_put(&contracts, r->field[c_num], r->len[c_num], nwin, &idx);
+        if (put < 0)
+            goto oom;
         if (put == 1) {
             if (nwin == capwin) {
                 struct winner *nw;
@@ -145,88 +197,60 @@ int main(int argc, char **argv)
                     goto oom;
                 win = nw;
             }
-            win[nwin++] = (struct winner){ext, av, seq};
+            win[nwin++] = v;
         } else {
             struct winner *x = &win[*idx];
             /* ties go to the version read last */
             if (ext > x->ext || (ext == x->ext && av >= x->avenant))
-                *x = (struct winner){ext, av, seq};
+                *x = v;
         }
-        seq++;
     }
     if (got < 0)
         goto io_error;
-    tsvr_close(r);
 
-    /* pass 2: write the kept versions, count the others per file */
-    r = tsvr_open(in, err, sizeof err);
-    w = r ? tsvw_open(out, err, sizeof err) : NULL;
-    if (!w)
-        goto io_error;
-    for (i = 0; i < r->ncols; i++)
-        tsvw_str(w, r->header[i]);
-    tsvw_endrow(w);
-    seq = 0;
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        size_t *idx = strmap_get(&contracts, r->field[c_num], r->len[c_num]), *fi, fnew;
-        struct filecount *f;
-        int put = strmap_put(&files, r->field[c_file], r->len[c_file], nfiles, &fi);
-        if (put < 0)
-            goto oom;
-        if (put == 1) {
-            struct filecount *nf = realloc(fc, (nfiles + 1) * sizeof *fc);
-            char **nn = realloc(fnames, (nfiles + 1) * sizeof *fnames);
-            if (nf)
-                fc = nf;
-            if (nn)
-                fnames = nn;
-            if (!nf || !nn || !(fnames[nfiles] = strdup(r->field[c_file])))
-                goto oom;
-            memset(&fc[nfiles], 0, sizeof *fc);
-            nfiles++;
-            fnew = nfiles - 1;
-            fi = &fnew;
-        }
-        f = &fc[*fi];
-        rows++;
-        if (!idx || win[*idx].seq != seq) {
-            f->remplacees++;
-        } else if (!strcmp(r->field[c_statut], "Annulé") ||
-                   !strcmp(r->field[c_statut], "Supprimé")) {
+    kept = malloc((nwin ? nwin : 1) * sizeof *kept);
+    if (!kept)
+        goto oom;
+    for (i = 0; i < nwin; i++) {
+        const struct winner *x = &win[i];
+        struct filecount *f = &fc[x->file];
+        f->winners++;
+        if (x->flags & W_CANCELLED) {
             f->annules++;
-        } else if (r->len[c_rupt] && ymd(r->field[c_rupt], r->len[c_rupt]) <
-                                         ymd(r->field[c_debut], r->len[c_debut])) {
+        } else if (x->flags & W_RUPTURE_BEFORE) {
             f->rupture_avant++;
         } else {
-            kept++;
-            if (ref && ref->have_cfa && !ref_cfa_known(ref, r->field[c_uai]))
-                f->uai_inconnus++;
-            f->region_nd += !strcmp(r->field[c_region], "ND");
-            f->opco_nd += !strcmp(r->field[c_opco], "ND");
-            for (i = 0; i < r->n; i++)
-                tsvw_field(w, r->field[i], r->len[i]);
-            tsvw_endrow(w);
+            kept[nkept++] = x->seq;
+            f->uai_inconnus += (x->flags & W_UAI_UNKNOWN) != 0;
+            f->region_nd += (x->flags & W_REGION_ND) != 0;
+            f->opco_nd += (x->flags & W_OPCO_ND) != 0;
         }
-        seq++;
     }
-    if (got < 0)
-        goto io_error;
+    qsort(kept, nkept, sizeof *kept, cmp_u32);
 
-    q = tsvw_open(quality, err, sizeof err);
+    w = tsvw_open(out, err, sizeof err);
+    q = w ? tsvw_open(quality, err, sizeof err) : NULL;
     sm = q ? tsvw_open(summary, err, sizeof err) : NULL;
     if (!sm)
         goto io_error;
+    tsvw_str(w, "version");
+    tsvw_endrow(w);
+    for (i = 0; i < nkept; i++) {
+        tsvw_long(w, (long)kept[i]);
+        tsvw_endrow(w);
+    }
     {
-        static const char *const head[] = {
-            "fichier",      "versions_remplacees", "exclus_annules", "exclus_rupture_avant_debut",
-            "uai_inconnus", "region_nd",           "opco_nd"};
+        static const char *const head[] = {"fichier",        "versions_remplacees",
+                                           "exclus_annules", "exclus_rupture_avant_debut",
+                                           "uai_inconnus",   "region_nd",
+                                           "opco_nd"};
         for (i = 0; i < 7; i++)
             tsvw_str(q, head[i]);
         tsvw_endrow(q);
     }
     for (i = 0; i < nfiles; i++) {
-        tsvw_str(q, fnames[i]);
-        tsvw_long(q, (long)fc[i].remplacees);
+        tsvw_str(q, fc[i].name);
+        tsvw_long(q, (long)(fc[i].rows - fc[i].winners));
         tsvw_long(q, (long)fc[i].annules);
         tsvw_long(q, (long)fc[i].rupture_avant);
         if (ref && ref->have_cfa)
@@ -240,8 +264,8 @@ int main(int argc, char **argv)
     {
         char d[40] = "";
         if (ext_max)
-            snprintf(d, sizeof d, "%04ld-%02ld-%02ld", ext_max / 10000, ext_max / 100 % 100,
-                     ext_max % 100);
+            snprintf(d, sizeof d, "%04d-%02d-%02d", (int)(ext_max / 10000),
+                     (int)(ext_max / 100 % 100), (int)(ext_max % 100));
         tsvw_str(sm, "cle");
         tsvw_str(sm, "valeur");
         tsvw_endrow(sm);
@@ -255,10 +279,10 @@ int main(int argc, char **argv)
         tsvw_long(sm, (long)nwin);
         tsvw_endrow(sm);
         tsvw_str(sm, "contrats_conserves");
-        tsvw_long(sm, (long)kept);
+        tsvw_long(sm, (long)nkept);
         tsvw_endrow(sm);
     }
-    log_info("versions=%lu contracts=%zu kept=%lu", rows, nwin, kept);
+    log_info("versions=%lu contracts=%zu kept=%zu", rows, nwin, nkept);
     goto done;
 oom:
     log_error("out of memory");
@@ -276,10 +300,10 @@ done:
     if (sm && tsvw_close(sm, err, sizeof err) && !rc)
         log_error("%s", err), rc = EX_IOERR;
     for (i = 0; i < nfiles; i++)
-        free(fnames[i]);
-    free(fnames);
+        free(fc[i].name);
     free(fc);
     free(win);
+    free(kept);
     strmap_free(&contracts);
     strmap_free(&files);
     refdata_free(ref);

@@ -1,6 +1,8 @@
 #include "tsv.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,34 +134,63 @@ tsvw *tsvw_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
-    w->f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
-    if (!w->f) {
+    w->fd = strcmp(path, "-") ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+    if (w->fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         free(w->buf);
         free(w->path);
         free(w);
         return NULL;
     }
-    if (w->f != stdout)
-        setvbuf(w->f, w->buf, _IOFBF, TSV_BUFSZ);
     return w;
+}
+
+/* Writes the buffer out; a failure is remembered for tsvw_close. */
+static void flush_buf(tsvw *w)
+{
+    size_t off = 0;
+    while (off < w->len && !w->failed) {
+        ssize_t n = write(w->fd, w->buf + off, w->len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            w->failed = errno ? errno : EIO;
+        else
+            off += (size_t)n;
+    }
+    w->len = 0;
+}
+
+static void put(tsvw *w, const char *s, size_t n)
+{
+    while (n) {
+        size_t room = TSV_BUFSZ - w->len, k = n < room ? n : room;
+        memcpy(w->buf + w->len, s, k);
+        w->len += k;
+        s += k;
+        n -= k;
+        if (w->len == TSV_BUFSZ)
+            flush_buf(w);
+    }
 }
 
 void tsvw_field(tsvw *w, const char *s, size_t n)
 {
     size_t i, start = 0;
+    if (w->len + n + 2 > TSV_BUFSZ)
+        flush_buf(w);
     if (w->fields++)
-        putc('\t', w->f);
+        put(w, "\t", 1);
     for (i = 0; i < n; i++) {
         char c = s[i];
         if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-            fwrite(s + start, 1, i - start, w->f);
-            putc('\\', w->f);
-            putc(c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\', w->f);
+            char esc[2] = {'\\', c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\'};
+            put(w, s + start, i - start);
+            put(w, esc, 2);
             start = i + 1;
         }
     }
-    fwrite(s + start, 1, n - start, w->f);
+    put(w, s + start, n - start);
 }
 
 void tsvw_str(tsvw *w, const char *s)
@@ -169,28 +200,32 @@ void tsvw_str(tsvw *w, const char *s)
 
 void tsvw_long(tsvw *w, long v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%ld", v);
-    tsvw_field(w, buf, (size_t)n);
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    tsvw_field(w, p, (size_t)(buf + sizeof buf - p));
 }
 
 void tsvw_endrow(tsvw *w)
 {
-    putc('\n', w->f);
+    put(w, "\n", 1);
     w->fields = 0;
 }
 
 int tsvw_close(tsvw *w, char *err, size_t errlen)
 {
     int rc = 0;
-    if (fflush(w->f) || ferror(w->f))
+    flush_buf(w);
+    if (w->fd != 1 && close(w->fd) && !w->failed)
+        w->failed = errno;
+    if (w->failed) {
+        snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(w->failed));
         rc = -1;
-    if (w->f != stdout) {
-        if (fclose(w->f))
-            rc = -1;
     }
-    if (rc)
-        snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(errno ? errno : EIO));
     free(w->buf);
     free(w->path);
     free(w);

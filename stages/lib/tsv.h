@@ -38,10 +38,12 @@ int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen);
 void tsvr_close(tsvr *r);
 
 typedef struct tsvw {
-    FILE *f;
+    int fd;
     char *path;
     int fields;
     char *buf;
+    size_t len;
+    int failed; /* errno of the first failed write */
 } tsvw;
 
 tsvw *tsvw_open(const char *path, char *err, size_t errlen); /* "-" for stdout */
