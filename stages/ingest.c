@@ -97,7 +97,8 @@ struct ingest {
     strmap present;     /* participations: event \t siret of counted present rows */
     unsigned long dups; /* participations: present rows repeating a SIRET of their event */
     char rawcopy[CSVIN_MAX_FIELD + 1];
-    int progress; /* stderr is a terminal */
+    int progress;          /* stderr is a terminal */
+    const char *ev_region; /* events: the row's région (code, postcode or ND) */
     struct timespec t0;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
@@ -354,7 +355,7 @@ static int emit_row(struct ingest *g, const char *rel, const csvin_row *row, str
         tsvw_str(g->out, agebuf);
         tsvw_str(g->out, tranche);
     } else if (g->kind == K_EVENEMENTS) {
-        tsvw_field(g->out, cells[g->c_region].s, cells[g->c_region].n);
+        tsvw_str(g->out, g->ev_region);
         if (strmap_put(&g->seen, cells[g->c_id].s, cells[g->c_id].n, 1, NULL) < 0)
             return -1;
     } else {
@@ -413,7 +414,10 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
         goto done;
     }
     if (schema_match(s, row, &m, &bad, err, sizeof err)) {
-        log_error("%s:%lu:%d: %s", rel, row->line, bad ? bad : 1, err);
+        unsigned long line = row->line, col = 1;
+        if (bad)
+            csvin_field_pos(in, (size_t)bad - 1, &line, &col);
+        log_error("%s:%lu:%lu: %s", rel, line, col, err);
         rc = EX_DATAERR;
         goto done;
     }
@@ -464,8 +468,14 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
             cells[k].d = DATE_NONE;
             cells[k].raw = "";
             cells[k].rawn = 0;
-            if (fi < 0)
+            if (fi < 0) {
+                /* an absent column is a missing value (presence: present) */
+                if (c->missing_means) {
+                    cells[k].s = c->missing_means;
+                    cells[k].n = strlen(c->missing_means);
+                }
                 continue;
+            }
             n = row->len[fi];
             v = csvin_trim(row->f[fi], &n);
             cells[k].raw = v;
@@ -556,14 +566,14 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
             int reg_given = nreg && !is_missing_literal(vreg, nreg) && !row->bad[fr];
             int cp_given = ncp && !is_missing_literal(vcp, ncp) && !row->bad[fc];
             if (reg->s) {
-                /* an invalid postcode beside a valid region is an invalid value */
+                /* a valid code wins; an invalid postcode beside it is an invalid value */
+                g->ev_region = reg->s;
             } else if (cp->s) {
                 char dept[4];
                 const char *r;
                 val_postcode_dept(cp->buf, dept);
                 r = ref_dept_known(g->ref, dept) ? ref_dept_region(g->ref, dept) : NULL;
-                reg->s = r ? r : "ND";
-                reg->n = strlen(reg->s);
+                g->ev_region = r ? r : "ND";
             } else if (!reg_given && !cp_given) {
                 if (!(fr >= 0 && row->bad[fr]) && !(fc >= 0 && row->bad[fc]))
                     rs[nr++] = (struct reason){C_REQUIS, fr >= 0 ? g->c_region : g->c_cp, "", 0};

@@ -601,7 +601,6 @@ static void cb_row(int c, void *data)
     r->qn++;
     r->row_first = r->nf;
     r->in_record = 0;
-    r->rawlen = 0;
 }
 
 /* Character column of byte offset k in a line, for the file's encoding. */
@@ -874,4 +873,9 @@ char *csvin_trim(char *s, size_t *n)
     s[len] = '\0';
     *n = len;
     return s;
+}
+
+void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col)
+{
+    field_start(r, k, line, col);
 }

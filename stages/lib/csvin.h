@@ -51,6 +51,9 @@ double csvin_fraction(const csvin *r);
 /* csvin_next: the next record (the first one is the header). Returns 1
  * with *row set, 0 at end of file, -1 on a file-level error (e filled). */
 int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
+/* csvin_field_pos: line and character column where field k (0-based) of
+ * the record csvin_next returned last starts (for messages about it). */
+void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col);
 void csvin_close(csvin *r);
 
 /* Spec white space at both ends of s[0..*n) removed in place (returns s moved). */
