@@ -1,0 +1,44 @@
+# The quality stage alone: both conservation checks can fire, and
+# max_reject_rate is enforced per file (spec/indicators.md "Conservation",
+# spec/outputs.md "max_reject_rate").
+. tests/e2e/lib.sh
+T=$(printf '\t')
+head="fichier${T}encodage${T}separateur${T}lignes_lues${T}lignes_acceptees${T}lignes_rejetees${T}COLONNES${T}REQUIS${T}DATE${T}DATES${T}SIRET${T}UAI${T}ENUM${T}CODE_POSTAL${T}AGE${T}ENCODAGE${T}OPCO${T}DOUBLON${T}EVENEMENT_INCONNU${T}valeurs_invalides${T}colonnes_ignorees${T}doublons_participations"
+qrow() { # fichier read accepted rejected requis
+    printf '%s\tUTF-8\t;\t%s\t%s\t%s\t0\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t\n' "$1" "$2" "$3" "$4" "$5"
+}
+mq_head="fichier${T}versions_remplacees${T}exclus_annules${T}exclus_rupture_avant_debut${T}uai_inconnus${T}region_nd${T}opco_nd"
+setup() { # read accepted rejected replaced kept
+    { echo "$head"; qrow contrats/a.csv "$1" "$2" "$3" "$3"; } > "$TMP/q.tsv"
+    { echo "$mq_head"; printf 'contrats/a.csv\t%s\t0\t0\t\t0\t0\n' "$4"; } > "$TMP/mq.tsv"
+    printf 'cle\tvaleur\ncontrats_conserves\t%s\n' "$5" > "$TMP/s.tsv"
+    { printf 'fichier\tligne\tcode\tcolonne\tvaleur\n'
+      i=0; while [ $i -lt "$3" ]; do i=$((i + 1)); printf 'contrats/a.csv\t%s\tREQUIS\tnom\t***\n' $((i + 1)); done
+    } > "$TMP/r.tsv"
+    mkdir -p "$TMP/out"
+}
+Q() { build/bin/quality --schemas schemas --outdir "$TMP/out" --merge-quality "$TMP/mq.tsv" --summary "$TMP/s.tsv" --contrats "$TMP/q.tsv" --rejects "$TMP/r.tsv" "$@"; }
+
+# 20 rows read, 18 accepted = 15 kept + 3 replaced, 2 rejected (10 %, not above 0.10)
+setup 20 18 2 3 15
+expect_exit 0 "consistent counts, 2 of 20 rejected (exactly 10 %)" Q
+check "qualite row: 20 read, 18 accepted, 2 rejected, 3 replaced" \
+    test "$(zcat "$TMP/out/qualite.csv.gz" | sed -n 2p | cut -d, -f1,4,5,6,8,22)" = "contrats/a.csv,20,18,2,2,3"
+check "rejets.csv.gz holds the 2 rejects" test "$(zcat "$TMP/out/rejets.csv.gz" | wc -l)" -eq 3
+# accepted contract rows (18) != kept (16) + replaced (3)
+setup 20 18 2 3 16
+expect_exit 65 "conservation over the contract files broken" Q
+check "the message says which check" grep -q "conservation broken over the contract files" "$TMP/stderr"
+# lignes_lues (20) != accepted (17) + rejected (2)
+setup 20 17 2 2 15
+expect_exit 65 "conservation per file broken" Q
+check "the message names the file" grep -q "conservation broken for contrats/a.csv" "$TMP/stderr"
+# 3 of 20 rejected: 15 % > 10 %
+setup 20 17 3 2 15
+expect_exit 65 "reject rate above max_reject_rate" Q
+check "the first rejects of the file are logged" grep -q "contrats/a.csv:2: REQUIS nom" "$TMP/stderr"
+expect_exit 0 "a higher max_reject_rate lets it pass" Q --max-reject-rate 0.2
+# fewer than 20 rows: no rate check
+setup 19 10 9 0 10
+expect_exit 0 "a file of 19 rows is not rate-checked" Q
+finish
