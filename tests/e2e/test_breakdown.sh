@@ -1,0 +1,52 @@
+# A new breakdown needs only a new YAML file (spec/indicators.md
+# "Breakdowns"): copy the schemas, add ruptures by sexe and growth by NAF
+# section, run, and check the new tables against the main ones.
+. tests/e2e/lib.sh
+cp -r schemas "$TMP/schemas"
+sed -e 's/^table: ruptures_niveau/table: ruptures_sexe/' -e 's/^file: ruptures_niveau.csv.gz/file: ruptures_sexe.csv.gz/' \
+    -e 's/^sheet: ruptures_niveau/sheet: ruptures_sexe/' -e 's/^breakdown: niveau/breakdown: sexe/' \
+    -e 's/^keys: \[annee, niveau\]/keys: [annee, sexe]/' -e 's/^  - name: niveau$/  - name: sexe/' \
+    schemas/output/ruptures_niveau.yaml > "$TMP/schemas/output/ruptures_sexe.yaml"
+cat > "$TMP/schemas/output/croissance_naf.yaml" <<'YAML'
+table: croissance_naf
+file: croissance_naf.csv.gz
+sheet: croissance_naf
+title: "Entrées en apprentissage par section NAF de l'employeur"
+description: "Contrats débutés chaque année par section NAF (rév. 2) de l'employeur."
+breakdown: section_naf
+base: croissance
+keys: [annee, section_naf]
+columns:
+  - {name: annee, label: "Année", format: year, definition: "Année de début du contrat."}
+  - {name: section_naf, label: "Section NAF", format: text, definition: "Section NAF de l'employeur."}
+  - {name: contrats, label: "Contrats", format: count, secret: true, definition: "Contrats débutés."}
+  - {name: contrats_annee_precedente, label: "Année précédente", format: count, secret: true, definition: "Contrats débutés l'année précédente."}
+  - {name: evolution_pct, label: "Évolution (%)", format: pct, denominator: contrats_annee_precedente, from: [contrats, contrats_annee_precedente], definition: "Évolution."}
+YAML
+printf 'schemas_dir: %s\npseudonymisation_key_file: %s\n' "$TMP/schemas" "$PWD/samples/sample.key" > "$TMP/config.yaml"
+expect_exit 0 "run with two new breakdown schemas" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/config.yaml" --no-secrecy -q
+check "ruptures_sexe.csv.gz written" test -f "$TMP/o/ruptures_sexe.csv.gz"
+check "croissance_naf.csv.gz written" test -f "$TMP/o/croissance_naf.csv.gz"
+check "ruptures_sexe header" test "$(zcat "$TMP/o/ruptures_sexe.csv.gz" | head -1 | cut -d, -f1-4)" = "annee,sexe,contrats,ruptures"
+# every year's TOTAL row equals the grand total of ruptures.csv.gz; H + F add up to it
+ok_all=1
+for y in $(zcat "$TMP/o/ruptures.csv.gz" | awk -F, 'NR > 1 && $2 == "TOTAL" && $4 == "TOTAL" {print $1}'); do
+    want=$(csv_row "$TMP/o/ruptures.csv.gz" "$y" TOTAL Ensemble TOTAL ruptures)
+    got=$(csv_row "$TMP/o/ruptures_sexe.csv.gz" "$y" TOTAL ruptures)
+    h=$(csv_row "$TMP/o/ruptures_sexe.csv.gz" "$y" H ruptures)
+    f=$(csv_row "$TMP/o/ruptures_sexe.csv.gz" "$y" F ruptures)
+    [ "$want" = "$got" ] && [ $(( ${h:-0} + ${f:-0} )) -eq "$want" ] || { ok_all=0; echo "    $y: total $want, breakdown TOTAL $got, H $h + F $f"; }
+done
+check "ruptures by sexe add up to the grand total every year" test $ok_all -eq 1
+ok_all=1
+for y in $(zcat "$TMP/o/croissance.csv.gz" | awk -F, 'NR > 1 && $2 == "TOTAL" && $4 == "TOTAL" {print $1}'); do
+    want=$(csv_row "$TMP/o/croissance.csv.gz" "$y" TOTAL Ensemble TOTAL contrats)
+    sum=$(zcat "$TMP/o/croissance_naf.csv.gz" | awk -F, -v y="$y" 'NR > 1 && $1 == y && $2 != "TOTAL" {s += $3} END {print s + 0}')
+    [ "$want" = "$sum" ] || { ok_all=0; echo "    $y: croissance $want, sum of NAF sections $sum"; }
+done
+check "entries by NAF section add up to the grand total every year" test $ok_all -eq 1
+check "the workbook has the new sheets" /usr/bin/python3 -c "
+import openpyxl, sys
+wb = openpyxl.load_workbook('$TMP/o/bilan.xlsx')
+sys.exit(0 if 'ruptures_sexe' in wb.sheetnames and 'croissance_naf' in wb.sheetnames else 1)"
+finish
