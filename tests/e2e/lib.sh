@@ -14,8 +14,8 @@ expect_exit() { # expect_exit CODE DESCRIPTION COMMAND...
         not_ok "$d: exit $got, expected $want"; sed 's/^/    /' "$TMP/stderr" | head -5; fi
 }
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }
-# csv_field FILE.csv.gz KEYS... COLUMN: the COLUMN of the row whose first fields equal KEYS
-csv_row() { zcat "$1" | python3 -c '
+# csv_row FILE.csv.gz KEYS... COLUMN: the COLUMN of the row whose first fields equal KEYS
+csv_row() { f=$1; shift; zcat "$f" | python3 -c '
 import csv, sys
 keys = sys.argv[1:-1]; col = sys.argv[-1]
 r = csv.reader(sys.stdin); head = next(r)
