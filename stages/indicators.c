@@ -1147,8 +1147,8 @@ int main(int argc, char **argv)
                                          {"target", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL, *input = NULL,
-               *years = NULL, *events = NULL, *parts = NULL;
+    const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
+               *input = NULL, *years = NULL, *events = NULL, *parts = NULL;
     struct ctx c;
     char err[1024];
     otable *base[4] = {NULL, NULL, NULL, NULL};

@@ -62,14 +62,11 @@ static int cmp_u32(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"quality", required_argument, NULL, 'q'},
-                                         {"summary", required_argument, NULL, 'S'},
-                                         {"schemas", required_argument, NULL, 's'},
-                                         {"input", required_argument, NULL, 'I'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"in", required_argument, NULL, 'i'},      {"out", required_argument, NULL, 'o'},
+        {"quality", required_argument, NULL, 'q'}, {"summary", required_argument, NULL, 'S'},
+        {"schemas", required_argument, NULL, 's'}, {"input", required_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *in = NULL, *out = NULL, *quality = NULL, *summary = NULL, *schemas = NULL,
                *input = NULL;
     char err[1024];
@@ -240,10 +237,9 @@ int main(int argc, char **argv)
         tsvw_endrow(w);
     }
     {
-        static const char *const head[] = {"fichier",        "versions_remplacees",
-                                           "exclus_annules", "exclus_rupture_avant_debut",
-                                           "uai_inconnus",   "region_nd",
-                                           "opco_nd"};
+        static const char *const head[] = {
+            "fichier",      "versions_remplacees", "exclus_annules", "exclus_rupture_avant_debut",
+            "uai_inconnus", "region_nd",           "opco_nd"};
         for (i = 0; i < 7; i++)
             tsvw_str(q, head[i]);
         tsvw_endrow(q);
