@@ -351,12 +351,51 @@ static int run_stage(const char *bindir, char **argv)
 }
 
 static char *cleanup_dir;
+
+/* What the run allocates for its whole life, freed at exit whatever the
+ * exit path. */
+static struct config c;
+static struct filelist fk, fe, fp, all;
+static refdata *ref;
+static char *schemas, *parent, *name, *lockpath, *config_default, *verify_output;
+
+static void free_list(struct filelist *fl)
+{
+    size_t i;
+    for (i = 0; i < fl->n; i++)
+        free(fl->name[i]);
+    fl->n = 0;
+}
+
+static void free_run(void)
+{
+    size_t i;
+    free(c.path);
+    free(c.observation_date);
+    free(c.years);
+    free(c.key_file);
+    free(c.schemas_dir);
+    for (i = 0; i < c.ntargets; i++)
+        free(c.targets[i]);
+    free_list(&fk);
+    free_list(&fe);
+    free_list(&fp);
+    all.n = 0; /* it borrows the names of the three lists */
+    refdata_free(ref);
+    free(schemas);
+    free(parent);
+    free(name);
+    free(lockpath);
+    free(config_default);
+    free(verify_output);
+}
 static char verify_source[128];
 
 static void cleanup_at_exit(void)
 {
     if (cleanup_dir)
         rm_tree(cleanup_dir);
+    free(cleanup_dir);
 }
 
 static void print_diff(void *data, const char *field, const char *expected, const char *actual)
@@ -428,7 +467,7 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
         return EX_CANTCREAT;
     }
     *tmp = xstrdup(tmpl);
-    *output = join(tmpl, "out");
+    *output = verify_output = join(tmpl, "out");
     cleanup_dir = *tmp;
     atexit(cleanup_at_exit);
     return 0;
@@ -533,15 +572,13 @@ int main(int argc, char **argv)
     const char *input = NULL, *output = NULL, *config = NULL, *obs_opt = NULL, *years_opt = NULL,
                *key_opt = NULL, *keep = NULL, *verify = NULL;
     int no_secrecy = 0, quiet = 0, verbose = 0, opt, rc = 0, lockfd = -1;
-    char exe[PATH_MAX], bindir[PATH_MAX], *schemas = NULL, *slash, *parent, *name, *lockpath;
+    char exe[PATH_MAX], bindir[PATH_MAX], *slash;
     char obs[16] = "", fingerprint[65] = "", cfg_sha[65] = "", err[1024];
     const char *obs_how = "configuration";
-    struct config c = {0};
-    struct filelist fk = {0}, fe = {0}, fp = {0}, all = {0};
-    refdata *ref = NULL;
     ssize_t n;
     size_t i;
 
+    atexit(free_run);
     c.secrecy = 5;
     c.max_reject_rate = 0.10;
     log_init("pipeline", LOG_INFO);
@@ -619,7 +656,7 @@ int main(int argc, char **argv)
             free(p);
             p = join(bindir, "../../../share/apprentissage/config.yaml");
         }
-        config = p;
+        config = config_default = p;
     }
     if ((rc = load_config(config, &c)))
         return rc;
