@@ -101,7 +101,7 @@ run: deps
 test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-format
-	@$(MAKE) --no-print-directory SANITIZE=1 test-unit
+	@$(MAKE) --no-print-directory SANITIZE=1 all test-unit
 	@$(MAKE) --no-print-directory test-e2e
 
 test-unit: $(UNIT_BINS)

@@ -90,6 +90,26 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
+/* A file shipped with the software: in the source tree (build/bin or
+ * build/san/bin beside it) or installed (PREFIX/lib/apprentissage/bin and
+ * PREFIX/share/apprentissage). */
+static char *find_shipped(const char *bindir, const char *in_tree, const char *installed)
+{
+    char *cands[3], *found = NULL;
+    int i;
+    if (asprintf(&cands[0], "%s/../../%s", bindir, in_tree) < 0 ||
+        asprintf(&cands[1], "%s/../../../%s", bindir, in_tree) < 0 ||
+        asprintf(&cands[2], "%s/../../../share/apprentissage/%s", bindir, installed) < 0)
+        exit(EX_SOFTWARE);
+    for (i = 0; i < 3; i++) {
+        if (!found && access(cands[i], R_OK) == 0)
+            found = cands[i];
+        else
+            free(cands[i]);
+    }
+    return found ? found : xstrdup(installed);
+}
+
 /* Removes a folder tree (staging debris, the previous outputs after a swap). */
 static void rm_tree(const char *path)
 {
@@ -650,14 +670,8 @@ int main(int argc, char **argv)
     *strrchr(bindir, '/') = '\0';
 
     /* configuration (78) */
-    if (!config) {
-        char *p = join(bindir, "../../pipeline/config.yaml");
-        if (access(p, R_OK)) {
-            free(p);
-            p = join(bindir, "../../../share/apprentissage/config.yaml");
-        }
-        config = config_default = p;
-    }
+    if (!config)
+        config = config_default = find_shipped(bindir, "pipeline/config.yaml", "config.yaml");
     if ((rc = load_config(config, &c)))
         return rc;
     if (manifest_sha256(config, 0, cfg_sha, &(unsigned long long){0})) {
@@ -708,11 +722,7 @@ int main(int argc, char **argv)
         pseudo_free(ps);
         free(key);
     }
-    schemas = c.schemas_dir ? xstrdup(c.schemas_dir) : join(bindir, "../../schemas");
-    if (!c.schemas_dir && access(schemas, R_OK)) {
-        free(schemas);
-        schemas = join(bindir, "../../../share/apprentissage/schemas");
-    }
+    schemas = c.schemas_dir ? xstrdup(c.schemas_dir) : find_shipped(bindir, "schemas", "schemas");
 
     if (c.observation_date) {
         date_t d;
