@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -312,10 +313,18 @@ bad:
 }
 
 /* Runs one stage and maps its end to an exit code of the table. */
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static int run_stage(const char *bindir, char **argv)
 {
     char *prog = join(bindir, argv[0]);
     int status, code;
+    double t0 = now_seconds();
     child = fork();
     if (child < 0) {
         log_error("cannot start %s: %s", argv[0], strerror(errno));
@@ -363,6 +372,10 @@ static int run_stage(const char *bindir, char **argv)
         return EX_SOFTWARE;
     }
     code = WEXITSTATUS(status);
+    log_info("stage %s%s%s exit=%d seconds=%.3f", argv[0],
+             argv[1] && argv[2] && !strcmp(argv[1], "--kind") ? " " : "",
+             argv[1] && argv[2] && !strcmp(argv[1], "--kind") ? argv[2] : "", code,
+             now_seconds() - t0);
     if (code == 0 || code == 64 || code == 65 || code == 66 || code == 70 || code == 73 ||
         code == 74 || code == 75 || code == 78)
         return code;

@@ -272,9 +272,16 @@ static unsigned long cum(const struct grouping *g, size_t gi, int y, int m)
     return s;
 }
 
-static int cmp_kc_person(const void *a, const void *b)
+/* A kept contract by apprentice and start, for the follow-up. */
+struct person {
+    uint64_t id_hi, id_lo;
+    date_t debut;
+    uint32_t idx;
+};
+
+static int cmp_person(const void *a, const void *b)
 {
-    const struct kc *x = *(const struct kc *const *)a, *y = *(const struct kc *const *)b;
+    const struct person *x = a, *y = b;
     if (x->id_hi != y->id_hi)
         return x->id_hi < y->id_hi ? -1 : 1;
     if (x->id_lo != y->id_lo)
@@ -282,12 +289,15 @@ static int cmp_kc_person(const void *a, const void *b)
     return x->debut < y->debut ? -1 : x->debut > y->debut;
 }
 
-static uint64_t hex64(const char *s)
+/* The value of up to 16 lower-case hex digits (apprenti_id halves). */
+static uint64_t hex64(const char *s, size_t n)
 {
     uint64_t v = 0;
-    int i;
-    for (i = 0; i < 16 && s[i]; i++)
-        v = v << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : (s[i] | 32) - 'a' + 10);
+    size_t i;
+    for (i = 0; i < 16 && i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        v = v << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
     return v;
 }
 
@@ -697,8 +707,8 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
             k.rupture = DATE_NONE;
         if (!r->len[ccon] || val_date(r->field[ccon], r->len[ccon], &k.concl))
             k.concl = k.debut;
-        k.id_hi = hex64(r->field[cid]);
-        k.id_lo = r->len[cid] > 16 ? hex64(r->field[cid] + 16) : 0;
+        k.id_hi = hex64(r->field[cid], r->len[cid]);
+        k.id_lo = r->len[cid] > 16 ? hex64(r->field[cid] + 16, r->len[cid] - 16) : 0;
         k.siren = (uint32_t)strtoul(r->field[csiren], NULL, 10);
         ri = find(c->reg, c->nreg, r->field[cr]);
         oi = find(c->op, c->nop, r->field[co]);
@@ -762,7 +772,7 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
 /* Counts every kept contract into its groups (rupture windows, follow-up). */
 static int count_contracts(struct ctx *c)
 {
-    struct kc **by = malloc((c->nkc ? c->nkc : 1) * sizeof *by);
+    struct person *by = malloc((c->nkc ? c->nkc : 1) * sizeof *by);
     unsigned char *followed = calloc(c->nkc ? c->nkc : 1, 1);
     size_t i, j;
     int rc = 0;
@@ -774,15 +784,15 @@ static int count_contracts(struct ctx *c)
     }
     /* follow-up: the apprentice's next contract started after this one */
     for (i = 0; i < c->nkc; i++)
-        by[i] = &c->kc[i];
-    qsort(by, c->nkc, sizeof *by, cmp_kc_person);
+        by[i] = (struct person){c->kc[i].id_hi, c->kc[i].id_lo, c->kc[i].debut, (uint32_t)i};
+    qsort(by, c->nkc, sizeof *by, cmp_person);
     for (i = 0; i < c->nkc; i++) {
-        const struct kc *k = by[i];
+        const struct kc *k = &c->kc[by[i].idx];
         if (k->rupture == DATE_NONE)
             continue;
-        for (j = i + 1; j < c->nkc && by[j]->id_hi == k->id_hi && by[j]->id_lo == k->id_lo; j++)
-            if (by[j]->debut > k->debut) {
-                followed[k - c->kc] = by[j]->debut <= date_add_months(k->rupture, 6);
+        for (j = i + 1; j < c->nkc && by[j].id_hi == by[i].id_hi && by[j].id_lo == by[i].id_lo; j++)
+            if (by[j].debut > k->debut) {
+                followed[by[i].idx] = by[j].debut <= date_add_months(k->rupture, 6);
                 break;
             }
     }

@@ -8,10 +8,10 @@
 
 #define TSV_BUFSZ (1 << 20)
 
-/* Splits r->line in place into fields and unescapes them. */
-static int split(tsvr *r, ssize_t len)
+/* Splits a line in place into fields and unescapes them. */
+static int split(tsvr *r, char *line, ssize_t len)
 {
-    char *p = r->line, *end = r->line + len, *out;
+    char *p = line, *end = line + len, *out;
     if (len > 0 && end[-1] == '\n')
         end--;
     r->n = 0;
@@ -42,9 +42,58 @@ static int split(tsvr *r, ssize_t len)
     return 0;
 }
 
+/* The next line of the file in r->buf (LF excluded from len but present
+ * when not at the end): 1, 0 at end of file, -1 on a read error. */
+static int read_line(tsvr *r, char **line, ssize_t *len)
+{
+    for (;;) {
+        char *nl = r->end > r->pos ? memchr(r->buf + r->pos, '\n', r->end - r->pos) : NULL;
+        ssize_t got;
+        if (nl) {
+            *line = r->buf + r->pos;
+            *len = nl - *line + 1;
+            r->pos += (size_t)*len;
+            return 1;
+        }
+        if (r->eof) {
+            if (r->end == r->pos)
+                return 0;
+            *line = r->buf + r->pos;
+            *len = (ssize_t)(r->end - r->pos);
+            r->pos = r->end;
+            return 1;
+        }
+        if (r->pos) {
+            memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+            r->end -= r->pos;
+            r->pos = 0;
+        }
+        if (r->end + 1 >= r->cap) {
+            size_t nc = r->cap ? 2 * r->cap : TSV_BUFSZ;
+            char *nb = realloc(r->buf, nc);
+            if (!nb) {
+                errno = ENOMEM;
+                return -1;
+            }
+            r->buf = nb;
+            r->cap = nc;
+        }
+        got = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (got == 0)
+            r->eof = 1;
+        r->end += (size_t)got;
+    }
+}
+
 tsvr *tsvr_open(const char *path, char *err, size_t errlen)
 {
     tsvr *r = calloc(1, sizeof *r);
+    char *line;
     ssize_t len;
     size_t i;
 
@@ -53,16 +102,14 @@ tsvr *tsvr_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
-    r->f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!r->f) {
+    r->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+    if (r->fd < 0) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         free(r->path);
         free(r);
         return NULL;
     }
-    setvbuf(r->f, NULL, _IOFBF, TSV_BUFSZ);
-    len = getline(&r->line, &r->cap, r->f);
-    if (len <= 0 || split(r, len)) {
+    if (read_line(r, &line, &len) != 1 || split(r, line, len)) {
         snprintf(err, errlen, "%s: no header line", path);
         tsvr_close(r);
         return NULL;
@@ -76,16 +123,18 @@ tsvr *tsvr_open(const char *path, char *err, size_t errlen)
 
 int tsvr_next(tsvr *r, char *err, size_t errlen)
 {
-    ssize_t len = getline(&r->line, &r->cap, r->f);
-    if (len < 0) {
-        if (ferror(r->f)) {
+    char *line;
+    ssize_t len;
+    int got = read_line(r, &line, &len);
+    if (got <= 0) {
+        if (got < 0) {
             snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
             return -1;
         }
         return 0;
     }
     r->lineno++;
-    if (split(r, len) || r->n != r->ncols) {
+    if (split(r, line, len) || r->n != r->ncols) {
         snprintf(err, errlen, "%s:%lu: %zu fields, the header has %zu", r->path, r->lineno, r->n,
                  r->ncols);
         return -1;
@@ -115,11 +164,11 @@ void tsvr_close(tsvr *r)
     size_t i;
     if (!r)
         return;
-    if (r->f && r->f != stdin)
-        fclose(r->f);
+    if (r->fd > 0)
+        close(r->fd);
     for (i = 0; i < r->ncols; i++)
         free(r->header[i]);
-    free(r->line);
+    free(r->buf);
     free(r->path);
     free(r);
 }

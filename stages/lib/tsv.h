@@ -12,10 +12,11 @@
 #define TSV_MAX_FIELDS 128
 
 typedef struct tsvr {
-    FILE *f;
+    int fd;
     char *path;
-    char *line;
-    size_t cap;
+    char *buf; /* lines are split in place in this buffer */
+    size_t cap, pos, end;
+    int eof;
     unsigned long lineno; /* lines read, header included */
     size_t n;             /* fields of the current row */
     char *field[TSV_MAX_FIELDS];
