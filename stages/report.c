@@ -39,6 +39,8 @@
 #define MAX_WIDTH 60      /* spec/outputs.md: longest cell, at most 60, plus 2 */
 #define BIG_TABLE 50000UL /* above this many rows, constant_memory mode */
 #define HEAD_ROWS 2       /* title row and header row above the data */
+#define MAX_CHARTS 8
+#define CHART_ROWS 24 /* rows a chart takes on the Synthèse (432 px and a gap) */
 #define PART_ROWS ((unsigned long)LXW_ROW_MAX - HEAD_ROWS) /* data rows per sheet */
 #define STR_MAX 32767 /* Excel's longest cell string, in characters */
 #define PATH_LEN 4096
@@ -122,7 +124,11 @@ struct report {
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
     size_t nprov;
-    char **synth; /* the Synthèse sentences */
+    char **synth;                     /* the Synthèse sentences */
+    lxw_worksheet *synth_ws;          /* the Synthèse sheet, which also shows the charts */
+    lxw_row_t synth_row;              /* its next free row */
+    lxw_row_t breaks[MAX_CHARTS + 1]; /* page breaks before its charts, 0-terminated */
+    size_t nbreaks;
     size_t nsynth;
     lxw_workbook *wb;
     struct fmts f;
@@ -1328,8 +1334,10 @@ static int side_row(const struct report *r, lxw_worksheet *ws, const char *sheet
     return 0;
 }
 
-static int insert_chart(struct report *r, lxw_worksheet *ws, const char *sheet,
-                        const struct table *t)
+/* Inserts t's chart (its data in sheet, beside the table) into dest at
+ * (drow, dcol). */
+static int insert_chart(struct report *r, lxw_worksheet *dest, lxw_row_t drow, lxw_col_t dcol,
+                        const char *sheet, const struct table *t)
 {
     const struct chart *ch = t->chart;
     lxw_col_t s0 = (lxw_col_t)(t->ncols + 1);
@@ -1370,8 +1378,8 @@ static int insert_chart(struct report *r, lxw_worksheet *ws, const char *sheet,
     opt.x_scale = ch->n > 6 ? 2.0 : 1.5;
     opt.y_scale = 1.5;
     opt.description = (char *)ch->title;
-    return xl(r, worksheet_insert_chart_opt(ws, 1, (lxw_col_t)(s0 + ch->nser + 2), c, &opt), sheet,
-              1, s0 + (long)ch->nser + 2);
+    return xl(r, worksheet_insert_chart_opt(dest, drow, dcol, c, &opt), sheet, (long)drow,
+              (long)dcol);
 }
 
 /* Title row, header row, widths, panes, filter and print titles of one
@@ -1478,7 +1486,14 @@ static int write_table(struct report *r, struct table *t)
                  R++)
                 rc = side_row(r, ws, sheet, t, R);
             if (!rc)
-                rc = insert_chart(r, ws, sheet, t);
+                rc = insert_chart(r, ws, 1, (lxw_col_t)(t->ncols + 1 + t->chart->nser + 2), sheet,
+                                  t);
+            /* the same chart on the Synthèse, where it is read and printed */
+            if (!rc && t->chart->n && r->synth_ws && r->nbreaks < MAX_CHARTS) {
+                r->breaks[r->nbreaks++] = r->synth_row; /* one chart a printed page */
+                rc = insert_chart(r, r->synth_ws, r->synth_row, 0, sheet, t);
+                r->synth_row += CHART_ROWS;
+            }
         }
         done += nin;
     }
@@ -1522,7 +1537,23 @@ static int write_synthese(struct report *r)
         if (!rc)
             rc = put_str(r, ws, sheet, R, 0, r->synth[i], r->f.wrap);
     }
+    r->synth_ws = ws;
+    r->synth_row = (lxw_row_t)(2 + 2 * r->nsynth + 1);
     return rc;
+}
+
+/* The Synthèse's print area, once its charts are in: text and charts. */
+static int finish_synthese(struct report *r)
+{
+    if (!r->synth_ws)
+        return 0;
+    worksheet_set_landscape(r->synth_ws);
+    worksheet_fit_to_pages(r->synth_ws, 1, 0);
+    r->breaks[r->nbreaks] = 0;
+    if (r->nbreaks && xl(r, worksheet_set_h_pagebreaks(r->synth_ws, r->breaks), "Synthèse", -1, 0))
+        return EX_SOFTWARE;
+    /* column A is 100 wide; a wide chart runs over the next few columns */
+    return xl(r, worksheet_print_area(r->synth_ws, 0, 0, r->synth_row, 5), "Synthèse", -1, 0);
 }
 
 /* Méthodologie: general rules, then for every table its title, file,
@@ -1708,6 +1739,8 @@ static int write_workbook(struct report *r)
         rc = write_synthese(r);
     for (size_t i = 0; i < r->nsheets && !rc; i++)
         rc = write_table(r, &r->t[i]);
+    if (!rc)
+        rc = finish_synthese(r);
     if (!rc)
         rc = write_methodologie(r);
     if (!rc)
