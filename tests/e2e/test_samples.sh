@@ -21,6 +21,13 @@ check "AKTO 2021: 500 meetings with training organisations" test "$(csv_row "$r"
 check "AKTO 2021: 2500 organisations" test "$(csv_row "$r" 2021 TOTAL Ensemble AKTO reunion_organismes structures)" = 2500
 check "AKTO 2021: 70 fairs" test "$(csv_row "$r" 2021 TOTAL Ensemble AKTO salon evenements)" = 70
 check "AKTO Normandie 2021: 5 fairs" test "$(csv_row "$r" 2021 28 Normandie AKTO salon evenements)" = 5
+# the workbook read back by an independent reader: charts where a reader finds them
+check "charts: 3 on Synthèse, 1 on each source sheet" /usr/bin/python3 -c "
+import openpyxl, sys
+wb = openpyxl.load_workbook('$TMP/a/bilan.xlsx')
+n = {s: len(wb[s]._charts) for s in ['Synthèse', 'Croissance mensuelle', 'Ruptures', 'Réunions']}
+sys.exit(0 if n == {'Synthèse': 3, 'Croissance mensuelle': 1, 'Ruptures': 1, 'Réunions': 1} else print(n) or 1)"
+check "bilan.xlsx passes check_xlsx.py against the CSV reports" /usr/bin/python3 tests/e2e/check_xlsx.py "$TMP/a/bilan.xlsx" "$TMP/a"
 # the independent reading of the drop agrees
 check "samples/check_figures.py finds the same figures" python3 samples/check_figures.py
 expect_exit 0 "second run into another folder" $RUN -i samples/drop -o "$TMP/b" -c samples/config.yaml -q
