@@ -91,6 +91,27 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
+/* What the operator should do after a failed run, by exit code. */
+static const char *advice(int code)
+{
+    switch (code) {
+    case EX_DATAERR:
+        return "fix the input named above (file:line:column) or raise max_reject_rate, then rerun";
+    case EX_NOINPUT:
+        return "put the extracts in the input folder, then rerun";
+    case EX_CANTCREAT:
+        return "check the output folder named above, then rerun";
+    case EX_IOERR:
+        return "check disk space and permissions of the files named above, then rerun";
+    case EX_CONFIG:
+        return "fix the configuration or schema named above, then rerun";
+    case EX_TEMPFAIL:
+        return "another run is at work: wait for it";
+    default:
+        return "this is an internal error: keep this log and report it";
+    }
+}
+
 /* A file shipped with the software: in the source tree (build/bin or
  * build/san/bin beside it) or installed (PREFIX/lib/apprentissage/bin and
  * PREFIX/share/apprentissage). */
@@ -1012,7 +1033,8 @@ int main(int argc, char **argv)
     }
     if (rc) {
         rm_tree(staging);
-        log_error("run failed (exit %d); nothing was published, %s is unchanged", rc, output);
+        log_error("run failed (exit %d); nothing was published, %s is unchanged; %s", rc, output,
+                  advice(rc));
         return rc;
     }
     /* publish: swap the staging folder with the output folder at once */
