@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "otable.h"
+#include "progress.h"
 #include "refdata.h"
 #include "strmap.h"
 #include "tsv.h"
@@ -646,6 +647,7 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
     unsigned char *bits = NULL;
     size_t nbits = 0;
     unsigned long seq = 0;
+    progress prog;
     char err[1024];
     tsvr *r;
     int cd, cr, co, crup, ccon, cid, csiren, cnaf = -1, got, rc = 0;
@@ -686,11 +688,12 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
     }
     c->ymin = 9999;
     c->ymax = 0;
+    progress_start(&prog, "indicators", path);
     while ((got = tsvr_next(r, err, sizeof err)) == 1) {
         struct kc k;
         long ri, oi;
         int y;
-        seq++;
+        progress_tick(&prog, ++seq, tsvr_fraction(r));
         if (seq >= nbits || !(bits[seq / 8] & (1u << (seq % 8))))
             continue; /* a replaced or excluded version */
         memset(&k, 0, sizeof k);
@@ -760,6 +763,7 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
         if (y > c->ymax)
             c->ymax = y;
     }
+    progress_end(&prog);
     if (got < 0 && !rc) {
         log_error("%s", err);
         rc = EX_IOERR;

@@ -15,6 +15,7 @@
 #include "csvin.h"
 #include "fold.h"
 #include "log.h"
+#include "progress.h"
 #include "pseudo.h"
 #include "refdata.h"
 #include "schema.h"
@@ -97,9 +98,8 @@ struct ingest {
     strmap present;     /* participations: event \t siret of counted present rows */
     unsigned long dups; /* participations: present rows repeating a SIRET of their event */
     char rawcopy[CSVIN_MAX_FIELD + 1];
-    int progress;          /* stderr is a terminal */
+    progress prog;
     const char *ev_region; /* events: the row's région (code, postcode or ND) */
-    struct timespec t0;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
         c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence;
@@ -257,21 +257,6 @@ static int opt_col(const schema *s, const char *name)
     return schema_col_index(s, name);
 }
 
-/* A progress line, only when stderr is a terminal (spec/outputs.md). */
-static void show_progress(struct ingest *g, const char *rel, unsigned long rows, double frac)
-{
-    struct timespec now;
-    double secs;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    secs = (double)(now.tv_sec - g->t0.tv_sec) + (double)(now.tv_nsec - g->t0.tv_nsec) / 1e9;
-    if (frac >= 0)
-        fprintf(stderr, "\ringest: %s: %lu rows, %.0f rows/s, %.0f%%", rel, rows,
-                secs > 0 ? (double)rows / secs : 0.0, 100 * frac);
-    else
-        fprintf(stderr, "\ringest: %s: %lu rows, %.0f rows/s", rel, rows,
-                secs > 0 ? (double)rows / secs : 0.0);
-}
-
 /* Writes the TSV header of the kind's records. */
 static void emit_header(struct ingest *g)
 {
@@ -397,6 +382,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
 
     snprintf(path, sizeof path, "%s/%s", g->input_dir, rel);
     base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    progress_start(&g->prog, "ingest", rel);
     in = csvin_open(path, s->encoding, s->delim, &e);
     if (!in) {
         log_error("%s: %s", rel, e.msg);
@@ -448,8 +434,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     while ((got = csvin_next(in, &row, &e)) == 1) {
         size_t nr = 0, invalid = 0;
         int enc_given = 0;
-        if ((++st->read & 0xFFFF) == 0 && g->progress)
-            show_progress(g, rel, st->read, csvin_fraction(in));
+        progress_tick(&g->prog, ++st->read, csvin_fraction(in));
         if (row->n != m.nfields) {
             char v[64];
             int n = snprintf(v, sizeof v, "%zu/%zu", row->n, m.nfields);
@@ -618,8 +603,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
         if (emit_row(g, rel, row, cells))
             goto io_error;
     }
-    if (g->progress && st->read > 0xFFFF)
-        fputc('\n', stderr);
+    progress_end(&g->prog);
     if (got < 0) {
         log_error("%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
         rc = e.code;
@@ -704,8 +688,6 @@ int main(int argc, char **argv)
 
     memset(&g, 0, sizeof g);
     log_init_env("ingest");
-    g.progress = isatty(2) && log_max() >= LOG_WARN;
-    clock_gettime(CLOCK_MONOTONIC, &g.t0);
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'k':

@@ -13,6 +13,7 @@
 #include <sysexits.h>
 
 #include "log.h"
+#include "progress.h"
 #include "refdata.h"
 #include "strmap.h"
 #include "tsv.h"
@@ -81,6 +82,7 @@ int main(int argc, char **argv)
     unsigned long rows = 0;
     int32_t ext_max = 0;
     int c, got, rc = 0, code;
+    progress prog;
     int c_file, c_num, c_ext, c_av, c_statut, c_debut, c_rupt, c_uai, c_region, c_opco;
 
     log_init_env("merge");
@@ -140,13 +142,14 @@ int main(int argc, char **argv)
         rc = EX_SOFTWARE;
         goto done;
     }
+    progress_start(&prog, "merge", in);
     while ((got = tsvr_next(r, err, sizeof err)) == 1) {
         int32_t ext = ymd(r->field[c_ext], r->len[c_ext]), av = ymd(r->field[c_av], r->len[c_av]);
         size_t *idx, *fi, fnew = nfiles;
         int put;
         struct winner v;
 
-        rows++;
+        progress_tick(&prog, ++rows, tsvr_fraction(r));
         /* the file table: consecutive rows usually share their file */
         put = strmap_put(&files, r->field[c_file], r->len[c_file], nfiles, &fi);
         if (put < 0)
@@ -202,6 +205,7 @@ int main(int argc, char **argv)
                 *x = v;
         }
     }
+    progress_end(&prog);
     if (got < 0)
         goto io_error;
 

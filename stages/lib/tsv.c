@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static int read_line(tsvr *r, char **line, ssize_t *len)
         if (got == 0)
             r->eof = 1;
         r->end += (size_t)got;
+        r->consumed += got;
     }
 }
 
@@ -108,6 +110,10 @@ tsvr *tsvr_open(const char *path, char *err, size_t errlen)
         free(r->path);
         free(r);
         return NULL;
+    }
+    {
+        struct stat st;
+        r->size = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     }
     if (read_line(r, &line, &len) != 1 || split(r, line, len)) {
         snprintf(err, errlen, "%s: no header line", path);
@@ -140,6 +146,11 @@ int tsvr_next(tsvr *r, char *err, size_t errlen)
         return -1;
     }
     return 1;
+}
+
+double tsvr_fraction(const tsvr *r)
+{
+    return r->size > 0 ? (double)r->consumed / (double)r->size : -1;
 }
 
 int tsvr_col(const tsvr *r, const char *name)

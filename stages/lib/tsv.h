@@ -17,8 +17,9 @@ typedef struct tsvr {
     char *buf; /* lines are split in place in this buffer */
     size_t cap, pos, end;
     int eof;
-    unsigned long lineno; /* lines read, header included */
-    size_t n;             /* fields of the current row */
+    long long size, consumed; /* file size (-1 unknown) and bytes read */
+    unsigned long lineno;     /* lines read, header included */
+    size_t n;                 /* fields of the current row */
     char *field[TSV_MAX_FIELDS];
     size_t len[TSV_MAX_FIELDS];
     size_t ncols;                 /* header fields */
@@ -34,6 +35,8 @@ tsvr *tsvr_open(const char *path, char *err, size_t errlen);
 int tsvr_next(tsvr *r, char *err, size_t errlen);
 /* tsvr_col: index of a header column, or -1. */
 int tsvr_col(const tsvr *r, const char *name);
+/* Fraction of the file read so far, or -1 when its size is unknown (a pipe). */
+double tsvr_fraction(const tsvr *r);
 /* tsvr_need: like tsvr_col but fills err when missing. */
 int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen);
 void tsvr_close(tsvr *r);

@@ -1,0 +1,22 @@
+/* progress.h: the progress line of spec/outputs.md: rows done, rows per
+ * second and, where the input size is known, percent; shown on stderr only
+ * when it is a terminal (and the log level is not quiet). */
+#ifndef PROGRESS_H
+#define PROGRESS_H
+
+typedef struct progress {
+    const char *stage, *what;
+    int on;
+    double t0;
+    unsigned long shown; /* rows at the last line */
+} progress;
+
+/* progress_start: what names the input (a file); NULL stage disables. */
+void progress_start(progress *p, const char *stage, const char *what);
+/* progress_tick: call once per row; prints every 65 536 rows. frac is the
+ * fraction of the input read (0 to 1), or -1 when unknown. */
+void progress_tick(progress *p, unsigned long rows, double frac);
+/* progress_end: ends the line (when one was printed). */
+void progress_end(progress *p);
+
+#endif
