@@ -86,7 +86,7 @@ $(GENERATOR): samples/generate.c
 	$(if $(Q),@echo "  LD  $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz -lm
 
-$(BUILD)/test/%: tests/unit/%.c $(LIB)
+$(BUILD)/test/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD  $@")
 	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS) -lcmocka

@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,89 +16,28 @@
 #include <zlib.h>
 
 #include "csvin.h"
+#include "testutil.h"
 
 /* U+FFFD REPLACEMENT CHARACTER in UTF-8 */
 #define RC "\xEF\xBF\xBD"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char tmpdir[64];
-
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_csvin_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_setup_tmpdir("ut_csvin");
 }
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        if (unlink(p))
-            rmdir(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-/* Path of a file in the temporary folder (eight rotating buffers). */
-static const char *tpath(const char *name)
-{
-    static char bufs[8][256];
-    static int k;
-    char *b = bufs[k++ & 7];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static const char *write_file(const char *name, const void *data, size_t len)
-{
-    const char *p = tpath(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-
-/* A NUL-terminated literal written without its NUL. */
-#define WRITE_STR(name, lit) write_file(name, lit, sizeof(lit) - 1)
 
 /* Writes data as one gzip member (append 0) or one more member (append 1). */
 static const char *write_gz(const char *name, const void *data, size_t len, int append)
 {
-    const char *p = tpath(name);
+    const char *p = tu_path(name);
     gzFile g = gzopen(p, append ? "ab" : "wb");
     assert_non_null(g);
     assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
     assert_int_equal(gzclose(g), Z_OK);
     return p;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *b;
-    long n;
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 static csvin *open_ok(const char *path, enum csvin_encoding enc, char delim)
@@ -182,7 +120,7 @@ static void expect_error(csvin *r, int code, unsigned long line, unsigned long c
 static void test_utf8_without_bom(void **state)
 {
     (void)state;
-    const char *p = WRITE_STR("u8.csv", "nom;prénom\nDupont;Hélène\nŒuvre;Zoë\n");
+    const char *p = TU_WRITE_STR("u8.csv", "nom;prénom\nDupont;Hélène\nŒuvre;Zoë\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     assert_int_equal(csvin_delim(r), ';');
@@ -197,7 +135,7 @@ static void test_utf8_without_bom(void **state)
 static void test_utf8_with_bom(void **state)
 {
     (void)state;
-    const char *p = WRITE_STR("bom.csv", "\xEF\xBB\xBFnom,prénom\nDupont,Hélène\n");
+    const char *p = TU_WRITE_STR("bom.csv", "\xEF\xBB\xBFnom,prénom\nDupont,Hélène\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     assert_int_equal(csvin_delim(r), ',');
@@ -214,7 +152,7 @@ static void test_utf8_with_bom(void **state)
     csvin_close(r);
 
     /* a BOM, then a quoted first header cell */
-    p = WRITE_STR("bomq.csv", "\xEF\xBB\xBF\"a;b\"|c\n1|2\n");
+    p = TU_WRITE_STR("bomq.csv", "\xEF\xBB\xBF\"a;b\"|c\n1|2\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_delim(r), '|');
     expect_row(r, 1, 2, "a;b", "c");
@@ -228,10 +166,10 @@ static void test_cp1252_detected(void **state)
     (void)state;
     /* é = 0xE9, è = 0xE8: invalid as UTF-8, so the file is Windows-1252.
      * 0x80 is €, U+20AC = E2 82 AC; 0x9C is œ, U+0153 = C5 93; 0xA0 is NBSP = C2 A0. */
-    const char *p = WRITE_STR("cp.csv", "nom;pr\xE9nom\nDupont;H\xE9l\xE8ne\n"
-                                        "C\x9Cur;5\x80\n"
-                                        "a\xA0"
-                                        "b;x\n");
+    const char *p = TU_WRITE_STR("cp.csv", "nom;pr\xE9nom\nDupont;H\xE9l\xE8ne\n"
+                                           "C\x9Cur;5\x80\n"
+                                           "a\xA0"
+                                           "b;x\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     assert_int_equal(csvin_delim(r), ';');
@@ -256,7 +194,7 @@ static void test_valid_utf8_is_utf8(void **state)
 {
     (void)state;
     /* C3 A9 is "Ã©" in Windows-1252 too, but a valid UTF-8 file is UTF-8: é. */
-    const char *p = WRITE_STR("u8b.csv", "a;b\ncaf\xC3\xA9;x\n");
+    const char *p = TU_WRITE_STR("u8b.csv", "a;b\ncaf\xC3\xA9;x\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 1, 2, "a", "b");
@@ -265,13 +203,13 @@ static void test_valid_utf8_is_utf8(void **state)
     csvin_close(r);
 
     /* pure ASCII is UTF-8 */
-    p = WRITE_STR("ascii.csv", "a;b\n1;2\n");
+    p = TU_WRITE_STR("ascii.csv", "a;b\n1;2\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     csvin_close(r);
 
     /* a UTF-8 sequence cut by the end of the file is not valid UTF-8: C3 alone is Ã */
-    p = WRITE_STR("cut.csv", "a;b\nx;caf\xC3");
+    p = TU_WRITE_STR("cut.csv", "a;b\nx;caf\xC3");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     expect_row(r, 1, 2, "a", "b");
@@ -292,7 +230,7 @@ static void test_cp1252_detected_late(void **state)
         n += (size_t)sprintf(buf + n, "%06zu;abcdefghijklm\n", i); /* 21 bytes a line */
     n += (size_t)sprintf(buf + n, "last;caf\xE9\n");
     assert_true(n > 400000 && n < cap);
-    const char *p = write_file("late.csv", buf, n);
+    const char *p = tu_write_file("late.csv", buf, n);
     free(buf);
 
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
@@ -329,7 +267,7 @@ static void test_utf8_across_buffers(void **state)
         buf[n++] = '\n';
     }
     assert_int_equal(n, 300024);
-    const char *p = write_file("straddle.csv", buf, n);
+    const char *p = tu_write_file("straddle.csv", buf, n);
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 1, 2, "a", "b");
@@ -349,13 +287,13 @@ static void test_cp1252_undefined_bytes(void **state)
 {
     (void)state;
     static const unsigned char undef[5] = {0x81, 0x8D, 0x8F, 0x90, 0x9D};
-    const char *p = WRITE_STR("undef.csv", "a;b\n"
-                                           "x\x81y;\xE9\n"
-                                           "x\x8Dy;\xE9\n"
-                                           "x\x8Fy;\xE9\n"
-                                           "x\x90y;\xE9\n"
-                                           "x\x9Dy;\xE9\n"
-                                           "\x80;\x9F\n");
+    const char *p = TU_WRITE_STR("undef.csv", "a;b\n"
+                                              "x\x81y;\xE9\n"
+                                              "x\x8Dy;\xE9\n"
+                                              "x\x8Fy;\xE9\n"
+                                              "x\x90y;\xE9\n"
+                                              "x\x9Dy;\xE9\n"
+                                              "\x80;\x9F\n");
     for (int pass = 0; pass < 2; pass++) {
         csvin *r = open_ok(p, pass ? CSVIN_CP1252 : CSVIN_AUTO, pass ? ';' : 0);
         assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
@@ -388,7 +326,7 @@ static void test_nul_byte(void **state)
     (void)state;
     /* a NUL is ASCII, so this file is still valid UTF-8 */
     static const char u8[] = "a;b\nx\0y;z\n";
-    const char *p = write_file("nul.csv", u8, sizeof u8 - 1);
+    const char *p = tu_write_file("nul.csv", u8, sizeof u8 - 1);
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 1, 2, "a", "b");
@@ -405,7 +343,7 @@ static void test_nul_byte(void **state)
 
     /* and in a Windows-1252 file */
     static const char cp[] = "a;b\nz;\xE9\0\n";
-    p = write_file("nulcp.csv", cp, sizeof cp - 1);
+    p = tu_write_file("nulcp.csv", cp, sizeof cp - 1);
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     expect_row(r, 1, 2, "a", "b");
@@ -464,7 +402,7 @@ static void test_fixed_utf8_invalid_bytes(void **state)
     assert_false(utf8_valid((const unsigned char *)"caf\xE9", 4));
     assert_false(utf8_valid((const unsigned char *)"\xC3", 1));
     assert_false(utf8_valid((const unsigned char *)"\xED\xA0\x80", 3));
-    const char *p = WRITE_STR("fixed8.csv", "a;b\nx;caf\xE9\n");
+    const char *p = TU_WRITE_STR("fixed8.csv", "a;b\nx;caf\xE9\n");
     csvin *r = open_ok(p, CSVIN_UTF8, ';');
     expect_row(r, 1, 2, "a", "b");
     csvin_row *row = next_row(r);
@@ -480,7 +418,7 @@ static void test_fixed_utf8_invalid_bytes(void **state)
 
 static void check_delim(const char *content, char want)
 {
-    const char *p = write_file("delim.csv", content, strlen(content));
+    const char *p = tu_write_file("delim.csv", content, strlen(content));
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     char got = csvin_delim(r);
     csvin_close(r); /* before a failure, which jumps out */
@@ -535,7 +473,7 @@ static void test_delimiter_stray_quote_in_header(void **state)
 static void test_delimiter_detected_rows(void **state)
 {
     (void)state;
-    const char *p = WRITE_STR("tab.csv", "a\tb c\tc\n1\t2 x\t\n");
+    const char *p = TU_WRITE_STR("tab.csv", "a\tb c\tc\n1\t2 x\t\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_delim(r), '\t');
     expect_row(r, 1, 3, "a", "b c", "c");
@@ -543,7 +481,7 @@ static void test_delimiter_detected_rows(void **state)
     expect_eof(r);
     csvin_close(r);
 
-    p = WRITE_STR("pipe.csv", "a|b;c|d\n1|\"2|3\"|4\n");
+    p = TU_WRITE_STR("pipe.csv", "a|b;c|d\n1|\"2|3\"|4\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_delim(r), '|');
     expect_row(r, 1, 3, "a", "b;c", "d");
@@ -552,7 +490,7 @@ static void test_delimiter_detected_rows(void **state)
     csvin_close(r);
 
     /* a delimiter given by the schema is used as is */
-    p = WRITE_STR("given.csv", "a;b,c\n1;2,3\n");
+    p = TU_WRITE_STR("given.csv", "a;b,c\n1;2,3\n");
     r = open_ok(p, CSVIN_AUTO, ',');
     assert_int_equal(csvin_delim(r), ',');
     expect_row(r, 1, 2, "a;b", "c");
@@ -567,11 +505,11 @@ static void test_quoted_fields(void **state)
 {
     (void)state;
     /* line 1: header; line 2-3: one record whose third field holds a LF; line 4: next record */
-    const char *p = WRITE_STR("quoted.csv", "a;b;c\n"
-                                            "\"x;y\";\"say \"\"hi\"\"\";\"l1\n"
-                                            "l2\"\n"
-                                            "next;2;3\n"
-                                            "\"\";ab\"c;\"\"\"\"\n");
+    const char *p = TU_WRITE_STR("quoted.csv", "a;b;c\n"
+                                               "\"x;y\";\"say \"\"hi\"\"\";\"l1\n"
+                                               "l2\"\n"
+                                               "next;2;3\n"
+                                               "\"\";ab\"c;\"\"\"\"\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_delim(r), ';');
     expect_row(r, 1, 3, "a", "b", "c");
@@ -595,13 +533,13 @@ static void test_quoted_line_breaks_counted(void **state)
      * 7: (empty line inside the quotes: not skipped)
      * 8:  y";2<LF>
      * 9: w;v */
-    const char *p = WRITE_STR("qlb.csv", "a;b\r\n"
-                                         "\"p\r\nq\r\nr\";2\r\n"
-                                         "z;y\r\n"
-                                         "\"x\n"
-                                         "\n"
-                                         " y\";2\n"
-                                         "w;v\n");
+    const char *p = TU_WRITE_STR("qlb.csv", "a;b\r\n"
+                                            "\"p\r\nq\r\nr\";2\r\n"
+                                            "z;y\r\n"
+                                            "\"x\n"
+                                            "\n"
+                                            " y\";2\n"
+                                            "w;v\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_row(r, 2, 2, "p\r\nq\r\nr", "2");
@@ -616,7 +554,7 @@ static void test_line_ends(void **state)
 {
     (void)state;
     /* CRLF, LF, CRLF, then a final line without a line end */
-    const char *p = WRITE_STR("eol.csv", "a;b\r\n1;2\r\n3;4\n5;6\r\n7;8");
+    const char *p = TU_WRITE_STR("eol.csv", "a;b\r\n1;2\r\n3;4\n5;6\r\n7;8");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_row(r, 2, 2, "1", "2");
@@ -627,7 +565,7 @@ static void test_line_ends(void **state)
     csvin_close(r);
 
     /* final line without LF, quoted */
-    p = WRITE_STR("eol2.csv", "a;b\n1;\"2\"");
+    p = TU_WRITE_STR("eol2.csv", "a;b\n1;\"2\"");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_row(r, 2, 2, "1", "2");
@@ -635,14 +573,14 @@ static void test_line_ends(void **state)
     csvin_close(r);
 
     /* a header alone, without LF */
-    p = WRITE_STR("eol3.csv", "a;b");
+    p = TU_WRITE_STR("eol3.csv", "a;b");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_eof(r);
     csvin_close(r);
 
     /* an empty file has no record */
-    p = write_file("empty.csv", "", 0);
+    p = tu_write_file("empty.csv", "", 0);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_eof(r);
     csvin_close(r);
@@ -653,17 +591,17 @@ static void test_blank_lines(void **state)
     (void)state;
     /* 1: (empty)  2: SP TAB  3: header  4: (empty)  5: 1;2  6: three spaces
      * 7: NBSP TAB NNBSP  8: 3;4  9: CR (a CRLF blank line)  10: 5;6  11: (empty, last) */
-    const char *p = WRITE_STR("blank.csv", "\n"
-                                           " \t\n"
-                                           "a;b\n"
-                                           "\n"
-                                           "1;2\n"
-                                           "   \n"
-                                           "\xC2\xA0\t\xE2\x80\xAF\n"
-                                           "3;4\n"
-                                           "\r\n"
-                                           "5;6\n"
-                                           "\n");
+    const char *p = TU_WRITE_STR("blank.csv", "\n"
+                                              " \t\n"
+                                              "a;b\n"
+                                              "\n"
+                                              "1;2\n"
+                                              "   \n"
+                                              "\xC2\xA0\t\xE2\x80\xAF\n"
+                                              "3;4\n"
+                                              "\r\n"
+                                              "5;6\n"
+                                              "\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 3, 2, "a", "b");
@@ -674,7 +612,7 @@ static void test_blank_lines(void **state)
     csvin_close(r);
 
     /* Windows-1252: NBSP is the single byte A0 (followed by a space it is not UTF-8) */
-    p = WRITE_STR("blankcp.csv", "a;b\n\xA0 \n1;\xE9\n");
+    p = TU_WRITE_STR("blankcp.csv", "a;b\n\xA0 \n1;\xE9\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     expect_row(r, 1, 2, "a", "b");
@@ -686,7 +624,7 @@ static void test_blank_lines(void **state)
 static void test_only_delimiters(void **state)
 {
     (void)state;
-    const char *p = WRITE_STR("delims.csv", "a;b;c\n;;\n1;2;3\n;;");
+    const char *p = TU_WRITE_STR("delims.csv", "a;b;c\n;;\n1;2;3\n;;");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 3, "a", "b", "c");
     expect_row(r, 2, 3, "", "", "");
@@ -696,7 +634,7 @@ static void test_only_delimiters(void **state)
     csvin_close(r);
 
     /* a short row keeps its own field count (the caller rejects it) */
-    p = WRITE_STR("short.csv", "a,b,c\n1,2\n1,2,3,4\n");
+    p = TU_WRITE_STR("short.csv", "a,b,c\n1,2\n1,2,3,4\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 3, "a", "b", "c");
     expect_row(r, 2, 2, "1", "2");
@@ -720,7 +658,7 @@ static void test_many_rows(void **state)
             n += (size_t)sprintf(buf + n, "%zu,v%zu,\n", i, i);
     }
     assert_true(n < cap);
-    const char *p = write_file("many.csv", buf, n);
+    const char *p = tu_write_file("many.csv", buf, n);
     free(buf);
 
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
@@ -790,7 +728,7 @@ static void test_gzip_multi_member(void **state)
     write_gz("multi.csv.gz", "4\n5,6\n", 6, 1);
     /* check that the file really holds two members: a second 1F 8B 08 after the first */
     size_t len;
-    unsigned char *raw = slurp(p, &len);
+    unsigned char *raw = tu_slurp(p, &len);
     int members = 0;
     for (size_t i = 0; i + 2 < len; i++)
         if (raw[i] == 0x1F && raw[i + 1] == 0x8B && raw[i + 2] == 0x08)
@@ -819,7 +757,7 @@ static unsigned char *big_gz(size_t *gzlen)
         n += (size_t)sprintf(buf + n, "%zu;%lu\n", i, (unsigned long)(i * 2654435761UL % 1000003));
     const char *p = write_gz("big.csv.gz", buf, n, 0);
     free(buf);
-    return slurp(p, gzlen);
+    return tu_slurp(p, gzlen);
 }
 
 static void test_gzip_truncated(void **state)
@@ -833,7 +771,7 @@ static void test_gzip_truncated(void **state)
     /* cut in the middle of the deflate data, and cut before the 8-byte trailer */
     size_t cuts[2] = {len / 2, len - 8};
     for (int k = 0; k < 2; k++) {
-        const char *p = write_file("trunc.csv.gz", gz, cuts[k]);
+        const char *p = tu_write_file("trunc.csv.gz", gz, cuts[k]);
         /* detection reads the whole file, so csvin_open fails */
         memset(&e, 0, sizeof e);
         assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
@@ -847,7 +785,7 @@ static void test_gzip_truncated(void **state)
 
     /* a wrong CRC-32 in the trailer (byte len-8) is corrupt data too */
     gz[len - 8] ^= 0xFF;
-    const char *p = write_file("crc.csv.gz", gz, len);
+    const char *p = tu_write_file("crc.csv.gz", gz, len);
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
     assert_int_equal(e.code, 65);
@@ -857,7 +795,7 @@ static void test_gzip_truncated(void **state)
     free(gz);
 
     /* gzip magic followed by garbage */
-    p = WRITE_STR("garbage.csv.gz", "\x1F\x8B\x08\x00garbage that is not deflate data at all");
+    p = TU_WRITE_STR("garbage.csv.gz", "\x1F\x8B\x08\x00garbage that is not deflate data at all");
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
     assert_int_equal(e.code, 65);
@@ -868,17 +806,17 @@ static void test_io_errors(void **state)
     (void)state;
     csvin_err e;
     memset(&e, 0, sizeof e);
-    assert_null(csvin_open(tpath("does-not-exist.csv"), CSVIN_AUTO, 0, &e));
+    assert_null(csvin_open(tu_path("does-not-exist.csv"), CSVIN_AUTO, 0, &e));
     assert_int_equal(e.code, 74);
     assert_true(e.msg[0] != '\0');
     memset(&e, 0, sizeof e);
-    assert_null(csvin_open(tpath("does-not-exist.csv"), CSVIN_UTF8, ';', &e));
+    assert_null(csvin_open(tu_path("does-not-exist.csv"), CSVIN_UTF8, ';', &e));
     assert_int_equal(e.code, 74);
 
     /* a folder opens but cannot be read: an I/O error */
-    assert_int_equal(mkdir(tpath("adir"), 0700), 0);
+    assert_int_equal(mkdir(tu_path("adir"), 0700), 0);
     memset(&e, 0, sizeof e);
-    assert_null(csvin_open(tpath("adir"), CSVIN_AUTO, 0, &e));
+    assert_null(csvin_open(tu_path("adir"), CSVIN_AUTO, 0, &e));
     assert_int_equal(e.code, 74);
 }
 
@@ -888,7 +826,7 @@ static void test_unterminated_quote(void **state)
 {
     (void)state;
     /* line 3 is  xy;z;"open : the third field starts at column 6 (x1 y2 ;3 z4 ;5 "6) */
-    const char *p = WRITE_STR("unterm.csv", "a;b;c\n1;2;3\nxy;z;\"open\nmore\n");
+    const char *p = TU_WRITE_STR("unterm.csv", "a;b;c\n1;2;3\nxy;z;\"open\nmore\n");
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 3, "a", "b", "c");
     expect_row(r, 2, 3, "1", "2", "3");
@@ -897,27 +835,27 @@ static void test_unterminated_quote(void **state)
 
     /* a record starting at line 2 whose second field starts on line 3:
      * line 3 is  q";"open : q1 "2 ;3 "4, so column 4 */
-    p = WRITE_STR("unterm2.csv", "a;b\n\"p\nq\";\"open\nrest\n");
+    p = TU_WRITE_STR("unterm2.csv", "a;b\n\"p\nq\";\"open\nrest\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_error(r, 65, 3, 4);
     csvin_close(r);
 
     /* the very first cell of the file, after two blank lines: line 3, column 1 */
-    p = WRITE_STR("unterm3.csv", "\n\n\"a;b\n1;2\n");
+    p = TU_WRITE_STR("unterm3.csv", "\n\n\"a;b\n1;2\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_error(r, 65, 3, 1);
     csvin_close(r);
 
     /* columns count characters: in UTF-8 "é" is one character (é1 ;2 "3), and in
      * Windows-1252 the byte E9 is one too */
-    p = WRITE_STR("unterm4.csv", "a;b\né;\"x\ny\n");
+    p = TU_WRITE_STR("unterm4.csv", "a;b\né;\"x\ny\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 1, 2, "a", "b");
     expect_error(r, 65, 2, 3);
     csvin_close(r);
-    p = WRITE_STR("unterm5.csv", "a;b\n\xE9;\"x\ny\n");
+    p = TU_WRITE_STR("unterm5.csv", "a;b\n\xE9;\"x\ny\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     expect_row(r, 1, 2, "a", "b");
@@ -925,7 +863,7 @@ static void test_unterminated_quote(void **state)
     csvin_close(r);
 
     /* a quote in an unquoted field is ordinary, so this is not unterminated */
-    p = WRITE_STR("notunterm.csv", "a;b\n1;x\"y\n");
+    p = TU_WRITE_STR("notunterm.csv", "a;b\n1;x\"y\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_row(r, 2, 2, "1", "x\"y");
@@ -945,7 +883,7 @@ static void test_field_size(void **state)
     memset(buf + n, 'y', 65536);
     n += 65536;
     n += (size_t)sprintf(buf + n, "\nz;w\n");
-    const char *p = write_file("f65536.csv", buf, n);
+    const char *p = tu_write_file("f65536.csv", buf, n);
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     csvin_row *row = next_row(r);
@@ -964,7 +902,7 @@ static void test_field_size(void **state)
     memset(buf + n, 'y', 65537);
     n += 65537;
     n += (size_t)sprintf(buf + n, "\nz;w\n");
-    p = write_file("f65537.csv", buf, n);
+    p = tu_write_file("f65537.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_error(r, 65, 2, 3);
@@ -974,7 +912,7 @@ static void test_field_size(void **state)
     n = (size_t)sprintf(buf, "a;b\nx;");
     memset(buf + n, 'y', 65537);
     n += 65537;
-    p = write_file("f65537b.csv", buf, n);
+    p = tu_write_file("f65537b.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_error(r, 65, 2, 3);
@@ -988,7 +926,7 @@ static void test_field_size(void **state)
     memset(buf + n, 'y', 25535);
     n += 25535;
     n += (size_t)sprintf(buf + n, "\"\nz;w\n");
-    p = write_file("q65536.csv", buf, n);
+    p = tu_write_file("q65536.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     row = next_row(r);
@@ -1007,7 +945,7 @@ static void test_field_size(void **state)
     memset(buf + n, 'y', 25536);
     n += 25536;
     n += (size_t)sprintf(buf + n, "\"\nz;w\n");
-    p = write_file("q65537.csv", buf, n);
+    p = tu_write_file("q65537.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
     expect_error(r, 65, 2, 3);
@@ -1087,5 +1025,5 @@ int main(void)
         cmocka_unit_test(test_field_size),
         cmocka_unit_test(test_trim),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

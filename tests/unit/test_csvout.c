@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,93 +17,14 @@
 #include <zlib.h>
 
 #include "csvout.h"
+#include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_csvout_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static const char *tpath(const char *name)
-{
-    static char bufs[8][256];
-    static int k;
-    char *b = bufs[k++ & 7];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *b;
-    long n;
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-/* Inflates a whole gzip file, which must be exactly one member with nothing after it. */
-static unsigned char *gunzip_file(const char *path, size_t *outlen)
-{
-    size_t inlen, cap = 1 << 16, n = 0;
-    unsigned char *in = slurp(path, &inlen), *out = malloc(cap);
-    z_stream zs;
-    int rc;
-    assert_non_null(out);
-    memset(&zs, 0, sizeof zs);
-    assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
-    zs.next_in = in;
-    zs.avail_in = (uInt)inlen;
-    do {
-        if (n == cap) {
-            cap *= 2;
-            out = realloc(out, cap);
-            assert_non_null(out);
-        }
-        zs.next_out = out + n;
-        zs.avail_out = (uInt)(cap - n);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END)
-            fail_msg("%s: inflate error %d", path, rc);
-        n = cap - zs.avail_out;
-    } while (rc != Z_STREAM_END);
-    /* a single member: the first member ends exactly at the end of the file */
-    assert_int_equal(zs.avail_in, 0);
-    inflateEnd(&zs);
-    free(in);
-    *outlen = n;
-    return out;
+    return tu_setup_tmpdir("ut_csvout");
 }
 
 /* Lower-case hex SHA-256 of buf, computed here with OpenSSL's EVP. */
@@ -181,7 +101,7 @@ static void write_reference(csvout *w)
 static void test_gzip_content(void **state)
 {
     (void)state;
-    const char *p = tpath("ref.csv.gz");
+    const char *p = tu_path("ref.csv.gz");
     csvout *w = open_ok(p, 1);
     write_reference(w);
     uint64_t rows = 999;
@@ -189,7 +109,7 @@ static void test_gzip_content(void **state)
     close_ok(w, &rows, sha);
 
     size_t n;
-    unsigned char *content = gunzip_file(p, &n);
+    unsigned char *content = tu_gunzip(p, &n);
     assert_int_equal(n, sizeof expected - 1);
     assert_int_equal(n, 98);
     assert_memory_equal(content, expected, n);
@@ -225,7 +145,7 @@ static void test_quoting_cases(void **state)
     };
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *p = tpath("q.csv.gz");
+        const char *p = tu_path("q.csv.gz");
         csvout *w = open_ok(p, 1);
         assert_int_equal(csvout_str(w, "h"), 0);
         assert_int_equal(csvout_endrow(w), 0);
@@ -239,7 +159,7 @@ static void test_quoting_cases(void **state)
         char want[64];
         snprintf(want, sizeof want, "h\n%s,z\n", cases[i].out);
         size_t n;
-        unsigned char *got = gunzip_file(p, &n);
+        unsigned char *got = tu_gunzip(p, &n);
         if (n != strlen(want) || memcmp(got, want, n) != 0)
             fail_msg("field \"%s\" written as \"%.*s\"", cases[i].in, (int)n, (const char *)got);
         free(got);
@@ -249,7 +169,7 @@ static void test_quoting_cases(void **state)
 static void test_int_values(void **state)
 {
     (void)state;
-    const char *p = tpath("int.csv.gz");
+    const char *p = tu_path("int.csv.gz");
     csvout *w = open_ok(p, 1);
     assert_int_equal(csvout_int(w, INT64_MAX), 0);
     assert_int_equal(csvout_int(w, INT64_MIN), 0);
@@ -259,7 +179,7 @@ static void test_int_values(void **state)
     close_ok(w, &rows, NULL);
     assert_int_equal(rows, 0); /* a header alone: no data row */
     size_t n;
-    unsigned char *got = gunzip_file(p, &n);
+    unsigned char *got = tu_gunzip(p, &n);
     static const char want[] = "9223372036854775807,-9223372036854775808,1234567\n";
     assert_int_equal(n, sizeof want - 1);
     assert_memory_equal(got, want, n);
@@ -269,12 +189,12 @@ static void test_int_values(void **state)
 static void test_gzip_header(void **state)
 {
     (void)state;
-    const char *p = tpath("hdr.csv.gz");
+    const char *p = tu_path("hdr.csv.gz");
     csvout *w = open_ok(p, 1);
     write_reference(w);
     close_ok(w, NULL, NULL);
     size_t n;
-    unsigned char *raw = slurp(p, &n);
+    unsigned char *raw = tu_slurp(p, &n);
     assert_true(n > 18);            /* 10-byte header + data + 8-byte trailer */
     assert_int_equal(raw[0], 0x1F); /* magic */
     assert_int_equal(raw[1], 0x8B);
@@ -295,13 +215,13 @@ static void test_gzip_header(void **state)
                 (uLong)raw[n - 5] << 24;
     assert_int_equal(got, crc);
     free(raw);
-    free(gunzip_file(p, &n)); /* one member, nothing after it */
+    free(tu_gunzip(p, &n)); /* one member, nothing after it */
 }
 
 static void test_deterministic(void **state)
 {
     (void)state;
-    const char *a = tpath("det-a.csv.gz"), *b = tpath("det-b.csv.gz");
+    const char *a = tu_path("det-a.csv.gz"), *b = tu_path("det-b.csv.gz");
     csvout *w = open_ok(a, 1);
     write_reference(w);
     close_ok(w, NULL, NULL);
@@ -310,7 +230,7 @@ static void test_deterministic(void **state)
     write_reference(w);
     close_ok(w, NULL, NULL);
     size_t na, nb;
-    unsigned char *ra = slurp(a, &na), *rb = slurp(b, &nb);
+    unsigned char *ra = tu_slurp(a, &na), *rb = tu_slurp(b, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(ra, rb, na);
     free(ra);
@@ -321,7 +241,7 @@ static void test_deterministic(void **state)
 static void test_large(void **state)
 {
     (void)state;
-    const char *p = tpath("large.csv.gz");
+    const char *p = tu_path("large.csv.gz");
     size_t cap = 400000, n = 0, i;
     char *want = malloc(cap);
     assert_non_null(want);
@@ -343,7 +263,7 @@ static void test_large(void **state)
     close_ok(w, &rows, sha);
     assert_int_equal(rows, 20000);
     size_t gn;
-    unsigned char *got = gunzip_file(p, &gn);
+    unsigned char *got = tu_gunzip(p, &gn);
     assert_int_equal(gn, n);
     assert_memory_equal(got, want, n);
     char mine[65];
@@ -356,7 +276,7 @@ static void test_large(void **state)
 static void test_plain(void **state)
 {
     (void)state;
-    const char *p = tpath("plain.csv");
+    const char *p = tu_path("plain.csv");
     csvout *w = open_ok(p, 0);
     write_reference(w);
     /* raw bytes go out as they are */
@@ -366,7 +286,7 @@ static void test_plain(void **state)
     close_ok(w, &rows, sha);
     assert_int_equal(rows, 4);
     size_t n;
-    unsigned char *raw = slurp(p, &n);
+    unsigned char *raw = tu_slurp(p, &n);
     assert_int_equal(n, sizeof expected - 1 + 6);
     assert_memory_equal(raw, expected, sizeof expected - 1);
     assert_memory_equal(raw + sizeof expected - 1, "x,\"y\"\n", 6);
@@ -380,7 +300,7 @@ static void test_empty(void **state)
 {
     (void)state;
     /* nothing written: a valid empty gzip, the SHA-256 of no bytes (sha256sum of /dev/null) */
-    const char *p = tpath("empty.csv.gz");
+    const char *p = tu_path("empty.csv.gz");
     csvout *w = open_ok(p, 1);
     uint64_t rows = 5;
     char sha[65];
@@ -388,12 +308,12 @@ static void test_empty(void **state)
     assert_int_equal(rows, 0);
     assert_string_equal(sha, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     size_t n;
-    unsigned char *got = gunzip_file(p, &n);
+    unsigned char *got = tu_gunzip(p, &n);
     assert_int_equal(n, 0);
     free(got);
 
     /* the file is truncated when it existed */
-    p = tpath("trunc.csv");
+    p = tu_path("trunc.csv");
     FILE *f = fopen(p, "wb");
     assert_non_null(f);
     fputs("old content that must go away\n", f);
@@ -402,7 +322,7 @@ static void test_empty(void **state)
     assert_int_equal(csvout_str(w, "h"), 0);
     assert_int_equal(csvout_endrow(w), 0);
     close_ok(w, NULL, NULL);
-    unsigned char *raw = slurp(p, &n);
+    unsigned char *raw = tu_slurp(p, &n);
     assert_int_equal(n, 2);
     assert_memory_equal(raw, "h\n", 2);
     free(raw);
@@ -414,7 +334,7 @@ static void test_write_errors(void **state)
     char err[512];
     /* a folder that does not exist */
     err[0] = '\0';
-    assert_null(csvout_open(tpath("no/such/dir.csv.gz"), 1, err, sizeof err));
+    assert_null(csvout_open(tu_path("no/such/dir.csv.gz"), 1, err, sizeof err));
     assert_true(err[0] != '\0');
 
     /* /dev/full accepts the open and fails when the data reaches it: at close at the latest */
@@ -464,7 +384,7 @@ static void test_open_errno_kept(void **state)
     (void)state;
     char err[512] = "";
     errno = 0;
-    assert_null(csvout_open(tpath("no/such/dir.csv.gz"), 1, err, sizeof err));
+    assert_null(csvout_open(tu_path("no/such/dir.csv.gz"), 1, err, sizeof err));
     assert_int_equal(errno, ENOENT);
     assert_non_null(strstr(err, strerror(ENOENT)));
 }
@@ -473,7 +393,7 @@ static void test_abort(void **state)
 {
     (void)state;
     /* abandoning a writer frees it (the sanitizer checks for leaks); the caller removes the file */
-    const char *p = tpath("abort.csv.gz");
+    const char *p = tu_path("abort.csv.gz");
     csvout *w = open_ok(p, 1);
     write_reference(w);
     csvout_abort(w);
@@ -495,5 +415,5 @@ int main(void)
         cmocka_unit_test(test_write_errors),    cmocka_unit_test(test_abort),
         cmocka_unit_test(test_open_errno_kept), cmocka_unit_test(test_close_errno_kept),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

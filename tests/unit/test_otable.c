@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,59 +15,16 @@
 #include <zlib.h>
 
 #include "otable.h"
+#include "testutil.h"
 
 #define CROISSANCE "schemas/output/croissance.yaml"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char tmpdir[64];
-
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_otable_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-/* The whole decompressed content of a gzip file, NUL-terminated. */
-static char *gunzip_file(const char *path)
-{
-    gzFile g = gzopen(path, "rb");
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int got;
-    assert_non_null(g);
-    assert_non_null(buf);
-    while ((got = gzread(g, buf + n, (unsigned)(cap - n - 1))) > 0) {
-        n += (size_t)got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    assert_int_equal(got, 0);
-    assert_int_equal(gzclose(g), Z_OK);
-    buf[n] = '\0';
-    return buf;
+    return tu_setup_tmpdir("ut_otable");
 }
 
 static otable *load_ok(void)
@@ -167,13 +123,13 @@ static void test_secrecy_threshold_5(void **state)
     (void)state;
     char err[512] = "", path[300];
     otable *t = load_ok();
-    assert_int_equal(otable_open(t, tmpdir, 5, err, sizeof err), 0);
+    assert_int_equal(otable_open(t, tu_tmpdir, 5, err, sizeof err), 0);
     write_rows(t);
     assert_int_equal(otable_close(t, err, sizeof err), 0);
     otable_free(t);
 
-    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
-    char *got = gunzip_file(path);
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tu_tmpdir);
+    char *got = tu_gunzip(path, NULL);
     static const char want[] = HEADER "2024,28,Normandie,AKTO,3071,2173,41.3,3000,102.4\n"
                                       "2024,28,Normandie,OPCO2,s,10,s,,\n"
                                       "2024,28,Normandie,OPCO3,10,s,s,,\n"
@@ -195,13 +151,13 @@ static void test_no_secrecy(void **state)
     (void)state;
     char err[512] = "", path[300];
     otable *t = load_ok();
-    assert_int_equal(otable_open(t, tmpdir, 0, err, sizeof err), 0);
+    assert_int_equal(otable_open(t, tu_tmpdir, 0, err, sizeof err), 0);
     write_rows(t);
     assert_int_equal(otable_close(t, err, sizeof err), 0);
     otable_free(t);
 
-    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
-    char *got = gunzip_file(path);
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tu_tmpdir);
+    char *got = tu_gunzip(path, NULL);
     /* -7*100/10 = -70.0 ; 6*100/4 = 150.0 ; 3*100/1 = 300.0 ; 10*100/3 = 333.33 -> 333.3 ;
      * 0*100/3 = 0.0 and 3*100/100 = 3.0 */
     static const char want[] = HEADER "2024,28,Normandie,AKTO,3071,2173,41.3,3000,102.4\n"
@@ -226,24 +182,24 @@ static void test_other_thresholds(void **state)
     char err[512] = "", path[300];
     /* threshold 11: 10 is secret now, 11 is not (0 < c < 11) */
     otable *t = load_ok();
-    assert_int_equal(otable_open(t, tmpdir, 11, err, sizeof err), 0);
+    assert_int_equal(otable_open(t, tu_tmpdir, 11, err, sizeof err), 0);
     row(t, "28", "Normandie", "X", 10, 11, -1);
     row(t, "28", "Normandie", "Y", 11, 22, -1); /* -11*100/22 = -50.0 */
     assert_int_equal(otable_close(t, err, sizeof err), 0);
     otable_free(t);
-    snprintf(path, sizeof path, "%s/croissance.csv.gz", tmpdir);
-    char *got = gunzip_file(path);
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tu_tmpdir);
+    char *got = tu_gunzip(path, NULL);
     assert_string_equal(got, HEADER "2024,28,Normandie,X,s,11,s,,\n"
                                     "2024,28,Normandie,Y,11,22,-50.0,,\n");
     free(got);
 
     /* threshold 1: nothing is below it */
     t = load_ok();
-    assert_int_equal(otable_open(t, tmpdir, 1, err, sizeof err), 0);
+    assert_int_equal(otable_open(t, tu_tmpdir, 1, err, sizeof err), 0);
     row(t, "28", "Normandie", "X", 1, 1, 1); /* 0*100/1 = 0.0 ; 1*100/1 = 100.0 */
     assert_int_equal(otable_close(t, err, sizeof err), 0);
     otable_free(t);
-    got = gunzip_file(path);
+    got = tu_gunzip(path, NULL);
     assert_string_equal(got, HEADER "2024,28,Normandie,X,1,1,0.0,1,100.0\n");
     free(got);
 }
@@ -252,7 +208,7 @@ static void test_schema_errors(void **state)
 {
     (void)state;
     char p[300], err[512] = "";
-    snprintf(p, sizeof p, "%s/bad.yaml", tmpdir);
+    snprintf(p, sizeof p, "%s/bad.yaml", tu_tmpdir);
     FILE *f = fopen(p, "wb");
     assert_non_null(f);
     /* line 6 is "    denominator: zz": the value starts at column 18 */
@@ -303,5 +259,5 @@ int main(void)
         cmocka_unit_test(test_no_secrecy),    cmocka_unit_test(test_other_thresholds),
         cmocka_unit_test(test_schema_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

@@ -21,7 +21,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,50 +28,23 @@
 #include <unistd.h>
 
 #include "pseudo.h"
+#include "testutil.h"
 
 #define KEY24 "unit-test-key-0123456789"
 #define MSG "BRAVOLIN|HELENEMARIE|2003-05-04"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char tmpdir[64];
-
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_pseudo_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
+    return tu_setup_tmpdir("ut_pseudo");
 }
 
 /* Writes a key file with the given mode. */
 static const char *key_file(const char *name, const char *data, size_t len, mode_t mode)
 {
-    static char bufs[8][256];
-    static int k;
-    char *p = bufs[k++ & 7];
-    snprintf(p, 256, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    const char *p = tu_write_file(name, data, len);
     assert_int_equal(chmod(p, mode), 0);
     return p;
 }
@@ -196,7 +168,7 @@ static void test_key_too_short(void **state)
     /* a missing file */
     err[0] = '\0';
     char p[300];
-    snprintf(p, sizeof p, "%s/absent.key", tmpdir);
+    snprintf(p, sizeof p, "%s/absent.key", tu_tmpdir);
     assert_null(pseudo_read_key(p, &len, &loose, err, sizeof err));
     assert_true(err[0] != '\0');
 }
@@ -230,5 +202,5 @@ int main(void)
         cmocka_unit_test(test_key_file_line_end), cmocka_unit_test(test_key_too_short),
         cmocka_unit_test(test_permissions),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

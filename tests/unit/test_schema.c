@@ -8,27 +8,25 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "schema.h"
+#include "testutil.h"
 
 #define CONTRATS "schemas/input/contrats.yaml"
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char tmpdir[64];
 static schema *S; /* contrats.yaml, loaded once */
 
 static int setup(void **state)
 {
     (void)state;
     char err[512] = "";
-    strcpy(tmpdir, "/tmp/ut_schema_XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tu_setup_tmpdir("ut_schema"))
         return -1;
     S = schema_load(CONTRATS, err, sizeof err);
     if (!S) {
@@ -40,34 +38,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
     schema_free(S);
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static const char *write_str(const char *name, const char *s)
-{
-    static char bufs[8][256];
-    static int k;
-    char *p = bufs[k++ & 7];
-    snprintf(p, 256, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(s, 1, strlen(s), f), strlen(s));
-    assert_int_equal(fclose(f), 0);
-    return p;
+    return tu_teardown_tmpdir(state);
 }
 
 /* A header row built by hand from n cells (copied: schema_match may trim them in place). */
@@ -411,69 +383,65 @@ static void test_enum(void **state)
 /* schema_load must fail with "path:line:col: ..." holding what. */
 static void load_fails(const char *path, int line, int col_, const char *what)
 {
-    char err[1024] = "", prefix[512];
+    char err[1024] = "";
     schema *s = schema_load(path, err, sizeof err);
     if (s) {
         schema_free(s);
         fail_msg("%s was accepted", path);
     }
-    snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col_);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
-    if (!strstr(err, what))
-        fail_msg("message \"%s\" does not say \"%s\"", err, what);
+    tu_check_err_at(err, path, line, col_, what);
 }
 
 static void test_schema_errors(void **state)
 {
     (void)state;
     /* line 4 is "    type: texte": the value starts at column 11 */
-    load_fails(write_str("type.yaml", "kind: t\n"
-                                      "columns:\n"
-                                      "  - name: a\n"
-                                      "    type: texte\n"),
+    load_fails(tu_write_str("type.yaml", "kind: t\n"
+                                         "columns:\n"
+                                         "  - name: a\n"
+                                         "    type: texte\n"),
                4, 11, "texte");
     /* line 5 is "    requierd: true": the key starts at column 5 */
-    load_fails(write_str("key.yaml", "kind: t\n"
-                                     "columns:\n"
-                                     "  - name: a\n"
-                                     "    type: text\n"
-                                     "    requierd: true\n"),
-               5, 5, "requierd");
-    /* an unknown top-level key at line 2, column 1 */
-    load_fails(write_str("top.yaml", "kind: t\n"
-                                     "colums:\n"
-                                     "  - name: a\n"
-                                     "    type: text\n"),
-               2, 1, "colums");
-    /* required must be true or false: the value at line 5, column 15 */
-    load_fails(write_str("flag.yaml", "kind: t\n"
-                                      "columns:\n"
-                                      "  - name: a\n"
-                                      "    type: text\n"
-                                      "    required: yes please\n"),
-               5, 15, "required");
-    /* an enum needs values; the column starts at line 3, column 5 */
-    load_fails(write_str("enum.yaml", "kind: t\n"
-                                      "columns:\n"
-                                      "  - name: a\n"
-                                      "    type: enum\n"),
-               3, 5, "values");
-    /* a spelling shared by two columns: F("B x") = F("bx") = "bx"; the second column at 6:5 */
-    load_fails(write_str("shared.yaml", "kind: t\n"
+    load_fails(tu_write_str("key.yaml", "kind: t\n"
                                         "columns:\n"
                                         "  - name: a\n"
                                         "    type: text\n"
-                                        "    aliases: [\"B x\"]\n"
-                                        "  - name: bx\n"
+                                        "    requierd: true\n"),
+               5, 5, "requierd");
+    /* an unknown top-level key at line 2, column 1 */
+    load_fails(tu_write_str("top.yaml", "kind: t\n"
+                                        "colums:\n"
+                                        "  - name: a\n"
                                         "    type: text\n"),
+               2, 1, "colums");
+    /* required must be true or false: the value at line 5, column 15 */
+    load_fails(tu_write_str("flag.yaml", "kind: t\n"
+                                         "columns:\n"
+                                         "  - name: a\n"
+                                         "    type: text\n"
+                                         "    required: yes please\n"),
+               5, 15, "required");
+    /* an enum needs values; the column starts at line 3, column 5 */
+    load_fails(tu_write_str("enum.yaml", "kind: t\n"
+                                         "columns:\n"
+                                         "  - name: a\n"
+                                         "    type: enum\n"),
+               3, 5, "values");
+    /* a spelling shared by two columns: F("B x") = F("bx") = "bx"; the second column at 6:5 */
+    load_fails(tu_write_str("shared.yaml", "kind: t\n"
+                                           "columns:\n"
+                                           "  - name: a\n"
+                                           "    type: text\n"
+                                           "    aliases: [\"B x\"]\n"
+                                           "  - name: bx\n"
+                                           "    type: text\n"),
                6, 5, "bx");
     /* a YAML error keeps its position (duplicate key at line 4, column 5) */
-    load_fails(write_str("dup.yaml", "kind: t\n"
-                                     "columns:\n"
-                                     "  - name: a\n"
-                                     "    name: b\n"
-                                     "    type: text\n"),
+    load_fails(tu_write_str("dup.yaml", "kind: t\n"
+                                        "columns:\n"
+                                        "  - name: a\n"
+                                        "    name: b\n"
+                                        "    type: text\n"),
                4, 5, "duplicate key");
     /* a missing schema file */
     char err[512] = "";
@@ -485,18 +453,18 @@ static void test_schema_fixed_encoding(void **state)
 {
     (void)state;
     char err[512] = "";
-    const char *p = write_str("ok.yaml", "kind: ref\n"
-                                         "encoding: Windows-1252\n"
-                                         "delimiter: tab\n"
-                                         "columns:\n"
-                                         "  - name: code\n"
-                                         "    type: text\n"
-                                         "    required: true\n"
-                                         "  - name: genre\n"
-                                         "    type: enum\n"
-                                         "    values:\n"
-                                         "      X: [autre]\n"
-                                         "      Y:\n");
+    const char *p = tu_write_str("ok.yaml", "kind: ref\n"
+                                            "encoding: Windows-1252\n"
+                                            "delimiter: tab\n"
+                                            "columns:\n"
+                                            "  - name: code\n"
+                                            "    type: text\n"
+                                            "    required: true\n"
+                                            "  - name: genre\n"
+                                            "    type: enum\n"
+                                            "    values:\n"
+                                            "      X: [autre]\n"
+                                            "      Y:\n");
     schema *s = schema_load(p, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
@@ -509,11 +477,11 @@ static void test_schema_fixed_encoding(void **state)
     assert_string_equal(schema_enum(&s->cols[1], "y", 1), "Y");
     schema_free(s);
 
-    p = write_str("delim.yaml", "kind: ref\n"
-                                "delimiter: \"|\"\n"
-                                "columns:\n"
-                                "  - name: code\n"
-                                "    type: text\n");
+    p = tu_write_str("delim.yaml", "kind: ref\n"
+                                   "delimiter: \"|\"\n"
+                                   "columns:\n"
+                                   "  - name: code\n"
+                                   "    type: text\n");
     s = schema_load(p, err, sizeof err);
     assert_non_null(s);
     assert_int_equal(s->delim, '|');
@@ -521,11 +489,11 @@ static void test_schema_fixed_encoding(void **state)
     schema_free(s);
 
     /* encoding: latin1 is not one of auto, UTF-8, Windows-1252: value at line 2, column 11 */
-    load_fails(write_str("enc.yaml", "kind: ref\n"
-                                     "encoding: latin1\n"
-                                     "columns:\n"
-                                     "  - name: code\n"
-                                     "    type: text\n"),
+    load_fails(tu_write_str("enc.yaml", "kind: ref\n"
+                                        "encoding: latin1\n"
+                                        "columns:\n"
+                                        "  - name: code\n"
+                                        "    type: text\n"),
                2, 11, "encoding");
 }
 

@@ -6,79 +6,20 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tsv.h"
+#include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_tsv_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static const char *tpath(const char *name)
-{
-    static char bufs[8][256];
-    static int k;
-    char *b = bufs[k++ & 7];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-    const char *p = tpath(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-#define WRITE_STR(name, lit) write_file(name, lit, sizeof(lit) - 1)
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *b;
-    long n;
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return b;
+    return tu_setup_tmpdir("ut_tsv");
 }
 
 static tsvr *open_r(const char *path)
@@ -131,7 +72,7 @@ static void test_escape_bytes(void **state)
 {
     (void)state;
     char err[512] = "";
-    const char *p = tpath("esc.tsv");
+    const char *p = tu_path("esc.tsv");
     tsvw *w = tsvw_open(p, err, sizeof err);
     assert_non_null(w);
     size_t i;
@@ -156,7 +97,7 @@ static void test_escape_bytes(void **state)
         n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", i ? "\t" : "", esc[i].written);
     want[n++] = '\n';
     size_t got_len;
-    char *got = slurp(p, &got_len);
+    char *got = tu_slurp(p, &got_len);
     assert_int_equal(got_len, n);
     assert_memory_equal(got, want, n);
     free(got);
@@ -166,7 +107,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     char err[512] = "";
-    const char *p = tpath("rt.tsv");
+    const char *p = tu_path("rt.tsv");
     tsvw *w = tsvw_open(p, err, sizeof err);
     assert_non_null(w);
     size_t i;
@@ -217,10 +158,10 @@ static void test_reading(void **state)
     (void)state;
     char err[512];
     /* hand-written file: escapes, an empty last field, a final line without LF */
-    const char *p = WRITE_STR("read.tsv", "id\tnom\tvaleur\n"
-                                          "1\tDupont\\tJean\ta\\\\b\n"
-                                          "2\t\t\n"
-                                          "3\tx\\ny\\rz\tlast");
+    const char *p = TU_WRITE_STR("read.tsv", "id\tnom\tvaleur\n"
+                                             "1\tDupont\\tJean\ta\\\\b\n"
+                                             "2\t\t\n"
+                                             "3\tx\\ny\\rz\tlast");
     tsvr *r = open_r(p);
     assert_int_equal(r->ncols, 3);
     assert_string_equal(r->header[0], "id");
@@ -258,10 +199,10 @@ static void test_field_count_errors(void **state)
     (void)state;
     char err[512];
     /* line 3 has 2 fields and line 4 has 4: both are errors; an escaped TAB is not a separator */
-    const char *p = WRITE_STR("count.tsv", "a\tb\tc\n"
-                                           "1\t2\\t3\t4\n"
-                                           "1\t2\n"
-                                           "1\t2\t3\t4\n");
+    const char *p = TU_WRITE_STR("count.tsv", "a\tb\tc\n"
+                                              "1\t2\\t3\t4\n"
+                                              "1\t2\n"
+                                              "1\t2\t3\t4\n");
     tsvr *r = open_r(p);
     next_ok(r);
     FIELD_IS(r, 1, "2\t3");
@@ -275,7 +216,7 @@ static void test_field_count_errors(void **state)
     tsvr_close(r);
 
     /* an empty line in a 2-column file is one empty field: an error */
-    p = WRITE_STR("empty-line.tsv", "a\tb\n\n");
+    p = TU_WRITE_STR("empty-line.tsv", "a\tb\n\n");
     r = open_r(p);
     assert_int_equal(tsvr_next(r, err, sizeof err), -1);
     tsvr_close(r);
@@ -286,7 +227,7 @@ static void test_field_count_errors(void **state)
     for (int i = 0; i < 129; i++)
         n += (size_t)sprintf(big + n, "%sx", i ? "\t" : "");
     big[n++] = '\n';
-    p = write_file("wide.tsv", big, n);
+    p = tu_write_file("wide.tsv", big, n);
     r = open_r(p);
     assert_int_equal(tsvr_next(r, err, sizeof err), -1);
     tsvr_close(r);
@@ -297,14 +238,14 @@ static void test_open_errors(void **state)
     (void)state;
     char err[512];
     err[0] = '\0';
-    assert_null(tsvr_open(tpath("missing.tsv"), err, sizeof err));
+    assert_null(tsvr_open(tu_path("missing.tsv"), err, sizeof err));
     assert_true(err[0] != '\0');
-    const char *p = write_file("zero.tsv", "", 0);
+    const char *p = tu_write_file("zero.tsv", "", 0);
     err[0] = '\0';
     assert_null(tsvr_open(p, err, sizeof err)); /* no header line */
     assert_true(err[0] != '\0');
     err[0] = '\0';
-    assert_null(tsvw_open(tpath("no/such/dir.tsv"), err, sizeof err));
+    assert_null(tsvw_open(tu_path("no/such/dir.tsv"), err, sizeof err));
     assert_true(err[0] != '\0');
 
     /* a write error shows at close */
@@ -324,5 +265,5 @@ int main(void)
         cmocka_unit_test(test_reading),      cmocka_unit_test(test_field_count_errors),
         cmocka_unit_test(test_open_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

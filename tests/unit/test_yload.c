@@ -7,59 +7,20 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "yload.h"
+#include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/ut_yload_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[512];
-    if (!d)
-        return -1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-    static char bufs[8][256];
-    static int k;
-    char *p = bufs[k++ & 7];
-    snprintf(p, 256, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-
-static const char *write_str(const char *name, const char *s)
-{
-    return write_file(name, s, strlen(s));
+    return tu_setup_tmpdir("ut_yload");
 }
 
 static ydoc *load_ok(const char *path)
@@ -75,25 +36,13 @@ static ydoc *load_ok(const char *path)
  * line > 0: exactly at line:col; line < 0: at some line:col; line 0: "path:" only. */
 static void load_fails(const char *path, int line, int col, const char *what)
 {
-    char err[1024] = "", prefix[512];
+    char err[1024] = "";
     ydoc *d = yload_file(path, err, sizeof err);
     if (d) {
         ydoc_free(d);
         fail_msg("%s was accepted", path);
     }
-    if (line > 0)
-        snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
-    else
-        snprintf(prefix, sizeof prefix, "%s:", path);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
-    if (line < 0) {
-        int l = 0, c = 0;
-        if (sscanf(err + strlen(prefix), "%d:%d: ", &l, &c) != 2 || l < 1 || c < 1)
-            fail_msg("message \"%s\" has no line:col", err);
-    }
-    if (what && !strstr(err, what))
-        fail_msg("message \"%s\" does not say \"%s\"", err, what);
+    tu_check_err_at(err, path, line, col, what);
 }
 
 static void pos_is(const ynode *n, int line, int col)
@@ -108,11 +57,11 @@ static void pos_is(const ynode *n, int line, int col)
 static void test_positions(void **state)
 {
     (void)state;
-    const char *p = write_str("pos.yaml", "a: 1\n"        /* line 1 */
-                                          "b:\n"          /* line 2 */
-                                          "  c: x\n"      /* line 3 */
-                                          "  d: [1, 2]\n" /* line 4: [ at 6, 1 at 7, 2 at 10 */
-                                          "e: \"q\"\n");  /* line 5 */
+    const char *p = tu_write_str("pos.yaml", "a: 1\n"        /* line 1 */
+                                             "b:\n"          /* line 2 */
+                                             "  c: x\n"      /* line 3 */
+                                             "  d: [1, 2]\n" /* line 4: [ at 6, 1 at 7, 2 at 10 */
+                                             "e: \"q\"\n");  /* line 5 */
     ydoc *d = load_ok(p);
     assert_string_equal(d->path, p);
     const ynode *root = d->root;
@@ -162,14 +111,14 @@ static void test_positions(void **state)
 static void test_empty_document(void **state)
 {
     (void)state;
-    ydoc *d = load_ok(write_str("empty.yaml", ""));
+    ydoc *d = load_ok(tu_write_str("empty.yaml", ""));
     assert_null(d->root);
     ydoc_free(d);
-    d = load_ok(write_str("comments.yaml", "# only a comment\n\n"));
+    d = load_ok(tu_write_str("comments.yaml", "# only a comment\n\n"));
     assert_null(d->root);
     ydoc_free(d);
     /* explicit start and end markers around one document */
-    d = load_ok(write_str("markers.yaml", "---\na: 1\n...\n"));
+    d = load_ok(tu_write_str("markers.yaml", "---\na: 1\n...\n"));
     assert_string_equal(ymap_get(d->root, "a")->str, "1");
     ydoc_free(d);
 }
@@ -178,15 +127,15 @@ static void test_duplicate_keys(void **state)
 {
     (void)state;
     /* the second x is at line 3, column 1 */
-    load_fails(write_str("dup.yaml", "x: 1\ny: 2\nx: 3\n"), 3, 1, "duplicate key");
+    load_fails(tu_write_str("dup.yaml", "x: 1\ny: 2\nx: 3\n"), 3, 1, "duplicate key");
     /* nested: the second k is at line 3, column 3 */
-    load_fails(write_str("dup2.yaml", "top:\n  k: 1\n  k: [2]\n"), 3, 3, "duplicate key");
+    load_fails(tu_write_str("dup2.yaml", "top:\n  k: 1\n  k: [2]\n"), 3, 3, "duplicate key");
     /* flow mapping: m: {a: 1, b: 2, a: 3}: the second a is at column 17 */
-    load_fails(write_str("dup3.yaml", "m: {a: 1, b: 2, a: 3}\n"), 1, 17, "duplicate key");
+    load_fails(tu_write_str("dup3.yaml", "m: {a: 1, b: 2, a: 3}\n"), 1, 17, "duplicate key");
     /* keys that differ only by quoting are the same key */
-    load_fails(write_str("dup4.yaml", "k: 1\n\"k\": 2\n"), 2, 1, "duplicate key");
+    load_fails(tu_write_str("dup4.yaml", "k: 1\n\"k\": 2\n"), 2, 1, "duplicate key");
     /* different keys are fine, and so is the same key in two mappings */
-    ydoc *d = load_ok(write_str("nodup.yaml", "a: {k: 1}\nb: {k: 2}\nK: 3\n"));
+    ydoc *d = load_ok(tu_write_str("nodup.yaml", "a: {k: 1}\nb: {k: 2}\nK: 3\n"));
     ydoc_free(d);
 }
 
@@ -201,7 +150,7 @@ static const char *nested(const char *name, int n)
     for (i = 0; i < n; i++)
         buf[k++] = ']';
     buf[k++] = '\n';
-    return write_file(name, buf, (size_t)k);
+    return tu_write_file(name, buf, (size_t)k);
 }
 
 static void test_depth(void **state)
@@ -229,22 +178,23 @@ static void test_alias_bomb(void **state)
 {
     (void)state;
     /* billion laughs: 9 levels of 9 aliases each, 9^9 = 387 420 489 scalars once expanded */
-    const char *p = write_str("bomb.yaml", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-                                           "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                                           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-                                           "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                                           "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-                                           "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-                                           "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
-                                           "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
-                                           "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n");
+    const char *p =
+        tu_write_str("bomb.yaml", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                                  "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                  "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                  "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                  "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                                  "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                                  "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+                                  "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+                                  "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n");
     char err[512] = "";
     assert_null(yload_file(p, err, sizeof err));
     assert_non_null(strstr(err, "200000"));
     assert_int_equal(strncmp(err, p, strlen(p)), 0);
 
     /* a few aliases are expanded as copies */
-    ydoc *d = load_ok(write_str("alias.yaml", "base: &b [1, 2]\ncopy: *b\n"));
+    ydoc *d = load_ok(tu_write_str("alias.yaml", "base: &b [1, 2]\ncopy: *b\n"));
     const ynode *copy = ymap_get(d->root, "copy");
     assert_int_equal(copy->type, YN_SEQ);
     assert_int_equal(copy->n, 2);
@@ -256,12 +206,12 @@ static void test_documents_and_syntax(void **state)
 {
     (void)state;
     /* the second document's root (b: 2) is at line 3, column 1 */
-    load_fails(write_str("two.yaml", "a: 1\n---\nb: 2\n"), 3, 1, "document");
-    load_fails(write_str("two2.yaml", "---\n- 1\n---\n- 2\n"), 4, 1, "document");
+    load_fails(tu_write_str("two.yaml", "a: 1\n---\nb: 2\n"), 3, 1, "document");
+    load_fails(tu_write_str("two2.yaml", "---\n- 1\n---\n- 2\n"), 4, 1, "document");
     /* a syntax error has a position too: the flow sequence is not closed */
-    load_fails(write_str("syntax.yaml", "a: [1, 2\nb: 3\n"), -1, 0, NULL);
+    load_fails(tu_write_str("syntax.yaml", "a: [1, 2\nb: 3\n"), -1, 0, NULL);
     /* a mapping key that is not a scalar */
-    load_fails(write_str("key.yaml", "? [1, 2]\n: x\n"), 1, 3, "scalar");
+    load_fails(tu_write_str("key.yaml", "? [1, 2]\n: x\n"), 1, 3, "scalar");
     /* a missing file */
     char err[512] = "";
     assert_null(yload_file("/nonexistent/dir/x.yaml", err, sizeof err));
@@ -277,9 +227,9 @@ static void test_size_cap(void **state)
     assert_non_null(buf);
     for (i = 0; i < n; i++)
         buf[i] = (i % 64 == 63) ? '\n' : '#';
-    load_fails(write_file("big.yaml", buf, n), 0, 0, NULL);
+    load_fails(tu_write_file("big.yaml", buf, n), 0, 0, NULL);
     /* exactly 4 MiB is allowed */
-    ydoc *d = load_ok(write_file("big4.yaml", buf, n - 1));
+    ydoc *d = load_ok(tu_write_file("big4.yaml", buf, n - 1));
     assert_null(d->root);
     ydoc_free(d);
     free(buf);
@@ -288,19 +238,19 @@ static void test_size_cap(void **state)
 static void test_yis_null(void **state)
 {
     (void)state;
-    ydoc *d = load_ok(write_str("null.yaml", "tilde: ~\n"
-                                             "empty:\n"
-                                             "lower: null\n"
-                                             "title: Null\n"
-                                             "upper: NULL\n"
-                                             "mixed: nUll\n"
-                                             "quoted: \"null\"\n"
-                                             "squoted: '~'\n"
-                                             "qempty: \"\"\n"
-                                             "zero: 0\n"
-                                             "false: false\n"
-                                             "map: {a: 1}\n"
-                                             "seq: []\n"));
+    ydoc *d = load_ok(tu_write_str("null.yaml", "tilde: ~\n"
+                                                "empty:\n"
+                                                "lower: null\n"
+                                                "title: Null\n"
+                                                "upper: NULL\n"
+                                                "mixed: nUll\n"
+                                                "quoted: \"null\"\n"
+                                                "squoted: '~'\n"
+                                                "qempty: \"\"\n"
+                                                "zero: 0\n"
+                                                "false: false\n"
+                                                "map: {a: 1}\n"
+                                                "seq: []\n"));
     const ynode *r = d->root;
     assert_true(yis_null(ymap_get(r, "tilde")));
     assert_true(yis_null(ymap_get(r, "empty")));
@@ -329,5 +279,5 @@ int main(void)
         cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_documents_and_syntax),
         cmocka_unit_test(test_size_cap),       cmocka_unit_test(test_yis_null),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }
