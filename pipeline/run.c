@@ -40,14 +40,34 @@ struct filelist {
     size_t n;
 };
 
+/* A target as written in the configuration, checked against the reference
+ * tables once they are loaded. */
+struct target_cfg {
+    int year, line, col;
+    char *opco, *region; /* region NULL: the OPCO's total row */
+    long objectif;
+};
+
 struct config {
     char *path;
     char *observation_date, *years, *key_file, *schemas_dir;
     int secrecy;
     double max_reject_rate;
-    char *targets[256];
+    struct target_cfg tcfg[256];
+    size_t ntcfg;
+    char *targets[256]; /* "YEAR:OPCO:REGION=N", canonical, for the stages */
     size_t ntargets;
 };
+
+/* 1 when s is YYYY or YYYY-YYYY (first <= second), years 2000-2099. */
+static int years_ok(const char *s)
+{
+    int a, b, n = 0;
+    if (sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && !s[n] && strlen(s) == 9)
+        return a >= 2000 && b <= 2099 && a <= b;
+    n = 0;
+    return sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && strlen(s) == 4 && a >= 2000 && a <= 2099;
+}
 
 static volatile sig_atomic_t got_signal;
 static pid_t child;
@@ -89,6 +109,38 @@ static char *join(const char *a, const char *b)
         exit(EX_SOFTWARE);
     }
     return p;
+}
+
+/* Targets against the reference tables: OPCO and région by code or alias
+ * (TOTAL allowed), then one target per row. 0 or 78. */
+static int resolve_targets(struct config *c, const refdata *ref)
+{
+    size_t i, j;
+    for (i = 0; i < c->ntcfg; i++) {
+        struct target_cfg *t = &c->tcfg[i];
+        const char *op =
+            !strcmp(t->opco, "TOTAL") ? "TOTAL" : ref_opco(ref, t->opco, strlen(t->opco));
+        const char *rg = !t->region || !strcmp(t->region, "TOTAL")
+                             ? "TOTAL"
+                             : ref_region(ref, t->region, strlen(t->region));
+        char *spec;
+        if (!op || !rg) {
+            log_error("%s:%d:%d: unknown %s '%s' in a target", c->path, t->line, t->col,
+                      op ? "région" : "OPCO", op ? t->region : t->opco);
+            return EX_CONFIG;
+        }
+        if (asprintf(&spec, "%d:%s:%s=%ld", t->year, op, rg, t->objectif) < 0)
+            exit(EX_SOFTWARE);
+        for (j = 0; j < c->ntargets; j++)
+            if (!strncmp(c->targets[j], spec, strcspn(spec, "=") + 1)) {
+                log_error("%s:%d:%d: two targets for the same row (%.*s)", c->path, t->line, t->col,
+                          (int)strcspn(spec, "="), spec);
+                free(spec);
+                return EX_CONFIG;
+            }
+        c->targets[c->ntargets++] = spec;
+    }
+    return 0;
 }
 
 /* What the operator should do after a failed run, by exit code. */
@@ -254,6 +306,11 @@ static int load_config(const char *path, struct config *c)
     }
     SCALAR("observation_date", c->observation_date);
     SCALAR("years", c->years);
+    if (c->years && !years_ok(c->years)) {
+        v = ymap_get(root, "years");
+        log_error("%s:%d:%d: years must be YYYY or YYYY-YYYY (2000-2099)", path, v->line, v->col);
+        goto bad;
+    }
     if ((v = ymap_get(root, "pseudonymisation_key_file")) && !yis_null(v))
         c->key_file = join(dir, v->str);
     if ((v = ymap_get(root, "schemas_dir")) && !yis_null(v))
@@ -286,7 +343,7 @@ static int load_config(const char *path, struct config *c)
         for (i = 0; i < v->n && i < 256; i++) {
             const ynode *t = v->kids[i], *y = ymap_get(t, "year"), *o = ymap_get(t, "opco"),
                         *r = ymap_get(t, "region"), *ob = ymap_get(t, "objectif");
-            char *end, *spec;
+            char *end;
             long obj;
             size_t j;
             for (j = 0; t->type == YN_MAP && j < t->n; j++) {
@@ -310,18 +367,22 @@ static int load_config(const char *path, struct config *c)
                           ob->col);
                 goto bad;
             }
-            if (asprintf(&spec, "%s:%s%s%s=%ld", y->str, o->str, r ? ":" : "", r ? r->str : "",
-                         obj) < 0)
-                exit(EX_SOFTWARE);
-            for (j = 0; j < c->ntargets; j++) {
-                if (!strncmp(c->targets[j], spec, strcspn(spec, "=")) &&
-                    c->targets[j][strcspn(spec, "=")] == '=') {
-                    log_error("%s:%d:%d: two targets for the same row", path, t->line, t->col);
-                    free(spec);
-                    goto bad;
-                }
+            if (!years_ok(y->str) || strchr(y->str, '-')) {
+                log_error("%s:%d:%d: a target's year must be YYYY (2000-2099)", path, y->line,
+                          y->col);
+                goto bad;
             }
-            c->targets[c->ntargets++] = spec;
+            if (r && r->type != YN_SCALAR) {
+                log_error("%s:%d:%d: a target's region must be a code or a name", path, r->line,
+                          r->col);
+                goto bad;
+            }
+            c->tcfg[c->ntcfg++] = (struct target_cfg){atoi(y->str),
+                                                      t->line,
+                                                      t->col,
+                                                      xstrdup(o->str),
+                                                      r && !yis_null(r) ? xstrdup(r->str) : NULL,
+                                                      obj};
         }
     }
     free(dir);
@@ -431,6 +492,10 @@ static void free_run(void)
     free(c.schemas_dir);
     for (i = 0; i < c.ntargets; i++)
         free(c.targets[i]);
+    for (i = 0; i < c.ntcfg; i++) {
+        free(c.tcfg[i].opco);
+        free(c.tcfg[i].region);
+    }
     free_list(&fk);
     free_list(&fe);
     free_list(&fp);
@@ -511,6 +576,12 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
         for (i = 0; i < c->ntargets; i++)
             free(c->targets[i]);
         c->ntargets = 0;
+        /* the manifest's targets replace the configuration's */
+        for (i = 0; i < c->ntcfg; i++) {
+            free(c->tcfg[i].opco);
+            free(c->tcfg[i].region);
+        }
+        c->ntcfg = 0;
         for (i = 0; i < v->n && i < 256; i++)
             c->targets[c->ntargets++] = xstrdup(v->kids[i]->str);
     }
@@ -718,6 +789,10 @@ int main(int argc, char **argv)
         obs_how = "option";
     }
     if (years_opt) {
+        if (!years_ok(years_opt)) {
+            fprintf(stderr, "ERROR pipeline: --years wants YYYY or YYYY-YYYY (2000-2099)\n");
+            return EX_USAGE;
+        }
         free(c.years);
         c.years = xstrdup(years_opt);
     }
@@ -791,6 +866,8 @@ int main(int argc, char **argv)
             log_error("%s", err);
             return code;
         }
+        if ((rc = resolve_targets(&c, ref)))
+            return rc;
     }
     if ((rc = list_folder(input, "evenements", &fe)) > 1 ||
         (rc = list_folder(input, "participations", &fp)) > 1)

@@ -9,6 +9,14 @@ expect_exit 78 "no key in the shipped configuration" $RUN -i samples/drop -o "$T
 printf 'observation_date: 2024-01-01\nfoo: 1\n' > "$TMP/bad.yaml"
 expect_exit 78 "unknown configuration key" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/bad.yaml" --key-file samples/sample.key
 check "the message names file:line:column" grep -q "bad.yaml:2:1: unknown configuration key 'foo'" "$TMP/stderr"
+printf 'pseudonymisation_key_file: %s\ntargets:\n  - {year: 2022, opco: NOPE, objectif: 10}\n' "$PWD/samples/sample.key" > "$TMP/t1.yaml"
+expect_exit 78 "a target naming an unknown OPCO" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/t1.yaml"
+check "the message names file:line:column" grep -q "t1.yaml:3:5: unknown OPCO 'NOPE'" "$TMP/stderr"
+printf 'pseudonymisation_key_file: %s\ntargets:\n  - {year: 2022, opco: AKTO, objectif: 10}\n  - {year: 2022, opco: Akto, region: TOTAL, objectif: 20}\n' "$PWD/samples/sample.key" > "$TMP/t2.yaml"
+expect_exit 78 "two targets for one row (an alias and an explicit TOTAL)" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/t2.yaml"
+printf 'pseudonymisation_key_file: %s\nyears: 21\n' "$PWD/samples/sample.key" > "$TMP/y.yaml"
+expect_exit 78 "years not YYYY[-YYYY]" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/y.yaml"
+expect_exit 64 "--years not YYYY[-YYYY]" $RUN -i samples/drop -o "$TMP/o" -c samples/config.yaml --years 2024-2021
 printf 'short\n' > "$TMP/short.key"
 expect_exit 78 "key shorter than 16 bytes" $RUN -i samples/drop -o "$TMP/o" --key-file "$TMP/short.key"
 # a file-level error: unterminated quote, exit 65, nothing published
