@@ -678,7 +678,37 @@ static int make_parents(const char *dir)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* The command line. */
+struct options {
+    const char *input, *output, *config, *obs, *years, *key, *keep, *verify;
+    int no_secrecy, quiet, verbose;
+};
+
+/* A growing argument vector for a stage. */
+struct args {
+    char **v;
+    size_t n, cap;
+};
+
+static void arg(struct args *a, const char *s)
+{
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 64;
+        a->v = realloc(a->v, a->cap * sizeof *a->v);
+        if (!a->v) {
+            log_error("out of memory");
+            exit(EX_SOFTWARE);
+        }
+    }
+    a->v[a->n++] = (char *)s;
+    a->v[a->n] = NULL;
+}
+
+/* What the run derives before its first stage. */
+static char exe_dir[PATH_MAX], obs[16], fingerprint[65], cfg_sha[65];
+static const char *obs_how = "configuration";
+
+static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option opts[] = {{"input", required_argument, NULL, 'i'},
                                          {"output", required_argument, NULL, 'o'},
@@ -693,117 +723,105 @@ int main(int argc, char **argv)
                                          {"verbose", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    char *verify_tmp = NULL;
-    const char *input = NULL, *output = NULL, *config = NULL, *obs_opt = NULL, *years_opt = NULL,
-               *key_opt = NULL, *keep = NULL, *verify = NULL;
-    int no_secrecy = 0, quiet = 0, verbose = 0, opt, rc = 0, lockfd = -1;
-    char exe[PATH_MAX], bindir[PATH_MAX], *slash;
-    char obs[16] = "", fingerprint[65] = "", cfg_sha[65] = "", err[1024];
-    const char *obs_how = "configuration";
-    ssize_t n;
-    size_t i;
+    int opt;
+    date_t d;
 
-    atexit(free_run);
-    c.secrecy = 5;
-    c.max_reject_rate = 0.10;
-    log_init("pipeline", LOG_INFO);
     while ((opt = getopt_long(argc, argv, "i:o:c:qvh", opts, NULL)) != -1) {
         switch (opt) {
         case 'i':
-            input = optarg;
+            o->input = optarg;
             break;
         case 'o':
-            output = optarg;
+            o->output = optarg;
             break;
         case 'c':
-            config = optarg;
+            o->config = optarg;
             break;
         case 'd':
-            obs_opt = optarg;
+            o->obs = optarg;
             break;
         case 'y':
-            years_opt = optarg;
+            o->years = optarg;
             break;
         case 'k':
-            key_opt = optarg;
+            o->key = optarg;
             break;
         case 'n':
-            no_secrecy = 1;
+            o->no_secrecy = 1;
             break;
         case 'V':
-            verify = optarg;
+            o->verify = optarg;
             break;
         case 'K':
-            keep = optarg;
+            o->keep = optarg;
             break;
         case 'q':
-            quiet = 1;
+            o->quiet = 1;
             break;
         case 'v':
-            verbose = 1;
+            o->verbose = 1;
             break;
         case 'h':
             usage(stdout);
-            return 0;
+            exit(0);
         default:
             usage(stderr);
             return EX_USAGE;
         }
     }
-    if (!input || !output || optind != argc || (quiet && verbose)) {
+    if (!o->input || !o->output || optind != argc || (o->quiet && o->verbose)) {
         usage(stderr);
-        fprintf(stderr, "ERROR pipeline: -i INPUT_DIR and -o OUTPUT_DIR are required\n");
+        fprintf(stderr, "ERROR pipeline: -i INPUT_DIR and -o OUTPUT_DIR are required "
+                        "(and -q and -v exclude each other)\n");
         return EX_USAGE;
     }
-    if (obs_opt) {
-        date_t d;
-        if (val_date(obs_opt, strlen(obs_opt), &d) || strlen(obs_opt) != 10) {
-            fprintf(stderr, "ERROR pipeline: --observation-date wants YYYY-MM-DD\n");
-            return EX_USAGE;
-        }
+    if (o->obs && (val_date(o->obs, strlen(o->obs), &d) || strlen(o->obs) != 10)) {
+        fprintf(stderr, "ERROR pipeline: --observation-date wants YYYY-MM-DD\n");
+        return EX_USAGE;
     }
-    log_init("pipeline", quiet ? LOG_ERROR : verbose ? LOG_DEBUG : LOG_INFO);
-    setenv("APP_LOG_LEVEL", quiet ? "error" : verbose ? "debug" : "warn", 1);
-
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n < 0) {
-        log_error("cannot find the stage executables: %s", strerror(errno));
-        return EX_SOFTWARE;
+    if (o->years && !years_ok(o->years)) {
+        fprintf(stderr, "ERROR pipeline: --years wants YYYY or YYYY-YYYY (2000-2099)\n");
+        return EX_USAGE;
     }
-    exe[n] = '\0';
-    strcpy(bindir, exe);
-    *strrchr(bindir, '/') = '\0';
+    return 0;
+}
 
-    /* configuration (78) */
-    if (!config)
-        config = config_default = find_shipped(bindir, "pipeline/config.yaml", "config.yaml");
-    if ((rc = load_config(config, &c)))
+/* Configuration, options over it, the manifest's parameters for --verify,
+ * the key (78 when missing or short). */
+static int setup_config(struct options *o, char **verify_tmp)
+{
+    char err[1024];
+    size_t klen;
+    int loose, rc;
+    unsigned char *key;
+    pseudo *ps;
+    date_t d;
+
+    if (!o->config)
+        o->config = config_default = find_shipped(exe_dir, "pipeline/config.yaml", "config.yaml");
+    if ((rc = load_config(o->config, &c)))
         return rc;
-    if (manifest_sha256(config, 0, cfg_sha, &(unsigned long long){0})) {
-        log_error("%s: cannot read the configuration", config);
+    if (manifest_sha256(o->config, 0, cfg_sha, &(unsigned long long){0})) {
+        log_error("%s: cannot read the configuration", o->config);
         return EX_CONFIG;
     }
-    if (obs_opt) {
+    if (o->obs) {
         free(c.observation_date);
-        c.observation_date = xstrdup(obs_opt);
+        c.observation_date = xstrdup(o->obs);
         obs_how = "option";
     }
-    if (years_opt) {
-        if (!years_ok(years_opt)) {
-            fprintf(stderr, "ERROR pipeline: --years wants YYYY or YYYY-YYYY (2000-2099)\n");
-            return EX_USAGE;
-        }
+    if (o->years) {
         free(c.years);
-        c.years = xstrdup(years_opt);
+        c.years = xstrdup(o->years);
     }
-    if (no_secrecy)
+    if (o->no_secrecy)
         c.secrecy = 0;
-    if (verify &&
-        (rc = verify_params(verify, &c, obs_opt, years_opt, no_secrecy, &output, &verify_tmp)))
+    if (o->verify && (rc = verify_params(o->verify, &c, o->obs, o->years, o->no_secrecy, &o->output,
+                                         verify_tmp)))
         return rc;
-    if (key_opt) {
+    if (o->key) {
         free(c.key_file);
-        c.key_file = xstrdup(key_opt);
+        c.key_file = xstrdup(o->key);
     }
     if (!c.key_file) {
         log_error("no pseudonymisation key: give --key-file FILE or pseudonymisation_key_file "
@@ -811,30 +829,24 @@ int main(int argc, char **argv)
                   PSEUDO_MIN_KEY);
         return EX_CONFIG;
     }
-    {
-        size_t klen;
-        int loose;
-        unsigned char *key = pseudo_read_key(c.key_file, &klen, &loose, err, sizeof err);
-        pseudo *ps;
-        if (!key) {
-            log_error("%s", err);
-            return EX_CONFIG;
-        }
-        if (loose)
-            log_warn("%s: the key file is readable by others than its owner (chmod 600 it)",
-                     c.key_file);
-        ps = pseudo_new(key, klen);
-        if (!ps || pseudo_fingerprint(ps, fingerprint)) {
-            log_error("libcrypto: cannot compute the key fingerprint");
-            return EX_SOFTWARE;
-        }
-        pseudo_free(ps);
-        free(key);
+    key = pseudo_read_key(c.key_file, &klen, &loose, err, sizeof err);
+    if (!key) {
+        log_error("%s", err);
+        return EX_CONFIG;
     }
-    schemas = c.schemas_dir ? xstrdup(c.schemas_dir) : find_shipped(bindir, "schemas", "schemas");
-
+    if (loose)
+        log_warn("%s: the key file is readable by others than its owner (chmod 600 it)",
+                 c.key_file);
+    ps = pseudo_new(key, klen);
+    rc = !ps || pseudo_fingerprint(ps, fingerprint);
+    pseudo_free(ps);
+    free(key);
+    if (rc) {
+        log_error("libcrypto: cannot compute the key fingerprint");
+        return EX_SOFTWARE;
+    }
+    schemas = c.schemas_dir ? xstrdup(c.schemas_dir) : find_shipped(exe_dir, "schemas", "schemas");
     if (c.observation_date) {
-        date_t d;
         if (val_date(c.observation_date, strlen(c.observation_date), &d) ||
             strlen(c.observation_date) != 10) {
             log_error("%s: observation_date must be YYYY-MM-DD", c.path);
@@ -842,14 +854,21 @@ int main(int argc, char **argv)
         }
         snprintf(obs, sizeof obs, "%s", c.observation_date);
     }
+    return 0;
+}
 
-    /* inputs (66) */
-    {
-        struct stat st;
-        if (stat(input, &st) || !S_ISDIR(st.st_mode)) {
-            log_error("%s: no such input folder", input);
-            return EX_NOINPUT;
-        }
+/* The input files (66 without contracts), the reference tables and the
+ * targets checked against them. */
+static int list_inputs(const char *input)
+{
+    struct stat st;
+    char err[1024];
+    int rc, code;
+    size_t i;
+
+    if (stat(input, &st) || !S_ISDIR(st.st_mode)) {
+        log_error("%s: no such input folder", input);
+        return EX_NOINPUT;
     }
     rc = list_folder(input, "contrats", &fk);
     if (rc == 1 || (rc == 0 && fk.n == 0)) {
@@ -859,39 +878,45 @@ int main(int argc, char **argv)
     }
     if (rc)
         return rc;
-    {
-        int code;
-        ref = refdata_load(schemas, input, &code, err, sizeof err);
-        if (!ref) {
-            log_error("%s", err);
-            return code;
-        }
-        if ((rc = resolve_targets(&c, ref)))
-            return rc;
+    ref = refdata_load(schemas, input, &code, err, sizeof err);
+    if (!ref) {
+        log_error("%s", err);
+        return code;
     }
+    if ((rc = resolve_targets(&c, ref)))
+        return rc;
     if ((rc = list_folder(input, "evenements", &fe)) > 1 ||
         (rc = list_folder(input, "participations", &fp)) > 1)
         return rc;
-    rc = 0;
     for (i = 0; i < fk.n; i++)
         all.name[all.n++] = fk.name[i];
-    for (i = 0; i < fe.n; i++)
+    for (i = 0; i < fe.n && all.n < MAXF; i++)
         all.name[all.n++] = fe.name[i];
-    for (i = 0; i < fp.n; i++)
+    for (i = 0; i < fp.n && all.n < MAXF; i++)
         all.name[all.n++] = fp.name[i];
-
-    /* output folder (73), lock (75), staging beside it */
-    {
-        char *o = xstrdup(output);
-        size_t l = strlen(o);
-        while (l > 1 && o[l - 1] == '/')
-            o[--l] = '\0';
-        slash = strrchr(o, '/');
-        parent =
-            slash ? (slash == o ? xstrdup("/") : strndup(o, (size_t)(slash - o))) : xstrdup(".");
-        name = xstrdup(slash ? slash + 1 : o);
-        free(o);
+    if (fk.n + fe.n + fp.n > MAXF) {
+        log_error("%s: more than %d input files", input, MAXF);
+        return EX_DATAERR;
     }
+    return 0;
+}
+
+/* The output folder checked (73), the lock taken (75), the debris of a
+ * killed run removed, the staging folder made beside the output folder. */
+static int prepare_output(const char *output, int *lockfd)
+{
+    char *o = xstrdup(output), *slash, prefix[512];
+    size_t l = strlen(o);
+    DIR *d;
+    struct dirent *e;
+    int rc;
+
+    while (l > 1 && o[l - 1] == '/')
+        o[--l] = '\0';
+    slash = strrchr(o, '/');
+    parent = slash ? (slash == o ? xstrdup("/") : strndup(o, (size_t)(slash - o))) : xstrdup(".");
+    name = xstrdup(slash ? slash + 1 : o);
+    free(o);
     if ((rc = check_output_dir(output)))
         return rc;
     if (make_parents(parent)) {
@@ -900,263 +925,288 @@ int main(int argc, char **argv)
     }
     if (asprintf(&lockpath, "%s/.%s.lock", parent, name) < 0)
         return EX_SOFTWARE;
-    lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0) {
+    *lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*lockfd < 0) {
         log_error("%s: cannot create the lock file: %s", lockpath, strerror(errno));
         return EX_CANTCREAT;
     }
-    if (flock(lockfd, LOCK_EX | LOCK_NB)) {
+    if (flock(*lockfd, LOCK_EX | LOCK_NB)) {
         log_error("another run is writing %s (lock %s held); try again when it is done", output,
                   lockpath);
         return EX_TEMPFAIL;
     }
-    {
-        /* debris of a killed run */
-        DIR *d = opendir(parent);
-        struct dirent *e;
-        char prefix[512];
-        snprintf(prefix, sizeof prefix, ".%s.staging-", name);
-        while (d && (e = readdir(d)))
-            if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-                char *p = join(parent, e->d_name);
-                rm_tree(p);
-                free(p);
-            }
-        if (d)
-            closedir(d);
-    }
+    d = opendir(parent);
+    snprintf(prefix, sizeof prefix, ".%s.staging-", name);
+    while (d && (e = readdir(d)))
+        if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+            char *p = join(parent, e->d_name);
+            rm_tree(p);
+            free(p);
+        }
+    if (d)
+        closedir(d);
     snprintf(staging, sizeof staging, "%s/.%s.staging-%ld", parent, name, (long)getpid());
     if (mkdir(staging, 0755)) {
         log_error("%s: cannot create the staging folder: %s", staging, strerror(errno));
         return EX_CANTCREAT;
     }
+    return 0;
+}
+
+/* The intermediate files of one run (stages/lib/tsv.h records). */
+struct work {
+    char *dir, *contrats, *evenements, *participations, *rej[3], *qual[3], *kept, *mq, *sum, *prov;
+};
+
+static void work_paths(struct work *w, const char *dir)
+{
+    static const char *const kinds[3] = {"contrats", "evenements", "participations"};
+    char buf[64];
+    int k;
+    w->dir = xstrdup(dir);
+    w->contrats = join(dir, "contrats.tsv");
+    w->evenements = join(dir, "evenements.tsv");
+    w->participations = join(dir, "participations.tsv");
+    for (k = 0; k < 3; k++) {
+        snprintf(buf, sizeof buf, "rejets-%s.tsv", kinds[k]);
+        w->rej[k] = join(dir, buf);
+        snprintf(buf, sizeof buf, "qualite-%s.tsv", kinds[k]);
+        w->qual[k] = join(dir, buf);
+    }
+    w->kept = join(dir, "contrats-conserves.tsv");
+    w->mq = join(dir, "qualite-fusion.tsv");
+    w->sum = join(dir, "resume-fusion.tsv");
+    w->prov = join(dir, "provenance.yaml");
+}
+
+static void work_free(struct work *w)
+{
+    int k;
+    free(w->dir), free(w->contrats), free(w->evenements), free(w->participations);
+    for (k = 0; k < 3; k++)
+        free(w->rej[k]), free(w->qual[k]);
+    free(w->kept), free(w->mq), free(w->sum), free(w->prov);
+}
+
+/* ingest (each kind), merge, quality, indicators, manifest, report,
+ * manifest again: the stages one after the other, into the staging folder. */
+static int run_chain(const char *input, const struct work *w)
+{
+    static const char *const kinds[3] = {"contrats", "evenements", "participations"};
+    struct filelist *lists[3] = {&fk, &fe, &fp};
+    char *outs[3] = {w->contrats, w->evenements, w->participations};
+    char sec[16], rate[32], err[1024], *mpath;
+    struct args a = {0};
+    size_t i;
+    int k, rc = 0;
+
+    for (k = 0; k < 3 && !rc; k++) {
+        a.n = 0;
+        arg(&a, "ingest"), arg(&a, "--kind"), arg(&a, kinds[k]);
+        arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input"), arg(&a, input);
+        arg(&a, "--out"), arg(&a, outs[k]), arg(&a, "--rejects"), arg(&a, w->rej[k]);
+        arg(&a, "--quality"), arg(&a, w->qual[k]);
+        if (k == 0)
+            arg(&a, "--key-file"), arg(&a, c.key_file);
+        if (k == 2)
+            arg(&a, "--events"), arg(&a, w->evenements);
+        for (i = 0; i < lists[k]->n; i++)
+            arg(&a, lists[k]->name[i]);
+        rc = run_stage(exe_dir, a.v);
+    }
+    if (!rc) {
+        a.n = 0;
+        arg(&a, "merge"), arg(&a, "--in"), arg(&a, w->contrats), arg(&a, "--out"), arg(&a, w->kept);
+        arg(&a, "--quality"), arg(&a, w->mq), arg(&a, "--summary"), arg(&a, w->sum);
+        arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input"), arg(&a, input);
+        rc = run_stage(exe_dir, a.v);
+    }
+    if (!rc && !*obs) {
+        obs_how = "latest extraction date of the accepted contract rows";
+        if (summary_date(w->sum, obs)) {
+            log_error("no accepted contract row: no observation date can be derived; "
+                      "give --observation-date");
+            rc = EX_DATAERR;
+        }
+    }
+    if (*verify_source)
+        obs_how = verify_source; /* the manifest's date, found the manifest's way */
+    snprintf(sec, sizeof sec, "%d", c.secrecy);
+    snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
+    if (!rc) {
+        a.n = 0;
+        arg(&a, "quality"), arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--outdir");
+        arg(&a, staging), arg(&a, "--merge-quality"), arg(&a, w->mq), arg(&a, "--summary");
+        arg(&a, w->sum), arg(&a, "--contrats"), arg(&a, w->qual[0]), arg(&a, "--evenements");
+        arg(&a, w->qual[1]), arg(&a, "--participations"), arg(&a, w->qual[2]);
+        for (k = 0; k < 3; k++)
+            arg(&a, "--rejects"), arg(&a, w->rej[k]);
+        arg(&a, "--max-reject-rate"), arg(&a, rate);
+        rc = run_stage(exe_dir, a.v);
+    }
+    if (!rc) {
+        a.n = 0;
+        arg(&a, "indicators"), arg(&a, "--contracts"), arg(&a, w->contrats), arg(&a, "--kept");
+        arg(&a, w->kept), arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input");
+        arg(&a, input), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--observation-date");
+        arg(&a, obs), arg(&a, "--secrecy"), arg(&a, sec);
+        /* without event files the reunions table is empty, not absent */
+        arg(&a, "--events"), arg(&a, w->evenements), arg(&a, "--participations");
+        arg(&a, w->participations);
+        if (c.years)
+            arg(&a, "--years"), arg(&a, c.years);
+        for (i = 0; i < c.ntargets; i++)
+            arg(&a, "--target"), arg(&a, c.targets[i]);
+        rc = run_stage(exe_dir, a.v);
+    }
+    if (!rc) {
+        /* the manifest first (the workbook's Provenance sheet repeats it),
+         * then again with the workbook listed */
+        manifest_params mp = {strrchr(c.path, '/') ? strrchr(c.path, '/') + 1 : c.path,
+                              cfg_sha,
+                              obs,
+                              obs_how,
+                              c.years ? c.years : "",
+                              c.secrecy,
+                              c.max_reject_rate,
+                              fingerprint,
+                              c.targets,
+                              c.ntargets,
+                              schemas};
+        manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum};
+        mpath = join(staging, "manifest.yaml");
+        rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
+        if (!rc && rename(mpath, w->prov))
+            rc = EX_IOERR, snprintf(err, sizeof err, "%s: %s", w->prov, strerror(errno));
+        if (!rc) {
+            a.n = 0;
+            arg(&a, "report"), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--schemas");
+            arg(&a, schemas), arg(&a, "--title"), arg(&a, "Bilan de l'apprentissage");
+            arg(&a, "--observation-date"), arg(&a, obs), arg(&a, "--provenance"), arg(&a, w->prov);
+            rc = run_stage(exe_dir, a.v);
+            if (!rc)
+                rc =
+                    manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
+        } else {
+            log_error("%s", err);
+        }
+        if (rc == EX_IOERR)
+            log_error("%s", err);
+        free(mpath);
+    }
+    free(a.v);
+    return rc;
+}
+
+/* Swaps the staging folder with the output folder at once; where the file
+ * system cannot exchange, two renames (a moment without folder, never a
+ * mix), the previous outputs put back when the second fails. */
+static int publish(const char *output)
+{
+    struct stat st;
+    char old[PATH_MAX + 8];
+    if (stat(output, &st) != 0) {
+        if (rename(staging, output) == 0)
+            return 0;
+        log_error("cannot publish into %s: %s", output, strerror(errno));
+        return errno == EXDEV || errno == EACCES ? EX_CANTCREAT : EX_IOERR;
+    }
+    if (renameat2(AT_FDCWD, staging, AT_FDCWD, output, RENAME_EXCHANGE) == 0) {
+        rm_tree(staging); /* the previous outputs */
+        return 0;
+    }
+    snprintf(old, sizeof old, "%s.old", staging);
+    if (rename(output, old)) {
+        log_error("cannot publish into %s: %s", output, strerror(errno));
+        return EX_IOERR;
+    }
+    if (rename(staging, output)) {
+        log_error("cannot publish into %s: %s", output, strerror(errno));
+        if (rename(old, output))
+            log_error("the previous outputs are in %s: move them back to %s", old, output);
+        return EX_IOERR;
+    }
+    rm_tree(old);
+    return 0;
+}
+
+/* --verify: the rerun's manifest against the given one, and the outputs
+ * beside it. 0 when everything matches, else 65. */
+static int finish_verify(const char *verify, const char *output)
+{
+    char err[1024], *mine = join(output, "manifest.yaml");
+    int n = manifest_compare(verify, mine, print_diff, NULL, err, sizeof err);
+    int pub = n < 0 ? 0 : manifest_check_published(verify, print_diff, NULL, err, sizeof err);
+    free(mine);
+    if (n < 0 || pub < 0) {
+        log_error("%s", err);
+        return EX_DATAERR;
+    }
+    if (n + pub > 0) {
+        log_error("--verify: %d difference(s) with %s (listed above)", n + pub, verify);
+        return EX_DATAERR;
+    }
+    log_info("--verify: every input, parameter and output matches %s", verify);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {0};
+    struct work w;
+    char *verify_tmp = NULL;
+    int rc, lockfd = -1;
+    ssize_t n;
+
+    atexit(free_run);
+    c.secrecy = 5;
+    c.max_reject_rate = 0.10;
+    log_init("pipeline", LOG_INFO);
+    if ((rc = parse_options(argc, argv, &o)))
+        return rc;
+    log_init("pipeline", o.quiet ? LOG_ERROR : o.verbose ? LOG_DEBUG : LOG_INFO);
+    setenv("APP_LOG_LEVEL", o.quiet ? "error" : o.verbose ? "debug" : "warn", 1);
+    n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
+    if (n < 0) {
+        log_error("cannot find the stage executables: %s", strerror(errno));
+        return EX_SOFTWARE;
+    }
+    exe_dir[n] = '\0';
+    *strrchr(exe_dir, '/') = '\0';
+
+    if ((rc = setup_config(&o, &verify_tmp)) || (rc = list_inputs(o.input)) ||
+        (rc = prepare_output(o.output, &lockfd)))
+        return rc;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
     {
-        char *work = keep ? xstrdup(keep) : join(staging, ".work");
-        char *w_c, *w_e, *w_p, *r_c, *r_e, *r_p, *q_c, *q_e, *q_p, *kept, *mq, *sum;
-        char *args[MAXARGS];
-        char sec[16], rate[32];
-        int a;
-        mkdir(work, 0700);
-#define W(var, file) var = join(work, file)
-        W(w_c, "contrats.tsv");
-        W(w_e, "evenements.tsv");
-        W(w_p, "participations.tsv");
-        W(r_c, "rejets-contrats.tsv");
-        W(r_e, "rejets-evenements.tsv");
-        W(r_p, "rejets-participations.tsv");
-        W(q_c, "qualite-contrats.tsv");
-        W(q_e, "qualite-evenements.tsv");
-        W(q_p, "qualite-participations.tsv");
-        W(kept, "contrats-conserves.tsv");
-        W(mq, "qualite-fusion.tsv");
-        W(sum, "resume-fusion.tsv");
-#undef W
-        /* ingest, one kind after the other */
-        {
-            struct {
-                const char *kind;
-                struct filelist *fl;
-                char *out, *rej, *q;
-            } kinds[3] = {{"contrats", &fk, w_c, r_c, q_c},
-                          {"evenements", &fe, w_e, r_e, q_e},
-                          {"participations", &fp, w_p, r_p, q_p}};
-            for (int k = 0; k < 3 && !rc; k++) {
-                a = 0;
-                args[a++] = "ingest";
-                args[a++] = "--kind";
-                args[a++] = (char *)kinds[k].kind;
-                args[a++] = "--schemas";
-                args[a++] = schemas;
-                args[a++] = "--input";
-                args[a++] = (char *)input;
-                args[a++] = "--out";
-                args[a++] = kinds[k].out;
-                args[a++] = "--rejects";
-                args[a++] = kinds[k].rej;
-                args[a++] = "--quality";
-                args[a++] = kinds[k].q;
-                if (k == 0) {
-                    args[a++] = "--key-file";
-                    args[a++] = c.key_file;
-                }
-                if (k == 2) {
-                    args[a++] = "--events";
-                    args[a++] = w_e;
-                }
-                args[a] = NULL;
-                {
-                    /* file names follow the options */
-                    char **full = calloc((size_t)a + kinds[k].fl->n + 1, sizeof *full);
-                    memcpy(full, args, (size_t)a * sizeof *full);
-                    for (i = 0; i < kinds[k].fl->n; i++)
-                        full[a + (int)i] = kinds[k].fl->name[i];
-                    rc = run_stage(bindir, full);
-                    free(full);
-                }
-            }
-        }
-        if (!rc) {
-            char *m[] = {"merge",     "--in", w_c,         "--out", kept,      "--quality",   mq,
-                         "--summary", sum,    "--schemas", schemas, "--input", (char *)input, NULL};
-            rc = run_stage(bindir, m);
-        }
-        if (!rc && !*obs) {
-            if (summary_date(sum, obs)) {
-                log_error("no accepted contract row: no observation date can be derived; "
-                          "give --observation-date");
-                rc = EX_DATAERR;
-            }
-            obs_how = "latest extraction date of the accepted contract rows";
-        }
-        if (*verify_source)
-            obs_how = verify_source; /* the manifest's date, found the manifest's way */
-        snprintf(sec, sizeof sec, "%d", c.secrecy);
-        snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
-        if (!rc) {
-            char *q[] = {"quality", "--schemas",         schemas, "--outdir",
-                         staging,   "--merge-quality",   mq,      "--summary",
-                         sum,       "--contrats",        q_c,     "--evenements",
-                         q_e,       "--participations",  q_p,     "--rejects",
-                         r_c,       "--rejects",         r_e,     "--rejects",
-                         r_p,       "--max-reject-rate", rate,    NULL};
-            rc = run_stage(bindir, q);
-        }
-        if (!rc) {
-            a = 0;
-            args[a++] = "indicators";
-            args[a++] = "--contracts";
-            args[a++] = w_c;
-            args[a++] = "--kept";
-            args[a++] = kept;
-            args[a++] = "--schemas";
-            args[a++] = schemas;
-            args[a++] = "--input";
-            args[a++] = (char *)input;
-            args[a++] = "--outdir";
-            args[a++] = staging;
-            args[a++] = "--observation-date";
-            args[a++] = obs;
-            args[a++] = "--secrecy";
-            args[a++] = sec;
-            /* without event files the reunions table is empty, not absent */
-            args[a++] = "--events";
-            args[a++] = w_e;
-            args[a++] = "--participations";
-            args[a++] = w_p;
-            if (c.years) {
-                args[a++] = "--years";
-                args[a++] = c.years;
-            }
-            for (i = 0; i < c.ntargets && a < MAXARGS - 3; i++) {
-                args[a++] = "--target";
-                args[a++] = c.targets[i];
-            }
-            args[a] = NULL;
-            rc = run_stage(bindir, args);
-        }
-        if (!rc) {
-            /* the manifest first (the workbook's Provenance sheet repeats it),
-             * then again with the workbook listed */
-            char *prov = join(work, "provenance.yaml"), *mpath = join(staging, "manifest.yaml");
-            char *r[] = {"report",
-                         "--outdir",
-                         staging,
-                         "--schemas",
-                         schemas,
-                         "--title",
-                         "Bilan de l'apprentissage",
-                         "--observation-date",
-                         obs,
-                         "--provenance",
-                         prov,
-                         NULL};
-            manifest_params mp = {strrchr(c.path, '/') ? strrchr(c.path, '/') + 1 : c.path,
-                                  cfg_sha,
-                                  obs,
-                                  obs_how,
-                                  c.years ? c.years : "",
-                                  c.secrecy,
-                                  c.max_reject_rate,
-                                  fingerprint,
-                                  c.targets,
-                                  c.ntargets,
-                                  schemas};
-            manifest_work mw = {{q_c, q_e, q_p}, mq, sum};
-            rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
-            if (!rc && rename(mpath, prov))
-                rc = EX_IOERR;
-            if (!rc)
-                rc = run_stage(bindir, r);
-            if (!rc)
-                rc =
-                    manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
-            if (rc == EX_IOERR)
-                log_error("%s", err);
-            free(prov);
-            free(mpath);
-        }
-        if (!keep)
-            rm_tree(work);
-        free(work);
-        free(w_c), free(w_e), free(w_p), free(r_c), free(r_e), free(r_p);
-        free(q_c), free(q_e), free(q_p), free(kept), free(mq), free(sum);
+        char *dir = o.keep ? xstrdup(o.keep) : join(staging, ".work");
+        mkdir(dir, 0700);
+        work_paths(&w, dir);
+        free(dir);
     }
+    rc = run_chain(o.input, &w);
+    if (!o.keep)
+        rm_tree(w.dir);
+    work_free(&w);
     if (got_signal) {
         rm_tree(staging);
         return 128 + got_signal;
     }
     if (rc) {
         rm_tree(staging);
-        log_error("run failed (exit %d); nothing was published, %s is unchanged; %s", rc, output,
+        log_error("run failed (exit %d); nothing was published, %s is unchanged; %s", rc, o.output,
                   advice(rc));
         return rc;
     }
-    /* publish: swap the staging folder with the output folder at once */
-    {
-        struct stat st;
-        if (stat(output, &st) == 0) {
-            if (renameat2(AT_FDCWD, staging, AT_FDCWD, output, RENAME_EXCHANGE) == 0) {
-                rm_tree(staging);
-            } else {
-                char old[PATH_MAX + 8];
-                snprintf(old, sizeof old, "%s.old", staging);
-                if (rename(output, old) || rename(staging, output)) {
-                    log_error("cannot publish into %s: %s", output, strerror(errno));
-                    rm_tree(staging);
-                    return EX_IOERR;
-                }
-                rm_tree(old);
-            }
-        } else if (rename(staging, output)) {
-            log_error("cannot publish into %s: %s", output, strerror(errno));
-            rm_tree(staging);
-            return errno == EXDEV || errno == EACCES ? EX_CANTCREAT : EX_IOERR;
-        }
+    if ((rc = publish(o.output))) {
+        rm_tree(staging);
+        return rc;
     }
     close(lockfd);
-    if (verify) {
-        char *mine = join(output, "manifest.yaml");
-        int n = manifest_compare(verify, mine, print_diff, NULL, err, sizeof err);
-        int pub = n < 0 ? 0 : manifest_check_published(verify, print_diff, NULL, err, sizeof err);
-        free(mine);
-        if (pub < 0)
-            n = -1;
-        else if (n >= 0)
-            n += pub;
-        if (n < 0) {
-            log_error("%s", err);
-            return EX_DATAERR;
-        }
-        if (n > 0) {
-            log_error("--verify: %d difference(s) with %s (listed above)", n, verify);
-            return EX_DATAERR;
-        }
-        log_info("--verify: every input, parameter and output matches %s", verify);
-        return 0;
-    }
-    log_info("reports published in %s (observation date %s)", output, obs);
+    if (o.verify)
+        return finish_verify(o.verify, o.output);
+    log_info("reports published in %s (observation date %s)", o.output, obs);
     return 0;
 }
