@@ -33,7 +33,6 @@
 #define APP_VERSION "0.0.0"
 #endif
 #define MAXF 4096
-#define MAXARGS 64
 
 struct filelist {
     char *name[MAXF];
