@@ -693,7 +693,8 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
         struct kc k;
         long ri, oi;
         int y;
-        progress_tick(&prog, ++seq, tsvr_fraction(r));
+        if (progress_due(&prog, ++seq))
+            progress_tick(&prog, seq, tsvr_fraction(r));
         if (seq >= nbits || !(bits[seq / 8] & (1u << (seq % 8))))
             continue; /* a replaced or excluded version */
         memset(&k, 0, sizeof k);

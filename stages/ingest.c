@@ -130,6 +130,17 @@ static int is_missing_literal(const char *s, size_t n)
            (n == 3 && !memcmp(b, "N/A", 3)) || (n == 1 && b[0] == '-');
 }
 
+/* Writes u in decimal and a NUL into buf (at least 21 bytes). */
+static void uint_text(char *buf, unsigned long u)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    memcpy(buf, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /* Validates one value of column c. Returns 0 valid (cell filled), -1 invalid. */
 static int check_value(struct ingest *g, const schema_col *c, const char *v, size_t n,
                        struct cell *out)
@@ -169,9 +180,9 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         return 0;
     }
     case T_DATE:
-        if ((c->contract_date ? val_contract_date(v, n, &out->d) : val_date(v, n, &out->d)))
+        if (val_date_iso(v, n, &out->d, out->buf) ||
+            (c->contract_date && out->d < date_from_ymd(2000, 1, 1)))
             return -1;
-        date_format(out->d, out->buf);
         out->n = 10;
         return 0;
     case T_SIRET:
@@ -199,21 +210,21 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         u = val_uint(v, n);
         if (u < 0)
             return -1;
-        snprintf(out->buf, sizeof out->buf, "%ld", u);
+        uint_text(out->buf, (unsigned long)u);
         k = 0;
         break;
     case T_BOOL:
         k = val_bool(v, n);
         if (k < 0)
             return -1;
-        snprintf(out->buf, sizeof out->buf, "%d", k);
+        uint_text(out->buf, (unsigned long)k);
         k = 0;
         break;
     case T_NIVEAU:
         k = val_niveau(v, n);
         if (k < 0)
             return -1;
-        snprintf(out->buf, sizeof out->buf, "%d", k);
+        uint_text(out->buf, (unsigned long)k);
         k = 0;
         break;
     case T_OPCO: {
@@ -285,7 +296,7 @@ static void emit_header(struct ingest *g)
 static int emit_row(struct ingest *g, const char *rel, const csvin_row *row, struct cell *cells)
 {
     const schema *s = g->sch;
-    char dept[4] = "", idbuf[40] = "", agebuf[8] = "";
+    char dept[4] = "", idbuf[40] = "", agebuf[24] = "";
     const char *region = NULL, *tranche = NULL;
     size_t k;
 
@@ -312,7 +323,7 @@ static int emit_row(struct ingest *g, const char *rel, const csvin_row *row, str
             strcpy(dept, "ND");
         region = strcmp(dept, "ND") ? ref_dept_region(g->ref, dept) : "ND";
         age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
-        snprintf(agebuf, sizeof agebuf, "%d", age);
+        uint_text(agebuf, (unsigned long)age); /* 14 to 80: never negative */
         tranche = val_tranche_age(age);
         n += fold_N(cells[g->c_nom].s, cells[g->c_nom].n, msg, sizeof msg - 12);
         msg[n++] = '|';
@@ -320,7 +331,7 @@ static int emit_row(struct ingest *g, const char *rel, const csvin_row *row, str
         if (n > sizeof msg - 13)
             n = sizeof msg - 13;
         msg[n++] = '|';
-        date_format(cells[g->c_naissance].d, msg + n);
+        memcpy(msg + n, cells[g->c_naissance].buf, 10); /* YYYY-MM-DD */
         n += 10;
         if (pseudo_id(g->ps, msg, n, idbuf)) {
             log_error("libcrypto: HMAC-SHA256 failed");
@@ -434,7 +445,8 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     while ((got = csvin_next(in, &row, &e)) == 1) {
         size_t nr = 0, invalid = 0;
         int enc_given = 0;
-        progress_tick(&g->prog, ++st->read, csvin_fraction(in));
+        if (progress_due(&g->prog, ++st->read))
+            progress_tick(&g->prog, st->read, csvin_fraction(in));
         if (row->n != m.nfields) {
             char v[64];
             int n = snprintf(v, sizeof v, "%zu/%zu", row->n, m.nfields);

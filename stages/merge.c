@@ -149,7 +149,8 @@ int main(int argc, char **argv)
         int put;
         struct winner v;
 
-        progress_tick(&prog, ++rows, tsvr_fraction(r));
+        if (progress_due(&prog, ++rows))
+            progress_tick(&prog, rows, tsvr_fraction(r));
         /* the file table: consecutive rows usually share their file */
         put = strmap_put(&files, r->field[c_file], r->len[c_file], nfiles, &fi);
         if (put < 0)

@@ -27,7 +27,7 @@ void progress_start(progress *p, const char *stage, const char *what)
 void progress_tick(progress *p, unsigned long rows, double frac)
 {
     double secs;
-    if (!p->on || (rows & 0xFFFF))
+    if (!p->on)
         return;
     secs = now() - p->t0;
     if (frac >= 0)

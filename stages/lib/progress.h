@@ -13,8 +13,14 @@ typedef struct progress {
 
 /* progress_start: what names the input (a file); NULL stage disables. */
 void progress_start(progress *p, const char *stage, const char *what);
-/* progress_tick: call once per row; prints every 65 536 rows. frac is the
- * fraction of the input read (0 to 1), or -1 when unknown. */
+/* progress_due: 1 when a line is due for this row count (every 65 536
+ * rows, on a terminal): only then compute the fraction for progress_tick. */
+static inline int progress_due(const progress *p, unsigned long rows)
+{
+    return p->on && !(rows & 0xFFFF);
+}
+/* progress_tick: prints a line. frac is the fraction of the input read (0
+ * to 1), or -1 when unknown. */
 void progress_tick(progress *p, unsigned long rows, double frac);
 /* progress_end: ends the line (when one was printed). */
 void progress_end(progress *p);

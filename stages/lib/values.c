@@ -140,7 +140,8 @@ static int time_suffix_ok(const char *s, size_t i, size_t len, int allow_t)
     return s[i] == ':' && two_digits(s, i + 1, len, 59) && i + 3 == len;
 }
 
-int val_date(const char *s, size_t len, date_t *out)
+/* Parses a date into its fields; 0 or -1 (val_date's rules). */
+static int parse_date(const char *s, size_t len, long *yy, long *mm, long *dd)
 {
     long y, m, d;
     size_t i, n1 = digit_run(s, 0, len);
@@ -175,7 +176,36 @@ int val_date(const char *s, size_t len, date_t *out)
         return -1;
     if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 || d > date_days_in_month((int)y, (int)m))
         return -1;
+    *yy = y, *mm = m, *dd = d;
+    return 0;
+}
+
+int val_date(const char *s, size_t len, date_t *out)
+{
+    long y, m, d;
+    if (parse_date(s, len, &y, &m, &d))
+        return -1;
     *out = date_from_ymd((int)y, (int)m, (int)d);
+    return 0;
+}
+
+int val_date_iso(const char *s, size_t len, date_t *out, char *iso)
+{
+    long y, m, d;
+    if (parse_date(s, len, &y, &m, &d))
+        return -1;
+    *out = date_from_ymd((int)y, (int)m, (int)d);
+    iso[0] = (char)('0' + y / 1000);
+    iso[1] = (char)('0' + y / 100 % 10);
+    iso[2] = (char)('0' + y / 10 % 10);
+    iso[3] = (char)('0' + y % 10);
+    iso[4] = '-';
+    iso[5] = (char)('0' + m / 10);
+    iso[6] = (char)('0' + m % 10);
+    iso[7] = '-';
+    iso[8] = (char)('0' + d / 10);
+    iso[9] = (char)('0' + d % 10);
+    iso[10] = '\0';
     return 0;
 }
 

@@ -30,6 +30,9 @@ int date_days_in_month(int y, int m);
  * Returns 0 and sets *out, or -1 when invalid.
  */
 int val_date(const char *s, size_t len, date_t *out);
+/* val_date_iso: val_date that also writes the date as YYYY-MM-DD and a NUL
+ * into iso (11 bytes) straight from the parsed fields. */
+int val_date_iso(const char *s, size_t len, date_t *out, char *iso);
 /* Contract dates must also be on or after 2000-01-01. */
 int val_contract_date(const char *s, size_t len, date_t *out);
 /* First valid YYYYMMDD or YYYY-MM-DD substring of a file base name not
