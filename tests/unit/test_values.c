@@ -103,6 +103,26 @@ static void ratio(int64_t a, int64_t b, const char *want)
 
 /* ---- calendar ---------------------------------------------------------- */
 
+/* val_date_iso writes the ISO form from the parsed fields: the same date as
+ * val_date, the day and month zero-padded. */
+static void test_date_iso(void **state)
+{
+    char iso[11];
+    date_t d, e;
+    (void)state;
+    assert_int_equal(val_date_iso("5/3/2021", 8, &d, iso), 0);
+    assert_string_equal(iso, "2021-03-05");
+    assert_int_equal(d, date_from_ymd(2021, 3, 5));
+    assert_int_equal(val_date_iso("20240229 12:30", 14, &d, iso), 0);
+    assert_string_equal(iso, "2024-02-29");
+    assert_int_equal(val_date("20240229 12:30", 14, &e), 0);
+    assert_int_equal(d, e);
+    assert_int_equal(val_date_iso("1999-12-31T23:59:59", 19, &d, iso), 0);
+    assert_string_equal(iso, "1999-12-31");
+    assert_int_equal(val_date_iso("31/02/2021", 10, &d, iso), -1);
+    assert_int_equal(val_date_iso("2100-01-01", 10, &d, iso), -1);
+}
+
 static void test_calendar_fixed_points(void **state)
 {
     (void)state;
@@ -705,6 +725,7 @@ static void test_ratio(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_date_iso),
         cmocka_unit_test(test_calendar_fixed_points),
         cmocka_unit_test(test_calendar_every_day),
         cmocka_unit_test(test_add_months),
