@@ -231,8 +231,12 @@ static int list_folder(const char *input, const char *sub, struct filelist *fl)
         size_t n = strlen(e->d_name);
         struct stat st;
         char *p;
-        if (e->d_name[0] == '.')
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
+        if (e->d_name[0] == '.') {
+            log_warn("%s/%s: ignored (a hidden file)", sub, e->d_name);
+            continue;
+        }
         p = join(dir, e->d_name);
         if (stat(p, &st) || !S_ISREG(st.st_mode) ||
             !((n > 4 && !strcmp(e->d_name + n - 4, ".csv")) ||
