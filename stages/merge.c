@@ -83,7 +83,14 @@ int main(int argc, char **argv)
     int32_t ext_max = 0;
     int c, got, rc = 0, code;
     progress prog;
-    int c_file, c_num, c_ext, c_av, c_statut, c_debut, c_rupt, c_uai, c_region, c_opco;
+    /* the columns merge reads, in this order */
+    enum { C_FILE, C_NUM, C_EXT, C_AV, C_STATUT, C_DEBUT, C_RUPT, C_UAI, C_REGION, C_OPCO, NCOLS };
+    static const char *const cols[NCOLS] = {"fichier",         "numero_contrat",
+                                            "date_extraction", "date_effet_avenant",
+                                            "statut",          "date_debut_contrat",
+                                            "date_rupture",    "uai_cfa",
+                                            "region",          "opco"};
+    int ci[NCOLS];
 
     log_init_env("merge");
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -128,23 +135,15 @@ int main(int argc, char **argv)
     r = tsvr_open(in, err, sizeof err);
     if (!r)
         goto io_error;
-    if ((c_file = tsvr_need(r, "fichier", err, sizeof err)) < 0 ||
-        (c_num = tsvr_need(r, "numero_contrat", err, sizeof err)) < 0 ||
-        (c_ext = tsvr_need(r, "date_extraction", err, sizeof err)) < 0 ||
-        (c_av = tsvr_need(r, "date_effet_avenant", err, sizeof err)) < 0 ||
-        (c_statut = tsvr_need(r, "statut", err, sizeof err)) < 0 ||
-        (c_debut = tsvr_need(r, "date_debut_contrat", err, sizeof err)) < 0 ||
-        (c_rupt = tsvr_need(r, "date_rupture", err, sizeof err)) < 0 ||
-        (c_uai = tsvr_need(r, "uai_cfa", err, sizeof err)) < 0 ||
-        (c_region = tsvr_need(r, "region", err, sizeof err)) < 0 ||
-        (c_opco = tsvr_need(r, "opco", err, sizeof err)) < 0) {
+    if (tsvr_cols(r, cols, ci, NCOLS, err, sizeof err)) {
         log_error("%s", err);
         rc = EX_SOFTWARE;
         goto done;
     }
     progress_start(&prog, "merge", in);
     while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        int32_t ext = ymd(r->field[c_ext], r->len[c_ext]), av = ymd(r->field[c_av], r->len[c_av]);
+        int32_t ext = ymd(r->field[ci[C_EXT]], r->len[ci[C_EXT]]),
+                av = ymd(r->field[ci[C_AV]], r->len[ci[C_AV]]);
         size_t *idx, *fi, fnew = nfiles;
         int put;
         struct winner v;
@@ -152,7 +151,7 @@ int main(int argc, char **argv)
         if (progress_due(&prog, ++rows))
             progress_tick(&prog, rows, tsvr_fraction(r));
         /* the file table: consecutive rows usually share their file */
-        put = strmap_put(&files, r->field[c_file], r->len[c_file], nfiles, &fi);
+        put = strmap_put(&files, r->field[ci[C_FILE]], r->len[ci[C_FILE]], nfiles, &fi);
         if (put < 0)
             goto oom;
         if (put == 1) {
@@ -161,7 +160,7 @@ int main(int argc, char **argv)
                 goto oom;
             fc = nf;
             memset(&fc[nfiles], 0, sizeof *fc);
-            if (!(fc[nfiles].name = strdup(r->field[c_file])) || nfiles == UINT16_MAX)
+            if (!(fc[nfiles].name = strdup(r->field[ci[C_FILE]])) || nfiles == UINT16_MAX)
                 goto oom;
             nfiles++;
             fi = &fnew;
@@ -174,19 +173,20 @@ int main(int argc, char **argv)
         v.seq = (uint32_t)rows;
         v.file = (uint16_t)*fi;
         v.flags = 0;
-        if (!strcmp(r->field[c_statut], "Annulé") || !strcmp(r->field[c_statut], "Supprimé"))
+        if (!strcmp(r->field[ci[C_STATUT]], "Annulé") ||
+            !strcmp(r->field[ci[C_STATUT]], "Supprimé"))
             v.flags |= W_CANCELLED;
-        else if (r->len[c_rupt] &&
-                 ymd(r->field[c_rupt], r->len[c_rupt]) < ymd(r->field[c_debut], r->len[c_debut]))
+        else if (r->len[ci[C_RUPT]] && ymd(r->field[ci[C_RUPT]], r->len[ci[C_RUPT]]) <
+                                           ymd(r->field[ci[C_DEBUT]], r->len[ci[C_DEBUT]]))
             v.flags |= W_RUPTURE_BEFORE;
-        if (!strcmp(r->field[c_region], "ND"))
+        if (!strcmp(r->field[ci[C_REGION]], "ND"))
             v.flags |= W_REGION_ND;
-        if (!strcmp(r->field[c_opco], "ND"))
+        if (!strcmp(r->field[ci[C_OPCO]], "ND"))
             v.flags |= W_OPCO_ND;
-        if (ref && ref->have_cfa && !ref_cfa_known(ref, r->field[c_uai]))
+        if (ref && ref->have_cfa && !ref_cfa_known(ref, r->field[ci[C_UAI]]))
             v.flags |= W_UAI_UNKNOWN;
 
-        put = strmap_put(&contracts, r->field[c_num], r->len[c_num], nwin, &idx);
+        put = strmap_put(&contracts, r->field[ci[C_NUM]], r->len[ci[C_NUM]], nwin, &idx);
         if (put < 0)
             goto oom;
         if (put == 1) {

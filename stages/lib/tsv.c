@@ -162,6 +162,15 @@ int tsvr_col(const tsvr *r, const char *name)
     return -1;
 }
 
+int tsvr_cols(const tsvr *r, const char *const *names, int *idx, size_t n, char *err, size_t errlen)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if ((idx[i] = tsvr_need(r, names[i], err, errlen)) < 0)
+            return -1;
+    return 0;
+}
+
 int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen)
 {
     int c = tsvr_col(r, name);

@@ -37,6 +37,10 @@ int tsvr_next(tsvr *r, char *err, size_t errlen);
 int tsvr_col(const tsvr *r, const char *name);
 /* Fraction of the file read so far, or -1 when its size is unknown (a pipe). */
 double tsvr_fraction(const tsvr *r);
+/* tsvr_cols: the indexes of n header columns into idx; 0, or -1 with the
+ * first missing one named in err. */
+int tsvr_cols(const tsvr *r, const char *const *names, int *idx, size_t n, char *err,
+              size_t errlen);
 /* tsvr_need: like tsvr_col but fills err when missing. */
 int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen);
 void tsvr_close(tsvr *r);
