@@ -632,8 +632,12 @@ static int check_output_dir(const char *out)
     ydoc *m = NULL;
     const ynode *outs = NULL;
     int rc = 0;
-    if (!d)
-        return errno == ENOENT ? 0 : EX_CANTCREAT;
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        log_error("%s: cannot use it as the output folder: %s", out, strerror(errno));
+        return EX_CANTCREAT;
+    }
     mpath = join(out, "manifest.yaml");
     if (access(mpath, F_OK) == 0) {
         m = yload_file(mpath, err, sizeof err);
