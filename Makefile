@@ -11,8 +11,8 @@ BENCH_CONTRACTS ?= 300000
 PKGS     = zlib yaml-0.1 libcrypto xlsxwriter minizip
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-           -Istages/lib -DAPP_VERSION='"$(shell cat VERSION)"'
-LDLIBS  += -lcsv -lm
+           -pthread -Istages/lib -DAPP_VERSION='"$(shell cat VERSION)"'
+LDLIBS  += -lcsv -lm -pthread
 
 ifeq ($(SANITIZE),1)
 BUILD   := $(BUILD)/san

@@ -203,6 +203,7 @@ tsvw *tsvw_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
+    w->cap = TSV_BUFSZ;
     w->fd = strcmp(path, "-") ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
     if (w->fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
@@ -214,10 +215,42 @@ tsvw *tsvw_open(const char *path, char *err, size_t errlen)
     return w;
 }
 
-/* Writes the buffer out; a failure is remembered for tsvw_close. */
+tsvw *tsvw_mem(void)
+{
+    tsvw *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup("(memory)")) || !(w->buf = malloc(TSV_BUFSZ))) {
+        if (w)
+            free(w->path);
+        free(w);
+        return NULL;
+    }
+    w->fd = -1;
+    w->cap = TSV_BUFSZ;
+    return w;
+}
+
+void tsvw_mem_reset(tsvw *w)
+{
+    w->len = 0;
+    w->fields = 0;
+}
+
+/* Writes the buffer out (a file) or makes room (memory); a failure is
+ * remembered for tsvw_close. */
 static void flush_buf(tsvw *w)
 {
     size_t off = 0;
+    if (w->fd < 0) {
+        char *nb = w->failed ? NULL : realloc(w->buf, 2 * w->cap);
+        if (!nb) {
+            w->failed = ENOMEM;
+            w->len = 0;
+            return;
+        }
+        w->buf = nb;
+        w->cap *= 2;
+        return;
+    }
     while (off < w->len && !w->failed) {
         ssize_t n = write(w->fd, w->buf + off, w->len - off);
         if (n < 0 && errno == EINTR)
@@ -233,20 +266,25 @@ static void flush_buf(tsvw *w)
 static void put(tsvw *w, const char *s, size_t n)
 {
     while (n) {
-        size_t room = TSV_BUFSZ - w->len, k = n < room ? n : room;
+        size_t room = w->cap - w->len, k = n < room ? n : room;
         memcpy(w->buf + w->len, s, k);
         w->len += k;
         s += k;
         n -= k;
-        if (w->len == TSV_BUFSZ)
+        if (w->len == w->cap)
             flush_buf(w);
     }
+}
+
+void tsvw_raw(tsvw *w, const char *s, size_t n)
+{
+    put(w, s, n);
 }
 
 void tsvw_field(tsvw *w, const char *s, size_t n)
 {
     size_t i, start = 0;
-    if (w->len + n + 2 > TSV_BUFSZ)
+    if (w->fd >= 0 && w->len + n + 2 > w->cap)
         flush_buf(w);
     if (w->fields++)
         put(w, "\t", 1);
@@ -288,9 +326,11 @@ void tsvw_endrow(tsvw *w)
 int tsvw_close(tsvw *w, char *err, size_t errlen)
 {
     int rc = 0;
-    flush_buf(w);
-    if (w->fd != 1 && close(w->fd) && !w->failed)
-        w->failed = errno;
+    if (w->fd >= 0) {
+        flush_buf(w);
+        if (w->fd != 1 && close(w->fd) && !w->failed)
+            w->failed = errno;
+    }
     if (w->failed) {
         snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(w->failed));
         rc = -1;

@@ -46,15 +46,22 @@ int tsvr_need(const tsvr *r, const char *name, char *err, size_t errlen);
 void tsvr_close(tsvr *r);
 
 typedef struct tsvw {
-    int fd;
+    int fd; /* -1: memory */
     char *path;
     int fields;
     char *buf;
-    size_t len;
+    size_t len, cap;
     int failed; /* errno of the first failed write */
 } tsvw;
 
 tsvw *tsvw_open(const char *path, char *err, size_t errlen); /* "-" for stdout */
+/* tsvw_mem: a writer into memory (the same escaping), NULL when out of
+ * memory. Its text is buf[0..len); tsvw_mem_reset empties it. Close it with
+ * tsvw_close. */
+tsvw *tsvw_mem(void);
+void tsvw_mem_reset(tsvw *w);
+/* tsvw_raw: appends text already in this format (a memory writer's). */
+void tsvw_raw(tsvw *w, const char *s, size_t n);
 void tsvw_field(tsvw *w, const char *s, size_t n);
 void tsvw_str(tsvw *w, const char *s); /* NULL is empty */
 void tsvw_long(tsvw *w, long v);
