@@ -19,4 +19,17 @@ done
 check "20 000 contracts, 3 threads: same records as one" cmp -s "$TMP/b1.tsv" "$TMP/b3.tsv"
 check "20 000 contracts: every row accounted for" test "$(wc -l < "$TMP/b3.tsv")" -gt 20000
 expect_exit 64 "--threads 0 is a usage error" I --input samples/drop --out "$TMP/x" --rejects "$TMP/y" --quality "$TMP/z" --threads 0 $files
+# no data race: the same run under ThreadSanitizer
+if cc -std=c11 -O1 -g -fsanitize=thread -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+    -Istages/lib $(pkg-config --cflags zlib yaml-0.1 libcrypto minizip) stages/ingest.c stages/lib/*.c \
+    $(pkg-config --libs zlib yaml-0.1 libcrypto minizip) -lcsv -lm -o "$TMP/ingest-tsan" 2>"$TMP/cc.txt"; then
+    TSAN_OPTIONS=exitcode=99 "$TMP/ingest-tsan" --kind contrats --schemas schemas --key-file samples/sample.key \
+        --input "$TMP/big" --out "$TMP/t.tsv" --rejects "$TMP/tr.tsv" --quality "$TMP/tq.tsv" --threads 3 \
+        contrats/contrats_20250115.csv 2>"$TMP/tsan.txt"
+    check "ThreadSanitizer finds no race" sh -c "! grep -q ThreadSanitizer '$TMP/tsan.txt'"
+    check "ThreadSanitizer build gives the same records" cmp -s "$TMP/b1.tsv" "$TMP/t.tsv"
+else
+    not_ok "ThreadSanitizer build"
+    head -5 "$TMP/cc.txt"
+fi
 finish
