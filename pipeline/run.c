@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -476,6 +477,8 @@ static struct config c;
 static struct filelist fk, fe, fp, all;
 static refdata *ref;
 static char *schemas, *parent, *name, *lockpath, *config_default, *verify_output;
+static manifest_hashes hashes;
+static pthread_t *pending_hashes; /* the hashing thread, until joined */
 
 static void free_list(struct filelist *fl)
 {
@@ -510,6 +513,7 @@ static void free_run(void)
     free(lockpath);
     free(config_default);
     free(verify_output);
+    manifest_hashes_free(&hashes);
 }
 static char verify_source[128];
 
@@ -997,7 +1001,7 @@ static void work_free(struct work *w)
 
 /* ingest (each kind), merge, quality, indicators, manifest, report,
  * manifest again: the stages one after the other, into the staging folder. */
-static int run_chain(const char *input, const struct work *w)
+static int run_chain(const char *input, const struct work *w, const manifest_hashes *hashes)
 {
     static const char *const kinds[3] = {"contrats", "evenements", "participations"};
     struct filelist *lists[3] = {&fk, &fe, &fp};
@@ -1081,8 +1085,18 @@ static int run_chain(const char *input, const struct work *w)
                               c.ntargets,
                               schemas};
         manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum};
+        if (pending_hashes) {
+            pthread_join(*pending_hashes, NULL);
+            pending_hashes = NULL;
+        }
+        if (hashes->failed) {
+            log_error("%s: cannot read: %s", all.name[hashes->failed_at], strerror(hashes->failed));
+            free(a.v);
+            return EX_IOERR;
+        }
         mpath = join(staging, "manifest.yaml");
-        rc = manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
+        rc =
+            manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err, sizeof err);
         if (!rc && rename(mpath, w->prov))
             rc = EX_IOERR, snprintf(err, sizeof err, "%s: %s", w->prov, strerror(errno));
         if (!rc) {
@@ -1092,8 +1106,8 @@ static int run_chain(const char *input, const struct work *w)
             arg(&a, "--observation-date"), arg(&a, obs), arg(&a, "--provenance"), arg(&a, w->prov);
             rc = run_stage(exe_dir, a.v);
             if (!rc)
-                rc =
-                    manifest_write(staging, &mp, input, all.name, all.n, &mw, ref, err, sizeof err);
+                rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err,
+                                    sizeof err);
         } else {
             log_error("%s", err);
         }
@@ -1103,6 +1117,18 @@ static int run_chain(const char *input, const struct work *w)
     }
     free(a.v);
     return rc;
+}
+
+struct hash_job {
+    manifest_hashes *h;
+    const char *input;
+};
+
+static void *hash_inputs(void *arg)
+{
+    struct hash_job *j = arg;
+    manifest_hash_inputs(j->h, j->input, all.name, all.n);
+    return NULL;
 }
 
 /* Swaps the staging folder with the output folder at once; where the file
@@ -1193,7 +1219,20 @@ int main(int argc, char **argv)
         work_paths(&w, dir);
         free(dir);
     }
-    rc = run_chain(o.input, &w);
+    {
+        /* the inputs' SHA-256 for the manifest, on a thread of their own
+         * while the stages run (the driver only waits for them) */
+        struct hash_job job = {&hashes, o.input};
+        pthread_t th;
+        if (pthread_create(&th, NULL, hash_inputs, &job) == 0)
+            pending_hashes = &th;
+        else
+            hash_inputs(&job);
+        rc = run_chain(o.input, &w, &hashes);
+        if (pending_hashes) /* the chain stopped before the manifest */
+            pthread_join(th, NULL);
+        pending_hashes = NULL;
+    }
     if (!o.keep)
         rm_tree(w.dir);
     work_free(&w);

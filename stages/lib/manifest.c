@@ -198,9 +198,39 @@ static long summary_value(const char *path, const char *key)
     return v;
 }
 
+int manifest_hash_inputs(manifest_hashes *h, const char *input_dir, char *const *inputs, size_t n)
+{
+    char path[8192];
+    size_t i;
+    memset(h, 0, sizeof *h);
+    h->sha = calloc(n ? n : 1, sizeof *h->sha);
+    h->bytes = calloc(n ? n : 1, sizeof *h->bytes);
+    if (!h->sha || !h->bytes) {
+        h->failed = ENOMEM;
+        return -1;
+    }
+    h->n = n;
+    for (i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", input_dir, inputs[i]);
+        if (manifest_sha256(path, 0, h->sha[i], &h->bytes[i])) {
+            h->failed = errno ? errno : EIO;
+            h->failed_at = i;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void manifest_hashes_free(manifest_hashes *h)
+{
+    free(h->sha);
+    free(h->bytes);
+    memset(h, 0, sizeof *h);
+}
+
 int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_work *w, const refdata *ref,
-                   char *err, size_t errlen)
+                   char *const *inputs, size_t ninputs, const manifest_hashes *h,
+                   const manifest_work *w, const refdata *ref, char *err, size_t errlen)
 {
     static const char *const schemas[] = {"input/contrats.yaml",       "input/evenements.yaml",
                                           "input/participations.yaml", "input/departements.yaml",
@@ -291,7 +321,10 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     yemit_seq_start(y);
     for (i = 0; i < ninputs; i++) {
         snprintf(path, sizeof path, "%s/%s", input_dir, inputs[i]);
-        if (manifest_sha256(path, 0, hex, &bytes)) {
+        if (h && h->n == ninputs && !h->failed) {
+            memcpy(hex, h->sha[i], sizeof h->sha[i]);
+            bytes = h->bytes[i];
+        } else if (manifest_sha256(path, 0, hex, &bytes)) {
             snprintf(err, errlen, "%s: cannot read: %s", inputs[i], strerror(errno));
             rc = 74;
             break;

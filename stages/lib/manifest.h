@@ -29,18 +29,33 @@ typedef struct manifest_work {
     const char *summary;       /* merge's summary */
 } manifest_work;
 
+/* The SHA-256 and size of every input file, computed once (the driver does
+ * it on a thread of its own while the stages run). */
+typedef struct manifest_hashes {
+    size_t n;
+    char (*sha)[65];
+    unsigned long long *bytes;
+    int failed; /* errno of the first file that could not be read, 0 */
+    size_t failed_at;
+} manifest_hashes;
+
+/* manifest_hash_inputs: fills h for the n inputs (paths relative to
+ * input_dir). 0, or -1 (h->failed set, or out of memory). */
+int manifest_hash_inputs(manifest_hashes *h, const char *input_dir, char *const *inputs, size_t n);
+void manifest_hashes_free(manifest_hashes *h);
+
 /* manifest_sha256: hex SHA-256 of a file's bytes (gz 0) or of its gzip
  * content (gz 1) into hex (65 bytes), its size into *bytes. 0 or -1 (errno). */
 int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *bytes);
 
 /*
  * manifest_write: write outdir/manifest.yaml listing the inputs (paths
- * relative to input_dir), the reference tables of ref, and every *.csv.gz
- * and bilan.xlsx of outdir. Returns 0, or an exit code (74) with a message.
+ * relative to input_dir; their hashes from h, or computed when h is NULL), the reference tables of
+ * ref, and every *.csv.gz and bilan.xlsx of outdir. Returns 0, or an exit code (74) with a message.
  */
 int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_work *w, const refdata *ref,
-                   char *err, size_t errlen);
+                   char *const *inputs, size_t ninputs, const manifest_hashes *h,
+                   const manifest_work *w, const refdata *ref, char *err, size_t errlen);
 
 typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha256);
 /* manifest_zip_parts: calls fn with the name and content SHA-256 of every
