@@ -812,6 +812,17 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
     return 0;
 }
 
+/* The latest year (column cy) of the kept rows whose column cf is want, or -1. */
+static long latest_year(const struct table *t, int cy, int cf, const char *want)
+{
+    long y = -1;
+    for (size_t i = 0; i < t->nkept; i++)
+        if (!strcmp(t->kept[i][cf], want) && num_ok(t->kept[i][cy], F_YEAR) &&
+            atol(t->kept[i][cy]) > y)
+            y = atol(t->kept[i][cy]);
+    return y;
+}
+
 /* Cumulative entries by month, latest year against the year before, for
  * the grand total (region TOTAL, OPCO TOTAL). */
 static int chart_monthly(struct table *t)
@@ -823,10 +834,7 @@ static int chart_monthly(struct table *t)
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    for (size_t i = 0; i < t->nkept; i++)
-        if (!strcmp(t->kept[i][c[2]], "TOTAL") && num_ok(t->kept[i][c[0]], F_YEAR) &&
-            atol(t->kept[i][c[0]]) > y)
-            y = atol(t->kept[i][c[0]]);
+    y = latest_year(t, c[0], c[2], "TOTAL");
     if (y < 0) {
         log_warn("%s: no grand total row: no chart on sheet %s", t->csv, t->sheet);
         return 0;
@@ -918,10 +926,7 @@ static int chart_meetings(struct table *t)
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    for (size_t i = 0; i < t->nkept; i++)
-        if (!strcmp(t->kept[i][c[2]], "reunion_entreprises") && num_ok(t->kept[i][c[0]], F_YEAR) &&
-            atol(t->kept[i][c[0]]) > y)
-            y = atol(t->kept[i][c[0]]);
+    y = latest_year(t, c[0], c[2], "reunion_entreprises");
     if (y < 0) {
         log_warn("%s: no reunion_entreprises row: no chart on sheet %s", t->csv, t->sheet);
         return 0;
