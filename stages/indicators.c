@@ -56,7 +56,7 @@ struct grouping {
     unsigned char *exists; /* per group: it has a kept contract */
     unsigned long *month;  /* group x year x month entries */
     struct rup *rup;       /* group x cohort year */
-    int32_t *dur;          /* (group x year, days) pairs of broken contracts */
+    uint64_t *dur;         /* broken contracts: group x year << 32 | days */
     size_t ndur, capdur;
     int32_t *median; /* group x year, INT32_MIN when none */
 };
@@ -216,50 +216,72 @@ static int grouping_add(struct grouping *g, size_t gi, const struct kc *k, int y
     x->suivies += r->suivies;
     x->sans += r->sans;
     if (k->rupture != DATE_NONE) {
-        if (g->ndur + 2 > g->capdur) {
+        if (g->ndur + 1 > g->capdur) {
             size_t nc = g->capdur ? 2 * g->capdur : 4096;
-            int32_t *nd = realloc(g->dur, nc * sizeof *nd);
+            uint64_t *nd = realloc(g->dur, nc * sizeof *nd);
             if (!nd)
                 return -1;
             g->dur = nd;
             g->capdur = nc;
         }
-        g->dur[g->ndur++] = (int32_t)(gi * NY + (size_t)(y - Y0));
-        g->dur[g->ndur++] = days;
+        /* days >= 0: both dates are in 2000-2099 and the rupture is not before the start */
+        g->dur[g->ndur++] = (uint64_t)(gi * NY + (size_t)(y - Y0)) << 32 | (uint32_t)days;
     }
     return 0;
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* Sorts n keys in place: least significant byte first, skipping the bytes
+ * every key shares. tmp holds n keys. */
+static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
 {
-    const int32_t *x = a, *y = b;
-    if (x[0] != y[0])
-        return x[0] < y[0] ? -1 : 1;
-    return x[1] < y[1] ? -1 : x[1] > y[1];
+    size_t count[256], i;
+    int shift;
+    for (shift = 0; shift < 64; shift += 8) {
+        size_t sum = 0;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(a[i] >> shift) & 0xFF]++;
+        if (n == 0 || count[(a[0] >> shift) & 0xFF] == n)
+            continue;
+        for (i = 0; i < 256; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[(a[i] >> shift) & 0xFF]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
 }
 
 /* Medians of the durations per group and year (spec: for an even count, the
- * mean of the two middle values rounded half up to a whole day). */
-static void grouping_medians(struct grouping *g)
+ * mean of the two middle values rounded half up to a whole day). 0, or -1
+ * when out of memory. */
+static int grouping_medians(struct grouping *g)
 {
     size_t i, j, n = g->ngroups * NY;
+    uint64_t *tmp = malloc((g->ndur ? g->ndur : 1) * sizeof *tmp);
+    if (!tmp)
+        return -1;
     for (i = 0; i < n; i++)
         g->median[i] = INT32_MIN;
-    qsort(g->dur, g->ndur / 2, 2 * sizeof *g->dur, cmp_pair);
+    radix_sort(g->dur, tmp, g->ndur);
+    free(tmp);
     for (i = 0; i < g->ndur; i = j) {
         size_t cnt;
-        int32_t key = g->dur[i];
-        for (j = i; j < g->ndur && g->dur[j] == key; j += 2)
+        uint32_t key = (uint32_t)(g->dur[i] >> 32);
+        for (j = i; j < g->ndur && (uint32_t)(g->dur[j] >> 32) == key; j++)
             ;
-        cnt = (j - i) / 2;
+        cnt = j - i;
         if (cnt % 2)
-            g->median[key] = g->dur[i + 2 * (cnt / 2) + 1];
+            g->median[key] = (int32_t)(uint32_t)g->dur[i + cnt / 2];
         else {
-            int64_t a = g->dur[i + 2 * (cnt / 2 - 1) + 1], b = g->dur[i + 2 * (cnt / 2) + 1];
+            int64_t a = (uint32_t)g->dur[i + cnt / 2 - 1], b = (uint32_t)g->dur[i + cnt / 2];
             /* durations are >= 0, so half up is (a + b + 1) / 2 */
             g->median[key] = (int32_t)((a + b + 1) / 2);
         }
     }
+    return 0;
 }
 
 static unsigned long cum(const struct grouping *g, size_t gi, int y, int m)
@@ -1266,9 +1288,15 @@ int main(int argc, char **argv)
         }
     if ((rc = count_contracts(&c)))
         goto done;
-    grouping_medians(&c.ro);
+    if (grouping_medians(&c.ro)) {
+        rc = EX_SOFTWARE;
+        goto done;
+    }
     for (i = 0; i < c.nbd; i++)
-        grouping_medians(&c.bd[i].g);
+        if (grouping_medians(&c.bd[i].g)) {
+            rc = EX_SOFTWARE;
+            goto done;
+        }
     /* total rows exist when one of their pairs does */
     for (size_t a = 0; a < c.nreg; a++)
         for (size_t b = 0; b < c.nop; b++)
