@@ -127,6 +127,7 @@ format:
 
 # --- benchmark --------------------------------------------------------------
 bench: all
+	@pipeline/install-deps python3
 	@tests/bench/run $(BENCH_CONTRACTS)
 
 # --- install ----------------------------------------------------------------
