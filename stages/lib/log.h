@@ -5,9 +5,10 @@
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* Sets the stage name printed on every line and the most verbose level shown
- * (default LOG_WARN for stages: the driver passes -v/-q through). */
+ * (LOG_INFO unless set; the driver passes -q/-v to the stages as
+ * APP_LOG_LEVEL, "warn" by default). */
 void log_init(const char *stage, enum log_level max);
-/* Reads APP_LOG_LEVEL (error, warn, info, debug) from the environment. */
+/* Reads APP_LOG_LEVEL (error, warn, info, debug; anything else is info). */
 void log_init_env(const char *stage);
 enum log_level log_max(void);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -90,9 +91,25 @@ static void scalar(yemit *y, const char *s, yaml_scalar_style_t style)
     emit(y, &ev);
 }
 
+/* 1 when a plain s would read as something else than this string: empty,
+ * a null, or a YAML 1.1 boolean (PyYAML reads yes/no/on/off so). */
+static int needs_quotes(const char *s)
+{
+    static const char *const words[] = {"null", "~",   "yes", "no", "true", "false",
+                                        "on",   "off", "y",   "n",  NULL};
+    size_t i;
+    if (!*s)
+        return 1;
+    for (i = 0; words[i]; i++)
+        if (!strcasecmp(s, words[i]))
+            return 1;
+    return 0;
+}
+
 void yemit_str(yemit *y, const char *s)
 {
-    scalar(y, s ? s : "", YAML_ANY_SCALAR_STYLE);
+    s = s ? s : "";
+    scalar(y, s, needs_quotes(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
 }
 
 void yemit_qstr(yemit *y, const char *s)

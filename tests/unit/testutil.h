@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -157,6 +159,73 @@ static inline void tu_check_err_at(const char *err, const char *path, int line, 
     }
     if (what && !strstr(err, what))
         fail_msg("message \"%s\" does not say \"%s\"", err, what);
+}
+
+/* Creates the folder tu_path(name) (an existing one is fine); returns its path. */
+static inline const char *tu_mkdir(const char *name)
+{
+    const char *p = tu_path(name);
+    if (mkdir(p, 0700) && errno != EEXIST)
+        fail_msg("mkdir %s: %s", p, strerror(errno));
+    return p;
+}
+
+/* Removes path and, for a folder, everything under it (symbolic links are not followed);
+ * 0, or -1 when something could not be removed. */
+static inline int tu_rm_tree(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char p[1024];
+    int rc = 0;
+    if (lstat(path, &st))
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path) ? -1 : 0;
+    if (!(d = opendir(path)))
+        return -1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (snprintf(p, sizeof p, "%s/%s", path, e->d_name) >= (int)sizeof p || tu_rm_tree(p))
+            rc = -1;
+    }
+    closedir(d);
+    return rmdir(path) || rc ? -1 : 0;
+}
+
+/* cmocka group teardown: removes tu_tmpdir and everything under it, sub-folders included. */
+static inline int tu_teardown_tmpdir_tree(void **state)
+{
+    (void)state;
+    return tu_rm_tree(tu_tmpdir);
+}
+
+/* Writes data[0..len) gzip-compressed (one member, written here with zlib's deflate) to
+ * tu_path(name), replacing it; returns that path. */
+static inline const char *tu_write_gz(const char *name, const void *data, size_t len)
+{
+    const char *p = tu_path(name);
+    size_t cap = len + len / 100 + 1024;
+    unsigned char *out = malloc(cap);
+    z_stream zs;
+    FILE *f;
+    assert_non_null(out);
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (unsigned char *)(uintptr_t)data;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out, 1, zs.total_out, f), zs.total_out);
+    assert_int_equal(fclose(f), 0);
+    deflateEnd(&zs);
+    free(out);
+    return p;
 }
 
 #endif
