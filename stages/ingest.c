@@ -789,6 +789,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
         if (progress_due(&g->prog, ++st->read))
             progress_tick(&g->prog, st->read, csvin_fraction(in));
         if (batch_add(b, row)) {
+            log_error("%s:%lu: out of memory", f->rel, row->line);
             rc = EX_SOFTWARE;
             break;
         }
@@ -828,8 +829,6 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
     pthread_mutex_destroy(&p.mu);
-    if (rc == EX_SOFTWARE && !*got)
-        log_error("out of memory");
     return rc;
 }
 
