@@ -774,9 +774,11 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     p.g = g;
     p.f = f;
     p.sc = sc;
-    for (i = 0; i < NBATCH; i++)
-        if (!(p.b[i].out = tsvw_mem()) || !(p.b[i].rej = tsvw_mem()))
+    for (i = 0; i < NBATCH && !rc; i++)
+        if (!(p.b[i].out = tsvw_mem()) || !(p.b[i].rej = tsvw_mem())) {
+            log_error("out of memory");
             rc = EX_SOFTWARE;
+        }
     for (i = 0; i < g->threads && !rc; i++) {
         args[i][0] = &p;
         args[i][1] = &sc[i];
