@@ -36,6 +36,7 @@ struct csvin {
     int parser_ok;
     unsigned long long bytes;
     long long size; /* the file's size on disk, -1 unknown */
+    int spool;      /* a pipe's copy in TMPDIR, -1 for a regular file */
     /* line buffer over the decompressed stream */
     unsigned char *buf;
     size_t cap, start, end;
@@ -94,17 +95,67 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 }
 
 /* Opens the decompressing reader; 0, or -1 with e filled (74). */
-static int open_stream(csvin *r, csvin_err *e)
+/* Copies a pipe or a device (read once only) into an unlinked file of
+ * TMPDIR, so that the two passes can read it. Returns that file's
+ * descriptor, or -1 with e filled. */
+static int spool(int in, csvin_err *e)
 {
-    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        set_err(e, 74, 0, 0, "cannot open: %s", strerror(errno));
+    char tmpl[4096], buf[1 << 16];
+    const char *dir = getenv("TMPDIR");
+    int out;
+    ssize_t n;
+    snprintf(tmpl, sizeof tmpl, "%s/csvin-spool.XXXXXX", dir && *dir ? dir : "/tmp");
+    out = mkstemp(tmpl);
+    if (out < 0) {
+        set_err(e, 74, 0, 0, "cannot spool the pipe to %s: %s", tmpl, strerror(errno));
         return -1;
     }
-    {
-        struct stat st;
-        r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    unlink(tmpl);
+    while ((n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || write(out, buf, (size_t)n) != n) {
+            set_err(e, 74, 0, 0, "cannot spool the pipe: %s", strerror(errno));
+            close(out);
+            return -1;
+        }
     }
+    return out;
+}
+
+/* Opens the decompressing reader; 0, or -1 with e filled (74). */
+static int open_stream(csvin *r, csvin_err *e)
+{
+    struct stat st;
+    int fd;
+    if (r->spool >= 0) {
+        fd = dup(r->spool);
+        if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+            set_err(e, 74, 0, 0, "cannot reread the spooled pipe: %s", strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+    } else {
+        fd = open(r->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            set_err(e, 74, 0, 0, "cannot open: %s", strerror(errno));
+            return -1;
+        }
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            set_err(e, 74, 0, 0, "cannot read: it is a folder");
+            close(fd);
+            return -1;
+        }
+        if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+            r->spool = spool(fd, e);
+            close(fd);
+            if (r->spool < 0)
+                return -1;
+            return open_stream(r, e);
+        }
+    }
+    r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
         close(fd);
@@ -402,6 +453,7 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     }
     r->enc = enc;
     r->delim = delim;
+    r->spool = -1;
     if (open_stream(r, e))
         goto error;
     if (enc == CSVIN_AUTO || !delim) {
@@ -831,6 +883,8 @@ void csvin_close(csvin *r)
         return;
     if (r->gz)
         gzclose(r->gz);
+    if (r->spool >= 0)
+        close(r->spool);
     if (r->parser_ok)
         csv_free(&r->p);
     free(r->buf);
