@@ -27,22 +27,6 @@ static int setup(void **state)
     return tu_setup_tmpdir("ut_csvout");
 }
 
-/* Lower-case hex SHA-256 of buf, computed here with OpenSSL's EVP. */
-static void sha256_hex(const void *buf, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0, i;
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    assert_non_null(c);
-    assert_true(EVP_DigestInit_ex(c, EVP_sha256(), NULL));
-    assert_true(EVP_DigestUpdate(c, buf, len));
-    assert_true(EVP_DigestFinal_ex(c, md, &mdlen));
-    EVP_MD_CTX_free(c);
-    assert_int_equal(mdlen, 32);
-    for (i = 0; i < mdlen; i++)
-        sprintf(out + 2 * i, "%02x", md[i]);
-}
-
 static csvout *open_ok(const char *path, int gz)
 {
     char err[512] = "";
@@ -116,7 +100,7 @@ static void test_gzip_content(void **state)
     assert_int_equal(rows, 4); /* 5 rows written, the header is not counted */
     assert_string_equal(sha, EXPECTED_SHA);
     char mine[65];
-    sha256_hex(content, n, mine);
+    tu_sha256_hex(content, n, mine);
     assert_string_equal(sha, mine);
     free(content);
 }
@@ -267,7 +251,7 @@ static void test_large(void **state)
     assert_int_equal(gn, n);
     assert_memory_equal(got, want, n);
     char mine[65];
-    sha256_hex(want, n, mine);
+    tu_sha256_hex(want, n, mine);
     assert_string_equal(sha, mine);
     free(got);
     free(want);
@@ -291,7 +275,7 @@ static void test_plain(void **state)
     assert_memory_equal(raw, expected, sizeof expected - 1);
     assert_memory_equal(raw + sizeof expected - 1, "x,\"y\"\n", 6);
     char mine[65];
-    sha256_hex(raw, n, mine);
+    tu_sha256_hex(raw, n, mine);
     assert_string_equal(sha, mine);
     free(raw);
 }

@@ -72,28 +72,12 @@ static int setup(void **state)
     return tu_setup_tmpdir("ut_manifest");
 }
 
-/* Lower-case hex SHA-256 of buf, computed here with OpenSSL's EVP. */
-static void sha256_hex(const void *buf, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0, i;
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    assert_non_null(c);
-    assert_true(EVP_DigestInit_ex(c, EVP_sha256(), NULL));
-    assert_true(EVP_DigestUpdate(c, buf, len));
-    assert_true(EVP_DigestFinal_ex(c, md, &mdlen));
-    EVP_MD_CTX_free(c);
-    assert_int_equal(mdlen, 32);
-    for (i = 0; i < mdlen; i++)
-        sprintf(out + 2 * i, "%02x", md[i]);
-}
-
 /* SHA-256 and size of a whole file's bytes, read back here. */
 static void file_sha(const char *path, char out[65], size_t *len)
 {
     size_t n;
     char *b = tu_slurp(path, &n);
-    sha256_hex(b, n, out);
+    tu_sha256_hex(b, n, out);
     free(b);
     if (len)
         *len = n;
@@ -193,26 +177,9 @@ static int compare_files(const char *a, const char *b, struct diffs *d)
     return n;
 }
 
-static ydoc *load_ok(const char *path)
-{
-    char err[1024] = "";
-    ydoc *d = yload_file(path, err, sizeof err);
-    if (!d)
-        fail_msg("yload_file(%s): %s", path, err);
-    return d;
-}
-
-static const ynode *get(const ynode *m, const char *key)
-{
-    const ynode *v = ymap_get(m, key);
-    if (!v)
-        fail_msg("no key \"%s\"", key);
-    return v;
-}
-
 static void scalar_is(const ynode *m, const char *key, const char *want)
 {
-    const ynode *v = get(m, key);
+    const ynode *v = tu_yget(m, key);
     if (v->type != YN_SCALAR)
         fail_msg("%s: not a scalar", key);
     if (strcmp(v->str, want))
@@ -469,7 +436,7 @@ static void test_write(void **state)
         fail_msg("the manifest holds the working folder %s:\n%s", cwd, text);
     free(text);
 
-    d = load_ok(mpath);
+    d = tu_yload(mpath);
     root = d->root;
     assert_non_null(root);
     assert_int_equal(root->type, YN_MAP);
@@ -485,27 +452,27 @@ static void test_write(void **state)
         free(v);
     }
     scalar_is(root, "version", version);
-    assert_int_equal(get(root, "version")->plain, 0); /* "0.1.0" read as a string anywhere */
+    assert_int_equal(tu_yget(root, "version")->plain, 0); /* "0.1.0" read as a string anywhere */
 
     /* parameters */
-    par = get(root, "parameters");
+    par = tu_yget(root, "parameters");
     scalar_is(par, "configuration", "config.yaml");
     scalar_is(par, "configuration_sha256", SHA_EMPTY);
     scalar_is(par, "observation_date", "2024-06-30");
-    assert_int_equal(get(par, "observation_date")->plain, 0); /* a string, not a date */
+    assert_int_equal(tu_yget(par, "observation_date")->plain, 0); /* a string, not a date */
     scalar_is(par, "observation_date_source", "configuration");
     scalar_is(par, "years", "");
     scalar_is(par, "secrecy_threshold", "11");
     scalar_is(par, "max_reject_rate", "0.1");
     scalar_is(par, "key_fingerprint_hmac_sha256",
               "f7bd1a4be0628cfd2b7aa1950e8df5fdcf1bd02a904378d490ed8ff8d20a523a");
-    it = get(par, "targets");
+    it = tu_yget(par, "targets");
     assert_int_equal(it->type, YN_SEQ);
     assert_int_equal(it->n, 2);
     assert_string_equal(it->kids[0]->str, "2024:AKTO=100");
     assert_string_equal(it->kids[1]->str, "2024:OPCO_EP:28=40");
     /* the schema files by relative name, with their digest: 9 input and 8 output schemas */
-    schemas = get(par, "schemas");
+    schemas = tu_yget(par, "schemas");
     assert_int_equal(schemas->type, YN_SEQ);
     assert_int_equal(schemas->n, 17);
     file_sha("schemas/input/contrats.yaml", want, NULL);
@@ -516,7 +483,7 @@ static void test_write(void **state)
     scalar_is(item(schemas, "file", "output/croissance.yaml"), "sha256", want);
 
     /* inputs: relative path, bytes, sha256 and the quality counts */
-    ins = get(root, "inputs");
+    ins = tu_yget(root, "inputs");
     assert_int_equal(ins->type, YN_SEQ);
     assert_int_equal(ins->n, 2);
     it = item(ins, "file", "contrats/a.csv");
@@ -535,7 +502,7 @@ static void test_write(void **state)
     scalar_is(it, "rows_read", "4");
 
     /* reference tables: the five shipped ones and the dropped cfa.csv, no path of the machine */
-    refs = get(root, "reference_tables");
+    refs = tu_yget(root, "reference_tables");
     assert_int_equal(refs->type, YN_SEQ);
     assert_int_equal(refs->n, 6);
     it = item(refs, "table", "cfa");
@@ -547,11 +514,11 @@ static void test_write(void **state)
     it = item(refs, "table", "departements");
     file_sha("schemas/referentiels/departements.csv", want, NULL);
     scalar_is(it, "sha256", want);
-    assert_string_not_equal(get(item(refs, "table", "cfa"), "origin")->str,
-                            get(item(refs, "table", "regions"), "origin")->str);
+    assert_string_not_equal(tu_yget(item(refs, "table", "cfa"), "origin")->str,
+                            tu_yget(item(refs, "table", "regions"), "origin")->str);
 
     /* outputs: the two tables and the workbook, in name order, not notes.txt nor itself */
-    outs = get(root, "outputs");
+    outs = tu_yget(root, "outputs");
     assert_int_equal(outs->type, YN_SEQ);
     assert_int_equal(outs->n, 3);
     scalar_is(outs->kids[0], "file", "bilan.xlsx");
@@ -573,7 +540,7 @@ static void test_write(void **state)
     it = item(outs, "file", "bilan.xlsx");
     file_sha(tu_path("out/bilan.xlsx"), want, NULL);
     scalar_is(it, "sha256", want);
-    parts = get(it, "parts");
+    parts = tu_yget(it, "parts");
     assert_int_equal(parts->type, YN_SEQ);
     assert_int_equal(parts->n, 2);
     scalar_is(parts->kids[0], "name", part_names[0]);
@@ -582,7 +549,7 @@ static void test_write(void **state)
     scalar_is(parts->kids[1], "sha256", SHA_WORKBOOK);
 
     /* conservation totals from the quality files */
-    cons = get(root, "conservation");
+    cons = tu_yget(root, "conservation");
     scalar_is(cons, "rows_read", "14");
     scalar_is(cons, "rows_accepted", "13");
     scalar_is(cons, "rows_rejected", "1");

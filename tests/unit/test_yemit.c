@@ -40,26 +40,6 @@ static void close_ok(yemit *y)
         fail_msg("yemit_close: %s", err);
 }
 
-static ydoc *load_ok(const char *path)
-{
-    char err[512] = "";
-    ydoc *d = yload_file(path, err, sizeof err);
-    if (!d) {
-        size_t len;
-        char *text = tu_slurp(path, &len);
-        fail_msg("yload_file(%s): %s\n%s", path, err, text);
-    }
-    return d;
-}
-
-static const ynode *get(const ynode *m, const char *key)
-{
-    const ynode *v = ymap_get(m, key);
-    if (!v)
-        fail_msg("no key \"%s\"", key);
-    return v;
-}
-
 /* A scalar whose text is want (and, when plain >= 0, whose plain flag is plain). */
 static void scalar_is(const ynode *n, const char *want, int plain, const char *what)
 {
@@ -73,7 +53,7 @@ static void scalar_is(const ynode *n, const char *want, int plain, const char *w
 
 static void kv_is(const ynode *m, const char *key, const char *want, int plain)
 {
-    scalar_is(get(m, key), want, plain, key);
+    scalar_is(tu_yget(m, key), want, plain, key);
 }
 
 /* Strings that read otherwise when written plain: ": " makes a mapping, a leading "- " a list
@@ -152,7 +132,7 @@ static void test_roundtrip(void **state)
     yemit_map_end(y);
     close_ok(y);
 
-    d = load_ok(p);
+    d = tu_yload(p);
     root = d->root;
     assert_non_null(root);
     assert_int_equal(root->type, YN_MAP);
@@ -167,7 +147,7 @@ static void test_roundtrip(void **state)
     kv_is(root, "date", "2024-06-30", 0);
     kv_is(root, "version", "0.1.0", 0);
     kv_is(root, "quoted_empty", "", 0);
-    assert_false(yis_null(get(root, "quoted_empty")));
+    assert_false(yis_null(tu_yget(root, "quoted_empty")));
     kv_is(root, "count", "42", 1);
     kv_is(root, "negative", "-7", 1);
     kv_is(root, "big", "9007199254740993", 1);
@@ -175,7 +155,7 @@ static void test_roundtrip(void **state)
         snprintf(key, sizeof key, "t%zu", i);
         kv_is(root, key, tricky[i], -1);
     }
-    list = get(root, "list");
+    list = tu_yget(root, "list");
     assert_int_equal(list->type, YN_SEQ);
     assert_int_equal(list->n, 3);
     m = list->kids[0];
@@ -183,7 +163,7 @@ static void test_roundtrip(void **state)
     assert_int_equal(m->n, 3);
     kv_is(m, "file", "contrats/a.csv", -1);
     kv_is(m, "bytes", "3", 1);
-    nested = get(m, "parts");
+    nested = tu_yget(m, "parts");
     assert_int_equal(nested->type, YN_SEQ);
     assert_int_equal(nested->n, 3);
     scalar_is(nested->kids[0], "[Content_Types].xml", -1, "parts[0]");
@@ -192,7 +172,7 @@ static void test_roundtrip(void **state)
     scalar_is(list->kids[1], "Réunion: île", -1, "list[1]");
     assert_int_equal(list->kids[2]->type, YN_SEQ);
     assert_int_equal(list->kids[2]->n, 0);
-    m = get(root, "empty_map");
+    m = tu_yget(root, "empty_map");
     assert_int_equal(m->type, YN_MAP);
     assert_int_equal(m->n, 0);
     ydoc_free(d);
@@ -227,11 +207,11 @@ static void test_str_plain_form_reads_otherwise(void **state)
     }
     yemit_map_end(y);
     close_ok(y);
-    d = load_ok(p);
+    d = tu_yload(p);
     for (i = 0; i < n; i++) {
         const ynode *v;
         snprintf(key, sizeof key, "k%zu", i);
-        v = get(d->root, key);
+        v = tu_yget(d->root, key);
         scalar_is(v, values[i], -1, key); /* the text itself comes back */
         if (v->plain) {
             size_t l = strlen(bad);

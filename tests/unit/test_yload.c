@@ -23,15 +23,6 @@ static int setup(void **state)
     return tu_setup_tmpdir("ut_yload");
 }
 
-static ydoc *load_ok(const char *path)
-{
-    char err[512] = "";
-    ydoc *d = yload_file(path, err, sizeof err);
-    if (!d)
-        fail_msg("yload_file(%s): %s", path, err);
-    return d;
-}
-
 /* Loading must fail with a message "path:line:col: ..." holding `what` (NULL: anything).
  * line > 0: exactly at line:col; line < 0: at some line:col; line 0: "path:" only. */
 static void load_fails(const char *path, int line, int col, const char *what)
@@ -62,7 +53,7 @@ static void test_positions(void **state)
                                              "  c: x\n"      /* line 3 */
                                              "  d: [1, 2]\n" /* line 4: [ at 6, 1 at 7, 2 at 10 */
                                              "e: \"q\"\n");  /* line 5 */
-    ydoc *d = load_ok(p);
+    ydoc *d = tu_yload(p);
     assert_string_equal(d->path, p);
     const ynode *root = d->root;
     assert_int_equal(root->type, YN_MAP);
@@ -111,14 +102,14 @@ static void test_positions(void **state)
 static void test_empty_document(void **state)
 {
     (void)state;
-    ydoc *d = load_ok(tu_write_str("empty.yaml", ""));
+    ydoc *d = tu_yload(tu_write_str("empty.yaml", ""));
     assert_null(d->root);
     ydoc_free(d);
-    d = load_ok(tu_write_str("comments.yaml", "# only a comment\n\n"));
+    d = tu_yload(tu_write_str("comments.yaml", "# only a comment\n\n"));
     assert_null(d->root);
     ydoc_free(d);
     /* explicit start and end markers around one document */
-    d = load_ok(tu_write_str("markers.yaml", "---\na: 1\n...\n"));
+    d = tu_yload(tu_write_str("markers.yaml", "---\na: 1\n...\n"));
     assert_string_equal(ymap_get(d->root, "a")->str, "1");
     ydoc_free(d);
 }
@@ -135,7 +126,7 @@ static void test_duplicate_keys(void **state)
     /* keys that differ only by quoting are the same key */
     load_fails(tu_write_str("dup4.yaml", "k: 1\n\"k\": 2\n"), 2, 1, "duplicate key");
     /* different keys are fine, and so is the same key in two mappings */
-    ydoc *d = load_ok(tu_write_str("nodup.yaml", "a: {k: 1}\nb: {k: 2}\nK: 3\n"));
+    ydoc *d = tu_yload(tu_write_str("nodup.yaml", "a: {k: 1}\nb: {k: 2}\nK: 3\n"));
     ydoc_free(d);
 }
 
@@ -157,7 +148,7 @@ static void test_depth(void **state)
 {
     (void)state;
     /* 64 levels of sequences: the scalar is 64 levels down: accepted */
-    ydoc *d = load_ok(nested("d64.yaml", 64));
+    ydoc *d = tu_yload(nested("d64.yaml", 64));
     const ynode *n = d->root;
     int depth = 0;
     while (n->type == YN_SEQ) {
@@ -194,7 +185,7 @@ static void test_alias_bomb(void **state)
     assert_int_equal(strncmp(err, p, strlen(p)), 0);
 
     /* a few aliases are expanded as copies */
-    ydoc *d = load_ok(tu_write_str("alias.yaml", "base: &b [1, 2]\ncopy: *b\n"));
+    ydoc *d = tu_yload(tu_write_str("alias.yaml", "base: &b [1, 2]\ncopy: *b\n"));
     const ynode *copy = ymap_get(d->root, "copy");
     assert_int_equal(copy->type, YN_SEQ);
     assert_int_equal(copy->n, 2);
@@ -229,7 +220,7 @@ static void test_size_cap(void **state)
         buf[i] = (i % 64 == 63) ? '\n' : '#';
     load_fails(tu_write_file("big.yaml", buf, n), 0, 0, NULL);
     /* exactly 4 MiB is allowed */
-    ydoc *d = load_ok(tu_write_file("big4.yaml", buf, n - 1));
+    ydoc *d = tu_yload(tu_write_file("big4.yaml", buf, n - 1));
     assert_null(d->root);
     ydoc_free(d);
     free(buf);
@@ -238,19 +229,19 @@ static void test_size_cap(void **state)
 static void test_yis_null(void **state)
 {
     (void)state;
-    ydoc *d = load_ok(tu_write_str("null.yaml", "tilde: ~\n"
-                                                "empty:\n"
-                                                "lower: null\n"
-                                                "title: Null\n"
-                                                "upper: NULL\n"
-                                                "mixed: nUll\n"
-                                                "quoted: \"null\"\n"
-                                                "squoted: '~'\n"
-                                                "qempty: \"\"\n"
-                                                "zero: 0\n"
-                                                "false: false\n"
-                                                "map: {a: 1}\n"
-                                                "seq: []\n"));
+    ydoc *d = tu_yload(tu_write_str("null.yaml", "tilde: ~\n"
+                                                 "empty:\n"
+                                                 "lower: null\n"
+                                                 "title: Null\n"
+                                                 "upper: NULL\n"
+                                                 "mixed: nUll\n"
+                                                 "quoted: \"null\"\n"
+                                                 "squoted: '~'\n"
+                                                 "qempty: \"\"\n"
+                                                 "zero: 0\n"
+                                                 "false: false\n"
+                                                 "map: {a: 1}\n"
+                                                 "seq: []\n"));
     const ynode *r = d->root;
     assert_true(yis_null(ymap_get(r, "tilde")));
     assert_true(yis_null(ymap_get(r, "empty")));

@@ -20,6 +20,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <openssl/evp.h>
+
+#include "yload.h"
+
 /* The temporary folder of this test binary, set by tu_setup_tmpdir(). */
 static char tu_tmpdir[64];
 
@@ -226,6 +230,46 @@ static inline const char *tu_write_gz(const char *name, const void *data, size_t
     deflateEnd(&zs);
     free(out);
     return p;
+}
+
+/* Lower-case hex SHA-256 of buf into out (65 bytes), computed with OpenSSL's
+ * EVP, independently of the code under test. */
+static inline void tu_sha256_hex(const void *buf, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    assert_non_null(c);
+    assert_true(EVP_DigestInit_ex(c, EVP_sha256(), NULL));
+    assert_true(EVP_DigestUpdate(c, buf, len));
+    assert_true(EVP_DigestFinal_ex(c, md, &mdlen));
+    EVP_MD_CTX_free(c);
+    assert_int_equal(mdlen, 32);
+    for (i = 0; i < mdlen; i++)
+        sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+/* A YAML file loaded with yload; fails the test (showing the file) when it
+ * cannot be. Free with ydoc_free. */
+static inline ydoc *tu_yload(const char *path)
+{
+    char err[512] = "";
+    ydoc *d = yload_file(path, err, sizeof err);
+    if (!d) {
+        size_t len;
+        char *text = tu_slurp(path, &len);
+        fail_msg("yload_file(%s): %s\n%s", path, err, text ? text : "");
+    }
+    return d;
+}
+
+/* The value of key in a mapping; fails the test when it is absent. */
+static inline const ynode *tu_yget(const ynode *m, const char *key)
+{
+    const ynode *v = ymap_get(m, key);
+    if (!v)
+        fail_msg("no key \"%s\"", key);
+    return v;
 }
 
 #endif
