@@ -32,7 +32,7 @@ TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
 LIB_OBJS   = $(LIB_SRCS:stages/lib/%.c=$(BUILD)/obj/lib/%.o)
 LIB        = $(BUILD)/libapp.a
-STAGES     = ingest merge indicators quality $(if $(wildcard stages/report.c),report)
+STAGES     = ingest merge indicators quality report dump
 STAGE_BINS = $(STAGES:%=$(BUILD)/bin/%)
 DRIVER     = $(BUILD)/bin/pipeline-run
 GENERATOR  = $(BUILD)/bin/generate

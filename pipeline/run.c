@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "facts.h"
 #include "log.h"
 #include "manifest.h"
 #include "refdata.h"
@@ -69,15 +70,19 @@ static int years_ok(const char *s)
     return sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && strlen(s) == 4 && a >= 2000 && a <= 2099;
 }
 
+#define MAXJOBS 8
+
 static volatile sig_atomic_t got_signal;
-static pid_t child;
+static volatile pid_t running[MAXJOBS]; /* the stages running now, 0 in free places */
 static char staging[PATH_MAX];
 
 static void on_signal(int sig)
 {
+    int i;
     got_signal = sig;
-    if (child > 0)
-        kill(child, SIGTERM);
+    for (i = 0; i < MAXJOBS; i++)
+        if (running[i] > 0)
+            kill(running[i], SIGTERM);
 }
 
 static void usage(FILE *f)
@@ -398,7 +403,6 @@ bad:
     return EX_CONFIG;
 }
 
-/* Runs one stage and maps its end to an exit code of the table. */
 static double now_seconds(void)
 {
     struct timespec t;
@@ -406,23 +410,41 @@ static double now_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int run_stage(const char *bindir, char **argv)
+/* A stage run: its arguments (argv[0] is the stage's name), its process
+ * and how it ended. */
+struct job {
+    struct args {
+        char **v;
+        size_t n, cap;
+    } a;
+    const char *label; /* "ingest contrats", "merge", ... */
+    pid_t pid;
+    int state; /* 0 not started, 1 running, 2 done */
+    int code;  /* its exit code mapped to the table of spec/outputs.md */
+    double t0;
+};
+
+/* Starts a stage. 0, or 70 when it cannot be started. */
+static int job_start(const char *bindir, struct job *j)
 {
-    char *prog = join(bindir, argv[0]);
-    int status, code;
-    double t0 = now_seconds();
-    child = fork();
-    if (child < 0) {
-        log_error("cannot start %s: %s", argv[0], strerror(errno));
+    char *prog = join(bindir, j->a.v[0]);
+    pid_t pid;
+    int i;
+    j->t0 = now_seconds();
+    pid = fork();
+    if (pid < 0) {
+        log_error("cannot start %s: %s", j->label, strerror(errno));
         free(prog);
         return EX_SOFTWARE;
     }
-    if (child == 0) {
+    if (pid == 0) {
         /* APP_STAGE_WRAPPER (tests only): a command the stages run under,
          * such as "valgrind --leak-check=full --error-exitcode=99 -q" */
         const char *wrap = getenv("APP_STAGE_WRAPPER");
+        char **argv = j->a.v;
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         if (wrap && *wrap) {
             char *w = xstrdup(wrap), *tok, *save = NULL, **full;
             size_t n = 0, nargs = 0;
@@ -434,8 +456,8 @@ static int run_stage(const char *bindir, char **argv)
             for (tok = strtok_r(w, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
                 full[n++] = tok;
             full[n++] = prog;
-            for (size_t i = 1; i < nargs; i++)
-                full[n++] = argv[i];
+            for (size_t k = 1; k < nargs; k++)
+                full[n++] = argv[k];
             full[n] = NULL;
             execvp(full[0], full);
         } else {
@@ -445,28 +467,69 @@ static int run_stage(const char *bindir, char **argv)
         _exit(EX_SOFTWARE);
     }
     free(prog);
-    while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR) {
-            child = 0;
-            return EX_SOFTWARE;
+    j->pid = pid;
+    j->state = 1;
+    for (i = 0; i < MAXJOBS && running[i]; i++)
+        ;
+    if (i < MAXJOBS)
+        running[i] = pid;
+    return 0;
+}
+
+/* Waits for one of the running jobs to end; maps its end to an exit code
+ * of the table (j->code) and returns it, or -1 when none was running. */
+static struct job *job_wait(struct job *jobs, size_t n)
+{
+    int status, i;
+    size_t k;
+    pid_t pid;
+    struct job *j = NULL;
+    for (;;) {
+        pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            return NULL;
         }
-    child = 0;
-    if (got_signal)
-        return 128 + got_signal;
-    if (WIFSIGNALED(status)) {
-        log_error("stage %s was killed by signal %d", argv[0], WTERMSIG(status));
-        return EX_SOFTWARE;
+        for (k = 0; k < n && !j; k++)
+            if (jobs[k].state == 1 && jobs[k].pid == pid)
+                j = &jobs[k];
+        if (j)
+            break;
     }
-    code = WEXITSTATUS(status);
-    log_info("stage %s%s%s exit=%d seconds=%.3f", argv[0],
-             argv[1] && argv[2] && !strcmp(argv[1], "--kind") ? " " : "",
-             argv[1] && argv[2] && !strcmp(argv[1], "--kind") ? argv[2] : "", code,
-             now_seconds() - t0);
-    if (code == 0 || code == 64 || code == 65 || code == 66 || code == 70 || code == 73 ||
-        code == 74 || code == 75 || code == 78)
-        return code;
-    log_error("stage %s exited with code %d", argv[0], code);
-    return EX_SOFTWARE;
+    for (i = 0; i < MAXJOBS; i++)
+        if (running[i] == pid)
+            running[i] = 0;
+    j->state = 2;
+    if (got_signal) {
+        j->code = 128 + got_signal;
+    } else if (WIFSIGNALED(status)) {
+        log_error("stage %s was killed by signal %d", j->label, WTERMSIG(status));
+        j->code = EX_SOFTWARE;
+    } else {
+        int code = WEXITSTATUS(status);
+        log_info("stage %s exit=%d seconds=%.3f", j->label, code, now_seconds() - j->t0);
+        if (code == 0 || code == 64 || code == 65 || code == 66 || code == 70 || code == 73 ||
+            code == 74 || code == 75 || code == 78) {
+            j->code = code;
+        } else {
+            log_error("stage %s exited with code %d", j->label, code);
+            j->code = EX_SOFTWARE;
+        }
+    }
+    return j;
+}
+
+/* Stops every running job and waits for them (after a failure). */
+static void jobs_stop(struct job *jobs, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (jobs[k].state == 1)
+            kill(jobs[k].pid, SIGTERM);
+    for (k = 0; k < n; k++)
+        if (jobs[k].state == 1)
+            job_wait(jobs, n);
 }
 
 static char *cleanup_dir;
@@ -605,27 +668,6 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
     return 0;
 }
 
-/* Reads date_extraction_max from merge's summary. */
-static int summary_date(const char *path, char *out)
-{
-    FILE *f = fopen(path, "r");
-    char line[256];
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (!strncmp(line, "date_extraction_max\t", 20)) {
-            size_t n = strcspn(line + 20, "\n");
-            fclose(f);
-            if (n != 10)
-                return -1;
-            memcpy(out, line + 20, 10);
-            out[10] = '\0';
-            return 0;
-        }
-    fclose(f);
-    return -1;
-}
-
 /* 73 when OUTPUT_DIR holds a file its previous manifest does not list
  * (the manifest itself excepted). */
 static int check_output_dir(const char *out)
@@ -693,12 +735,6 @@ static int make_parents(const char *dir)
 struct options {
     const char *input, *output, *config, *obs, *years, *key, *keep, *verify;
     int no_secrecy, quiet, verbose;
-};
-
-/* A growing argument vector for a stage. */
-struct args {
-    char **v;
-    size_t n, cap;
 };
 
 static void arg(struct args *a, const char *s)
@@ -964,77 +1000,172 @@ static int prepare_output(const char *output, int *lockfd)
     return 0;
 }
 
-/* The intermediate files of one run (stages/lib/tsv.h records). */
+/* The intermediate files of one run: typed records (stages/lib/rec.h),
+ * rejects (stages/lib/tsv.h) and the facts each stage passes on
+ * (stages/lib/facts.h). */
 struct work {
-    char *dir, *contrats, *evenements, *participations, *rej[3], *qual[3], *kept, *mq, *sum, *prov;
+    char *dir, *rec[3], *rej[3], *qual[3], *kept, *merge, *outs[3], *prov;
 };
+
+static const char *const kinds[3] = {"contrats", "evenements", "participations"};
 
 static void work_paths(struct work *w, const char *dir)
 {
-    static const char *const kinds[3] = {"contrats", "evenements", "participations"};
+    static const char *const outs[3] = {"sorties-qualite.tsv", "sorties-indicateurs.tsv",
+                                        "sorties-rapport.tsv"};
     char buf[64];
     int k;
     w->dir = xstrdup(dir);
-    w->contrats = join(dir, "contrats.tsv");
-    w->evenements = join(dir, "evenements.tsv");
-    w->participations = join(dir, "participations.tsv");
     for (k = 0; k < 3; k++) {
+        snprintf(buf, sizeof buf, "%s.rec", kinds[k]);
+        w->rec[k] = join(dir, buf);
         snprintf(buf, sizeof buf, "rejets-%s.tsv", kinds[k]);
         w->rej[k] = join(dir, buf);
         snprintf(buf, sizeof buf, "qualite-%s.tsv", kinds[k]);
         w->qual[k] = join(dir, buf);
+        w->outs[k] = join(dir, outs[k]);
     }
-    w->kept = join(dir, "contrats-conserves.tsv");
-    w->mq = join(dir, "qualite-fusion.tsv");
-    w->sum = join(dir, "resume-fusion.tsv");
+    w->kept = join(dir, "conserves.rec");
+    w->merge = join(dir, "fusion.tsv");
     w->prov = join(dir, "provenance.yaml");
 }
 
 static void work_free(struct work *w)
 {
     int k;
-    free(w->dir), free(w->contrats), free(w->evenements), free(w->participations);
+    free(w->dir);
     for (k = 0; k < 3; k++)
-        free(w->rej[k]), free(w->qual[k]);
-    free(w->kept), free(w->mq), free(w->sum), free(w->prov);
+        free(w->rec[k]), free(w->rej[k]), free(w->qual[k]), free(w->outs[k]);
+    free(w->kept), free(w->merge), free(w->prov);
 }
 
-/* ingest (each kind), merge, quality, indicators, manifest, report,
- * manifest again: the stages one after the other, into the staging folder. */
+/* The jobs of the chain, in the order of their table. */
+enum { J_INGEST_C, J_INGEST_E, J_INGEST_P, J_MERGE, J_QUALITY, J_INDICATORS, J_REPORT, NJOBS };
+
+/* The arguments of every stage but report (whose date is known later). */
+static void chain_args(struct job *jobs, const char *input, const struct work *w, char *sec,
+                       char *rate, const char *disp)
+{
+    struct filelist *lists[3] = {&fk, &fe, &fp};
+    static const char *const labels[3] = {"ingest contrats", "ingest evenements",
+                                          "ingest participations"};
+    size_t i;
+    int k;
+    for (k = 0; k < 3; k++) {
+        struct args *a = &jobs[J_INGEST_C + k].a;
+        jobs[J_INGEST_C + k].label = labels[k];
+        arg(a, "ingest"), arg(a, "--kind"), arg(a, kinds[k]);
+        arg(a, "--schemas"), arg(a, schemas), arg(a, "--input"), arg(a, input);
+        arg(a, "--out"), arg(a, w->rec[k]), arg(a, "--rejects"), arg(a, w->rej[k]);
+        arg(a, "--quality"), arg(a, w->qual[k]);
+        if (k == 0)
+            arg(a, "--key-file"), arg(a, c.key_file);
+        if (k == 2)
+            arg(a, "--events"), arg(a, w->rec[1]);
+        for (i = 0; i < lists[k]->n; i++)
+            arg(a, lists[k]->name[i]);
+    }
+    jobs[J_MERGE].label = "merge";
+    arg(&jobs[J_MERGE].a, "merge"), arg(&jobs[J_MERGE].a, "--in"), arg(&jobs[J_MERGE].a, w->rec[0]);
+    arg(&jobs[J_MERGE].a, "--out"), arg(&jobs[J_MERGE].a, w->kept);
+    arg(&jobs[J_MERGE].a, "--facts"), arg(&jobs[J_MERGE].a, w->merge);
+    arg(&jobs[J_MERGE].a, "--dispositifs"), arg(&jobs[J_MERGE].a, disp);
+    {
+        struct args *a = &jobs[J_QUALITY].a;
+        jobs[J_QUALITY].label = "quality";
+        arg(a, "quality"), arg(a, "--schemas"), arg(a, schemas), arg(a, "--outdir");
+        arg(a, staging), arg(a, "--merge"), arg(a, w->merge), arg(a, "--contrats");
+        arg(a, w->qual[0]), arg(a, "--evenements"), arg(a, w->qual[1]);
+        arg(a, "--participations"), arg(a, w->qual[2]);
+        for (k = 0; k < 3; k++)
+            arg(a, "--rejects"), arg(a, w->rej[k]);
+        arg(a, "--max-reject-rate"), arg(a, rate), arg(a, "--facts"), arg(a, w->outs[0]);
+    }
+    {
+        struct args *a = &jobs[J_INDICATORS].a;
+        jobs[J_INDICATORS].label = "indicators";
+        arg(a, "indicators"), arg(a, "--contracts"), arg(a, w->rec[0]), arg(a, "--kept");
+        arg(a, w->kept), arg(a, "--schemas"), arg(a, schemas), arg(a, "--outdir");
+        arg(a, staging), arg(a, "--observation-date"), arg(a, obs), arg(a, "--secrecy");
+        arg(a, sec), arg(a, "--facts"), arg(a, w->outs[1]);
+        /* without event files the reunions table is empty, not absent */
+        arg(a, "--events"), arg(a, w->rec[1]), arg(a, "--participations"), arg(a, w->rec[2]);
+        if (c.years)
+            arg(a, "--years"), arg(a, c.years);
+        for (i = 0; i < c.ntargets; i++)
+            arg(a, "--target"), arg(a, c.targets[i]);
+    }
+}
+
+/* Runs the jobs in [from, to) that are ready as the others end: ingest of
+ * the contracts beside ingest of the events (then of the attendance), merge
+ * as soon as the contracts are in; quality beside indicators. 0, or the
+ * exit code of the first failure met (the other jobs are stopped). */
+static int run_jobs(struct job *jobs, int from, int to)
+{
+    int k, rc = 0, left;
+    for (;;) {
+        for (k = from; k < to && !rc && !got_signal; k++) {
+            int ready = jobs[k].state == 0;
+            if (k == J_INGEST_P)
+                ready &= jobs[J_INGEST_E].state == 2;
+            if (k == J_MERGE)
+                ready &= jobs[J_INGEST_C].state == 2;
+            if (ready)
+                rc = job_start(exe_dir, &jobs[k]);
+        }
+        for (k = from, left = 0; k < to; k++)
+            left += jobs[k].state == 1;
+        if (!left)
+            break;
+        {
+            struct job *j = job_wait(jobs, NJOBS);
+            if (j && j->code && !rc) {
+                rc = j->code;
+                jobs_stop(jobs, NJOBS);
+            }
+        }
+    }
+    if (got_signal)
+        return 128 + got_signal;
+    return rc;
+}
+
+/* The date the observation date defaults to: the latest extraction date of
+ * the accepted contract rows, from merge's counts. 0, or -1. */
+static int merge_date(const char *path, char *out)
+{
+    facts_merge *m = NULL;
+    facts_merge_total t;
+    size_t n = 0;
+    char err[512];
+    int rc = facts_merge_read(path, &m, &n, err, sizeof err);
+    facts_merge_sum(m, n, &t);
+    facts_merge_free(m, n);
+    if (rc || t.extraction_max == DATE_NONE)
+        return -1;
+    date_format(t.extraction_max, out);
+    return 0;
+}
+
+/* The stages in a staging folder: ingest, merge, quality and indicators,
+ * the manifest (the workbook's Provenance sheet repeats it), report, the
+ * manifest again with the workbook listed. */
 static int run_chain(const char *input, const struct work *w, const manifest_hashes *hashes)
 {
-    static const char *const kinds[3] = {"contrats", "evenements", "participations"};
-    struct filelist *lists[3] = {&fk, &fe, &fp};
-    char *outs[3] = {w->contrats, w->evenements, w->participations};
-    char sec[16], rate[32], err[1024], *mpath;
-    struct args a = {0};
-    size_t i;
-    int k, rc = 0;
+    struct job jobs[NJOBS];
+    char sec[16], rate[32], err[1024], disp[64];
+    int k, rc;
 
-    for (k = 0; k < 3 && !rc; k++) {
-        a.n = 0;
-        arg(&a, "ingest"), arg(&a, "--kind"), arg(&a, kinds[k]);
-        arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input"), arg(&a, input);
-        arg(&a, "--out"), arg(&a, outs[k]), arg(&a, "--rejects"), arg(&a, w->rej[k]);
-        arg(&a, "--quality"), arg(&a, w->qual[k]);
-        if (k == 0)
-            arg(&a, "--key-file"), arg(&a, c.key_file);
-        if (k == 2)
-            arg(&a, "--events"), arg(&a, w->evenements);
-        for (i = 0; i < lists[k]->n; i++)
-            arg(&a, lists[k]->name[i]);
-        rc = run_stage(exe_dir, a.v);
-    }
-    if (!rc) {
-        a.n = 0;
-        arg(&a, "merge"), arg(&a, "--in"), arg(&a, w->contrats), arg(&a, "--out"), arg(&a, w->kept);
-        arg(&a, "--quality"), arg(&a, w->mq), arg(&a, "--summary"), arg(&a, w->sum);
-        arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input"), arg(&a, input);
-        rc = run_stage(exe_dir, a.v);
-    }
+    memset(jobs, 0, sizeof jobs);
+    snprintf(sec, sizeof sec, "%d", c.secrecy);
+    snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
+    snprintf(disp, sizeof disp, "%s", "APPR");
+    chain_args(jobs, input, w, sec, rate, disp);
+    rc = run_jobs(jobs, J_INGEST_C, J_QUALITY);
     if (!rc && !*obs) {
         obs_how = "latest extraction date of the accepted contract rows";
-        if (summary_date(w->sum, obs)) {
+        if (merge_date(w->merge, obs)) {
             log_error("no accepted contract row: no observation date can be derived; "
                       "give --observation-date");
             rc = EX_DATAERR;
@@ -1042,34 +1173,8 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
     }
     if (*verify_source)
         obs_how = verify_source; /* the manifest's date, found the manifest's way */
-    snprintf(sec, sizeof sec, "%d", c.secrecy);
-    snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
-    if (!rc) {
-        a.n = 0;
-        arg(&a, "quality"), arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--outdir");
-        arg(&a, staging), arg(&a, "--merge-quality"), arg(&a, w->mq), arg(&a, "--summary");
-        arg(&a, w->sum), arg(&a, "--contrats"), arg(&a, w->qual[0]), arg(&a, "--evenements");
-        arg(&a, w->qual[1]), arg(&a, "--participations"), arg(&a, w->qual[2]);
-        for (k = 0; k < 3; k++)
-            arg(&a, "--rejects"), arg(&a, w->rej[k]);
-        arg(&a, "--max-reject-rate"), arg(&a, rate);
-        rc = run_stage(exe_dir, a.v);
-    }
-    if (!rc) {
-        a.n = 0;
-        arg(&a, "indicators"), arg(&a, "--contracts"), arg(&a, w->contrats), arg(&a, "--kept");
-        arg(&a, w->kept), arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input");
-        arg(&a, input), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--observation-date");
-        arg(&a, obs), arg(&a, "--secrecy"), arg(&a, sec);
-        /* without event files the reunions table is empty, not absent */
-        arg(&a, "--events"), arg(&a, w->evenements), arg(&a, "--participations");
-        arg(&a, w->participations);
-        if (c.years)
-            arg(&a, "--years"), arg(&a, c.years);
-        for (i = 0; i < c.ntargets; i++)
-            arg(&a, "--target"), arg(&a, c.targets[i]);
-        rc = run_stage(exe_dir, a.v);
-    }
+    if (!rc)
+        rc = run_jobs(jobs, J_QUALITY, J_REPORT);
     if (!rc) {
         /* the manifest first (the workbook's Provenance sheet repeats it),
          * then again with the workbook listed */
@@ -1084,38 +1189,39 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               c.targets,
                               c.ntargets,
                               schemas};
-        manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum};
+        manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]},
+                            w->merge,
+                            {w->outs[0], w->outs[1], w->outs[2], NULL}};
+        char *mpath = join(staging, "manifest.yaml");
+        struct args *a = &jobs[J_REPORT].a;
         if (pending_hashes) {
             pthread_join(*pending_hashes, NULL);
             pending_hashes = NULL;
         }
         if (hashes->failed) {
             log_error("%s: cannot read: %s", all.name[hashes->failed_at], strerror(hashes->failed));
-            free(a.v);
-            return EX_IOERR;
-        }
-        mpath = join(staging, "manifest.yaml");
-        rc =
-            manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err, sizeof err);
-        if (!rc && rename(mpath, w->prov))
-            rc = EX_IOERR, snprintf(err, sizeof err, "%s: %s", w->prov, strerror(errno));
-        if (!rc) {
-            a.n = 0;
-            arg(&a, "report"), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--schemas");
-            arg(&a, schemas), arg(&a, "--title"), arg(&a, "Bilan de l'apprentissage");
-            arg(&a, "--observation-date"), arg(&a, obs), arg(&a, "--provenance"), arg(&a, w->prov);
-            rc = run_stage(exe_dir, a.v);
-            if (!rc)
-                rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err,
-                                    sizeof err);
+            rc = EX_IOERR;
+        } else if ((rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err,
+                                        sizeof err))) {
+            log_error("%s", err);
+        } else if (rename(mpath, w->prov)) {
+            log_error("%s: %s", w->prov, strerror(errno));
+            rc = EX_IOERR;
         } else {
-            log_error("%s", err);
+            jobs[J_REPORT].label = "report";
+            arg(a, "report"), arg(a, "--outdir"), arg(a, staging), arg(a, "--schemas");
+            arg(a, schemas), arg(a, "--title"), arg(a, "Bilan de l'apprentissage");
+            arg(a, "--observation-date"), arg(a, obs), arg(a, "--provenance"), arg(a, w->prov);
+            arg(a, "--facts"), arg(a, w->outs[2]);
+            rc = run_jobs(jobs, J_REPORT, NJOBS);
+            if (!rc && (rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref,
+                                            err, sizeof err)))
+                log_error("%s", err);
         }
-        if (rc == EX_IOERR)
-            log_error("%s", err);
         free(mpath);
     }
-    free(a.v);
+    for (k = 0; k < NJOBS; k++)
+        free(jobs[k].a.v);
     return rc;
 }
 

@@ -1,12 +1,16 @@
 /* indicators: computes the report tables of spec/indicators.md from the
- * kept contracts written by merge and the events and attendance written by
- * ingest: croissance, croissance_mensuelle, ruptures, reunions, and the
- * breakdown tables declared in schemas/output/ (breakdown: COLUMN).
- * Every table is written column by column from its output schema, so the
- * schema decides the columns and their order; secrecy is applied by otable.
- * The contracts are ingest's versions filtered by merge's list of kept
- * versions. Memory: one small record per kept contract (the rupture follow-up and the
- * employers' look-back need them) plus the groups. */
+ * kept contracts and the events and attendance: croissance,
+ * croissance_mensuelle, ruptures, reunions, and the breakdown tables
+ * declared in schemas/output/ (breakdown: COLUMN). Every table is written
+ * column by column from its output schema, so the schema decides the
+ * columns and their order; secrecy is applied by otable.
+ * It reads the typed records of ingest (stages/lib/rec.h), filtered by
+ * merge's runs of kept versions; régions, OPCOs and breakdown values come
+ * as codes with their dictionaries, so no reference table is loaded here.
+ * Memory: about 30 bytes per kept contract (the rupture follow-up and the
+ * employers' look-back need them) plus the groups. Exit codes: 0, 64
+ * usage, 70 the records cannot be read (they are the pipeline's own), 74
+ * I/O, 78 bad output schema. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -16,12 +20,13 @@
 #include <sysexits.h>
 
 #include "log.h"
+#include "facts.h"
 #include "otable.h"
 #include "progress.h"
-#include "refdata.h"
+#include "rec.h"
 #include "strmap.h"
-#include "tsv.h"
 #include "values.h"
+#include "versions.h"
 
 #define Y0 2000
 #define NY 100 /* years 2000-2099 */
@@ -40,14 +45,38 @@ struct rup {
     long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
 };
 
-/* One kept contract. */
-struct kc {
-    date_t debut, rupture, concl; /* rupture: DATE_NONE when none on or before D_obs */
-    uint64_t id_hi, id_lo;        /* apprenti_id */
-    uint32_t siren;
-    int16_t reg, op;
-    int16_t bd[MAXB];
-};
+/* One kept contract, stored in a byte array with a stride set at run time:
+ * apprenti_id (16 bytes), date_debut_contrat, date_rupture (DATE_NONE when
+ * none on or before D_obs), région and OPCO indexes (1 byte each), then one
+ * u16 per breakdown table and, when there are events, the conclusion date
+ * and the SIREN. Fields are read with memcpy (no alignment assumed). */
+#define KC_ID 0
+#define KC_DEBUT 16
+#define KC_RUPTURE 20
+#define KC_REG 24
+#define KC_OP 25
+#define KC_BD 26
+
+static date_t kc_date(const unsigned char *k, size_t off)
+{
+    date_t d;
+    memcpy(&d, k + off, sizeof d);
+    return d;
+}
+
+static uint32_t kc_u32(const unsigned char *k, size_t off)
+{
+    uint32_t v;
+    memcpy(&v, k + off, sizeof v);
+    return v;
+}
+
+static uint16_t kc_u16(const unsigned char *k, size_t off)
+{
+    uint16_t v;
+    memcpy(&v, k + off, sizeof v);
+    return v;
+}
 
 /* A set of groups: one dimension value per contract (with a TOTAL index
  * last), or the région x OPCO pairs with their totals. */
@@ -63,9 +92,10 @@ struct grouping {
 
 struct breakdown {
     otable *t;
-    char *column;  /* kept-contract column, or section_naf */
+    char *column;  /* a column of the contract records */
     int base;      /* 0 croissance, 1 ruptures */
-    int tsv_col;   /* column in the kept contracts, -1 for section_naf */
+    int col;       /* its index in the records */
+    long *by_code; /* coded column: record code -> value index, -1 not seen yet */
     strmap values; /* value -> index */
     char **names;  /* index -> value, sorted before writing */
     size_t nvals;
@@ -88,12 +118,13 @@ struct part {
 };
 
 struct ctx {
-    refdata *ref;
     size_t nreg, nop; /* codes including ND; the TOTAL index is nreg / nop */
     const char **reg, **op;
+    const char **reg_lib; /* libellés of reg, same index */
     struct grouping ro;
-    struct kc *kc;
-    size_t nkc, capkc;
+    unsigned char *kc; /* kept contracts, stride bytes each */
+    size_t nkc, capkc, stride, off_ev;
+    int with_ev; /* keep conclusion dates and SIRENs (there are events) */
     int ymin, ymax, ysel0, ysel1, obs_y, obs_m;
     date_t dobs;
     struct target targets[MAXT];
@@ -109,6 +140,9 @@ struct ctx {
     long *r_events, *r_vis, *r_part, *r_struct, *r_ent, *r_new, *r_conv;
     unsigned char *r_hasvis;
     int eymin, eymax;
+    /* the output files written, for the manifest */
+    facts_output outs[MAXB + 8];
+    size_t nouts;
 };
 
 /* What one output row is about, for value(). */
@@ -123,12 +157,15 @@ struct rowctx {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: indicators --contracts KEPT.tsv --schemas DIR --outdir DIR\n"
-            "                  --observation-date YYYY-MM-DD [--input DIR]\n"
-            "                  [--events EVENTS.tsv --participations PARTS.tsv]\n"
+            "usage: indicators --contracts CONTRATS.rec --kept KEPT.rec --schemas DIR\n"
+            "                  --outdir DIR --observation-date YYYY-MM-DD\n"
+            "                  [--events EVENTS.rec [--participations PARTS.rec]]\n"
             "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
+            "                  [--facts OUT.tsv]\n"
             "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
-            "tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
+            "tables of DIR/output/*.yaml as gzip CSV into the output folder; --facts lists\n"
+            "their sizes and hashes for the manifest. Exit codes: 0, 64 usage, 70 the\n"
+            "records cannot be read, 74 I/O, 78 bad output schema.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -200,7 +237,7 @@ static void grouping_free(struct grouping *g)
 }
 
 /* Adds one contract to group gi of g. */
-static int grouping_add(struct grouping *g, size_t gi, const struct kc *k, int y, int m,
+static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
                         const struct rup *r, int32_t days)
 {
     struct rup *x = &g->rup[gi * NY + (size_t)(y - Y0)];
@@ -215,7 +252,7 @@ static int grouping_add(struct grouping *g, size_t gi, const struct kc *k, int y
     x->r12 += r->r12;
     x->suivies += r->suivies;
     x->sans += r->sans;
-    if (k->rupture != DATE_NONE) {
+    if (broken) {
         if (g->ndur + 1 > g->capdur) {
             size_t nc = g->capdur ? 2 * g->capdur : 4096;
             uint64_t *nd = realloc(g->dur, nc * sizeof *nd);
@@ -295,33 +332,71 @@ static unsigned long cum(const struct grouping *g, size_t gi, int y, int m)
     return s;
 }
 
-/* A kept contract by apprentice and start, for the follow-up. */
-struct person {
-    uint64_t id_hi, id_lo;
-    date_t debut;
-    uint32_t idx;
-};
-
-static int cmp_person(const void *a, const void *b)
+/* Kept contracts by apprentice, then start: the order of
+ * (apprenti_id bytes, date_debut_contrat). */
+static int kc_cmp(const unsigned char *a, const unsigned char *b)
 {
-    const struct person *x = a, *y = b;
-    if (x->id_hi != y->id_hi)
-        return x->id_hi < y->id_hi ? -1 : 1;
-    if (x->id_lo != y->id_lo)
-        return x->id_lo < y->id_lo ? -1 : 1;
-    return x->debut < y->debut ? -1 : x->debut > y->debut;
+    int c = memcmp(a + KC_ID, b + KC_ID, 16);
+    date_t x, y;
+    if (c)
+        return c;
+    x = kc_date(a, KC_DEBUT);
+    y = kc_date(b, KC_DEBUT);
+    return x < y ? -1 : x > y;
 }
 
-/* The value of up to 16 lower-case hex digits (apprenti_id halves). */
-static uint64_t hex64(const char *s, size_t n)
+static void kc_swap(unsigned char *a, unsigned char *b, size_t stride)
 {
-    uint64_t v = 0;
-    size_t i;
-    for (i = 0; i < 16 && i < n; i++) {
-        unsigned c = (unsigned char)s[i];
-        v = v << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+    unsigned char t[256];
+    memcpy(t, a, stride);
+    memcpy(a, b, stride);
+    memcpy(b, t, stride);
+}
+
+/* Sorts n contracts in place by kc_cmp: most significant byte of the
+ * apprenti_id first (an in-place radix sort: the ids are uniform, so the
+ * buckets shrink fast and no second array is needed), insertion sort for
+ * small buckets. */
+static void kc_sort(unsigned char *a, size_t n, size_t stride, size_t byte)
+{
+    size_t count[256] = {0}, start[256], next[256], i, b;
+    if (n < 32 || byte == 16) {
+        for (i = 1; i < n; i++)
+            for (b = i; b > 0 && kc_cmp(a + (b - 1) * stride, a + b * stride) > 0; b--)
+                kc_swap(a + (b - 1) * stride, a + b * stride, stride);
+        return;
     }
-    return v;
+    for (i = 0; i < n; i++)
+        count[a[i * stride + KC_ID + byte]]++;
+    for (b = 0, i = 0; b < 256; b++) {
+        start[b] = next[b] = i;
+        i += count[b];
+    }
+    for (b = 0; b < 256; b++)
+        while (next[b] < start[b] + count[b]) {
+            unsigned char *e = a + next[b] * stride;
+            unsigned d = e[KC_ID + byte];
+            if (d == b)
+                next[b]++;
+            else
+                kc_swap(e, a + next[d]++ * stride, stride);
+        }
+    for (b = 0; b < 256; b++)
+        if (count[b] > 1)
+            kc_sort(a + start[b] * stride, count[b], stride, byte + 1);
+}
+
+/* The libellé of a région code: "Ensemble" for TOTAL, "Non déterminée"
+ * for ND (spec/outputs.md), else the reference table's. */
+static const char *region_label(const struct ctx *c, const char *code)
+{
+    size_t i;
+    if (!strcmp(code, "TOTAL"))
+        return "Ensemble";
+    for (i = 0; i < c->nreg; i++)
+        if (!strcmp(c->reg[i], code) && c->reg_lib[i])
+            return c->reg_lib[i];
+    return "Non déterminée";
 }
 
 /* The value of column `name` in a row; -1 when the name is unknown. */
@@ -341,7 +416,7 @@ static int value(const struct ctx *c, const struct rowctx *r, const char *name, 
     } else if (!strcmp(name, "region") && r->region) {
         *v = ov_text(r->region);
     } else if (!strcmp(name, "region_libelle") && r->region) {
-        *v = ov_text(ref_region_lib(c->ref, r->region));
+        *v = ov_text(region_label(c, r->region));
     } else if (!strcmp(name, "opco") && r->opco) {
         *v = ov_text(r->opco);
     } else if (!strcmp(name, "type_evenement") && r->type) {
@@ -463,18 +538,30 @@ static int open_table(otable *t, const char *outdir, int thr)
     return 0;
 }
 
-static int close_table(otable *t)
+/* Closes a table and records its file's facts. */
+static int close_table(struct ctx *c, otable *t)
 {
     char err[1024];
-    if (otable_close(t, err, sizeof err)) {
+    csvout_stats st;
+    facts_output *f = &c->outs[c->nouts];
+    if (otable_close_stats(t, &st, err, sizeof err)) {
         log_error("%s", err);
         return EX_IOERR;
     }
+    if (c->nouts == sizeof c->outs / sizeof *c->outs || !(f->file = strdup(t->file))) {
+        log_error("out of memory, or too many tables");
+        return EX_SOFTWARE;
+    }
+    c->nouts++;
+    f->bytes = st.bytes;
+    memcpy(f->sha256, st.sha256, sizeof f->sha256);
+    memcpy(f->content_sha256, st.content_sha256, sizeof f->content_sha256);
+    f->rows = (long long)st.rows;
     return 0;
 }
 
 /* croissance (monthly = 0), croissance_mensuelle (1) or ruptures (2). */
-static int write_ro(const struct ctx *c, otable *t, const char *outdir, int thr, int kind)
+static int write_ro(struct ctx *c, otable *t, const char *outdir, int thr, int kind)
 {
     int y, m, rc;
     size_t r, o;
@@ -498,7 +585,7 @@ static int write_ro(const struct ctx *c, otable *t, const char *outdir, int thr,
                         return rc;
                 }
     }
-    return close_table(t);
+    return close_table(c, t);
 }
 
 static const char *const *sort_names;
@@ -508,7 +595,7 @@ static int cmp_order(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-static int write_breakdown(const struct ctx *c, struct breakdown *b, const char *outdir, int thr)
+static int write_breakdown(struct ctx *c, struct breakdown *b, const char *outdir, int thr)
 {
     int y, rc;
     size_t i;
@@ -537,7 +624,7 @@ static int write_breakdown(const struct ctx *c, struct breakdown *b, const char 
             if ((rc = emit(c, b->t, &r)))
                 return rc;
         }
-    return close_table(b->t);
+    return close_table(c, b->t);
 }
 
 /* The index of a breakdown value, added when new. */
@@ -621,237 +708,287 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
     return rc;
 }
 
-/* Reads merge's list of kept versions into a bitmap by row number. */
-static int read_kept(const char *path, unsigned char **bits, size_t *nbits)
+/* Reads merge's runs of kept versions. */
+static int read_kept(const char *path, versions_run **runs, size_t *n, char *err, size_t errlen)
 {
-    char err[1024];
-    tsvr *r = tsvr_open(path, err, sizeof err);
-    int cv, got;
-    if (!r) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
-    if ((cv = tsvr_need(r, "version", err, sizeof err)) < 0) {
-        log_error("%s", err);
-        tsvr_close(r);
-        return EX_SOFTWARE;
-    }
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        unsigned long v = strtoul(r->field[cv], NULL, 10);
-        if (v >= *nbits) {
-            size_t nb = *nbits ? *nbits : 65536;
-            unsigned char *b;
-            while (nb <= v)
-                nb *= 2;
-            b = realloc(*bits, nb / 8);
-            if (!b) {
-                tsvr_close(r);
-                return EX_SOFTWARE;
-            }
-            memset(b + *nbits / 8, 0, (nb - *nbits) / 8);
-            *bits = b;
-            *nbits = nb;
-        }
-        (*bits)[v / 8] |= (unsigned char)(1u << (v % 8));
-    }
-    tsvr_close(r);
-    if (got < 0) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
-    return 0;
-}
-
-/* Reads the kept contracts: the versions of path whose row number is in
- * the kept list. */
-static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
-{
-    unsigned char *bits = NULL;
-    size_t nbits = 0;
-    unsigned long seq = 0;
-    progress prog;
-    char err[1024];
-    tsvr *r;
-    int cd, cr, co, crup, ccon, cid, csiren, cnaf = -1, got, rc = 0;
-    size_t i;
-
-    if ((rc = read_kept(keptpath, &bits, &nbits)))
-        return rc;
-    r = tsvr_open(path, err, sizeof err);
-    if (!r) {
-        log_error("%s", err);
-        free(bits);
-        return EX_IOERR;
-    }
-    if ((cd = tsvr_need(r, "date_debut_contrat", err, sizeof err)) < 0 ||
-        (cr = tsvr_need(r, "region", err, sizeof err)) < 0 ||
-        (co = tsvr_need(r, "opco", err, sizeof err)) < 0 ||
-        (crup = tsvr_need(r, "date_rupture", err, sizeof err)) < 0 ||
-        (ccon = tsvr_need(r, "date_conclusion", err, sizeof err)) < 0 ||
-        (cid = tsvr_need(r, "apprenti_id", err, sizeof err)) < 0 ||
-        (csiren = tsvr_need(r, "siren_employeur", err, sizeof err)) < 0) {
-        log_error("%s", err);
-        tsvr_close(r);
-        free(bits);
-        return EX_SOFTWARE;
-    }
-    for (i = 0; i < c->nbd; i++) {
-        struct breakdown *b = &c->bd[i];
-        if (!strcmp(b->column, "section_naf")) {
-            b->tsv_col = -1;
-            cnaf = tsvr_col(r, "naf");
-        } else if ((b->tsv_col = tsvr_col(r, b->column)) < 0) {
-            log_error("%s: breakdown column '%s' is not a column of the contracts", b->t->path,
-                      b->column);
-            tsvr_close(r);
-            free(bits);
-            return EX_CONFIG;
-        }
-    }
-    c->ymin = 9999;
-    c->ymax = 0;
-    progress_start(&prog, "indicators", path);
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        struct kc k;
-        long ri, oi;
-        int y;
-        if (progress_due(&prog, ++seq))
-            progress_tick(&prog, seq, tsvr_fraction(r));
-        if (seq >= nbits || !(bits[seq / 8] & (1u << (seq % 8))))
-            continue; /* a replaced or excluded version */
-        memset(&k, 0, sizeof k);
-        if (val_date(r->field[cd], r->len[cd], &k.debut)) {
-            log_error("%s:%lu: bad date_debut_contrat", path, r->lineno);
-            rc = EX_SOFTWARE;
-            break;
-        }
-        k.rupture = DATE_NONE;
-        if (r->len[crup] && val_date(r->field[crup], r->len[crup], &k.rupture))
-            k.rupture = DATE_NONE;
-        /* a rupture after the observation date is no rupture (yet) */
-        if (k.rupture != DATE_NONE && k.rupture > c->dobs)
-            k.rupture = DATE_NONE;
-        if (!r->len[ccon] || val_date(r->field[ccon], r->len[ccon], &k.concl))
-            k.concl = k.debut;
-        k.id_hi = hex64(r->field[cid], r->len[cid]);
-        k.id_lo = r->len[cid] > 16 ? hex64(r->field[cid] + 16, r->len[cid] - 16) : 0;
-        k.siren = (uint32_t)strtoul(r->field[csiren], NULL, 10);
-        ri = find(c->reg, c->nreg, r->field[cr]);
-        oi = find(c->op, c->nop, r->field[co]);
-        y = date_year(k.debut);
-        if (ri < 0 || oi < 0 || y < Y0 || y >= Y0 + NY) {
-            log_error("%s:%lu: unknown region or OPCO, or year out of range", path, r->lineno);
-            rc = EX_SOFTWARE;
-            break;
-        }
-        k.reg = (int16_t)ri;
-        k.op = (int16_t)oi;
-        for (i = 0; i < c->nbd; i++) {
-            struct breakdown *b = &c->bd[i];
-            long v;
-            if (b->tsv_col >= 0) {
-                v = bd_value(b, r->field[b->tsv_col], r->len[b->tsv_col]);
-            } else {
-                char sec[2] = {0, 0};
-                if (cnaf >= 0 && r->len[cnaf] >= 2) {
-                    int d = (r->field[cnaf][0] - '0') * 10 + (r->field[cnaf][1] - '0');
-                    if (d >= 0 && d < 100)
-                        sec[0] = c->ref->naf_section[d];
-                }
-                v = bd_value(b, sec, strlen(sec));
-            }
-            if (v < 0 || v > INT16_MAX) {
-                log_error("out of memory or too many values of '%s'", b->column);
-                rc = EX_SOFTWARE;
+    rec_reader *r = rec_open(path, err, errlen);
+    int cf, cn, got = -1;
+    size_t cap = 0;
+    if (!r)
+        return -1;
+    if ((cf = rec_need(r, "version_debut", REC_INT, err, errlen)) >= 0 &&
+        (cn = rec_need(r, "nombre", REC_INT, err, errlen)) >= 0)
+        while ((got = rec_next(r, err, errlen)) == 1) {
+            int64_t f = rec_int(r, cf), k = rec_int(r, cn);
+            if (f < 1 || k < 1 || f > UINT32_MAX || k > UINT32_MAX ||
+                (*n && (int64_t)(*runs)[*n - 1].first + (*runs)[*n - 1].count > f)) {
+                snprintf(err, errlen, "%s: row %lu: runs out of order", path, r->row);
+                got = -1;
                 break;
             }
-            k.bd[i] = (int16_t)v;
+            if (*n == cap) {
+                versions_run *nr = realloc(*runs, (cap ? 2 * cap : 256) * sizeof *nr);
+                if (!nr) {
+                    snprintf(err, errlen, "out of memory");
+                    got = -1;
+                    break;
+                }
+                *runs = nr;
+                cap = cap ? 2 * cap : 256;
+            }
+            (*runs)[(*n)++] = (versions_run){(uint32_t)f, (uint32_t)k};
         }
-        if (rc)
+    rec_close_reader(r);
+    return got < 0 ? -1 : 0;
+}
+
+/* The value index of a breakdown for the current record. -1 when out of
+ * memory or when the column has too many values. */
+static long bd_of_row(struct breakdown *b, const rec_reader *r)
+{
+    const rec_col *col = &r->h.cols[b->col];
+    char buf[32];
+    const char *s = buf;
+    size_t n;
+    long v;
+    switch (col->type) {
+    case REC_CODE: {
+        uint16_t code = rec_code(r, b->col);
+        if (b->by_code[code] >= 0)
+            return b->by_code[code];
+        s = code ? col->vals[code - 1] : "";
+        v = bd_value(b, s, strlen(s));
+        b->by_code[code] = v;
+        return v;
+    }
+    case REC_TEXT:
+        s = rec_text(r, b->col, &n);
+        break;
+    case REC_INT: {
+        int64_t x = rec_int(r, b->col);
+        n = x == REC_INT_NONE ? 0 : (size_t)snprintf(buf, sizeof buf, "%lld", (long long)x);
+        break;
+    }
+    case REC_DATE: {
+        date_t d = rec_date(r, b->col);
+        n = d == DATE_NONE ? 0 : 10;
+        if (n)
+            date_format(d, buf);
+        break;
+    }
+    default:
+        n = 0;
+    }
+    return bd_value(b, s, n);
+}
+
+/* The record columns the contracts are read through. */
+struct kcols {
+    int debut, rupture, concl, id, siren, reg, op;
+    long *reg_of, *op_of; /* record code -> dimension index */
+};
+
+/* Reads the kept contracts: the versions of path in the kept runs. */
+static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
+                          const versions_run *runs, size_t nruns, char *err, size_t errlen)
+{
+    size_t run = 0, i;
+    progress prog;
+    int got, rc = 0;
+
+    c->ymin = 9999;
+    c->ymax = 0;
+    progress_start(&prog, "indicators", r->path);
+    while ((got = rec_next(r, err, errlen)) == 1) {
+        unsigned long seq = r->row;
+        unsigned char *p;
+        date_t debut, rupture;
+        uint16_t rc_ = rec_code(r, k->reg), oc = rec_code(r, k->op);
+        int y;
+        if (progress_due(&prog, seq))
+            progress_tick(&prog, seq, rec_fraction(r));
+        while (run < nruns && runs[run].first + (unsigned long)runs[run].count <= seq)
+            run++;
+        if (run == nruns || seq < runs[run].first)
+            continue; /* a replaced or excluded version */
+        debut = rec_date(r, k->debut);
+        rupture = rec_date(r, k->rupture);
+        y = debut == DATE_NONE ? 0 : date_year(debut);
+        if (y < Y0 || y >= Y0 + NY || k->reg_of[rc_] < 0 || k->op_of[oc] < 0) {
+            snprintf(err, errlen, "%s: row %lu: no start date, or no région or OPCO", r->path, seq);
+            rc = -1;
             break;
+        }
+        /* a rupture after the observation date is no rupture (yet) */
+        if (rupture != DATE_NONE && rupture > c->dobs)
+            rupture = DATE_NONE;
         if (c->nkc == c->capkc) {
             size_t nc = c->capkc ? 2 * c->capkc : 65536;
-            struct kc *nk = realloc(c->kc, nc * sizeof *nk);
+            unsigned char *nk = realloc(c->kc, nc * c->stride);
             if (!nk) {
-                log_error("out of memory");
-                rc = EX_SOFTWARE;
+                snprintf(err, errlen, "out of memory");
+                rc = -2;
                 break;
             }
             c->kc = nk;
             c->capkc = nc;
         }
-        c->kc[c->nkc++] = k;
+        p = c->kc + c->nkc * c->stride;
+        memcpy(p + KC_ID, rec_id(r, k->id), 16);
+        memcpy(p + KC_DEBUT, &debut, sizeof debut);
+        memcpy(p + KC_RUPTURE, &rupture, sizeof rupture);
+        p[KC_REG] = (unsigned char)k->reg_of[rc_];
+        p[KC_OP] = (unsigned char)k->op_of[oc];
+        for (i = 0; i < c->nbd; i++) {
+            long v = bd_of_row(&c->bd[i], r);
+            uint16_t v16 = (uint16_t)v;
+            if (v < 0 || v >= UINT16_MAX) {
+                snprintf(err, errlen, "out of memory or too many values of '%s'", c->bd[i].column);
+                rc = -2;
+                break;
+            }
+            memcpy(p + KC_BD + 2 * i, &v16, 2);
+        }
+        if (rc)
+            break;
+        if (c->with_ev) {
+            date_t concl = rec_date(r, k->concl);
+            int64_t siren = rec_int(r, k->siren);
+            uint32_t s32 = siren < 0 || siren > UINT32_MAX ? 0 : (uint32_t)siren;
+            if (concl == DATE_NONE)
+                concl = debut;
+            memcpy(p + c->off_ev, &concl, sizeof concl);
+            memcpy(p + c->off_ev + 4, &s32, sizeof s32);
+        }
+        c->nkc++;
         if (y < c->ymin)
             c->ymin = y;
         if (y > c->ymax)
             c->ymax = y;
     }
     progress_end(&prog);
-    if (got < 0 && !rc) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-    }
-    tsvr_close(r);
-    free(bits);
+    if (got < 0)
+        rc = -1;
     return rc;
 }
 
-/* Counts every kept contract into its groups (rupture windows, follow-up). */
+/* The dimensions from the contract records' dictionaries: région and OPCO
+ * codes (ND included) in byte order, with TOTAL after them; the breakdown
+ * columns; the columns read. 0, or -1 with a message. */
+static int setup_dims(struct ctx *c, const rec_reader *r, struct kcols *k, char *err, size_t errlen)
+{
+    int cr, co;
+    size_t i, j;
+    const rec_col *rg, *op;
+    if ((k->debut = rec_need(r, "date_debut_contrat", REC_DATE, err, errlen)) < 0 ||
+        (k->rupture = rec_need(r, "date_rupture", REC_DATE, err, errlen)) < 0 ||
+        (k->concl = rec_need(r, "date_conclusion", REC_DATE, err, errlen)) < 0 ||
+        (k->id = rec_need(r, "apprenti_id", REC_ID128, err, errlen)) < 0 ||
+        (k->siren = rec_need(r, "siren_employeur", REC_INT, err, errlen)) < 0 ||
+        (cr = rec_need(r, "region", REC_CODE, err, errlen)) < 0 ||
+        (co = rec_need(r, "opco", REC_CODE, err, errlen)) < 0)
+        return -1;
+    k->reg = cr;
+    k->op = co;
+    rg = &r->h.cols[cr];
+    op = &r->h.cols[co];
+    if (rg->nvals >= 255 || op->nvals >= 255) {
+        snprintf(err, errlen, "%s: more than 254 régions or OPCOs", r->path);
+        return -1;
+    }
+    c->nreg = rg->nvals;
+    c->nop = op->nvals;
+    c->reg = calloc(c->nreg + 1, sizeof *c->reg);
+    c->reg_lib = calloc(c->nreg + 1, sizeof *c->reg_lib);
+    c->op = calloc(c->nop + 1, sizeof *c->op);
+    k->reg_of = malloc((c->nreg + 1) * sizeof *k->reg_of);
+    k->op_of = malloc((c->nop + 1) * sizeof *k->op_of);
+    if (!c->reg || !c->reg_lib || !c->op || !k->reg_of || !k->op_of ||
+        grouping_init(&c->ro, (c->nreg + 1) * (c->nop + 1))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < c->nreg; i++)
+        c->reg[i] = rg->vals[i];
+    for (i = 0; i < c->nop; i++)
+        c->op[i] = op->vals[i];
+    qsort(c->reg, c->nreg, sizeof *c->reg, cmp_code);
+    qsort(c->op, c->nop, sizeof *c->op, cmp_code);
+    /* record code (1 + dictionary index; 0 missing) -> dimension index */
+    k->reg_of[0] = k->op_of[0] = -1;
+    for (i = 0; i < rg->nvals; i++) {
+        j = (size_t)find(c->reg, c->nreg, rg->vals[i]);
+        k->reg_of[i + 1] = (long)j;
+        c->reg_lib[j] = rg->labels[i];
+    }
+    for (i = 0; i < op->nvals; i++)
+        k->op_of[i + 1] = find(c->op, c->nop, op->vals[i]);
+    for (i = 0; i < c->nbd; i++) {
+        struct breakdown *b = &c->bd[i];
+        if ((b->col = rec_head_find(&r->h, b->column)) < 0) {
+            snprintf(err, errlen, "%s: breakdown column '%s' is not a column of the contracts",
+                     b->t->path, b->column);
+            return -1;
+        }
+        if (r->h.cols[b->col].type == REC_CODE) {
+            size_t n = r->h.cols[b->col].nvals + 1;
+            if (!(b->by_code = malloc(n * sizeof *b->by_code))) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            for (j = 0; j < n; j++)
+                b->by_code[j] = -1;
+        }
+    }
+    return 0;
+}
+
+/* Counts every kept contract into its groups (rupture windows, follow-up):
+ * the contracts are sorted by apprentice and start first, so that each
+ * one's next contract is the one after it. */
 static int count_contracts(struct ctx *c)
 {
-    struct person *by = malloc((c->nkc ? c->nkc : 1) * sizeof *by);
-    unsigned char *followed = calloc(c->nkc ? c->nkc : 1, 1);
-    size_t i, j;
+    size_t i, j, b;
     int rc = 0;
 
-    if (!by || !followed) {
-        free(by);
-        free(followed);
-        return EX_SOFTWARE;
-    }
-    /* follow-up: the apprentice's next contract started after this one */
-    for (i = 0; i < c->nkc; i++)
-        by[i] = (struct person){c->kc[i].id_hi, c->kc[i].id_lo, c->kc[i].debut, (uint32_t)i};
-    qsort(by, c->nkc, sizeof *by, cmp_person);
-    for (i = 0; i < c->nkc; i++) {
-        const struct kc *k = &c->kc[by[i].idx];
-        if (k->rupture == DATE_NONE)
-            continue;
-        for (j = i + 1; j < c->nkc && by[j].id_hi == by[i].id_hi && by[j].id_lo == by[i].id_lo; j++)
-            if (by[j].debut > k->debut) {
-                followed[by[i].idx] = by[j].debut <= date_add_months(k->rupture, 6);
-                break;
-            }
-    }
+    kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
-        const struct kc *k = &c->kc[i];
+        const unsigned char *k = c->kc + i * c->stride;
+        date_t debut = kc_date(k, KC_DEBUT), rupture = kc_date(k, KC_RUPTURE);
         struct rup x = {1, 0, 0, 0, 0, 0, 0, 0, 0};
-        int y = date_year(k->debut), m = date_month(k->debut) - 1;
+        int y = date_year(debut), m = date_month(debut) - 1, followed = 0;
+        size_t reg = k[KC_REG], op = k[KC_OP];
         int32_t days = 0;
-        size_t b;
-        x.obs9 = date_add_months(k->debut, 9) <= c->dobs;
-        x.obs12 = date_add_months(k->debut, 12) <= c->dobs;
-        if (k->rupture != DATE_NONE) {
+        x.obs9 = date_add_months(debut, 9) <= c->dobs;
+        x.obs12 = date_add_months(debut, 12) <= c->dobs;
+        if (rupture != DATE_NONE) {
+            /* follow-up: the apprentice's next contract started after this one */
+            for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16);
+                 j++) {
+                date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
+                if (d > debut) {
+                    followed = d <= date_add_months(rupture, 6);
+                    break;
+                }
+            }
             x.ruptures = 1;
-            x.r45 = k->rupture < k->debut + 45;
-            x.r9 = x.obs9 && k->rupture < date_add_months(k->debut, 9);
-            x.r12 = x.obs12 && k->rupture < date_add_months(k->debut, 12);
-            x.suivies = followed[i];
-            x.sans = !followed[i] && date_add_months(k->rupture, 6) <= c->dobs;
-            days = k->rupture - k->debut;
+            x.r45 = rupture < debut + 45;
+            x.r9 = x.obs9 && rupture < date_add_months(debut, 9);
+            x.r12 = x.obs12 && rupture < date_add_months(debut, 12);
+            x.suivies = followed;
+            x.sans = !followed && date_add_months(rupture, 6) <= c->dobs;
+            days = rupture - debut;
         }
-        if (grouping_add(&c->ro, ro_index(c, (size_t)k->reg, (size_t)k->op), k, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, (size_t)k->op), k, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, (size_t)k->reg, c->nop), k, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), k, y, m, &x, days))
+        if (grouping_add(&c->ro, ro_index(c, reg, op), x.ruptures, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.ruptures, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.ruptures, y, m, &x, days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.ruptures, y, m, &x, days))
             rc = EX_SOFTWARE;
         for (b = 0; b < c->nbd && !rc; b++)
-            if (grouping_add(&c->bd[b].g, (size_t)k->bd[b], k, y, m, &x, days) ||
-                grouping_add(&c->bd[b].g, c->bd[b].nvals, k, y, m, &x, days))
+            if (grouping_add(&c->bd[b].g, kc_u16(k, KC_BD + 2 * b), x.ruptures, y, m, &x, days) ||
+                grouping_add(&c->bd[b].g, c->bd[b].nvals, x.ruptures, y, m, &x, days))
                 rc = EX_SOFTWARE;
     }
-    free(by);
-    free(followed);
     return rc;
 }
 
@@ -870,63 +1007,69 @@ static size_t reu_index(const struct ctx *c, size_t r, size_t o, size_t t, int y
            (size_t)(y - c->eymin);
 }
 
-static int read_events(struct ctx *c, const char *path, strmap *ids)
+/* The dimension index of a code of the records (by its value), -1 when unknown. */
+static long find_dim(const char **list, size_t n, const char *code)
 {
-    char err[1024];
-    tsvr *r = tsvr_open(path, err, sizeof err);
-    int cid, ct, cd, co, cr, cv, got, rc = 0;
+    return find(list, n, code);
+}
+
+/* Reads the accepted events; their ids go into ids (-> event index). 0, -1
+ * with a message (the records cannot be read), -2 out of memory. */
+static int read_events(struct ctx *c, const char *path, strmap *ids, char *err, size_t errlen)
+{
+    rec_reader *r = rec_open(path, err, errlen);
+    int cid, ct, cd, co, cr, cv, got = -1, rc = 0;
     size_t cap = 0;
-    if (!r) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
-    if ((cid = tsvr_need(r, "id_evenement", err, sizeof err)) < 0 ||
-        (ct = tsvr_need(r, "type_evenement", err, sizeof err)) < 0 ||
-        (cd = tsvr_need(r, "date_evenement", err, sizeof err)) < 0 ||
-        (co = tsvr_need(r, "opco", err, sizeof err)) < 0 ||
-        (cr = tsvr_need(r, "region", err, sizeof err)) < 0 ||
-        (cv = tsvr_need(r, "visiteurs", err, sizeof err)) < 0) {
-        log_error("%s", err);
-        tsvr_close(r);
-        return EX_SOFTWARE;
+    if (!r)
+        return -1;
+    if ((cid = rec_need(r, "id_evenement", REC_TEXT, err, errlen)) < 0 ||
+        (ct = rec_need(r, "type_evenement", REC_CODE, err, errlen)) < 0 ||
+        (cd = rec_need(r, "date_evenement", REC_DATE, err, errlen)) < 0 ||
+        (co = rec_need(r, "opco", REC_CODE, err, errlen)) < 0 ||
+        (cr = rec_need(r, "region", REC_CODE, err, errlen)) < 0 ||
+        (cv = rec_need(r, "visiteurs", REC_INT, err, errlen)) < 0) {
+        rec_close_reader(r);
+        return -1;
     }
     c->eymin = 9999;
     c->eymax = 0;
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+    while ((got = rec_next(r, err, errlen)) == 1) {
         struct event e;
-        long ri = find(c->reg, c->nreg, r->field[cr]), oi = find(c->op, c->nop, r->field[co]);
-        long ti = find(c->types, c->ntypes, r->field[ct]);
-        if (ti < 0 && c->ntypes < MAXTYPES) {
-            snprintf(c->typebuf[c->ntypes], sizeof c->typebuf[0], "%s", r->field[ct]);
+        const char *type = rec_code_str(r, ct);
+        long ri = find_dim(c->reg, c->nreg, rec_code_str(r, cr)),
+             oi = find_dim(c->op, c->nop, rec_code_str(r, co)),
+             ti = find(c->types, c->ntypes, type);
+        int64_t vis = rec_int(r, cv);
+        size_t n;
+        const char *id = rec_text(r, cid, &n);
+        if (ti < 0 && c->ntypes < MAXTYPES && *type) {
+            snprintf(c->typebuf[c->ntypes], sizeof c->typebuf[0], "%s", type);
             c->types[c->ntypes] = c->typebuf[c->ntypes];
             ti = (long)c->ntypes++;
         }
-        if (val_date(r->field[cd], r->len[cd], &e.date) || ri < 0 || oi < 0 || ti < 0) {
-            log_error("%s:%lu: bad event record", path, r->lineno);
-            rc = EX_SOFTWARE;
+        e.date = rec_date(r, cd);
+        e.year = e.date == DATE_NONE ? 0 : date_year(e.date);
+        if (ri < 0 || oi < 0 || ti < 0 || e.year < Y0 || e.year >= Y0 + NY) {
+            snprintf(err, errlen, "%s: row %lu: no date, région, OPCO or type", path, r->row);
+            got = -1;
             break;
         }
-        e.year = date_year(e.date);
         e.reg = (int16_t)ri;
         e.op = (int16_t)oi;
         e.type = (int16_t)ti;
-        e.visiteurs = r->len[cv] ? strtol(r->field[cv], NULL, 10) : -1;
-        if (e.year < Y0 || e.year >= Y0 + NY) {
-            log_error("%s:%lu: event year out of range", path, r->lineno);
-            rc = EX_SOFTWARE;
-            break;
-        }
+        e.visiteurs = vis == REC_INT_NONE ? -1 : (long)vis;
         if (c->nev == cap) {
+            struct event *ne;
             cap = cap ? 2 * cap : 1024;
-            struct event *ne = realloc(c->ev, cap * sizeof *ne);
+            ne = realloc(c->ev, cap * sizeof *ne);
             if (!ne) {
-                rc = EX_SOFTWARE;
+                rc = -2;
                 break;
             }
             c->ev = ne;
         }
-        if (strmap_put(ids, r->field[cid], r->len[cid], c->nev, NULL) < 0) {
-            rc = EX_SOFTWARE;
+        if (strmap_put(ids, id, n, c->nev, NULL) < 0) {
+            rc = -2;
             break;
         }
         c->ev[c->nev++] = e;
@@ -935,12 +1078,10 @@ static int read_events(struct ctx *c, const char *path, strmap *ids)
         if (e.year > c->eymax)
             c->eymax = e.year;
     }
-    if (got < 0 && !rc) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-    }
-    tsvr_close(r);
-    return rc;
+    rec_close_reader(r);
+    if (rc)
+        snprintf(err, errlen, "out of memory");
+    return got < 0 ? -1 : rc;
 }
 
 static int cmp_part(const void *a, const void *b)
@@ -981,18 +1122,18 @@ static int any_in(const struct sd *v, size_t n, uint32_t siren, date_t lo, date_
     return a < n && v[a].siren == siren && v[a].d <= hi;
 }
 
-static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath)
+/* The reunions groups from the events read (ids: event id -> index) and
+ * the attendance records. 0, or an exit code with the error logged. */
+static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
 {
-    strmap ids = STRMAP_ZERO;
     struct part *p = NULL;
     struct sd *starts = NULL, *concl = NULL;
     size_t np = 0, cap = 0, i, j, n;
     char err[1024];
-    tsvr *r = NULL;
-    int rc, got, cid, csiren, ctype, ccount;
+    rec_reader *r = NULL;
+    int rc = 0, got, cid, csiren, ctype, ccount;
+    uint16_t ent_code = 0;
 
-    if ((rc = read_events(c, evpath, &ids)))
-        goto done;
     if (c->nev == 0)
         goto done;
     n = reu_size(c);
@@ -1025,28 +1166,27 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
     }
     if (!ppath)
         goto done;
-    r = tsvr_open(ppath, err, sizeof err);
-    if (!r) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-        goto done;
-    }
-    if ((cid = tsvr_need(r, "id_evenement", err, sizeof err)) < 0 ||
-        (csiren = tsvr_need(r, "siren", err, sizeof err)) < 0 ||
-        (ctype = tsvr_need(r, "type_participant", err, sizeof err)) < 0 ||
-        (ccount = tsvr_need(r, "compte", err, sizeof err)) < 0) {
-        log_error("%s", err);
+    r = rec_open(ppath, err, sizeof err);
+    if (!r || (cid = rec_need(r, "id_evenement", REC_TEXT, err, sizeof err)) < 0 ||
+        (csiren = rec_need(r, "siren", REC_INT, err, sizeof err)) < 0 ||
+        (ctype = rec_need(r, "type_participant", REC_CODE, err, sizeof err)) < 0 ||
+        (ccount = rec_need(r, "compte", REC_INT, err, sizeof err)) < 0) {
+        log_error("internal error: the attendance records of this run cannot be read (%s)", err);
         rc = EX_SOFTWARE;
         goto done;
     }
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        size_t *ei;
+    ent_code = rec_code_of(&r->h.cols[ctype], "entreprise", strlen("entreprise"));
+    while ((got = rec_next(r, err, sizeof err)) == 1) {
+        size_t *ei, idn;
         const struct event *e;
-        if (strcmp(r->field[ccount], "1"))
+        const char *id;
+        int64_t siren = rec_int(r, csiren);
+        if (rec_int(r, ccount) != 1)
             continue;
-        ei = strmap_get(&ids, r->field[cid], r->len[cid]);
-        if (!ei) {
-            log_error("%s:%lu: unknown event '%s'", ppath, r->lineno, r->field[cid]);
+        id = rec_text(r, cid, &idn);
+        ei = strmap_get(ids, id, idn);
+        if (!ei || siren < 0 || siren > UINT32_MAX) {
+            log_error("internal error: attendance record %lu names no event read", r->row);
             rc = EX_SOFTWARE;
             goto done;
         }
@@ -1067,14 +1207,13 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
                            reu_index(c, (size_t)e->reg, c->nop, (size_t)e->type, e->year),
                            reu_index(c, c->nreg, c->nop, (size_t)e->type, e->year)};
             for (j = 0; j < 4; j++)
-                p[np++] =
-                    (struct part){(uint32_t)g[j], (uint32_t)strtoul(r->field[csiren], NULL, 10),
-                                  e->date, !strcmp(r->field[ctype], "entreprise")};
+                p[np++] = (struct part){(uint32_t)g[j], (uint32_t)siren, e->date,
+                                        ent_code && rec_code(r, ctype) == ent_code};
         }
     }
     if (got < 0) {
-        log_error("%s", err);
-        rc = EX_IOERR;
+        log_error("internal error: the attendance records of this run cannot be read (%s)", err);
+        rc = EX_SOFTWARE;
         goto done;
     }
     /* contracts by SIREN: start dates (look-back) and conclusion dates (look-ahead) */
@@ -1085,8 +1224,10 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
         goto done;
     }
     for (i = 0; i < c->nkc; i++) {
-        starts[i] = (struct sd){c->kc[i].siren, c->kc[i].debut};
-        concl[i] = (struct sd){c->kc[i].siren, c->kc[i].concl};
+        const unsigned char *k = c->kc + i * c->stride;
+        uint32_t siren = kc_u32(k, c->off_ev + 4);
+        starts[i] = (struct sd){siren, kc_date(k, KC_DEBUT)};
+        concl[i] = (struct sd){siren, kc_date(k, c->off_ev)};
     }
     qsort(starts, c->nkc, sizeof *starts, cmp_sd);
     qsort(concl, c->nkc, sizeof *concl, cmp_sd);
@@ -1111,23 +1252,21 @@ static int compute_reunions(struct ctx *c, const char *evpath, const char *ppath
         }
     }
 done:
-    tsvr_close(r);
-    strmap_free(&ids);
+    rec_close_reader(r);
     free(p);
     free(starts);
     free(concl);
     return rc;
 }
 
-static int write_reunions(const struct ctx *c, otable *t, const char *outdir, int thr, int y0,
-                          int y1)
+static int write_reunions(struct ctx *c, otable *t, const char *outdir, int thr, int y0, int y1)
 {
     size_t r, o, k, ti, order[MAXTYPES];
     int y, rc;
     if ((rc = open_table(t, outdir, thr)))
         return rc;
     if (c->nev == 0)
-        return close_table(t);
+        return close_table(c, t);
     for (k = 0; k < c->ntypes; k++)
         order[k] = k;
     /* event types in byte order */
@@ -1154,7 +1293,7 @@ static int write_reunions(const struct ctx *c, otable *t, const char *outdir, in
                     if ((rc = emit(c, t, &rc_)))
                         return rc;
                 }
-    return close_table(t);
+    return close_table(c, t);
 }
 
 static int parse_years(const char *years, int *a, int *b)
@@ -1176,21 +1315,26 @@ int main(int argc, char **argv)
                                          {"schemas", required_argument, NULL, 's'},
                                          {"outdir", required_argument, NULL, 'o'},
                                          {"observation-date", required_argument, NULL, 'd'},
-                                         {"input", required_argument, NULL, 'i'},
                                          {"events", required_argument, NULL, 'e'},
                                          {"participations", required_argument, NULL, 'p'},
                                          {"years", required_argument, NULL, 'y'},
                                          {"secrecy", required_argument, NULL, 'S'},
                                          {"target", required_argument, NULL, 't'},
+                                         {"facts", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
-               *input = NULL, *years = NULL, *events = NULL, *parts = NULL;
+               *years = NULL, *events = NULL, *parts = NULL;
     struct ctx c;
     char err[1024];
     otable *base[4] = {NULL, NULL, NULL, NULL};
-    int opt, rc = 0, code, thr = 5, ya = 0, yb = 9999;
-    size_t i;
+    int opt, rc = 0, thr = 5, ya = 0, yb = 9999;
+    size_t i, nruns = 0;
+    rec_reader *cr = NULL;
+    struct kcols kcols = {0};
+    versions_run *runs = NULL;
+    strmap ids = STRMAP_ZERO;
+    const char *factspath = NULL;
 
     memset(&c, 0, sizeof c);
     log_init_env("indicators");
@@ -1211,9 +1355,6 @@ int main(int argc, char **argv)
         case 'd':
             obs = optarg;
             break;
-        case 'i':
-            input = optarg;
-            break;
         case 'e':
             events = optarg;
             break;
@@ -1225,6 +1366,9 @@ int main(int argc, char **argv)
             break;
         case 'S':
             thr = atoi(optarg);
+            break;
+        case 'f':
+            factspath = optarg;
             break;
         case 't':
             if (parse_target(&c, optarg)) {
@@ -1255,32 +1399,33 @@ int main(int argc, char **argv)
     }
     c.obs_y = date_year(c.dobs);
     c.obs_m = date_month(c.dobs);
-    c.ref = refdata_load(schemas, input, &code, err, sizeof err);
-    if (!c.ref) {
-        log_error("%s", err);
-        return code;
+    if ((rc = load_tables(&c, schemas, base)))
+        goto done;
+    if (!(cr = rec_open(contracts, err, sizeof err)) || setup_dims(&c, cr, &kcols, err, sizeof err))
+        goto bad_records;
+    if (events) {
+        int e = read_events(&c, events, &ids, err, sizeof err);
+        if (e == -1)
+            goto bad_records;
+        if (e) {
+            log_error("out of memory");
+            rc = EX_SOFTWARE;
+            goto done;
+        }
     }
-    /* dimension values: every code of the tables plus ND, in byte order */
-    c.nreg = c.ref->nreg + 1;
-    c.nop = c.ref->nopco + 1;
-    c.reg = calloc(c.nreg, sizeof *c.reg);
-    c.op = calloc(c.nop, sizeof *c.op);
-    if (!c.reg || !c.op || grouping_init(&c.ro, (c.nreg + 1) * (c.nop + 1))) {
-        log_error("out of memory");
+    /* the per-contract record: 26 bytes, one u16 per breakdown, then the
+     * conclusion date and SIREN when there are events, 4-byte aligned */
+    c.with_ev = c.nev > 0;
+    c.off_ev = (KC_BD + 2 * c.nbd + 3) & ~(size_t)3;
+    c.stride = c.off_ev + (c.with_ev ? 8 : 0);
+    if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)) ||
+        (rc = read_contracts(&c, cr, &kcols, runs, nruns, err, sizeof err))) {
+        if (rc == -1)
+            goto bad_records;
+        log_error("%s", err);
         rc = EX_SOFTWARE;
         goto done;
     }
-    for (i = 0; i < c.ref->nreg; i++)
-        c.reg[i] = c.ref->reg_code[i];
-    c.reg[i] = "ND";
-    for (i = 0; i < c.ref->nopco; i++)
-        c.op[i] = c.ref->opco_code[i];
-    c.op[i] = "ND";
-    qsort(c.reg, c.nreg, sizeof *c.reg, cmp_code);
-    qsort(c.op, c.nop, sizeof *c.op, cmp_code);
-
-    if ((rc = load_tables(&c, schemas, base)) || (rc = read_contracts(&c, contracts, kept)))
-        goto done;
     for (i = 0; i < c.nbd; i++)
         if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
             rc = EX_SOFTWARE;
@@ -1318,7 +1463,7 @@ int main(int argc, char **argv)
             goto done;
     if (events) {
         int y0, y1;
-        if ((rc = compute_reunions(&c, events, parts)))
+        if ((rc = compute_reunions(&c, &ids, parts)))
             goto done;
         y0 = c.eymin > ya ? c.eymin : ya;
         y1 = c.eymax < c.obs_y ? c.eymax : c.obs_y;
@@ -1327,7 +1472,16 @@ int main(int argc, char **argv)
         if ((rc = write_reunions(&c, base[3], outdir, thr, y0, y1)))
             goto done;
     }
+    if (factspath && facts_outputs_write(factspath, c.outs, c.nouts, err, sizeof err)) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+        goto done;
+    }
     log_info("contracts=%zu events=%zu", c.nkc, c.nev);
+    goto done;
+bad_records:
+    log_error("internal error: the records of this run cannot be read (%s)", err);
+    rc = EX_SOFTWARE;
 done:
     for (i = 0; i < 4; i++)
         otable_free(base[i]);
@@ -1355,6 +1509,15 @@ done:
     free(c.r_hasvis);
     free(c.reg);
     free(c.op);
-    refdata_free(c.ref);
+    free(c.reg_lib);
+    free(kcols.reg_of);
+    free(kcols.op_of);
+    for (i = 0; i < c.nbd; i++)
+        free(c.bd[i].by_code);
+    free(runs);
+    strmap_free(&ids);
+    for (i = 0; i < c.nouts; i++)
+        free(c.outs[i].file);
+    rec_close_reader(cr);
     return rc;
 }

@@ -1,7 +1,9 @@
 /* ingest: the first stage. Reads the input files of one kind (contrats,
  * evenements, participations), validates and normalises every row against
- * the kind's YAML schema (spec/inputs.md), pseudonymises apprentices, and
- * writes accepted rows, rejects and per-file quality counts as TSV records
+ * the kind's YAML schema (spec/inputs.md), pseudonymises apprentices,
+ * resolves the reference tables once (départements, régions, OPCOs, NAF
+ * sections, CFAs) and writes accepted rows as typed records
+ * (stages/lib/rec.h), rejects and per-file quality counts as TSV
  * (stages/lib/tsv.h). Names and birth dates never leave this stage. */
 #include <errno.h>
 #include <getopt.h>
@@ -14,10 +16,12 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "facts.h"
 #include "fold.h"
 #include "log.h"
 #include "progress.h"
 #include "pseudo.h"
+#include "rec.h"
 #include "refdata.h"
 #include "schema.h"
 #include "strmap.h"
@@ -26,55 +30,23 @@
 
 enum kind { K_CONTRATS, K_EVENEMENTS, K_PARTICIPATIONS };
 
-/* Rejection codes, in the order of the quality report's columns. */
-enum code {
-    C_COLONNES,
-    C_REQUIS,
-    C_DATE,
-    C_DATES,
-    C_SIRET,
-    C_UAI,
-    C_ENUM,
-    C_CODE_POSTAL,
-    C_AGE,
-    C_ENCODAGE,
-    C_OPCO,
-    C_DOUBLON,
-    C_EVENEMENT_INCONNU,
-    C_NCODES
-};
-static const char *const code_names[C_NCODES] = {"COLONNES",
-                                                 "REQUIS",
-                                                 "DATE",
-                                                 "DATES",
-                                                 "SIRET",
-                                                 "UAI",
-                                                 "ENUM",
-                                                 "CODE_POSTAL",
-                                                 "AGE",
-                                                 "ENCODAGE",
-                                                 "OPCO",
-                                                 "DOUBLON",
-                                                 "EVENEMENT_INCONNU"};
-
-static enum code code_of(const char *name)
+/* The code of a schema's reject_code name (REQUIS when unknown: the
+ * schema loader only accepts known names). */
+static enum facts_code code_of(const char *name)
 {
-    int i;
-    for (i = 0; i < C_NCODES; i++)
-        if (!strcmp(code_names[i], name))
-            return (enum code)i;
-    return C_REQUIS;
+    int c = facts_code_of(name);
+    return c < 0 ? FC_REQUIS : (enum facts_code)c;
 }
 
 struct reason {
-    enum code code;
+    enum facts_code code;
     int col; /* schema column, -1 for none */
     const char *val;
     size_t len;
 };
 
 struct fstats {
-    unsigned long read, accepted, rejected, codes[C_NCODES], invalid, dups;
+    unsigned long read, accepted, rejected, codes[FC_NCODES], invalid, dups;
 };
 
 /* One normalised cell. */
@@ -83,7 +55,9 @@ struct cell {
     size_t n;
     const char *raw; /* trimmed raw value, for rejects */
     size_t rawn;
-    date_t d;
+    date_t d;      /* dates */
+    int64_t iv;    /* integers, booleans, levels */
+    uint16_t code; /* enumerations, OPCOs, régions: 1 + index in the record dictionary */
     char buf[48];
 };
 
@@ -91,20 +65,23 @@ struct cell {
 struct scratch {
     struct cell *cells;
     struct reason *rs;
-    char *rawcopy;         /* a contract number's raw value (normalised in place) */
-    pseudo *ps;            /* contracts only */
-    const char *ev_region; /* events: the row's région (code, postcode or ND) */
+    char *rawcopy;      /* a contract number's raw value (normalised in place) */
+    pseudo *ps;         /* contracts only */
+    uint16_t ev_region; /* events: the row's région code (from code, postcode or ND) */
+    rec_row row;        /* the accepted row being built */
 };
 
 /* Where the rows of a file, or of a batch of its rows, go. */
 struct sink {
-    tsvw *out, *rej;
+    rec_buf *out;
+    tsvw *rej;
     struct fstats *st;
 };
 
 /* What the rows of one file share. */
 struct filectx {
     const char *rel;
+    size_t index; /* in the command line's file list */
     const header_map *m;
     date_t name_date; /* the date in the file's name, DATE_NONE */
 };
@@ -117,7 +94,17 @@ struct ingest {
     refdata *ref;
     const unsigned char *key;
     size_t klen;
-    tsvw *out, *rej;
+    rec_head head;      /* the records' columns */
+    rec_writer *out;    /* accepted rows */
+    tsvw *rej;          /* rejects */
+    int *rcol;          /* per schema column: its record column, -1 (personal) */
+    uint16_t *misscode; /* per schema column: the code of its missing_means value */
+    /* derived record columns (-1 when the kind has none) */
+    int r_file, r_line, r_siren, r_dept, r_region, r_id, r_age, r_tranche, r_teff, r_section, r_uai,
+        r_compte;
+    uint16_t dept_code[1002];   /* département index (refdata) -> code of the record column */
+    uint16_t section_code[100]; /* NAF division -> code of section_naf */
+    uint16_t region_nd, opco_nd, dept_nd, section_nd;
     strmap seen;        /* events: accepted ids; participations: known event ids */
     strmap present;     /* participations: event \t siret of counted present rows */
     unsigned long dups; /* participations: present rows repeating a SIRET of their event */
@@ -125,7 +112,8 @@ struct ingest {
     progress prog;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
-        c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence;
+        c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence,
+        c_effectif, c_naf, c_uai;
 };
 
 static void usage(FILE *f)
@@ -164,6 +152,24 @@ static void uint_text(char *buf, unsigned long u)
     memcpy(buf, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+/* The record code (1 + index in the reference table's order) of an OPCO or
+ * région code returned by refdata; ND is the code after the last. */
+static uint16_t opco_code(const refdata *ref, const char *o)
+{
+    size_t i;
+    for (i = 0; i < ref->nopco && ref->opco_code[i] != o; i++)
+        ;
+    return (uint16_t)(i + 1);
+}
+
+static uint16_t region_code(const refdata *ref, const char *r)
+{
+    size_t i;
+    for (i = 0; i < ref->nreg && ref->reg_code[i] != r; i++)
+        ;
+    return (uint16_t)(i + 1);
+}
+
 /* Validates one value of column c. Returns 0 valid (cell filled), -1 invalid. */
 static int check_value(struct ingest *g, const schema_col *c, const char *v, size_t n,
                        struct cell *out)
@@ -196,10 +202,14 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
     }
     case T_ENUM: {
         const char *canon = schema_enum(c, v, n);
+        size_t i;
         if (!canon)
             return -1;
         out->s = canon;
         out->n = strlen(canon);
+        for (i = 0; i < c->nvalues && c->values[i].canon != canon; i++)
+            ;
+        out->code = (uint16_t)(i + 1);
         return 0;
     }
     case T_DATE:
@@ -234,6 +244,7 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         if (u < 0)
             return -1;
         uint_text(out->buf, (unsigned long)u);
+        out->iv = u;
         k = 0;
         break;
     case T_BOOL:
@@ -241,6 +252,7 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         if (k < 0)
             return -1;
         uint_text(out->buf, (unsigned long)k);
+        out->iv = k;
         k = 0;
         break;
     case T_NIVEAU:
@@ -248,6 +260,7 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         if (k < 0)
             return -1;
         uint_text(out->buf, (unsigned long)k);
+        out->iv = k;
         k = 0;
         break;
     case T_OPCO: {
@@ -256,6 +269,7 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
             return -1;
         out->s = o;
         out->n = strlen(o);
+        out->code = opco_code(g->ref, o);
         return 0;
     }
     case T_REGION: {
@@ -264,6 +278,7 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
             return -1;
         out->s = r;
         out->n = strlen(r);
+        out->code = region_code(g->ref, r);
         return 0;
     }
     default:
@@ -291,64 +306,244 @@ static int opt_col(const schema *s, const char *name)
     return schema_col_index(s, name);
 }
 
-/* Writes the TSV header of the kind's records. */
-static void emit_header(struct ingest *g)
+/* The record type of a schema column. */
+static enum rec_type rec_type_of(enum col_type t)
 {
-    size_t k;
-    tsvw_str(g->out, "fichier");
-    tsvw_str(g->out, "ligne");
-    for (k = 0; k < g->sch->ncols; k++)
-        if (!g->sch->cols[k].personal)
-            tsvw_str(g->out, g->sch->cols[k].name);
-    if (g->kind == K_CONTRATS) {
-        static const char *const derived[] = {"siren_employeur", "departement", "region",
-                                              "apprenti_id",     "age_debut",   "tranche_age"};
-        for (k = 0; k < sizeof derived / sizeof *derived; k++)
-            tsvw_str(g->out, derived[k]);
-    } else if (g->kind == K_EVENEMENTS) {
-        tsvw_str(g->out, "region");
-    } else {
-        tsvw_str(g->out, "siren");
-        tsvw_str(g->out, "compte");
+    switch (t) {
+    case T_DATE:
+        return REC_DATE;
+    case T_UINT:
+    case T_BOOL:
+    case T_NIVEAU:
+        return REC_INT;
+    case T_ENUM:
+    case T_OPCO:
+    case T_REGION:
+        return REC_CODE;
+    default:
+        return REC_TEXT;
     }
-    tsvw_endrow(g->out);
 }
 
-/* Derives and writes one accepted row. Returns 0, or -1 on a libcrypto
- * failure (logged). */
-static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, const char *rel,
+/* The dictionary of the OPCO or région codes of the reference tables, ND
+ * last, with their libellés. */
+static int add_ref_column(struct ingest *g, const char *name, int opco)
+{
+    const refdata *r = g->ref;
+    size_t n = opco ? r->nopco : r->nreg, i;
+    const char **v = calloc(n + 1, sizeof *v), **l = calloc(n + 1, sizeof *l);
+    int col = -1;
+    if (v && l) {
+        for (i = 0; i < n; i++) {
+            v[i] = opco ? r->opco_code[i] : r->reg_code[i];
+            l[i] = opco ? r->opco_lib[i] : r->reg_lib[i];
+        }
+        v[n] = "ND";
+        l[n] = opco ? "Non déterminé" : "Non déterminée";
+        col = rec_head_add(&g->head, name, REC_CODE, v, l, n + 1);
+    }
+    free(v);
+    free(l);
+    return col;
+}
+
+/* The département codes of departements.csv in index order, ND last. */
+static int add_dept_column(struct ingest *g)
+{
+    const char *v[1003], *l[1003];
+    char names[1002][4];
+    size_t n = 0;
+    int i, col;
+    for (i = 1; i < 1002; i++) {
+        if (g->ref->dept_region[i] < 0)
+            continue;
+        if (i == 1000 || i == 1001)
+            strcpy(names[i], i == 1000 ? "2A" : "2B");
+        else
+            snprintf(names[i], sizeof names[i], i < 100 ? "%02d" : "%d", i);
+        g->dept_code[i] = (uint16_t)(n + 1);
+        v[n] = names[i];
+        l[n] = g->ref->dept_lib[i];
+        n++;
+    }
+    v[n] = "ND";
+    l[n] = "Non déterminé";
+    g->dept_nd = (uint16_t)(n + 1);
+    col = rec_head_add(&g->head, "departement", REC_CODE, v, l, n + 1);
+    return col;
+}
+
+/* NAF sections (letters of naf_sections.csv, in letter order), ND last. */
+static int add_section_column(struct ingest *g)
+{
+    const char *v[28];
+    char letters[27][2];
+    size_t n = 0;
+    int c, d;
+    for (c = 'A'; c <= 'Z'; c++) {
+        int used = 0;
+        for (d = 0; d < 100; d++)
+            if (g->ref->naf_section[d] == c) {
+                g->section_code[d] = (uint16_t)(n + 1);
+                used = 1;
+            }
+        if (used) {
+            letters[n][0] = (char)c;
+            letters[n][1] = '\0';
+            v[n] = letters[n];
+            n++;
+        }
+    }
+    v[n] = "ND";
+    g->section_nd = (uint16_t)(n + 1);
+    for (d = 0; d < 100; d++)
+        if (!g->section_code[d])
+            g->section_code[d] = g->section_nd;
+    return rec_head_add(&g->head, "section_naf", REC_CODE, v, NULL, n + 1);
+}
+
+/* The records' columns: fichier, ligne, every schema column but the
+ * personal ones, then the kind's derived columns. 0, or -1 when out of
+ * memory. */
+static int build_head(struct ingest *g, char *const *files, size_t nfiles)
+{
+    static const char *const tranches[] = {"15-17", "18-20", "21-25", "26+"};
+    static const char *const teff[] = {"0-4", "5-9", "10-49", "50-249", "250+", "ND"};
+    rec_head *h = &g->head;
+    size_t k, i;
+    int bad = 0;
+
+    g->r_siren = g->r_dept = g->r_region = g->r_id = g->r_age = g->r_tranche = g->r_teff =
+        g->r_section = g->r_uai = g->r_compte = -1;
+    h->kind = strdup(g->kind_name);
+    g->rcol = calloc(g->sch->ncols, sizeof *g->rcol);
+    g->misscode = calloc(g->sch->ncols, sizeof *g->misscode);
+    if (!h->kind || !g->rcol || !g->misscode)
+        return -1;
+    g->r_file = rec_head_add(h, "fichier", REC_CODE, (const char *const *)files, NULL, nfiles);
+    g->r_line = rec_head_add(h, "ligne", REC_INT, NULL, NULL, 0);
+    bad |= g->r_file < 0 || g->r_line < 0;
+    for (k = 0; k < g->sch->ncols && !bad; k++) {
+        const schema_col *c = &g->sch->cols[k];
+        g->rcol[k] = -1;
+        if (c->personal)
+            continue;
+        if (c->type == T_OPCO || c->type == T_REGION) {
+            g->rcol[k] = add_ref_column(g, c->name, c->type == T_OPCO);
+        } else if (c->type == T_ENUM) {
+            const char **v = calloc(c->nvalues + 1, sizeof *v);
+            if (!v)
+                return -1;
+            for (i = 0; i < c->nvalues; i++) {
+                v[i] = c->values[i].canon;
+                if (c->missing_means && !strcmp(c->missing_means, v[i]))
+                    g->misscode[k] = (uint16_t)(i + 1);
+            }
+            g->rcol[k] = rec_head_add(h, c->name, REC_CODE, v, NULL, c->nvalues);
+            free(v);
+        } else {
+            g->rcol[k] = rec_head_add(h, c->name, rec_type_of(c->type), NULL, NULL, 0);
+        }
+        bad |= g->rcol[k] < 0;
+    }
+    g->region_nd = (uint16_t)(g->ref->nreg + 1);
+    g->opco_nd = (uint16_t)(g->ref->nopco + 1);
+    if (g->kind == K_CONTRATS) {
+        g->r_siren = rec_head_add(h, "siren_employeur", REC_INT, NULL, NULL, 0);
+        g->r_dept = add_dept_column(g);
+        g->r_region = add_ref_column(g, "region", 0);
+        g->r_id = rec_head_add(h, "apprenti_id", REC_ID128, NULL, NULL, 0);
+        g->r_age = rec_head_add(h, "age_debut", REC_INT, NULL, NULL, 0);
+        g->r_tranche = rec_head_add(h, "tranche_age", REC_CODE, tranches, NULL, 4);
+        g->r_teff = rec_head_add(h, "tranche_effectif", REC_CODE, teff, NULL, 6);
+        g->r_section = add_section_column(g);
+        g->r_uai = rec_head_add(h, "uai_connu", REC_INT, NULL, NULL, 0);
+        bad |= g->r_siren < 0 || g->r_dept < 0 || g->r_region < 0 || g->r_id < 0 || g->r_age < 0 ||
+               g->r_tranche < 0 || g->r_teff < 0 || g->r_section < 0 || g->r_uai < 0;
+    } else if (g->kind == K_EVENEMENTS) {
+        g->r_region = add_ref_column(g, "region", 0);
+        bad |= g->r_region < 0;
+    } else {
+        g->r_siren = rec_head_add(h, "siren", REC_INT, NULL, NULL, 0);
+        g->r_compte = rec_head_add(h, "compte", REC_INT, NULL, NULL, 0);
+        bad |= g->r_siren < 0 || g->r_compte < 0;
+    }
+    return bad ? -1 : 0;
+}
+
+/* The first 9 digits of a SIRET as a number. */
+static int64_t siren_of(const char *siret14)
+{
+    int64_t v = 0;
+    int i;
+    for (i = 0; i < 9; i++)
+        v = v * 10 + (siret14[i] - '0');
+    return v;
+}
+
+/* The size band of spec/inputs.md (tranche_effectif), as a code of its
+ * column: 0-4, 5-9, 10-49, 50-249, 250+, ND. */
+static uint16_t teff_code(const struct cell *c)
+{
+    int64_t n = c->iv;
+    if (!c->s)
+        return 6;
+    return (uint16_t)(n < 5 ? 1 : n < 10 ? 2 : n < 50 ? 3 : n < 250 ? 4 : 5);
+}
+
+/* Derives and writes one accepted row. Returns 0, or -1 on a libcrypto or
+ * memory failure (logged). */
+static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size_t file,
                     const csvin_row *row, struct cell *cells)
 {
     const schema *s = g->sch;
-    char dept[4] = "", idbuf[40] = "", agebuf[24] = "";
-    const char *region = NULL, *tranche = NULL;
+    rec_row *rr = &sc->row;
     size_t k;
 
+    rec_set_code(rr, g->r_file, (uint16_t)(file + 1));
+    rec_set_int(rr, g->r_line, (int64_t)row->line);
     if (g->kind == K_CONTRATS) {
         struct cell *op = &cells[g->c_opco], *nv = &cells[g->c_niveau];
-        char msg[1024];
+        char msg[1024], dept[4] = "";
+        unsigned char id[16];
         size_t n = 0;
-        int age;
+        int age, di;
         if (!op->s) {
             const char *o = cells[g->c_idcc].s ? ref_idcc_opco(g->ref, cells[g->c_idcc].buf) : NULL;
             op->s = o ? o : "ND";
-            op->n = strlen(op->s);
+            op->code = o ? opco_code(g->ref, o) : g->opco_nd;
         }
         if (!nv->s && cells[g->c_cfd].s) {
             int l = val_niveau_from_cfd(cells[g->c_cfd].buf);
             if (l > 0) {
-                snprintf(nv->buf, sizeof nv->buf, "%d", l);
                 nv->s = nv->buf;
-                nv->n = strlen(nv->buf);
+                nv->iv = l;
             }
         }
         val_postcode_dept(cells[g->c_cp].buf, dept);
-        if (!ref_dept_known(g->ref, dept))
-            strcpy(dept, "ND");
-        region = strcmp(dept, "ND") ? ref_dept_region(g->ref, dept) : "ND";
+        di = ref_dept_known(g->ref, dept) ? ref_dept_index(dept) : -1;
+        rec_set_code(rr, g->r_dept, di > 0 ? g->dept_code[di] : g->dept_nd);
+        rec_set_code(rr, g->r_region,
+                     di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd);
         age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
-        uint_text(agebuf, (unsigned long)age); /* 14 to 80: never negative */
-        tranche = val_tranche_age(age);
+        rec_set_int(rr, g->r_age, age);
+        rec_set_code(rr, g->r_tranche,
+                     (uint16_t)(age <= 17   ? 1
+                                : age <= 20 ? 2
+                                : age <= 25 ? 3
+                                            : 4));
+        rec_set_code(rr, g->r_teff, teff_code(&cells[g->c_effectif]));
+        if (cells[g->c_naf].s) {
+            const char *nf = cells[g->c_naf].buf;
+            rec_set_code(rr, g->r_section, g->section_code[(nf[0] - '0') * 10 + (nf[1] - '0')]);
+        } else {
+            rec_set_code(rr, g->r_section, g->section_nd);
+        }
+        if (g->ref->have_cfa)
+            rec_set_int(rr, g->r_uai, ref_cfa_known(g->ref, cells[g->c_uai].buf));
+        else
+            rec_set_int(rr, g->r_uai, REC_INT_NONE);
+        rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
         n += fold_N(cells[g->c_nom].s, cells[g->c_nom].n, msg, sizeof msg - 12);
         msg[n++] = '|';
         n += fold_N(cells[g->c_prenom].s, cells[g->c_prenom].n, msg + n, sizeof msg - n - 12);
@@ -357,25 +552,13 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, cons
         msg[n++] = '|';
         memcpy(msg + n, cells[g->c_naissance].buf, 10); /* YYYY-MM-DD */
         n += 10;
-        if (pseudo_id(sc->ps, msg, n, idbuf)) {
+        if (pseudo_id_raw(sc->ps, msg, n, id)) {
             log_error("libcrypto: HMAC-SHA256 failed");
             return -1;
         }
-    }
-    tsvw_str(snk->out, rel);
-    tsvw_long(snk->out, (long)row->line);
-    for (k = 0; k < s->ncols; k++)
-        if (!s->cols[k].personal)
-            tsvw_field(snk->out, cells[k].s ? cells[k].s : "", cells[k].s ? cells[k].n : 0);
-    if (g->kind == K_CONTRATS) {
-        tsvw_field(snk->out, cells[g->c_siret].buf, 9);
-        tsvw_str(snk->out, dept);
-        tsvw_str(snk->out, region);
-        tsvw_str(snk->out, idbuf);
-        tsvw_str(snk->out, agebuf);
-        tsvw_str(snk->out, tranche);
+        rec_set_id(rr, g->r_id, id);
     } else if (g->kind == K_EVENEMENTS) {
-        tsvw_str(snk->out, sc->ev_region);
+        rec_set_code(rr, g->r_region, sc->ev_region);
         if (strmap_put(&g->seen, cells[g->c_id].s, cells[g->c_id].n, 1, NULL) < 0)
             return -1;
     } else {
@@ -390,10 +573,33 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, cons
             counted = r == 1;
             g->dups += !counted;
         }
-        tsvw_field(snk->out, cells[g->c_siret].buf, 9);
-        tsvw_str(snk->out, counted ? "1" : "0");
+        rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
+        rec_set_int(rr, g->r_compte, counted);
     }
-    tsvw_endrow(snk->out);
+    for (k = 0; k < s->ncols; k++) {
+        const struct cell *c = &cells[k];
+        int rc = g->rcol[k];
+        if (rc < 0)
+            continue;
+        switch (g->head.cols[rc].type) {
+        case REC_DATE:
+            rec_set_date(rr, rc, c->s ? c->d : DATE_NONE);
+            break;
+        case REC_INT:
+            rec_set_int(rr, rc, c->s ? c->iv : REC_INT_NONE);
+            break;
+        case REC_CODE:
+            rec_set_code(rr, rc, c->s ? c->code : 0);
+            break;
+        default:
+            rec_set_text(rr, rc, c->s ? c->s : "", c->s ? c->n : 0);
+            break;
+        }
+    }
+    if (rec_buf_row(snk->out, rr)) {
+        log_error("out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -417,7 +623,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         char v[64];
         int n = snprintf(v, sizeof v, "%zu/%zu", row->n, m->nfields);
         st->rejected++;
-        st->codes[C_COLONNES]++;
+        st->codes[FC_COLONNES]++;
         write_reject(snk, rel, row->line, "COLONNES", "", v, (size_t)n);
         return 0;
     }
@@ -436,6 +642,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             if (c->missing_means) {
                 cells[k].s = c->missing_means;
                 cells[k].n = strlen(c->missing_means);
+                cells[k].code = g->misscode[k];
             }
             continue;
         }
@@ -446,7 +653,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         if (row->bad[fi]) {
             if (!enc_given) {
                 enc_given = 1;
-                rs[nr++] = (struct reason){C_ENCODAGE, (int)k, v, n};
+                rs[nr++] = (struct reason){FC_ENCODAGE, (int)k, v, n};
             }
             continue;
         }
@@ -454,8 +661,9 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             if (c->missing_means) {
                 cells[k].s = c->missing_means;
                 cells[k].n = strlen(c->missing_means);
+                cells[k].code = g->misscode[k];
             } else if (c->required && (int)k != g->c_extraction) {
-                rs[nr++] = (struct reason){C_REQUIS, (int)k, v, n};
+                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
             }
             continue;
         }
@@ -478,7 +686,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         if (c->personal && c->type == T_TEXT) {
             char nb[8];
             if (fold_N(v, n, nb, sizeof nb) == 0)
-                rs[nr++] = (struct reason){C_REQUIS, (int)k, v, n};
+                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
         }
     }
     /* kind-specific rules */
@@ -499,22 +707,27 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
                 int fi = m->field_of_col[g->c_extraction];
                 size_t n = row->len[fi];
                 char *v = csvin_trim(row->f[fi], &n);
-                /* keep column order: date_extraction is the schema's last column */
-                rs[nr++] = (struct reason){given_bad ? C_DATE : C_REQUIS, g->c_extraction, v, n};
+                /* in column order among the reasons found so far */
+                size_t at = nr;
+                while (at > 0 && rs[at - 1].col > g->c_extraction)
+                    at--;
+                memmove(rs + at + 1, rs + at, (nr - at) * sizeof *rs);
+                rs[at] = (struct reason){given_bad ? FC_DATE : FC_REQUIS, g->c_extraction, v, n};
+                nr++;
             }
         }
         if (cells[g->c_debut].s && cells[g->c_fin].s) {
             if (cells[g->c_fin].d <= cells[g->c_debut].d)
                 rs[nr++] =
-                    (struct reason){C_DATES, g->c_fin, cells[g->c_fin].raw, cells[g->c_fin].rawn};
+                    (struct reason){FC_DATES, g->c_fin, cells[g->c_fin].raw, cells[g->c_fin].rawn};
         }
         if (cells[g->c_rupture].s && cells[g->c_fin].s && cells[g->c_rupture].d > cells[g->c_fin].d)
-            rs[nr++] = (struct reason){C_DATES, g->c_rupture, cells[g->c_rupture].raw,
+            rs[nr++] = (struct reason){FC_DATES, g->c_rupture, cells[g->c_rupture].raw,
                                        cells[g->c_rupture].rawn};
         if (cells[g->c_naissance].s && cells[g->c_debut].s) {
             int age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
             if (age < 14 || age > 80)
-                rs[nr++] = (struct reason){C_AGE, g->c_naissance, "", 0};
+                rs[nr++] = (struct reason){FC_AGE, g->c_naissance, "", 0};
         }
     } else if (g->kind == K_EVENEMENTS) {
         int fr = m->field_of_col[g->c_region], fc = m->field_of_col[g->c_cp];
@@ -526,21 +739,21 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         int cp_given = ncp && !is_missing_literal(vcp, ncp) && !row->bad[fc];
         if (reg->s) {
             /* a valid code wins; an invalid postcode beside it is an invalid value */
-            sc->ev_region = reg->s;
+            sc->ev_region = reg->code;
         } else if (cp->s) {
             char dept[4];
-            const char *r;
+            int di;
             val_postcode_dept(cp->buf, dept);
-            r = ref_dept_known(g->ref, dept) ? ref_dept_region(g->ref, dept) : NULL;
-            sc->ev_region = r ? r : "ND";
+            di = ref_dept_known(g->ref, dept) ? ref_dept_index(dept) : -1;
+            sc->ev_region = di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd;
         } else if (!reg_given && !cp_given) {
             if (!(fr >= 0 && row->bad[fr]) && !(fc >= 0 && row->bad[fc]))
-                rs[nr++] = (struct reason){C_REQUIS, fr >= 0 ? g->c_region : g->c_cp, "", 0};
+                rs[nr++] = (struct reason){FC_REQUIS, fr >= 0 ? g->c_region : g->c_cp, "", 0};
         } else {
             if (reg_given)
-                rs[nr++] = (struct reason){C_ENUM, g->c_region, vreg, nreg};
+                rs[nr++] = (struct reason){FC_ENUM, g->c_region, vreg, nreg};
             if (cp_given)
-                rs[nr++] = (struct reason){C_CODE_POSTAL, g->c_cp, vcp, ncp};
+                rs[nr++] = (struct reason){FC_CODE_POSTAL, g->c_cp, vcp, ncp};
         }
         if (cells[g->c_visiteurs].s && cells[g->c_type_ev].s &&
             strcmp(cells[g->c_type_ev].s, "salon")) {
@@ -550,15 +763,16 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
     }
     if (nr == 0 && g->kind == K_EVENEMENTS) {
         if (strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-            rs[nr++] = (struct reason){C_DOUBLON, g->c_id, cells[g->c_id].raw, cells[g->c_id].rawn};
+            rs[nr++] =
+                (struct reason){FC_DOUBLON, g->c_id, cells[g->c_id].raw, cells[g->c_id].rawn};
     }
     if (nr == 0 && g->kind == K_PARTICIPATIONS) {
         if (!strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-            rs[nr++] = (struct reason){C_EVENEMENT_INCONNU, g->c_id, cells[g->c_id].raw,
+            rs[nr++] = (struct reason){FC_EVENEMENT_INCONNU, g->c_id, cells[g->c_id].raw,
                                        cells[g->c_id].rawn};
     }
     if (nr) {
-        int seen[C_NCODES] = {0};
+        int seen[FC_NCODES] = {0};
         size_t i;
         st->rejected++;
         for (i = 0; i < nr; i++) {
@@ -566,14 +780,14 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             int personal = c && c->personal;
             if (!seen[rs[i].code]++)
                 st->codes[rs[i].code]++;
-            write_reject(snk, rel, row->line, code_names[rs[i].code], c ? c->name : "",
+            write_reject(snk, rel, row->line, facts_code_names[rs[i].code], c ? c->name : "",
                          personal ? "***" : rs[i].val, personal ? 3 : rs[i].len);
         }
         return 0;
     }
     st->accepted++;
     st->invalid += invalid;
-    return emit_row(g, sc, snk, rel, row, cells);
+    return emit_row(g, sc, snk, f->index, row, cells);
 }
 
 /* --- checking the rows of a contract file on several threads ------------ */
@@ -598,7 +812,8 @@ struct batch {
     unsigned char *bad;
     char **f;
     size_t nfields, capfields;
-    tsvw *out, *rej;
+    rec_buf out;
+    tsvw *rej;
     struct fstats st;
 };
 
@@ -670,7 +885,7 @@ static int batch_add(struct batch *b, const csvin_row *row)
 /* Checks every row of a batch into its own memory writers. */
 static void batch_run(struct pool *p, struct batch *b, struct scratch *sc)
 {
-    struct sink snk = {b->out, b->rej, &b->st};
+    struct sink snk = {&b->out, b->rej, &b->st};
     size_t r, i;
     for (i = 0; i < b->nfields; i++)
         b->f[i] = b->data + b->off[i];
@@ -719,16 +934,16 @@ static int pool_step(struct pool *p, struct fstats *st)
     size_t i;
     int c;
     if (h->state == B_DONE) {
-        int failed = h->failed || h->out->failed || h->rej->failed;
+        int failed = h->failed || h->rej->failed;
         pthread_mutex_unlock(&p->mu);
-        tsvw_raw(p->g->out, h->out->buf, h->out->len);
+        if (rec_write_buf(p->g->out, &h->out))
+            failed = 1;
         tsvw_raw(p->g->rej, h->rej->buf, h->rej->len);
         st->accepted += h->st.accepted;
         st->rejected += h->st.rejected;
         st->invalid += h->st.invalid;
-        for (c = 0; c < C_NCODES; c++)
+        for (c = 0; c < FC_NCODES; c++)
             st->codes[c] += h->st.codes[c];
-        tsvw_mem_reset(h->out);
         tsvw_mem_reset(h->rej);
         memset(&h->st, 0, sizeof h->st);
         h->nrows = h->nfields = h->dlen = 0;
@@ -737,7 +952,7 @@ static int pool_step(struct pool *p, struct fstats *st)
         h->state = B_FREE;
         p->head++;
         if (failed) {
-            log_error("out of memory or libcrypto failure while checking rows");
+            log_error("out of memory, libcrypto failure or write error while checking rows");
             return EX_SOFTWARE;
         }
         return 0;
@@ -775,7 +990,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     p.f = f;
     p.sc = sc;
     for (i = 0; i < NBATCH && !rc; i++)
-        if (!(p.b[i].out = tsvw_mem()) || !(p.b[i].rej = tsvw_mem())) {
+        if (!(p.b[i].rej = tsvw_mem())) {
             log_error("out of memory");
             rc = EX_SOFTWARE;
         }
@@ -823,8 +1038,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
         char err[64];
         free(b->line), free(b->first), free(b->nf), free(b->data);
         free(b->off), free(b->len), free(b->bad), free(b->f);
-        if (b->out)
-            tsvw_close(b->out, err, sizeof err);
+        rec_buf_free(&b->out);
         if (b->rej)
             tsvw_close(b->rej, err, sizeof err);
     }
@@ -843,6 +1057,8 @@ static int scratch_init(struct ingest *g, struct scratch *sc)
     sc->rawcopy = malloc(CSVIN_MAX_FIELD + 1);
     if (g->kind == K_CONTRATS)
         sc->ps = pseudo_new(g->key, g->klen);
+    if (rec_row_init(&sc->row, &g->head))
+        return -1;
     return sc->cells && sc->rs && sc->rawcopy && (g->kind != K_CONTRATS || sc->ps) ? 0 : -1;
 }
 
@@ -852,11 +1068,12 @@ static void scratch_free(struct scratch *sc)
     free(sc->rs);
     free(sc->rawcopy);
     pseudo_free(sc->ps);
+    rec_row_free(&sc->row);
 }
 
 /* Ingests one file. Returns 0, or an exit code with the error logged. */
-static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, char *enc_out,
-                       char *sep_out, char **ignored)
+static int ingest_file(struct ingest *g, const char *rel, size_t index, struct fstats *st,
+                       char *enc_out, char *sep_out, char **ignored)
 {
     char path[4096], err[1024];
     csvin *in = NULL;
@@ -866,7 +1083,8 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     const schema *s = g->sch;
     struct scratch sc[MAXTHREADS + 1];
     struct filectx f;
-    struct sink snk = {g->out, g->rej, st};
+    rec_buf outbuf = {0};
+    struct sink snk = {&outbuf, g->rej, st};
     const char *base;
     int rc = 0, got, bad, nsc = 0, i;
     unsigned long dups0 = g->dups;
@@ -874,6 +1092,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     snprintf(path, sizeof path, "%s/%s", g->input_dir, rel);
     base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
     f.rel = rel;
+    f.index = index;
     f.m = &m;
     f.name_date = DATE_NONE;
     progress_start(&g->prog, "ingest", rel);
@@ -932,11 +1151,14 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
         while ((got = csvin_next(in, &row, &e)) == 1) {
             if (progress_due(&g->prog, ++st->read))
                 progress_tick(&g->prog, st->read, csvin_fraction(in));
-            if (process_row(g, &sc[0], &snk, &f, row)) {
+            if (process_row(g, &sc[0], &snk, &f, row) ||
+                (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf))) {
                 rc = EX_SOFTWARE;
                 break;
             }
         }
+        if (!rc && rec_write_buf(g->out, &outbuf))
+            rc = EX_SOFTWARE;
     }
     progress_end(&g->prog);
     if (!rc && got < 0) {
@@ -947,57 +1169,50 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
 done:
     for (i = 0; i < nsc; i++)
         scratch_free(&sc[i]);
+    rec_buf_free(&outbuf);
     header_map_free(&m);
     csvin_close(in);
     return rc;
 }
 
-static void write_quality(tsvw *q, const char *rel, const char *enc, const char *sep,
-                          const struct fstats *st, const char *ignored, int with_dups)
+/* The quality row of one file. 0, or -1 when out of memory. */
+static int file_facts(facts_input *f, const char *rel, const char *enc, const char *sep,
+                      const struct fstats *st, char *ignored, int with_dups)
 {
-    int i;
-    tsvw_str(q, rel);
-    tsvw_str(q, enc);
-    tsvw_str(q, sep);
-    tsvw_long(q, (long)st->read);
-    tsvw_long(q, (long)st->accepted);
-    tsvw_long(q, (long)st->rejected);
-    for (i = 0; i < C_NCODES; i++)
-        tsvw_long(q, (long)st->codes[i]);
-    tsvw_long(q, (long)st->invalid);
-    tsvw_str(q, ignored);
-    if (with_dups)
-        tsvw_long(q, (long)st->dups);
-    else
-        tsvw_str(q, "");
-    tsvw_endrow(q);
+    memset(f, 0, sizeof *f);
+    f->file = strdup(rel);
+    f->encoding = strdup(enc);
+    f->separator = strdup(sep);
+    f->ignored = ignored ? ignored : strdup("");
+    f->read = st->read;
+    f->accepted = st->accepted;
+    f->rejected = st->rejected;
+    memcpy(f->codes, st->codes, sizeof f->codes);
+    f->invalid = st->invalid;
+    f->dups = with_dups ? (long)st->dups : -1;
+    return f->file && f->encoding && f->separator && f->ignored ? 0 : -1;
 }
 
-/* Reads the accepted event ids of an events TSV into g->seen. */
+/* Reads the accepted event ids of the events' records into g->seen. */
 static int load_events(struct ingest *g, const char *path)
 {
     char err[1024];
-    tsvr *r = tsvr_open(path, err, sizeof err);
-    int c, got;
-    if (!r) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
-    c = tsvr_need(r, "id_evenement", err, sizeof err);
-    if (c < 0) {
-        log_error("%s", err);
-        tsvr_close(r);
-        return EX_SOFTWARE;
-    }
-    while ((got = tsvr_next(r, err, sizeof err)) == 1)
-        if (strmap_put(&g->seen, r->field[c], r->len[c], 1, NULL) < 0) {
-            got = -1;
-            break;
+    rec_reader *r = rec_open(path, err, sizeof err);
+    int c = -1, got = -1;
+    if (r && (c = rec_need(r, "id_evenement", REC_TEXT, err, sizeof err)) >= 0)
+        while ((got = rec_next(r, err, sizeof err)) == 1) {
+            size_t n;
+            const char *id = rec_text(r, c, &n);
+            if (strmap_put(&g->seen, id, n, 1, NULL) < 0) {
+                snprintf(err, sizeof err, "out of memory");
+                got = -1;
+                break;
+            }
         }
-    tsvr_close(r);
+    rec_close_reader(r);
     if (got < 0) {
-        log_error("%s", err);
-        return EX_IOERR;
+        log_error("internal error: the event records of this run cannot be read (%s)", err);
+        return EX_SOFTWARE;
     }
     return 0;
 }
@@ -1020,7 +1235,8 @@ int main(int argc, char **argv)
     struct ingest g;
     int threads;
     char err[1024], spath[4096];
-    tsvw *q = NULL;
+    facts_input *qf = NULL;
+    size_t nqf = 0;
     unsigned char *key = NULL;
     int c, rc = 0, code, i;
 
@@ -1118,6 +1334,9 @@ int main(int argc, char **argv)
     COL(c_region, "code_region");
     COL(c_visiteurs, "visiteurs");
     COL(c_presence, "presence");
+    COL(c_effectif, "effectif_employeur");
+    COL(c_naf, "naf");
+    COL(c_uai, "uai_cfa");
     g.c_cp = opt_col(g.sch, g.kind == K_CONTRATS ? "code_postal_employeur" : "code_postal");
     g.c_siret = opt_col(g.sch, g.kind == K_CONTRATS ? "siret_employeur" : "siret");
 #undef COL
@@ -1130,7 +1349,7 @@ int main(int argc, char **argv)
             memcpy(need, v, sizeof v);
             n = 8;
             if (g.c_cp < 0 || g.c_opco < 0 || g.c_idcc < 0 || g.c_cfd < 0 || g.c_niveau < 0 ||
-                g.c_siret < 0)
+                g.c_siret < 0 || g.c_effectif < 0 || g.c_naf < 0 || g.c_uai < 0)
                 n = -1;
         } else if (g.kind == K_EVENEMENTS) {
             int v[] = {g.c_id, g.c_type_ev, g.c_region, g.c_visiteurs, g.c_cp};
@@ -1170,50 +1389,52 @@ int main(int argc, char **argv)
     }
     if (g.kind == K_PARTICIPATIONS && events && (rc = load_events(&g, events)))
         goto done;
-    g.out = tsvw_open(out, err, sizeof err);
+    if (build_head(&g, argv + optind, (size_t)(argc - optind))) {
+        log_error("out of memory");
+        rc = EX_SOFTWARE;
+        goto done;
+    }
+    g.out = rec_create(out, &g.head, err, sizeof err);
     g.rej = g.out ? tsvw_open(rejects, err, sizeof err) : NULL;
-    q = g.rej ? tsvw_open(quality, err, sizeof err) : NULL;
-    if (!q) {
+    if (!g.rej) {
         log_error("%s", err);
         rc = EX_CANTCREAT;
         goto done;
     }
-    emit_header(&g);
     tsvw_str(g.rej, "fichier");
     tsvw_str(g.rej, "ligne");
     tsvw_str(g.rej, "code");
     tsvw_str(g.rej, "colonne");
     tsvw_str(g.rej, "valeur");
     tsvw_endrow(g.rej);
-    {
-        static const char *const head[] = {"fichier",     "encodage",         "separateur",
-                                           "lignes_lues", "lignes_acceptees", "lignes_rejetees"};
-        for (i = 0; i < 6; i++)
-            tsvw_str(q, head[i]);
-        for (i = 0; i < C_NCODES; i++)
-            tsvw_str(q, code_names[i]);
-        tsvw_str(q, "valeurs_invalides");
-        tsvw_str(q, "colonnes_ignorees");
-        tsvw_str(q, "doublons_participations");
-        tsvw_endrow(q);
+    if (!(qf = calloc((size_t)(argc - optind) + 1, sizeof *qf))) {
+        log_error("out of memory");
+        rc = EX_SOFTWARE;
+        goto done;
     }
     for (i = optind; i < argc; i++) {
         struct fstats st;
         char enc[16] = "", sep[8] = "", *ignored = NULL;
         memset(&st, 0, sizeof st);
-        rc = ingest_file(&g, argv[i], &st, enc, sep, &ignored);
+        rc = ingest_file(&g, argv[i], (size_t)(i - optind), &st, enc, sep, &ignored);
         if (rc) {
             free(ignored);
             goto done;
         }
-        write_quality(q, argv[i], enc, sep, &st, ignored ? ignored : "",
-                      g.kind == K_PARTICIPATIONS);
         log_info("%s: read=%lu accepted=%lu rejected=%lu", argv[i], st.read, st.accepted,
                  st.rejected);
-        free(ignored);
+        if (file_facts(&qf[nqf++], argv[i], enc, sep, &st, ignored, g.kind == K_PARTICIPATIONS)) {
+            log_error("out of memory");
+            rc = EX_SOFTWARE;
+            goto done;
+        }
+    }
+    if (facts_inputs_write(quality, qf, nqf, err, sizeof err)) {
+        log_error("%s", err);
+        rc = EX_IOERR;
     }
 done:
-    if (g.out && tsvw_close(g.out, err, sizeof err) && !rc) {
+    if (g.out && rec_close(g.out, err, sizeof err) && !rc) {
         log_error("%s", err);
         rc = EX_IOERR;
     }
@@ -1221,12 +1442,12 @@ done:
         log_error("%s", err);
         rc = EX_IOERR;
     }
-    if (q && tsvw_close(q, err, sizeof err) && !rc) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-    }
+    facts_inputs_free(qf, nqf);
     strmap_free(&g.seen);
     strmap_free(&g.present);
+    rec_head_free(&g.head);
+    free(g.rcol);
+    free(g.misscode);
     free(key);
     refdata_free(g.ref);
     schema_free(g.sch);

@@ -1,7 +1,9 @@
-/* quality: gathers the per-file counts of ingest and merge into
- * qualite.csv.gz, the rejects into rejets.csv.gz, and enforces the two
- * conservation checks and max_reject_rate of spec/indicators.md and
- * spec/outputs.md. */
+/* quality: gathers the per-file counts of ingest and merge
+ * (stages/lib/facts.h) into qualite.csv.gz, the rejects into rejets.csv.gz,
+ * and enforces the two conservation checks and max_reject_rate of
+ * spec/indicators.md and spec/outputs.md. Exit codes: 0, 64 usage, 65 a
+ * check failed, 70 the pipeline's own counts cannot be read, 74 I/O, 78 bad
+ * schema. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,61 +11,122 @@
 #include <sysexits.h>
 
 #include "csvout.h"
+#include "facts.h"
 #include "log.h"
 #include "otable.h"
-#include "strmap.h"
 #include "tsv.h"
 
-#define MAXQ 8
+#define MAXR 8
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: quality --schemas DIR --outdir DIR --merge-quality MERGE.tsv\n"
-               "               --summary SUMMARY.tsv --contrats Q.tsv [--evenements Q.tsv]\n"
-               "               [--participations Q.tsv] --rejects R.tsv... [--max-reject-rate F]\n"
-               "Writes qualite.csv.gz and rejets.csv.gz; exit 65 when a conservation check\n"
-               "fails or a file of at least 20 rows rejects more than F of them (default 0.10).\n");
+    fprintf(f, "usage: quality --schemas DIR --outdir DIR --merge MERGE.tsv --contrats Q.tsv\n"
+               "               [--evenements Q.tsv] [--participations Q.tsv]\n"
+               "               --rejects R.tsv... [--max-reject-rate F] [--facts OUT.tsv]\n"
+               "Writes qualite.csv.gz and rejets.csv.gz from the counts of ingest (Q) and\n"
+               "merge and the rejects (R); --facts lists their sizes and hashes for the\n"
+               "manifest. Exit codes: 0, 64 usage, 65 a conservation check fails or a file\n"
+               "of at least 20 rows rejects more than F of them (default 0.10), 70 the\n"
+               "pipeline's own counts cannot be read, 74 I/O, 78 bad schema.\n");
 }
 
-/* One file's row: values by output column name, owned copies. */
-struct qrow {
-    char *vals[64];
-};
-
-static long num(const char *s)
+/* The value of quality column `name` for one file: its ingest counts and,
+ * for a contract file, merge's. Writes into buf (32 bytes) when numeric. */
+static const char *qvalue(const char *name, const facts_input *in, const facts_merge *m,
+                          int contract, char *buf)
 {
-    return s && *s ? strtol(s, NULL, 10) : 0;
+    int code = facts_code_of(name);
+    long long v;
+    if (!strcmp(name, "fichier"))
+        return in->file;
+    if (!strcmp(name, "encodage"))
+        return in->encoding;
+    if (!strcmp(name, "separateur"))
+        return in->separator;
+    if (!strcmp(name, "colonnes_ignorees"))
+        return in->ignored;
+    if (!strcmp(name, "lignes_lues"))
+        v = (long long)in->read;
+    else if (!strcmp(name, "lignes_acceptees"))
+        v = (long long)in->accepted;
+    else if (!strcmp(name, "lignes_rejetees"))
+        v = (long long)in->rejected;
+    else if (!strcmp(name, "valeurs_invalides"))
+        v = (long long)in->invalid;
+    else if (code >= 0)
+        v = (long long)in->codes[code];
+    else if (!strcmp(name, "doublons_participations"))
+        v = in->dups;
+    else if (!contract)
+        v = -1;
+    else if (!strcmp(name, "versions_remplacees"))
+        v = m ? (long long)m->replaced : 0;
+    else if (!strcmp(name, "exclus_annules"))
+        v = m ? (long long)m->cancelled : 0;
+    else if (!strcmp(name, "exclus_rupture_avant_debut"))
+        v = m ? (long long)m->rupture_before : 0;
+    else if (!strcmp(name, "exclus_dispositif"))
+        v = m ? (long long)m->dispositif : 0;
+    else if (!strcmp(name, "uai_inconnus"))
+        v = m ? m->uai_unknown : -1;
+    else if (!strcmp(name, "region_nd"))
+        v = m ? (long long)m->region_nd : 0;
+    else if (!strcmp(name, "opco_nd"))
+        v = m ? (long long)m->opco_nd : 0;
+    else
+        return NULL;
+    if (v < 0)
+        return "";
+    snprintf(buf, 32, "%lld", v);
+    return buf;
+}
+
+/* One list of output facts: the file's name and what its writer knew. */
+static int add_fact(facts_output *f, const char *name, const csvout_stats *st, char *err,
+                    size_t errlen)
+{
+    memset(f, 0, sizeof f[0]);
+    if (!(f->file = strdup(name))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    f->bytes = st->bytes;
+    memcpy(f->sha256, st->sha256, 65);
+    memcpy(f->content_sha256, st->content_sha256, 65);
+    f->rows = (long long)st->rows;
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"schemas", required_argument, NULL, 's'},
                                          {"outdir", required_argument, NULL, 'o'},
-                                         {"merge-quality", required_argument, NULL, 'm'},
-                                         {"summary", required_argument, NULL, 'S'},
+                                         {"merge", required_argument, NULL, 'm'},
                                          {"contrats", required_argument, NULL, 'c'},
                                          {"evenements", required_argument, NULL, 'e'},
                                          {"participations", required_argument, NULL, 'p'},
                                          {"rejects", required_argument, NULL, 'r'},
                                          {"max-reject-rate", required_argument, NULL, 'x'},
+                                         {"facts", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *schemas = NULL, *outdir = NULL, *mq = NULL, *summary = NULL;
-    const char *qfiles[3] = {NULL, NULL, NULL}, *rfiles[MAXQ];
-    size_t nr = 0, nrows = 0, i, k;
+    const char *schemas = NULL, *outdir = NULL, *mpath = NULL, *factspath = NULL;
+    const char *qfiles[3] = {NULL, NULL, NULL}, *rfiles[MAXR];
+    size_t nr = 0, nin = 0, nm = 0, ncontracts = 0, i, k, nfail = 0;
     double maxrate = 0.10;
-    char err[1024], path[4096];
+    char err[1024], path[4096], *end;
     otable *t = NULL;
-    struct qrow *rows = NULL;
-    int opt, rc = 0, got;
-    long kept = -1, acc_contracts = 0, removed = 0;
-    strmap merge = STRMAP_ZERO;
+    facts_input *in = NULL;
+    facts_merge *m = NULL;
+    facts_merge_total mt;
+    facts_output outs[2];
+    size_t nouts = 0;
+    csvout_stats st;
+    csvout *w = NULL;
     tsvr *r = NULL;
-    char **mvals = NULL;
-    size_t nm = 0, mcols = 0;
-    char *mheader[16];
-    char *failing[4096];
-    size_t nfail = 0;
+    unsigned long acc_contracts = 0;
+    unsigned char *failing = NULL;
+    int opt, rc = 0, got;
 
     log_init_env("quality");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -75,10 +138,7 @@ int main(int argc, char **argv)
             outdir = optarg;
             break;
         case 'm':
-            mq = optarg;
-            break;
-        case 'S':
-            summary = optarg;
+            mpath = optarg;
             break;
         case 'c':
             qfiles[0] = optarg;
@@ -90,12 +150,21 @@ int main(int argc, char **argv)
             qfiles[2] = optarg;
             break;
         case 'r':
-            if (nr == MAXQ)
+            if (nr == MAXR) {
+                usage(stderr);
                 return EX_USAGE;
+            }
             rfiles[nr++] = optarg;
             break;
         case 'x':
-            maxrate = strtod(optarg, NULL);
+            maxrate = strtod(optarg, &end);
+            if (*end || maxrate < 0 || maxrate > 1) {
+                fprintf(stderr, "quality: --max-reject-rate wants a fraction from 0 to 1\n");
+                return EX_USAGE;
+            }
+            break;
+        case 'f':
+            factspath = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -105,7 +174,7 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!schemas || !outdir || !mq || !summary || !qfiles[0] || optind != argc) {
+    if (!schemas || !outdir || !mpath || !qfiles[0] || optind != argc) {
         usage(stderr);
         return EX_USAGE;
     }
@@ -115,142 +184,106 @@ int main(int argc, char **argv)
         log_error("%s", err);
         return EX_CONFIG;
     }
-    if (t->ncols > 64) {
-        log_error("%s: too many columns", path);
-        rc = EX_CONFIG;
+    /* the counts of ingest, in read order, and merge's */
+    for (i = 0; i < 3 && !rc; i++) {
+        if (qfiles[i] && facts_inputs_read(qfiles[i], &in, &nin, err, sizeof err))
+            rc = EX_SOFTWARE;
+        if (i == 0)
+            ncontracts = nin;
+    }
+    if (!rc && facts_merge_read(mpath, &m, &nm, err, sizeof err))
+        rc = EX_SOFTWARE;
+    if (rc) {
+        log_error("internal error: the counts of this run's earlier stages cannot be read (%s)",
+                  err);
         goto done;
     }
-    /* merge counts by file */
-    r = tsvr_open(mq, err, sizeof err);
-    if (!r)
-        goto io_error;
-    mcols = r->ncols < 16 ? r->ncols : 16;
-    for (k = 0; k < mcols; k++)
-        mheader[k] = strdup(r->header[k]);
-    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-        mvals = realloc(mvals, (nm + 1) * mcols * sizeof *mvals);
-        for (k = 0; k < mcols; k++)
-            mvals[nm * mcols + k] = strdup(r->field[k]);
-        strmap_put(&merge, r->field[0], r->len[0], nm, NULL);
-        nm++;
-    }
-    if (got < 0)
-        goto io_error;
-    tsvr_close(r);
-    r = tsvr_open(summary, err, sizeof err);
-    if (!r)
-        goto io_error;
-    while ((got = tsvr_next(r, err, sizeof err)) == 1)
-        if (!strcmp(r->field[0], "contrats_conserves"))
-            kept = num(r->field[1]);
-    tsvr_close(r);
-    r = NULL;
-    /* ingest counts, in read order */
-    for (i = 0; i < 3; i++) {
-        if (!qfiles[i])
-            continue;
-        r = tsvr_open(qfiles[i], err, sizeof err);
-        if (!r)
-            goto io_error;
-        while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-            struct qrow *q;
-            size_t *mi = i == 0 ? strmap_get(&merge, r->field[0], r->len[0]) : NULL;
-            long read, acc, rej;
-            rows = realloc(rows, (nrows + 1) * sizeof *rows);
-            q = &rows[nrows];
-            memset(q, 0, sizeof *q);
-            for (k = 0; k < t->ncols; k++) {
-                int c = tsvr_col(r, t->cols[k].name);
-                const char *v = "";
-                if (c >= 0) {
-                    v = r->field[c];
-                    if (!strcmp(t->cols[k].name, "doublons_participations") && i != 2)
-                        v = "";
-                } else if (i == 0) {
-                    size_t m;
-                    v = "0";
-                    for (m = 0; m < mcols; m++)
-                        if (!strcmp(mheader[m], t->cols[k].name))
-                            v = mi ? mvals[*mi * mcols + m]
-                                   : (strcmp(mheader[m], "uai_inconnus") ? "0" : "");
-                }
-                q->vals[k] = strdup(v);
-            }
-            read = num(r->field[tsvr_col(r, "lignes_lues")]);
-            acc = num(r->field[tsvr_col(r, "lignes_acceptees")]);
-            rej = num(r->field[tsvr_col(r, "lignes_rejetees")]);
-            if (read != acc + rej) {
-                log_error("conservation broken for %s: lignes_lues=%ld lignes_acceptees=%ld "
-                          "lignes_rejetees=%ld",
-                          r->field[0], read, acc, rej);
-                rc = EX_DATAERR;
-            }
-            if (i == 0) {
-                acc_contracts += acc;
-                if (mi) {
-                    size_t m;
-                    for (m = 0; m < mcols; m++)
-                        if (!strcmp(mheader[m], "versions_remplacees") ||
-                            !strcmp(mheader[m], "exclus_annules") ||
-                            !strcmp(mheader[m], "exclus_rupture_avant_debut"))
-                            removed += num(mvals[*mi * mcols + m]);
-                }
-            }
-            if (read >= 20 && (double)rej > maxrate * (double)read && nfail < 4096) {
-                log_error("%s: %ld of %ld rows rejected, more than max_reject_rate=%g; fix the "
-                          "file or raise max_reject_rate",
-                          r->field[0], rej, read, maxrate);
-                failing[nfail++] = strdup(r->field[0]);
-            }
-            nrows++;
+    for (k = 0; k < t->ncols; k++) {
+        char buf[32];
+        facts_input probe = {0};
+        probe.file = probe.encoding = probe.separator = probe.ignored = "";
+        if (!qvalue(t->cols[k].name, &probe, NULL, 1, buf)) {
+            log_error("%s: column '%s' is not a quality count", path, t->cols[k].name);
+            rc = EX_CONFIG;
+            goto done;
         }
-        if (got < 0)
-            goto io_error;
-        tsvr_close(r);
-        r = NULL;
     }
-    if (kept < 0 || acc_contracts != kept + removed) {
-        log_error("conservation broken over the contract files: lignes_acceptees=%ld, kept=%ld "
-                  "+ replaced or excluded=%ld",
-                  acc_contracts, kept, removed);
+    facts_merge_sum(m, nm, &mt);
+    failing = calloc(nin + 1, 1);
+    if (!failing) {
+        log_error("out of memory");
+        rc = EX_SOFTWARE;
+        goto done;
+    }
+    /* the checks */
+    for (i = 0; i < nin; i++) {
+        const facts_input *f = &in[i];
+        if (f->read != f->accepted + f->rejected) {
+            log_error("conservation broken for %s: lignes_lues=%lu lignes_acceptees=%lu "
+                      "lignes_rejetees=%lu",
+                      f->file, f->read, f->accepted, f->rejected);
+            rc = EX_DATAERR;
+        }
+        if (i < ncontracts)
+            acc_contracts += f->accepted;
+        if (f->read >= 20 && (double)f->rejected > maxrate * (double)f->read) {
+            log_error("%s: %lu of %lu rows rejected, more than max_reject_rate=%g; fix the "
+                      "file or raise max_reject_rate",
+                      f->file, f->rejected, f->read, maxrate);
+            failing[i] = 1;
+            nfail++;
+        }
+    }
+    if (acc_contracts != mt.kept + mt.replaced + mt.cancelled + mt.rupture_before + mt.dispositif) {
+        log_error("conservation broken over the contract files: lignes_acceptees=%lu, kept=%lu "
+                  "+ replaced or excluded=%lu",
+                  acc_contracts, mt.kept,
+                  mt.replaced + mt.cancelled + mt.rupture_before + mt.dispositif);
         rc = EX_DATAERR;
     }
+    /* qualite.csv.gz */
     if (otable_open(t, outdir, 0, err, sizeof err))
         goto io_error;
-    for (i = 0; i < nrows; i++) {
+    for (i = 0; i < nin; i++) {
         oval v[64];
-        for (k = 0; k < t->ncols; k++)
-            v[k] = ov_text(rows[i].vals[k]);
+        char bufs[64][32];
+        const facts_merge *fm = NULL;
+        for (k = 0; i < ncontracts && k < nm; k++)
+            if (!strcmp(m[k].file, in[i].file))
+                fm = &m[k];
+        for (k = 0; k < t->ncols && k < 64; k++)
+            v[k] = ov_text(qvalue(t->cols[k].name, &in[i], fm, i < ncontracts, bufs[k]));
         otable_row(t, v);
     }
-    if (otable_close(t, err, sizeof err))
+    if (otable_close_stats(t, &st, err, sizeof err) ||
+        add_fact(&outs[nouts++], t->file, &st, err, sizeof err))
         goto io_error;
-    /* rejects, in read order; the first 10 of each failing file are logged */
+    /* rejets.csv.gz, in read order; the first 10 of each failing file are logged */
+    snprintf(path, sizeof path, "%s/rejets.csv.gz", outdir);
+    if (!(w = csvout_open(path, 1, err, sizeof err)))
+        goto io_error;
+    csvout_str(w, "fichier");
+    csvout_str(w, "ligne");
+    csvout_str(w, "code");
+    csvout_str(w, "colonne");
+    csvout_str(w, "valeur");
+    csvout_endrow(w);
     {
-        csvout *w;
-        int shown[4096] = {0};
-        snprintf(path, sizeof path, "%s/rejets.csv.gz", outdir);
-        w = csvout_open(path, 1, err, sizeof err);
-        if (!w)
-            goto io_error;
-        csvout_str(w, "fichier");
-        csvout_str(w, "ligne");
-        csvout_str(w, "code");
-        csvout_str(w, "colonne");
-        csvout_str(w, "valeur");
-        csvout_endrow(w);
-        for (i = 0; i < nr; i++) {
-            r = tsvr_open(rfiles[i], err, sizeof err);
-            if (!r) {
-                csvout_abort(w);
-                goto io_error;
+        unsigned long *shown = calloc(nin + 1, sizeof *shown);
+        for (i = 0; i < nr && shown; i++) {
+            if (!(r = tsvr_open(rfiles[i], err, sizeof err)) || r->ncols != 5) {
+                free(shown);
+                rc = EX_SOFTWARE;
+                log_error("internal error: the rejects of this run cannot be read (%s)",
+                          r ? "not 5 columns" : err);
+                goto done;
             }
             while ((got = tsvr_next(r, err, sizeof err)) == 1) {
                 for (k = 0; k < 5; k++)
                     csvout_field(w, r->field[k], r->len[k]);
                 csvout_endrow(w);
-                for (k = 0; k < nfail; k++)
-                    if (!strcmp(failing[k], r->field[0]) && shown[k] < 10) {
+                for (k = 0; nfail && k < nin; k++)
+                    if (failing[k] && shown[k] < 10 && !strcmp(in[k].file, r->field[0])) {
                         shown[k]++;
                         log_error("%s:%s: %s %s '%s'", r->field[0], r->field[1], r->field[2],
                                   r->field[3], r->field[4]);
@@ -259,13 +292,25 @@ int main(int argc, char **argv)
             tsvr_close(r);
             r = NULL;
             if (got < 0) {
-                csvout_abort(w);
-                goto io_error;
+                free(shown);
+                rc = EX_SOFTWARE;
+                log_error("internal error: the rejects of this run cannot be read (%s)", err);
+                goto done;
             }
         }
-        if (csvout_close(w, NULL, NULL, err, sizeof err))
-            goto io_error;
+        if (!shown) {
+            log_error("out of memory");
+            rc = EX_SOFTWARE;
+            goto done;
+        }
+        free(shown);
     }
+    got = csvout_close_stats(w, &st, err, sizeof err);
+    w = NULL;
+    if (got || add_fact(&outs[nouts++], "rejets.csv.gz", &st, err, sizeof err))
+        goto io_error;
+    if (factspath && facts_outputs_write(factspath, outs, nouts, err, sizeof err))
+        goto io_error;
     if (nfail && !rc)
         rc = EX_DATAERR;
     goto done;
@@ -273,19 +318,14 @@ io_error:
     log_error("%s", err);
     rc = EX_IOERR;
 done:
+    if (w)
+        csvout_abort(w);
     tsvr_close(r);
-    for (i = 0; i < nrows; i++)
-        for (k = 0; k < t->ncols; k++)
-            free(rows[i].vals[k]);
-    free(rows);
-    for (i = 0; i < nm * mcols; i++)
-        free(mvals[i]);
-    free(mvals);
-    for (k = 0; k < mcols; k++)
-        free(mheader[k]);
-    for (i = 0; i < nfail; i++)
-        free(failing[i]);
-    strmap_free(&merge);
+    for (i = 0; i < nouts; i++)
+        free(outs[i].file);
+    free(failing);
+    facts_inputs_free(in, nin);
+    facts_merge_free(m, nm);
     otable_free(t);
     return rc;
 }

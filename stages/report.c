@@ -31,7 +31,9 @@
 #include <xlsxwriter.h>
 
 #include "csvin.h"
+#include "facts.h"
 #include "log.h"
+#include "manifest.h"
 #include "yload.h"
 
 #define SUBJECT "Indicateurs de l'apprentissage"
@@ -139,17 +141,38 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: report --outdir DIR --schemas DIR --title TEXT --observation-date YYYY-MM-DD\n"
-            "              [--provenance FILE] [-h|--help]\n"
+            "              [--provenance FILE] [--facts OUT.tsv] [-h|--help]\n"
             "Reads the CSV reports of DIR (croissance.csv.gz, croissance_mensuelle.csv.gz,\n"
             "ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and every other table of\n"
             "SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME
             ": a Synthèse, one sheet\n"
             "per table (a note when its CSV is absent), charts, Méthodologie (from the\n"
-            "schemas) and Provenance (the lines of FILE, a YAML manifest).\n"
+            "schemas) and Provenance (the lines of FILE, a YAML manifest); --facts writes\n"
+            "the workbook's size and SHA-256 for the manifest.\n"
             "Exit: 0 ok, 64 usage, 65 bad CSV, 66 no DIR, 70 internal, 74 I/O, 78 bad schema.\n");
 }
 
 /* --- small helpers ------------------------------------------------------- */
+
+/* The workbook's size and SHA-256 for the manifest (its parts are hashed
+ * there). 0, or 74. */
+static int write_facts(const struct report *r, const char *path)
+{
+    char err[1024];
+    facts_output f = {0};
+    int rc = 0;
+    if (manifest_sha256(r->out, 0, f.sha256, &f.bytes)) {
+        log_error("%s: cannot read the workbook back: %s", OUT_NAME, strerror(errno));
+        return EX_IOERR;
+    }
+    f.file = OUT_NAME;
+    f.rows = -1;
+    if (facts_outputs_write(path, &f, 1, err, sizeof err)) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+    }
+    return rc;
+}
 
 /* Characters (code points) in s, or -1 when s is not valid UTF-8. */
 static long u8len(const char *s)
@@ -1822,11 +1845,13 @@ int main(int argc, char **argv)
                                          {"title", required_argument, NULL, 't'},
                                          {"observation-date", required_argument, NULL, 'd'},
                                          {"provenance", required_argument, NULL, 'p'},
+                                         {"facts", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct report r = {0};
     struct stat st;
     int opt, rc = 0;
+    const char *factspath = NULL;
 
     log_init_env("report");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1845,6 +1870,9 @@ int main(int argc, char **argv)
             break;
         case 'p':
             r.prov = optarg;
+            break;
+        case 'f':
+            factspath = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1902,6 +1930,8 @@ int main(int argc, char **argv)
         rc = read_provenance(&r);
     if (!rc)
         rc = write_workbook(&r);
+    if (!rc && factspath)
+        rc = write_facts(&r, factspath);
     report_free(&r);
     return rc;
 }

@@ -16,7 +16,8 @@ struct csvout {
     const char *path;
     int gz;
     z_stream zs;
-    EVP_MD_CTX *md;
+    EVP_MD_CTX *md, *fmd; /* the content's digest, the file's */
+    unsigned long long bytes;
     unsigned char in[OUTBUF];
     size_t inlen;
     unsigned char out[OUTBUF];
@@ -34,6 +35,8 @@ static int flush_in(csvout *w, int finish)
     if (!w->gz) {
         if (w->inlen && fwrite(w->in, 1, w->inlen, w->f) != w->inlen)
             goto io_error;
+        EVP_DigestUpdate(w->fmd, w->in, w->inlen);
+        w->bytes += w->inlen;
         w->inlen = 0;
         return 0;
     }
@@ -52,6 +55,8 @@ static int flush_in(csvout *w, int finish)
         have = OUTBUF - w->zs.avail_out;
         if (have && fwrite(w->out, 1, have, w->f) != have)
             goto io_error;
+        EVP_DigestUpdate(w->fmd, w->out, have);
+        w->bytes += have;
         if (finish ? rc == Z_STREAM_END : w->zs.avail_out != 0)
             break;
     }
@@ -72,7 +77,9 @@ csvout *csvout_open(const char *path, int gz, char *err, size_t errlen)
     w->path = path;
     w->gz = gz;
     w->md = EVP_MD_CTX_new();
-    if (!w->md || !EVP_DigestInit_ex(w->md, EVP_sha256(), NULL)) {
+    w->fmd = EVP_MD_CTX_new();
+    if (!w->md || !EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) || !w->fmd ||
+        !EVP_DigestInit_ex(w->fmd, EVP_sha256(), NULL)) {
         snprintf(err, errlen, "%s: cannot initialise SHA-256", path);
         goto error;
     }
@@ -91,6 +98,7 @@ error:
     if (w->gz)
         deflateEnd(&w->zs);
     EVP_MD_CTX_free(w->md);
+    EVP_MD_CTX_free(w->fmd);
     free(w);
     return NULL;
 }
@@ -161,23 +169,29 @@ int csvout_endrow(csvout *w)
     return put(w, "\n", 1);
 }
 
-int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, size_t errlen)
+static void hex_digest(EVP_MD_CTX *md, char *out)
 {
-    int rc = 0;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0, i;
-    int saved = 0;
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0, i;
+    EVP_DigestFinal_ex(md, d, &n);
+    for (i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", d[i]);
+    out[2 * n] = '\0';
+}
 
+int csvout_close_stats(csvout *w, csvout_stats *st, char *err, size_t errlen)
+{
+    int rc = 0, saved;
+    csvout_stats tmp;
+
+    if (!st)
+        st = &tmp;
     if (flush_in(w, 1))
         rc = -1;
-    EVP_DigestFinal_ex(w->md, md, &mdlen);
-    if (content_sha256) {
-        for (i = 0; i < mdlen; i++)
-            sprintf(content_sha256 + 2 * i, "%02x", md[i]);
-        content_sha256[2 * mdlen] = '\0';
-    }
-    if (rows)
-        *rows = w->rows ? w->rows - 1 : 0;
+    hex_digest(w->md, st->content_sha256);
+    hex_digest(w->fmd, st->sha256);
+    st->rows = w->rows ? w->rows - 1 : 0;
+    st->bytes = w->bytes;
     if (rc == 0 && (fflush(w->f) || fsync(fileno(w->f))))
         rc = -1, w->failed = errno;
     if (fclose(w->f) && rc == 0)
@@ -189,9 +203,21 @@ int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, siz
     if (w->gz)
         deflateEnd(&w->zs);
     EVP_MD_CTX_free(w->md);
+    EVP_MD_CTX_free(w->fmd);
     free(w);
     if (rc)
         errno = saved ? saved : EIO;
+    return rc;
+}
+
+int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, size_t errlen)
+{
+    csvout_stats st;
+    int rc = csvout_close_stats(w, &st, err, errlen);
+    if (rows)
+        *rows = st.rows;
+    if (content_sha256)
+        memcpy(content_sha256, st.content_sha256, 65);
     return rc;
 }
 
@@ -202,6 +228,7 @@ void csvout_abort(csvout *w)
     fclose(w->f);
     if (w->gz)
         deflateEnd(&w->zs);
+    EVP_MD_CTX_free(w->fmd);
     EVP_MD_CTX_free(w->md);
     free(w);
 }

@@ -26,6 +26,14 @@ int csvout_raw(csvout *w, const void *buf, size_t n);
  * Frees w in both cases. Stats, when not NULL, get the data-row count and
  * the lower-case hex SHA-256 of the uncompressed content (65 bytes). */
 int csvout_close(csvout *w, uint64_t *rows, char *content_sha256, char *err, size_t errlen);
+/* What the writer knows of the file it wrote, for the manifest. */
+typedef struct csvout_stats {
+    uint64_t rows;                       /* data rows (the header excluded) */
+    unsigned long long bytes;            /* of the file */
+    char sha256[65], content_sha256[65]; /* of the file, of its uncompressed content */
+} csvout_stats;
+/* csvout_close_stats: csvout_close that reports everything (st may be NULL). */
+int csvout_close_stats(csvout *w, csvout_stats *st, char *err, size_t errlen);
 /* Abandon: close and free without flushing (the caller removes the file). */
 void csvout_abort(csvout *w);
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "tsv.h"
+#include "facts.h"
 #include "yemit.h"
 #include "yload.h"
 
@@ -67,27 +67,6 @@ fail:
     return -1;
 }
 
-/* Data records of a gzip CSV (quote-aware: rejects may hold line breaks). */
-static unsigned long data_rows(const char *path)
-{
-    gzFile g = gzopen(path, "rb");
-    unsigned char buf[1 << 16];
-    unsigned long lines = 0;
-    int inq = 0;
-    long n, i;
-    if (!g)
-        return 0;
-    while ((n = gzread(g, buf, sizeof buf)) > 0)
-        for (i = 0; i < n; i++) {
-            if (buf[i] == '"')
-                inq = !inq;
-            else if (buf[i] == '\n' && !inq)
-                lines++;
-        }
-    gzclose(g);
-    return lines ? lines - 1 : 0;
-}
-
 int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
 {
     unzFile z = unzOpen(path);
@@ -133,73 +112,9 @@ static void emit_part(void *data, const char *name, const char *sha256)
     yemit_map_end(y);
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_out(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Per-file rows of the quality TSVs, looked up by file name. */
-struct qline {
-    char *file, *enc, *sep;
-    long read, acc, rej;
-};
-
-static size_t load_quality(const char *path, struct qline **q, size_t n)
-{
-    char err[512];
-    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
-    int cf, ce, cs, cl, ca, cr;
-    if (!r)
-        return n;
-    cf = tsvr_col(r, "fichier"), ce = tsvr_col(r, "encodage"), cs = tsvr_col(r, "separateur");
-    cl = tsvr_col(r, "lignes_lues"), ca = tsvr_col(r, "lignes_acceptees");
-    cr = tsvr_col(r, "lignes_rejetees");
-    while (cf >= 0 && ce >= 0 && cs >= 0 && cl >= 0 && ca >= 0 && cr >= 0 &&
-           tsvr_next(r, err, sizeof err) == 1) {
-        struct qline *nq = realloc(*q, (n + 1) * sizeof **q);
-        if (!nq)
-            break;
-        *q = nq;
-        nq[n].file = strdup(r->field[cf]);
-        nq[n].enc = strdup(r->field[ce]);
-        nq[n].sep = strdup(r->field[cs]);
-        nq[n].read = atol(r->field[cl]);
-        nq[n].acc = atol(r->field[ca]);
-        nq[n].rej = atol(r->field[cr]);
-        n++;
-    }
-    tsvr_close(r);
-    return n;
-}
-
-/* Sums a column of a TSV (merge quality), or reads a key of the summary. */
-static long tsv_sum(const char *path, const char *col)
-{
-    char err[512];
-    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
-    long s = 0;
-    int c;
-    if (!r)
-        return 0;
-    c = tsvr_col(r, col);
-    while (c >= 0 && tsvr_next(r, err, sizeof err) == 1)
-        s += atol(r->field[c]);
-    tsvr_close(r);
-    return s;
-}
-
-static long summary_value(const char *path, const char *key)
-{
-    char err[512];
-    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
-    long v = 0;
-    if (!r)
-        return 0;
-    while (tsvr_next(r, err, sizeof err) == 1)
-        if (r->n >= 2 && !strcmp(r->field[0], key))
-            v = atol(r->field[1]);
-    tsvr_close(r);
-    return v;
+    return strcmp(((const facts_output *)a)->file, ((const facts_output *)b)->file);
 }
 
 int manifest_hash_inputs(manifest_hashes *h, const char *input_dir, char *const *inputs, size_t n)
@@ -241,19 +156,32 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
                                           "input/regions.yaml",        "input/opco.yaml",
                                           "input/idcc_opco.yaml",      "input/cfa.yaml",
                                           "input/naf_sections.yaml",   NULL};
-    char path[8192], hex[65], chex[65];
-    unsigned long long bytes, cbytes;
-    struct qline *q = NULL;
-    size_t nq = 0, i, k, nout = 0;
-    char *outs[512];
+    char path[8192], hex[65];
+    unsigned long long bytes;
+    facts_input *q = NULL;
+    facts_merge *m = NULL;
+    facts_output *outs = NULL;
+    facts_merge_total mt;
+    size_t nq = 0, nm = 0, i, k, nout = 0;
     long tot_read = 0, tot_acc = 0, tot_rej = 0, contract_acc = 0;
-    DIR *d;
-    struct dirent *e;
-    yemit *y;
+    yemit *y = NULL;
     int rc = 0;
 
-    for (i = 0; i < 3; i++)
-        nq = load_quality(w->quality[i], &q, nq);
+    /* what the stages knew: ingest's and merge's counts, each output's
+     * size, hashes and rows from its writer */
+    for (i = 0; i < 3 && !rc; i++)
+        if (w->quality[i] && facts_inputs_read(w->quality[i], &q, &nq, err, errlen))
+            rc = 70;
+    if (!rc && w->merge && facts_merge_read(w->merge, &m, &nm, err, errlen))
+        rc = 70;
+    for (i = 0; i < MANIFEST_MAX_FACTS && w->outputs[i] && !rc; i++)
+        if (access(w->outputs[i], F_OK) == 0 &&
+            facts_outputs_read(w->outputs[i], &outs, &nout, err, errlen))
+            rc = 70;
+    if (rc)
+        goto done;
+    facts_merge_sum(m, nm, &mt);
+    qsort(outs, nout, sizeof *outs, cmp_out);
     snprintf(path, sizeof path, "%s/manifest.yaml", outdir);
     y = yemit_open(path, err, errlen);
     if (!y) {
@@ -340,16 +268,16 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         for (k = 0; k < nq && strcmp(q[k].file, inputs[i]); k++)
             ;
         if (k < nq) {
-            yemit_kv(y, "encoding", q[k].enc);
-            yemit_kq(y, "separator", q[k].sep);
-            yemit_ki(y, "rows_read", q[k].read);
-            yemit_ki(y, "rows_accepted", q[k].acc);
-            yemit_ki(y, "rows_rejected", q[k].rej);
-            tot_read += q[k].read;
-            tot_acc += q[k].acc;
-            tot_rej += q[k].rej;
+            yemit_kv(y, "encoding", q[k].encoding);
+            yemit_kq(y, "separator", q[k].separator);
+            yemit_ki(y, "rows_read", (long long)q[k].read);
+            yemit_ki(y, "rows_accepted", (long long)q[k].accepted);
+            yemit_ki(y, "rows_rejected", (long long)q[k].rejected);
+            tot_read += (long)q[k].read;
+            tot_acc += (long)q[k].accepted;
+            tot_rej += (long)q[k].rejected;
             if (!strncmp(inputs[i], "contrats/", 9))
-                contract_acc += q[k].acc;
+                contract_acc += (long)q[k].accepted;
         }
         yemit_map_end(y);
     }
@@ -380,38 +308,22 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
 
     yemit_str(y, "outputs");
     yemit_seq_start(y);
-    d = opendir(outdir);
-    while (d && (e = readdir(d)) && nout < 512) {
-        size_t l = strlen(e->d_name);
-        if (e->d_name[0] != '.' &&
-            ((l > 7 && !strcmp(e->d_name + l - 7, ".csv.gz")) || !strcmp(e->d_name, "bilan.xlsx")))
-            outs[nout++] = strdup(e->d_name);
-    }
-    if (d)
-        closedir(d);
-    qsort(outs, nout, sizeof *outs, cmp_str);
     for (i = 0; i < nout && !rc; i++) {
-        int gz = strcmp(outs[i], "bilan.xlsx") != 0;
-        snprintf(path, sizeof path, "%s/%s", outdir, outs[i]);
-        if (manifest_sha256(path, 0, hex, &bytes) ||
-            (gz && manifest_sha256(path, 1, chex, &cbytes))) {
-            snprintf(err, errlen, "%s: cannot read: %s", outs[i], strerror(errno));
-            rc = 74;
-            break;
-        }
+        int gz = outs[i].rows >= 0;
         yemit_map_start(y);
-        yemit_kv(y, "file", outs[i]);
-        yemit_ki(y, "bytes", (long long)bytes);
-        yemit_kv(y, "sha256", hex);
+        yemit_kv(y, "file", outs[i].file);
+        yemit_ki(y, "bytes", (long long)outs[i].bytes);
+        yemit_kv(y, "sha256", outs[i].sha256);
         if (gz) {
-            yemit_kv(y, "content_sha256", chex);
-            yemit_ki(y, "rows", (long long)data_rows(path));
+            yemit_kv(y, "content_sha256", outs[i].content_sha256);
+            yemit_ki(y, "rows", outs[i].rows);
         } else {
             /* zip bytes may differ across zlib builds: the parts' content is what counts */
+            snprintf(path, sizeof path, "%s/%s", outdir, outs[i].file);
             yemit_str(y, "parts");
             yemit_seq_start(y);
             if (manifest_zip_parts(path, emit_part, y)) {
-                snprintf(err, errlen, "%s: cannot read the workbook's parts", outs[i]);
+                snprintf(err, errlen, "%s: cannot read the workbook's parts", outs[i].file);
                 rc = 74;
             }
             yemit_seq_end(y);
@@ -426,24 +338,19 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     yemit_ki(y, "rows_accepted", tot_acc);
     yemit_ki(y, "rows_rejected", tot_rej);
     yemit_ki(y, "contract_rows_accepted", contract_acc);
-    yemit_ki(y, "contracts_kept", summary_value(w->summary, "contrats_conserves"));
-    yemit_ki(y, "versions_replaced", tsv_sum(w->merge_quality, "versions_remplacees"));
-    yemit_ki(y, "excluded_cancelled", tsv_sum(w->merge_quality, "exclus_annules"));
-    yemit_ki(y, "excluded_rupture_before_start",
-             tsv_sum(w->merge_quality, "exclus_rupture_avant_debut"));
+    yemit_ki(y, "contracts_kept", (long long)mt.kept);
+    yemit_ki(y, "versions_replaced", (long long)mt.replaced);
+    yemit_ki(y, "excluded_cancelled", (long long)mt.cancelled);
+    yemit_ki(y, "excluded_rupture_before_start", (long long)mt.rupture_before);
+    yemit_ki(y, "excluded_dispositif", (long long)mt.dispositif);
     yemit_map_end(y);
     yemit_map_end(y);
     if (yemit_close(y, rc ? path : err, rc ? sizeof path : errlen) && !rc)
         rc = 74;
 done:
-    for (i = 0; i < nout; i++)
-        free(outs[i]);
-    for (i = 0; i < nq; i++) {
-        free(q[i].file);
-        free(q[i].enc);
-        free(q[i].sep);
-    }
-    free(q);
+    facts_outputs_free(outs, nout);
+    facts_inputs_free(q, nq);
+    facts_merge_free(m, nm);
     return rc;
 }
 

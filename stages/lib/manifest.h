@@ -23,10 +23,15 @@ typedef struct manifest_params {
     const char *schemas_dir; /* to hash the schema files */
 } manifest_params;
 
+#define MANIFEST_MAX_FACTS 8
+
+/* The facts files of the run's stages (stages/lib/facts.h). */
 typedef struct manifest_work {
-    const char *quality[3];    /* ingest quality TSVs: contrats, evenements, participations */
-    const char *merge_quality; /* merge's per-file counts */
-    const char *summary;       /* merge's summary */
+    const char *quality[3]; /* ingest's per-file counts: contrats, evenements, participations */
+    const char *merge;      /* merge's per-file counts */
+    /* the output facts files, NULL-terminated; a missing file is skipped
+     * (the first manifest is written before the workbook) */
+    const char *outputs[MANIFEST_MAX_FACTS];
 } manifest_work;
 
 /* The SHA-256 and size of every input file, computed once (the driver does
@@ -50,8 +55,10 @@ int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *byt
 
 /*
  * manifest_write: write outdir/manifest.yaml listing the inputs (paths
- * relative to input_dir; their hashes from h, or computed when h is NULL), the reference tables of
- * ref, and every *.csv.gz and bilan.xlsx of outdir. Returns 0, or an exit code (74) with a message.
+ * relative to input_dir; their hashes from h, or computed when h is NULL), the
+ * reference tables of ref, and the outputs the facts files of w list (sorted by
+ * name; the workbook's parts are read from outdir). Returns 0, or an exit code
+ * with a message: 70 when a facts file cannot be read, 74 on I/O.
  */
 int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
                    char *const *inputs, size_t ninputs, const manifest_hashes *h,

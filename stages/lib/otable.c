@@ -169,11 +169,16 @@ int otable_row(otable *t, const oval *v)
     return csvout_endrow(t->out);
 }
 
-int otable_close(otable *t, char *err, size_t errlen)
+int otable_close_stats(otable *t, csvout_stats *st, char *err, size_t errlen)
 {
-    int rc = csvout_close(t->out, NULL, NULL, err, errlen);
+    int rc = csvout_close_stats(t->out, st, err, errlen);
     t->out = NULL;
     return rc;
+}
+
+int otable_close(otable *t, char *err, size_t errlen)
+{
+    return otable_close_stats(t, NULL, err, errlen);
 }
 
 void otable_free(otable *t)

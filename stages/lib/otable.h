@@ -46,6 +46,8 @@ int otable_open(otable *t, const char *dir, int threshold, char *err, size_t err
 /* otable_row: write one row of ncols values, applying secrecy. */
 int otable_row(otable *t, const oval *v);
 int otable_close(otable *t, char *err, size_t errlen);
+/* otable_close_stats: otable_close that reports the file's size, hashes and rows. */
+int otable_close_stats(otable *t, csvout_stats *st, char *err, size_t errlen);
 void otable_free(otable *t);
 
 static inline oval ov_int(int64_t a)

@@ -112,10 +112,19 @@ static void hex(const unsigned char *md, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-int pseudo_id(pseudo *p, const char *msg, size_t len, char *out)
+int pseudo_id_raw(pseudo *p, const char *msg, size_t len, unsigned char *out)
 {
     unsigned char md[32];
     if (mac(p, msg, len, md))
+        return -1;
+    memcpy(out, md, 16);
+    return 0;
+}
+
+int pseudo_id(pseudo *p, const char *msg, size_t len, char *out)
+{
+    unsigned char md[16];
+    if (pseudo_id_raw(p, msg, len, md))
         return -1;
     hex(md, 16, out);
     return 0;

@@ -17,6 +17,8 @@ unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *
 pseudo *pseudo_new(const unsigned char *key, size_t len);
 /* pseudo_id: out gets 32 hex digits and a NUL. 0, or -1 on a libcrypto error. */
 int pseudo_id(pseudo *p, const char *msg, size_t len, char *out);
+/* pseudo_id_raw: the same 16 bytes, not in hex. */
+int pseudo_id_raw(pseudo *p, const char *msg, size_t len, unsigned char *out);
 /* pseudo_fingerprint: HMAC-SHA256(key, "fingerprint") in hex (65 bytes). */
 int pseudo_fingerprint(pseudo *p, char *out);
 void pseudo_free(pseudo *p);

@@ -397,6 +397,11 @@ void refdata_free(refdata *r)
     free(r);
 }
 
+int ref_dept_index(const char *dept)
+{
+    return dept_index(dept);
+}
+
 const char *ref_dept_region(const refdata *r, const char *dept)
 {
     int i = dept_index(dept);

@@ -53,6 +53,9 @@ void refdata_free(refdata *r);
 
 /* Région code of a département code ("14", "2A", "971"), or NULL. */
 const char *ref_dept_region(const refdata *r, const char *dept);
+/* The index of a département code in dept_region and dept_lib (1-999,
+ * 1000 for 2A, 1001 for 2B), or -1 for a malformed code. */
+int ref_dept_index(const char *dept);
 /* 1 when the département code is in the table. */
 int ref_dept_known(const refdata *r, const char *dept);
 /* A région given as 1-2 digits (left-padded) present in the table, or as a

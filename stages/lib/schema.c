@@ -69,12 +69,13 @@ static int add_folded(char ***list, size_t *n, const char *s)
 
 static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t errlen)
 {
-    static const char *const known[] = {"name",        "aliases",       "type",   "required",
-                                        "personal",    "free_text",     "values", "contract_date",
-                                        "reject_code", "missing_means", NULL};
+    static const char *const known[] = {
+        "name",   "aliases",       "type",        "required",      "personal",   "free_text",
+        "values", "contract_date", "reject_code", "missing_means", "alias_when", NULL};
     const ynode *name = ymap_get(y, "name"), *type = ymap_get(y, "type");
     const ynode *aliases = ymap_get(y, "aliases"), *values = ymap_get(y, "values");
     const ynode *code = ymap_get(y, "reject_code"), *mm = ymap_get(y, "missing_means");
+    const ynode *when = ymap_get(y, "alias_when");
     size_t i, k;
 
     if (y->type != YN_MAP) {
@@ -133,6 +134,18 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
             if (add_folded(&c->folded, &c->nfolded, a->str))
                 goto oom;
         }
+    }
+    if (when) {
+        const ynode *a = ymap_get(when, "alias"), *h = ymap_get(when, "header_has");
+        if (when->type != YN_MAP || when->n != 2 || !a || !h || a->type != YN_SCALAR ||
+            h->type != YN_SCALAR) {
+            snprintf(err, errlen,
+                     "%s:%d:%d: alias_when must be a mapping of 'alias' and 'header_has'", s->path,
+                     when->line, when->col);
+            return -1;
+        }
+        if (!(c->when_alias = folded_dup(a->str)) || !(c->when_header = folded_dup(h->str)))
+            goto oom;
     }
     if (values) {
         if (values->type != YN_MAP) {
@@ -234,9 +247,9 @@ schema *schema_load(const char *path, char *err, size_t errlen)
         }
     }
     cols = ymap_get(root, "columns");
-    if (!cols || cols->type != YN_SEQ || cols->n == 0) {
-        snprintf(err, errlen, "%s:%d:%d: 'columns' must be a non-empty list", path, root->line,
-                 root->col);
+    if (!cols || cols->type != YN_SEQ || cols->n == 0 || cols->n > SCHEMA_MAX_COLS) {
+        snprintf(err, errlen, "%s:%d:%d: 'columns' must be a non-empty list of at most %d", path,
+                 root->line, root->col, SCHEMA_MAX_COLS);
         goto error;
     }
     s->cols = calloc(cols->n, sizeof *s->cols);
@@ -288,6 +301,8 @@ void schema_free(schema *s)
         free(c->name);
         free(c->reject_code);
         free(c->missing_means);
+        free(c->when_alias);
+        free(c->when_header);
     }
     free(s->cols);
     free(s->kind);
@@ -332,11 +347,49 @@ static int append_ignored(header_map *m, const char *name, size_t *len)
     return 0;
 }
 
+/* 1 when some header cell folds to f. */
+static int header_has(const csvin_row *hdr, const char *f)
+{
+    char buf[512];
+    size_t i;
+    for (i = 0; i < hdr->n; i++) {
+        fold_F(hdr->f[i], hdr->len[i], buf, sizeof buf);
+        if (!strcmp(buf, f))
+            return 1;
+    }
+    return 0;
+}
+
+/* Which conditional aliases hold for this header: a column's alias_when
+ * alias names it when the header has the header_has cell and no cell that
+ * names the column otherwise (spec/inputs.md: adressecodepostal is the
+ * employer's postcode only in the export that has siretemployeur). */
+static int conditional_aliases(const schema *s, const csvin_row *hdr, unsigned char *active)
+{
+    size_t k, a;
+    for (k = 0; k < s->ncols; k++) {
+        const schema_col *c = &s->cols[k];
+        active[k] = 0;
+        if (!c->when_alias || !header_has(hdr, c->when_header))
+            continue;
+        active[k] = 1;
+        for (a = 0; a < c->nfolded && active[k]; a++)
+            active[k] = !header_has(hdr, c->folded[a]);
+    }
+    return 0;
+}
+
 int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_col, char *err,
                  size_t errlen)
 {
     size_t i, k, ilen = 0;
     char buf[512];
+    unsigned char active[SCHEMA_MAX_COLS];
+
+    if (s->ncols > SCHEMA_MAX_COLS) {
+        snprintf(err, errlen, "%s: more than %d columns", s->path, SCHEMA_MAX_COLS);
+        return -1;
+    }
 
     *bad_col = 0;
     memset(m, 0, sizeof *m);
@@ -350,6 +403,10 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
     }
     for (k = 0; k < s->ncols; k++)
         m->field_of_col[k] = -1;
+    if (conditional_aliases(s, hdr, active)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     for (i = 0; i < hdr->n; i++) {
         int found = -1;
         m->col_of_field[i] = -1;
@@ -367,6 +424,8 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
                     found = (int)k;
                     break;
                 }
+            if (found < 0 && active[k] && !strcmp(s->cols[k].when_alias, buf))
+                found = (int)k;
         }
         if (found < 0) {
             size_t n = hdr->len[i];
@@ -387,11 +446,31 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         m->field_of_col[found] = (int)i;
         m->col_of_field[i] = found;
     }
-    for (k = 0; k < s->ncols; k++)
-        if (s->cols[k].required && m->field_of_col[k] < 0) {
-            snprintf(err, errlen, "missing required column '%s'", s->cols[k].name);
+    {
+        /* every missing required column, and why an alias_when alias was not taken */
+        size_t n = 0, missing = 0;
+        const char *hint = NULL;
+        for (k = 0; k < s->ncols; k++)
+            if (s->cols[k].required && m->field_of_col[k] < 0) {
+                n += (size_t)snprintf(err + n, n < errlen ? errlen - n : 0, "%s'%s'",
+                                      missing++ ? ", " : "", s->cols[k].name);
+                if (s->cols[k].when_alias && header_has(hdr, s->cols[k].when_alias))
+                    hint = s->cols[k].when_header;
+            }
+        if (missing) {
+            char list[512];
+            snprintf(list, sizeof list, "%s", err);
+            n = (size_t)snprintf(err, errlen, "missing required column%s %s",
+                                 missing > 1 ? "s" : "", list);
+            if (hint && n < errlen)
+                snprintf(err + n, errlen - n,
+                         " (a conditional alias of this header names it only beside a '%s' "
+                         "column: without it the file looks like another export, whose column "
+                         "of that name means something else)",
+                         hint);
             return -1;
         }
+    }
     return 0;
 }
 

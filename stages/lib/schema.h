@@ -8,6 +8,8 @@
 
 #include "csvin.h"
 
+#define SCHEMA_MAX_COLS 256
+
 enum col_type {
     T_TEXT,
     T_CONTRACT_NUMBER,
@@ -43,6 +45,10 @@ typedef struct schema_col {
     enum_val *values;
     size_t nvalues;
     char *missing_means; /* enum: canonical value a missing cell takes, or NULL */
+    /* alias_when: F() of an alias that names this column only when the
+     * header has a cell folding to when_header and no other cell names the
+     * column; NULL when none */
+    char *when_alias, *when_header;
 } schema_col;
 
 typedef struct schema {

@@ -13,7 +13,7 @@ struct strmap_slot {
 
 #define CHUNK (1 << 20)
 
-static uint64_t hash_bytes(const char *s, size_t n)
+uint64_t strmap_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     size_t i;
@@ -69,7 +69,7 @@ static const char *copy_key(strmap *m, const char *key, size_t len)
 
 int strmap_put(strmap *m, const char *key, size_t len, size_t val, size_t **old)
 {
-    uint64_t h = hash_bytes(key, len);
+    uint64_t h = strmap_hash(key, len);
     size_t j;
     if ((m->n + 1) * 4 > m->cap * 3 && rehash(m))
         return -1;
@@ -96,7 +96,7 @@ size_t *strmap_get(const strmap *m, const char *key, size_t len)
     size_t j;
     if (!m->cap)
         return NULL;
-    h = hash_bytes(key, len);
+    h = strmap_hash(key, len);
     for (j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
         struct strmap_slot *s = &m->slots[j];
         if (s->hash == h && s->len == len && !memcmp(s->key, key, len))

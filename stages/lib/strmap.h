@@ -4,6 +4,7 @@
 #define STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strmap {
     struct strmap_slot *slots;
@@ -24,5 +25,7 @@ int strmap_put(strmap *m, const char *key, size_t len, size_t val, size_t **old)
 /* strmap_get: pointer to the value of key, or NULL. */
 size_t *strmap_get(const strmap *m, const char *key, size_t len);
 void strmap_free(strmap *m);
+/* strmap_hash: the map's hash of a byte string (FNV-1a, mixed). */
+uint64_t strmap_hash(const char *s, size_t n);
 
 #endif

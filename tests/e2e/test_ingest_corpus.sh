@@ -23,16 +23,20 @@ if [ ! -x "$BIN" ]; then
 fi
 
 # ingest_run CASE KIND INPUT_DIR [--events F] FILE... : runs the stage into
-# $TMP/CASE/{out,rejects,quality}.tsv, stderr in $TMP/CASE/stderr; sets $rc.
+# $TMP/CASE/{out.rec,rejects.tsv,quality.tsv}, the records printed by dump
+# into $TMP/CASE/out.tsv, stderr in $TMP/CASE/stderr; sets $rc.
 ingest_run() {
     c=$1 kind=$2 dir=$3
     shift 3
     mkdir -p "$TMP/$c"
-    set -- --kind "$kind" --schemas schemas --input "$dir" --out "$TMP/$c/out.tsv" \
+    set -- --kind "$kind" --schemas schemas --input "$dir" --out "$TMP/$c/out.rec" \
         --rejects "$TMP/$c/rejects.tsv" --quality "$TMP/$c/quality.tsv" "$@"
     [ "$kind" = contrats ] && set -- --key-file "$KEY" "$@"
     "$BIN" "$@" >"$TMP/$c/stdout" 2>"$TMP/$c/stderr"
     rc=$?
+    if [ -f "$TMP/$c/out.rec" ]; then
+        build/bin/dump "$TMP/$c/out.rec" >"$TMP/$c/out.tsv"
+    fi
 }
 
 # case_ok CASE KIND INPUT_DIR [--events F] FILE... : exit 0, rejects and quality
@@ -188,7 +192,7 @@ expect_vals evenements id_evenement E13 region=11 opco=UNIFORMATION
 expect_vals evenements id_evenement E20 region=52 opco=OPCO_MOBILITES date_evenement=2023-08-01 visiteurs=300
 expect_vals evenements id_evenement E22 region=11
 
-case_ok participations participations "$IN" --events "$TMP/evenements/out.tsv" participations/pa_a.csv
+case_ok participations participations "$IN" --events "$TMP/evenements/out.rec" participations/pa_a.csv
 expect_vals participations ligne 2 type_participant=entreprise presence=present
 expect_vals participations ligne 3 type_participant=organisme_formation denomination=N/A presence=present
 expect_vals participations ligne 5 siret=73282932000074 siren=732829320
@@ -201,7 +205,7 @@ expect_vals evenements_c id_evenement E30 region=28 date_evenement=1999-05-10 in
 expect_vals evenements_c id_evenement E33 region=11 opco=OPCO_EP type_evenement=reunion_organismes visiteurs=
 expect_vals evenements_c id_evenement E34 region=52 opco=OPCO_EP type_evenement=salon visiteurs=12
 
-case_ok participations_2 participations "$IN" --events "$TMP/evenements/out.tsv" participations/pa_a.csv \
+case_ok participations_2 participations "$IN" --events "$TMP/evenements/out.rec" participations/pa_a.csv \
     participations/pa_b.csv
 # pa_b has no presence column: every value is missing, and a missing presence means present
 expect_vals participations_2 siret 35600000000001 id_evenement=E13 type_participant=entreprise siren=356000000 \

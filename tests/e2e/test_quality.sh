@@ -7,17 +7,18 @@ head="fichier${T}encodage${T}separateur${T}lignes_lues${T}lignes_acceptees${T}li
 qrow() { # fichier read accepted rejected requis
     printf '%s\tUTF-8\t;\t%s\t%s\t%s\t0\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t\n' "$1" "$2" "$3" "$4" "$5"
 }
-mq_head="fichier${T}versions_remplacees${T}exclus_annules${T}exclus_rupture_avant_debut${T}uai_inconnus${T}region_nd${T}opco_nd"
-setup() { # read accepted rejected replaced kept
+mq_head="fichier${T}versions_acceptees${T}versions_remplacees${T}exclus_annules${T}exclus_rupture_avant_debut${T}exclus_dispositif${T}conserves${T}uai_inconnus${T}region_nd${T}opco_nd${T}date_extraction_max"
+setup() { # read accepted rejected replaced kept [excluded for another dispositif]
     { echo "$head"; qrow contrats/a.csv "$1" "$2" "$3" "$3"; } > "$TMP/q.tsv"
-    { echo "$mq_head"; printf 'contrats/a.csv\t%s\t0\t0\t\t0\t0\n' "$4"; } > "$TMP/mq.tsv"
-    printf 'cle\tvaleur\ncontrats_conserves\t%s\n' "$5" > "$TMP/s.tsv"
+    { echo "$mq_head"
+      printf 'contrats/a.csv\t%s\t%s\t0\t0\t%s\t%s\t\t0\t0\t2024-01-31\n' "$2" "$4" "${6:-0}" "$5"
+    } > "$TMP/mq.tsv"
     { printf 'fichier\tligne\tcode\tcolonne\tvaleur\n'
       i=0; while [ $i -lt "$3" ]; do i=$((i + 1)); printf 'contrats/a.csv\t%s\tREQUIS\tnom\t***\n' $((i + 1)); done
     } > "$TMP/r.tsv"
     mkdir -p "$TMP/out"
 }
-Q() { build/bin/quality --schemas schemas --outdir "$TMP/out" --merge-quality "$TMP/mq.tsv" --summary "$TMP/s.tsv" --contrats "$TMP/q.tsv" --rejects "$TMP/r.tsv" "$@"; }
+Q() { build/bin/quality --schemas schemas --outdir "$TMP/out" --merge "$TMP/mq.tsv" --contrats "$TMP/q.tsv" --rejects "$TMP/r.tsv" "$@"; }
 
 # 20 rows read, 18 accepted = 15 kept + 3 replaced, 2 rejected (10 %, not above 0.10)
 setup 20 18 2 3 15
@@ -25,6 +26,13 @@ expect_exit 0 "consistent counts, 2 of 20 rejected (exactly 10 %)" Q
 check "qualite row: 20 read, 18 accepted, 2 rejected, 3 replaced" \
     test "$(zcat "$TMP/out/qualite.csv.gz" | sed -n 2p | cut -d, -f1,4,5,6,8,22)" = "contrats/a.csv,20,18,2,2,3"
 check "rejets.csv.gz holds the 2 rejects" test "$(zcat "$TMP/out/rejets.csv.gz" | wc -l)" -eq 3
+# 18 accepted = 13 kept + 3 replaced + 2 of another dispositif
+setup 20 18 2 3 13 2
+expect_exit 0 "exclus_dispositif counts in the conservation check" Q
+check "qualite row: 2 excluded for their dispositif" \
+    test "$(csv_row "$TMP/out/qualite.csv.gz" contrats/a.csv exclus_dispositif)" = 2
+setup 20 18 2 3 15 2
+expect_exit 65 "exclus_dispositif counted twice breaks the check" Q
 # accepted contract rows (18) != kept (16) + replaced (3)
 setup 20 18 2 3 16
 expect_exit 65 "conservation over the contract files broken" Q

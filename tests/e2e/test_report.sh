@@ -36,9 +36,9 @@ printf '%s\n' \
     '2024,02,TOTAL,Ensemble,TOTAL,s,13,s,s' \
     '2024,03,TOTAL,Ensemble,TOTAL,1200,1213,900,34.8' | gzip -n > "$TMP/in/croissance_mensuelle.csv.gz"
 printf '%s\n' \
-    'fichier,encodage,separateur,lignes_lues,lignes_acceptees,lignes_rejetees,COLONNES,REQUIS,DATE,DATES,SIRET,UAI,ENUM,CODE_POSTAL,AGE,ENCODAGE,OPCO,DOUBLON,EVENEMENT_INCONNU,valeurs_invalides,colonnes_ignorees,versions_remplacees,exclus_annules,exclus_rupture_avant_debut,uai_inconnus,region_nd,opco_nd,doublons_participations' \
-    'contrats/extraction_20240131.csv.gz,UTF-8,;,12345,12000,345,1,2,3,4,5,6,7,8,9,10,0,0,0,11,"ancienne colonne|(vide)",12,13,14,,15,16,' \
-    'evenements/evenements.csv,Windows-1252,tab,30,30,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,,,' | gzip -n > "$TMP/in/qualite.csv.gz"
+    'fichier,encodage,separateur,lignes_lues,lignes_acceptees,lignes_rejetees,COLONNES,REQUIS,DATE,DATES,SIRET,UAI,ENUM,CODE_POSTAL,AGE,ENCODAGE,OPCO,DOUBLON,EVENEMENT_INCONNU,valeurs_invalides,colonnes_ignorees,versions_remplacees,exclus_annules,exclus_rupture_avant_debut,exclus_dispositif,uai_inconnus,region_nd,opco_nd,doublons_participations' \
+    'contrats/extraction_20240131.csv.gz,UTF-8,;,12345,12000,345,1,2,3,4,5,6,7,8,9,10,0,0,0,11,"ancienne colonne|(vide)",12,13,14,17,,15,16,' \
+    'evenements/evenements.csv,Windows-1252,tab,30,30,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,,,,' | gzip -n > "$TMP/in/qualite.csv.gz"
 printf 'software: apprentissage 1.0\nparameters:\n  observation_date: 2024-12-31\n  note: "données d'"'"'essai"\n' > "$TMP/manifest.yaml"
 cp "$TMP/in/"*.csv.gz "$TMP/a/" && cp "$TMP/in/"*.csv.gz "$TMP/b/"
 

@@ -40,6 +40,7 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include "facts.h"
 #include "manifest.h"
 #include "refdata.h"
 #include "testutil.h"
@@ -246,32 +247,65 @@ static manifest_params params(const char *schemas_dir)
     return p;
 }
 
+/* The facts of one output of tu_path(dir): its bytes and SHA-256 read back
+ * here, its content's SHA-256 and rows as given (a workbook: rows -1). */
+static facts_output out_fact(const char *dir, const char *file, const char *content, long long rows)
+{
+    facts_output f;
+    char rel[128];
+    size_t len;
+    memset(&f, 0, sizeof f);
+    f.file = (char *)file;
+    snprintf(rel, sizeof rel, "%s/%s", dir, file);
+    file_sha(tu_path(rel), f.sha256, &len);
+    f.bytes = len;
+    snprintf(f.content_sha256, sizeof f.content_sha256, "%s", content);
+    f.rows = rows;
+    return f;
+}
+
 /* Writes the manifest of tu_path(outdir) (outputs made there first) with the inputs of
- * make_inputs() and quality files; h may be NULL. */
+ * make_inputs() and the facts files of the stages (the outputs' facts in two files, out of
+ * name order); h may be NULL. */
 static void write_manifest(const char *outdir, const manifest_hashes *h)
 {
-    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *sum;
+    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *o1, *o2;
     manifest_params p;
     manifest_work w;
     refdata *ref;
     int code = 0, rc;
+    facts_input qin[2];
+    facts_merge fm;
+    facts_output outs[3];
     snprintf(schemas, sizeof schemas, "%s/schemas", cwd);
     snprintf(in, sizeof in, "%s", make_inputs());
     make_outputs(outdir);
     snprintf(out, sizeof out, "%s", tu_path(outdir));
-    q0 = strdup(tu_write_str("q_contrats.tsv",
-                             "fichier\tencodage\tseparateur\tlignes_lues\tlignes_acceptees\t"
-                             "lignes_rejetees\ncontrats/a.csv\tUTF-8\t;\t10\t9\t1\n"));
-    q1 = strdup(tu_write_str("q_evenements.tsv",
-                             "fichier\tencodage\tseparateur\tlignes_lues\tlignes_acceptees\t"
-                             "lignes_rejetees\nevenements/b.csv\tWindows-1252\t,\t4\t4\t0\n"));
-    mq = strdup(tu_write_str("q_merge.tsv", "fichier\tversions_remplacees\texclus_annules\t"
-                                            "exclus_rupture_avant_debut\n"
-                                            "contrats/a.csv\t2\t1\t0\n"));
-    sum = strdup(tu_write_str("summary.tsv", "cle\tvaleur\ncontrats_conserves\t6\n"));
-    assert_true(q0 && q1 && mq && sum);
+    memset(qin, 0, sizeof qin);
+    qin[0] = (facts_input){"contrats/a.csv", "UTF-8", ";", "", 10, 9, 1, {0}, 0, -1};
+    qin[1] = (facts_input){"evenements/b.csv", "Windows-1252", ",", "", 4, 4, 0, {0}, 0, -1};
+    q0 = strdup(tu_path("q_contrats.tsv"));
+    q1 = strdup(tu_path("q_evenements.tsv"));
+    assert_int_equal(facts_inputs_write(q0, &qin[0], 1, err, sizeof err), 0);
+    assert_int_equal(facts_inputs_write(q1, &qin[1], 1, err, sizeof err), 0);
+    memset(&fm, 0, sizeof fm);
+    fm.file = "contrats/a.csv";
+    fm.versions = 9, fm.replaced = 2, fm.cancelled = 1, fm.kept = 6, fm.uai_unknown = -1;
+    fm.extraction_max = DATE_NONE;
+    mq = strdup(tu_path("q_merge.tsv"));
+    assert_int_equal(facts_merge_write(mq, &fm, 1, err, sizeof err), 0);
+    outs[0] = out_fact(outdir, "rejets.csv.gz", SHA_REJETS, 1);
+    outs[1] = out_fact(outdir, "croissance.csv.gz", SHA_CROISSANCE, 2);
+    outs[2] = out_fact(outdir, "bilan.xlsx", "", -1);
+    o1 = strdup(tu_path("o_tables.tsv"));
+    o2 = strdup(tu_path("o_workbook.tsv"));
+    assert_int_equal(facts_outputs_write(o1, outs, 2, err, sizeof err), 0);
+    assert_int_equal(facts_outputs_write(o2, outs + 2, 1, err, sizeof err), 0);
+    memset(&w, 0, sizeof w);
     w.quality[0] = q0, w.quality[1] = q1, w.quality[2] = NULL;
-    w.merge_quality = mq, w.summary = sum;
+    w.merge = mq;
+    /* a facts file that does not exist (yet) is skipped */
+    w.outputs[0] = o1, w.outputs[1] = tu_path("absent_facts.tsv"), w.outputs[2] = o2;
     ref = refdata_load(schemas, in, &code, err, sizeof err);
     if (!ref)
         fail_msg("refdata_load: %s", err);
@@ -280,7 +314,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     if (rc)
         fail_msg("manifest_write: %d: %s", rc, err);
     refdata_free(ref);
-    free(q0), free(q1), free(mq), free(sum);
+    free(q0), free(q1), free(mq), free(o1), free(o2);
 }
 
 static void manifest_path(const char *outdir, char *buf, size_t len)
@@ -558,6 +592,7 @@ static void test_write(void **state)
     scalar_is(cons, "versions_replaced", "2");
     scalar_is(cons, "excluded_cancelled", "1");
     scalar_is(cons, "excluded_rupture_before_start", "0");
+    scalar_is(cons, "excluded_dispositif", "0");
     ydoc_free(d);
 }
 

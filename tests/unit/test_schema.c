@@ -145,9 +145,22 @@ static void test_contrats_schema(void **state)
     assert_string_equal(S->kind, "contrats");
     assert_int_equal(S->encoding, CSVIN_AUTO); /* encoding: auto */
     assert_int_equal(S->delim, 0);             /* delimiter: auto */
-    assert_int_equal(S->ncols, 25);
+    assert_int_equal(S->ncols, 29);
     assert_string_equal(S->cols[0].name, "numero_contrat");
     assert_string_equal(S->cols[24].name, "date_extraction");
+    /* the columns of real DECA exports, after it (spec/inputs.md) */
+    assert_string_equal(S->cols[25].name, "dispositif");
+    assert_int_equal(S->cols[25].type, T_ENUM);
+    assert_string_equal(schema_enum(&S->cols[25], "Professionnalisation", 20), "PROF");
+    assert_string_equal(schema_enum(&S->cols[25], "appr", 4), "APPR");
+    assert_string_equal(S->cols[26].name, "numero_avenant");
+    assert_int_equal(S->cols[26].type, T_UINT);
+    assert_string_equal(S->cols[27].name, "date_suppression");
+    assert_true(S->cols[27].contract_date);
+    assert_string_equal(S->cols[28].name, "rupture_avant_debut");
+    assert_int_equal(S->cols[28].type, T_BOOL);
+    for (int k = 25; k < 29; k++)
+        assert_false(S->cols[k].required);
     const schema_col *c = &S->cols[col("numero_contrat")];
     assert_int_equal(c->type, T_CONTRACT_NUMBER);
     assert_true(c->required);
@@ -392,6 +405,65 @@ static void load_fails(const char *path, int line, int col_, const char *what)
     tu_check_err_at(err, path, line, col_, what);
 }
 
+/* Matches a header of the given cells; returns the column of cell `which`,
+ * or -2 when the header is refused (message in err). */
+static int match_cells(const char *const *cells, size_t n, size_t which, char *ign, char *err)
+{
+    hdr_t h;
+    header_map m;
+    int bad = 0, found = -2;
+    hdr_init(&h, cells, n);
+    if (schema_match(S, &h.row, &m, &bad, err, 512) == 0) {
+        found = m.col_of_field[which];
+        snprintf(ign, 512, "%s", m.ignored);
+    }
+    header_map_free(&m);
+    hdr_free(&h);
+    return found;
+}
+
+/* adressecodepostal is the employer's postcode only beside siretemployeur
+ * (the DECA export for employers), and only when no other cell names it. */
+static void test_header_conditional_alias(void **state)
+{
+    (void)state;
+    const char *cells[NBASE];
+    char ign[512], err[512];
+    int cp = col("code_postal_employeur");
+    memcpy(cells, base_cells, sizeof base_cells);
+    /* the employers' export: siretemployeur and adressecodepostal */
+    cells[4] = "siretemployeur";
+    cells[5] = "adressecodepostal";
+    assert_int_equal(match_cells(cells, NBASE, 5, ign, err), cp);
+    assert_string_equal(ign, "");
+    /* the same name in any spelling F() folds alike */
+    cells[5] = "Adresse code postal";
+    assert_int_equal(match_cells(cells, NBASE, 5, ign, err), cp);
+    /* the training centres' export: no siretemployeur (in any spelling: every spelling of
+     * siret_employeur folds to it): adressecodepostal is the apprentice's, not taken, and the
+     * message names both missing columns and says why */
+    cells[4] = "siret";
+    cells[5] = "adressecodepostal";
+    assert_int_equal(match_cells(cells, NBASE, 5, ign, err), -2);
+    assert_non_null(strstr(err, "missing required columns 'siret_employeur', "
+                                "'code_postal_employeur'"));
+    assert_non_null(strstr(err, "beside a 'siretemployeur' column"));
+    /* without the alias cell the message gives no such hint */
+    cells[5] = "cp apprenti";
+    assert_int_equal(match_cells(cells, NBASE, 5, ign, err), -2);
+    assert_null(strstr(err, "conditional alias"));
+    /* beside another cell that names the column, it is an ignored column */
+    {
+        const char *more[NBASE + 1];
+        memcpy(more, base_cells, sizeof base_cells);
+        more[4] = "siretemployeur";
+        more[NBASE] = "adressecodepostal";
+        assert_int_equal(match_cells(more, NBASE + 1, NBASE, ign, err), -1);
+        assert_string_equal(ign, "adressecodepostal");
+        assert_int_equal(match_cells(more, NBASE + 1, 5, ign, err), cp);
+    }
+}
+
 static void test_schema_errors(void **state)
 {
     (void)state;
@@ -443,6 +515,13 @@ static void test_schema_errors(void **state)
                                         "    name: b\n"
                                         "    type: text\n"),
                4, 5, "duplicate key");
+    /* alias_when needs both of its keys (line 5, column 17) */
+    load_fails(tu_write_str("when.yaml", "kind: t\n"
+                                         "columns:\n"
+                                         "  - name: a\n"
+                                         "    type: text\n"
+                                         "    alias_when: {alias: x}\n"),
+               5, 17, "alias_when");
     /* a missing schema file */
     char err[512] = "";
     assert_null(schema_load("/nonexistent/schema.yaml", err, sizeof err));
@@ -507,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_header_missing_required),
         cmocka_unit_test(test_header_undefined_byte),
         cmocka_unit_test(test_enum),
+        cmocka_unit_test(test_header_conditional_alias),
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_schema_fixed_encoding),
     };

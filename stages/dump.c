@@ -1,0 +1,69 @@
+/* dump: prints a record file of the pipeline (stages/lib/rec.h: what
+ * ingest, merge and the other stages pass to each other) as TSV with its
+ * column names, so that a person can read any intermediate file kept by
+ * `pipeline/run --keep-work DIR`. Exit codes: 0, 64 usage, 65 not a record
+ * file (or a damaged one), 74 cannot read or write. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "rec.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: dump [--header] FILE.rec\n"
+               "Prints a record file as TSV: a line of column names, then one line per row\n"
+               "(dates YYYY-MM-DD, codes as their values, missing values empty; \\\\, \\t, \\n\n"
+               "and \\r escaped). --header prints the columns, their types and the values of\n"
+               "coded columns instead. Exit codes: 0, 64 usage, 65 not a record file, 74 I/O.\n");
+}
+
+static const char *type_name(enum rec_type t)
+{
+    static const char *const names[] = {"", "date", "int", "code", "text", "id128"};
+    return t >= REC_DATE && t <= REC_ID128 ? names[t] : "?";
+}
+
+int main(int argc, char **argv)
+{
+    char err[1024];
+    rec_reader *r;
+    int header = 0, rc = 0;
+    size_t i, k;
+
+    if (argc == 2 && !strcmp(argv[1], "--help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "--header"))
+        header = 1;
+    else if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+        usage(stderr);
+        return EX_USAGE;
+    }
+    errno = 0;
+    r = rec_open(argv[argc - 1], err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "ERROR dump: %s\n", err);
+        return errno && errno != ENOMEM ? EX_IOERR : EX_DATAERR;
+    }
+    if (header) {
+        printf("kind\t%s\n", r->h.kind);
+        for (i = 0; i < r->h.ncols; i++) {
+            const rec_col *c = &r->h.cols[i];
+            printf("%s\t%s", c->name, type_name(c->type));
+            for (k = 0; k < c->nvals; k++)
+                printf("%s%s%s%s", k ? "|" : "\t", c->vals[k], c->labels[k] ? "=" : "",
+                       c->labels[k] ? c->labels[k] : "");
+            printf("\n");
+        }
+    } else if (rec_dump(r, stdout, err, sizeof err)) {
+        fprintf(stderr, "ERROR dump: %s\n", err);
+        rc = EX_DATAERR;
+    }
+    rec_close_reader(r);
+    if (fflush(stdout) || ferror(stdout))
+        rc = EX_IOERR;
+    return rc;
+}

@@ -1,0 +1,481 @@
+#include "versions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "progress.h"
+#include "rec.h"
+#include "strmap.h"
+
+#define WCHUNK 65536u          /* winners per chunk (no realloc of a big array) */
+#define KCHUNK (1u << 20)      /* bytes per chunk of the contract-number arena */
+#define MAX_FILES 65535u
+
+enum { F_REGION_ND = 1, F_OPCO_ND = 2, F_UAI_UNKNOWN = 4 };
+
+/* A contract's winning version so far. */
+struct winner {
+    uint32_t hash, seq;
+    date_t ext, avd;
+    int32_t avn;     /* -1: missing */
+    uint32_t keyoff; /* in the arena: chunk << 20 | offset */
+    uint16_t keylen, file;
+    uint8_t excl, flags;
+};
+
+struct versions {
+    char disp[VERSIONS_MAX_DISPOSITIFS][16];
+    size_t ndisp;
+    /* contract number -> winner: open addressing over 1 + winner index */
+    uint32_t *slots;
+    size_t cap;
+    struct winner **w;
+    size_t nwin, nwchunks;
+    char **keys;
+    size_t nkchunks, kused;
+    /* per file */
+    facts_merge *files;
+    size_t nfiles;
+    int have_cfa;
+    unsigned long rows;
+    /* the result */
+    versions_run *runs;
+    size_t nruns;
+    unsigned long nkept;
+};
+
+versions *versions_new(const char *dispositifs, char *err, size_t errlen)
+{
+    versions *v = calloc(1, sizeof *v);
+    const char *p = dispositifs;
+    if (!v) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof v->disp[0] || v->ndisp == VERSIONS_MAX_DISPOSITIFS) {
+            snprintf(err, errlen, "bad list of dispositifs '%s'", dispositifs);
+            free(v);
+            return NULL;
+        }
+        memcpy(v->disp[v->ndisp], p, n);
+        v->disp[v->ndisp++][n] = '\0';
+        p += n + (p[n] == ',');
+    }
+    return v;
+}
+
+void versions_free(versions *v)
+{
+    size_t i;
+    if (!v)
+        return;
+    for (i = 0; i < v->nwchunks; i++)
+        free(v->w[i]);
+    for (i = 0; i < v->nkchunks; i++)
+        free(v->keys[i]);
+    free(v->w);
+    free(v->keys);
+    free(v->slots);
+    facts_merge_free(v->files, v->nfiles);
+    free(v->runs);
+    free(v);
+}
+
+int versions_newer(const versions_row *a, const versions_row *b)
+{
+    if (b->extraction != a->extraction)
+        return b->extraction > a->extraction;
+    /* DATE_NONE is INT32_MIN: a missing amendment date is the oldest */
+    if (b->avenant_date != a->avenant_date)
+        return b->avenant_date > a->avenant_date;
+    if (b->avenant_number != a->avenant_number)
+        return b->avenant_number > a->avenant_number;
+    return 1;
+}
+
+enum versions_exclusion versions_exclusion(const versions *v, const versions_row *r)
+{
+    size_t i;
+    if (r->cancelled || r->suppression != DATE_NONE)
+        return VX_CANCELLED;
+    if ((r->rupture != DATE_NONE && r->rupture < r->debut) || r->rupture_avant_debut)
+        return VX_RUPTURE_BEFORE;
+    if (r->dispositif && *r->dispositif) {
+        for (i = 0; i < v->ndisp; i++)
+            if (!strcmp(v->disp[i], r->dispositif))
+                return VX_NONE;
+        return VX_DISPOSITIF;
+    }
+    return VX_NONE;
+}
+
+/* The map's hash folded to 32 bits. */
+static uint32_t hash_key(const char *s, size_t n)
+{
+    uint64_t h = strmap_hash(s, n);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct winner *win(const versions *v, size_t i)
+{
+    return &v->w[i / WCHUNK][i % WCHUNK];
+}
+
+static const char *key_of(const versions *v, const struct winner *w)
+{
+    return v->keys[w->keyoff >> 20] + (w->keyoff & (KCHUNK - 1));
+}
+
+static int rehash(versions *v)
+{
+    size_t nc = v->cap ? 2 * v->cap : 1u << 16, i;
+    uint32_t *ns = calloc(nc, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (i = 0; i < v->nwin; i++) {
+        size_t j = win(v, i)->hash & (nc - 1);
+        while (ns[j])
+            j = (j + 1) & (nc - 1);
+        ns[j] = (uint32_t)(i + 1);
+    }
+    free(v->slots);
+    v->slots = ns;
+    v->cap = nc;
+    return 0;
+}
+
+/* Copies a contract number into the arena; its offset, or -1. */
+static long long store_key(versions *v, const char *s, size_t n)
+{
+    if (!v->nkchunks || v->kused + n > KCHUNK) {
+        char **nk = realloc(v->keys, (v->nkchunks + 1) * sizeof *nk);
+        if (!nk || v->nkchunks == 4095)
+            return -1;
+        v->keys = nk;
+        if (!(nk[v->nkchunks] = malloc(KCHUNK)))
+            return -1;
+        v->nkchunks++;
+        v->kused = 0;
+    }
+    memcpy(v->keys[v->nkchunks - 1] + v->kused, s, n);
+    v->kused += n;
+    return (long long)((v->nkchunks - 1) << 20 | (v->kused - n));
+}
+
+static void fill(const versions *v, struct winner *w, const versions_row *r, uint32_t seq)
+{
+    w->seq = seq;
+    w->ext = r->extraction;
+    w->avd = r->avenant_date;
+    w->avn = r->avenant_number < 0 ? -1 : (int32_t)r->avenant_number;
+    w->file = (uint16_t)r->file;
+    w->excl = (uint8_t)versions_exclusion(v, r);
+    w->flags = (uint8_t)((r->region_nd ? F_REGION_ND : 0) | (r->opco_nd ? F_OPCO_ND : 0) |
+                         (r->uai_known == 0 ? F_UAI_UNKNOWN : 0));
+}
+
+/* Makes sure the per-file counts reach file index f. */
+static int need_file(versions *v, size_t f)
+{
+    if (f < v->nfiles)
+        return 0;
+    if (f >= MAX_FILES)
+        return -1;
+    {
+        facts_merge *nf = realloc(v->files, (f + 1) * sizeof *nf);
+        if (!nf)
+            return -1;
+        v->files = nf;
+        memset(nf + v->nfiles, 0, (f + 1 - v->nfiles) * sizeof *nf);
+        for (; v->nfiles <= f; v->nfiles++) {
+            nf[v->nfiles].uai_unknown = -1;
+            nf[v->nfiles].extraction_max = DATE_NONE;
+        }
+    }
+    return 0;
+}
+
+int versions_add(versions *v, const versions_row *r, uint32_t seq)
+{
+    uint32_t h = hash_key(r->num, r->numlen);
+    size_t j;
+    facts_merge *f;
+    struct winner *w;
+
+    if (r->numlen > UINT16_MAX || need_file(v, r->file))
+        return -1;
+    f = &v->files[r->file];
+    f->versions++;
+    if (r->extraction != DATE_NONE &&
+        (f->extraction_max == DATE_NONE || r->extraction > f->extraction_max))
+        f->extraction_max = r->extraction;
+    v->have_cfa |= r->uai_known >= 0;
+    v->rows++;
+    if ((v->nwin + 1) * 10 > v->cap * 7 && rehash(v))
+        return -1;
+    for (j = h & (v->cap - 1); v->slots[j]; j = (j + 1) & (v->cap - 1)) {
+        w = win(v, v->slots[j] - 1);
+        if (w->hash == h && w->keylen == r->numlen && !memcmp(key_of(v, w), r->num, r->numlen)) {
+            versions_row old = {0};
+            old.extraction = w->ext;
+            old.avenant_date = w->avd;
+            old.avenant_number = w->avn;
+            if (versions_newer(&old, r))
+                fill(v, w, r, seq);
+            return 0;
+        }
+    }
+    if (v->nwin == v->nwchunks * WCHUNK) {
+        struct winner **nw = realloc(v->w, (v->nwchunks + 1) * sizeof *nw);
+        if (!nw)
+            return -1;
+        v->w = nw;
+        if (!(nw[v->nwchunks] = malloc(WCHUNK * sizeof **nw)))
+            return -1;
+        v->nwchunks++;
+    }
+    w = win(v, v->nwin);
+    {
+        long long off = store_key(v, r->num, r->numlen);
+        if (off < 0)
+            return -1;
+        w->keyoff = (uint32_t)off;
+    }
+    w->hash = h;
+    w->keylen = (uint16_t)r->numlen;
+    fill(v, w, r, seq);
+    v->slots[j] = (uint32_t)++v->nwin;
+    return 0;
+}
+
+int versions_files(versions *v, const char *const *names, size_t n)
+{
+    size_t i;
+    if (n && need_file(v, n - 1))
+        return -1;
+    for (i = 0; i < n; i++) {
+        free(v->files[i].file);
+        if (!(v->files[i].file = strdup(names[i])))
+            return -1;
+    }
+    return 0;
+}
+
+int versions_finish(versions *v)
+{
+    size_t i, words = ((size_t)v->rows + 1) / 64 + 1, cap = 0;
+    uint64_t *bits = calloc(words, sizeof *bits);
+    uint32_t s;
+    if (!bits)
+        return -1;
+    for (i = 0; i < v->nfiles; i++)
+        v->files[i].uai_unknown = v->have_cfa ? 0 : -1;
+    for (i = 0; i < v->nwin; i++) {
+        const struct winner *w = win(v, i);
+        facts_merge *f = &v->files[w->file];
+        f->replaced++; /* the file's winners, until the loop below */
+        switch (w->excl) {
+        case VX_CANCELLED:
+            f->cancelled++;
+            break;
+        case VX_RUPTURE_BEFORE:
+            f->rupture_before++;
+            break;
+        case VX_DISPOSITIF:
+            f->dispositif++;
+            break;
+        default:
+            f->kept++;
+            f->region_nd += (w->flags & F_REGION_ND) != 0;
+            f->opco_nd += (w->flags & F_OPCO_ND) != 0;
+            if (v->have_cfa)
+                f->uai_unknown += (w->flags & F_UAI_UNKNOWN) != 0;
+            bits[w->seq / 64] |= 1ULL << (w->seq % 64);
+            v->nkept++;
+        }
+    }
+    for (i = 0; i < v->nfiles; i++)
+        v->files[i].replaced = v->files[i].versions - v->files[i].replaced;
+    /* runs of consecutive kept rows */
+    for (s = 1; s <= v->rows; s++) {
+        if (!(bits[s / 64] >> (s % 64) & 1))
+            continue;
+        if (v->nruns && v->runs[v->nruns - 1].first + v->runs[v->nruns - 1].count == s) {
+            v->runs[v->nruns - 1].count++;
+            continue;
+        }
+        if (v->nruns == cap) {
+            versions_run *nr = realloc(v->runs, (cap ? 2 * cap : 1024) * sizeof *nr);
+            if (!nr) {
+                free(bits);
+                return -1;
+            }
+            v->runs = nr;
+            cap = cap ? 2 * cap : 1024;
+        }
+        v->runs[v->nruns++] = (versions_run){s, 1};
+    }
+    free(bits);
+    return 0;
+}
+
+const versions_run *versions_kept(const versions *v, size_t *n)
+{
+    *n = v->nruns;
+    return v->runs;
+}
+
+unsigned long versions_nkept(const versions *v)
+{
+    return v->nkept;
+}
+
+const facts_merge *versions_counts(const versions *v, size_t *n)
+{
+    *n = v->nfiles;
+    return v->files;
+}
+
+size_t versions_distinct(const versions *v)
+{
+    return v->nwin;
+}
+
+unsigned long versions_rows(const versions *v)
+{
+    return v->rows;
+}
+
+int versions_read_records(versions *v, const char *path, char *err, size_t errlen)
+{
+    enum {
+        C_FILE,
+        C_NUM,
+        C_EXT,
+        C_AVD,
+        C_AVN,
+        C_STATUT,
+        C_SUPPR,
+        C_DEBUT,
+        C_RUPT,
+        C_RAD,
+        C_DISP,
+        C_REGION,
+        C_OPCO,
+        C_UAI,
+        NCOLS
+    };
+    static const struct {
+        const char *name;
+        enum rec_type type;
+    } cols[NCOLS] = {{"fichier", REC_CODE},
+                     {"numero_contrat", REC_TEXT},
+                     {"date_extraction", REC_DATE},
+                     {"date_effet_avenant", REC_DATE},
+                     {"numero_avenant", REC_INT},
+                     {"statut", REC_CODE},
+                     {"date_suppression", REC_DATE},
+                     {"date_debut_contrat", REC_DATE},
+                     {"date_rupture", REC_DATE},
+                     {"rupture_avant_debut", REC_INT},
+                     {"dispositif", REC_CODE},
+                     {"region", REC_CODE},
+                     {"opco", REC_CODE},
+                     {"uai_connu", REC_INT}};
+    rec_reader *r = rec_open(path, err, errlen);
+    int ci[NCOLS], k, got, rc = 0;
+    uint16_t cancelled[2] = {0, 0}, region_nd = 0, opco_nd = 0;
+    const rec_col *fc;
+    progress prog;
+
+    if (!r)
+        return -1;
+    for (k = 0; k < NCOLS; k++)
+        if ((ci[k] = rec_need(r, cols[k].name, cols[k].type, err, errlen)) < 0) {
+            rec_close_reader(r);
+            return -1;
+        }
+    fc = &r->h.cols[ci[C_FILE]];
+    if (versions_files(v, (const char *const *)fc->vals, fc->nvals)) {
+        rec_close_reader(r);
+        return -2;
+    }
+    cancelled[0] = rec_code_of(&r->h.cols[ci[C_STATUT]], "Annulé", strlen("Annulé"));
+    cancelled[1] = rec_code_of(&r->h.cols[ci[C_STATUT]], "Supprimé", strlen("Supprimé"));
+    region_nd = rec_code_of(&r->h.cols[ci[C_REGION]], "ND", 2);
+    opco_nd = rec_code_of(&r->h.cols[ci[C_OPCO]], "ND", 2);
+    progress_start(&prog, "merge", path);
+    while ((got = rec_next(r, err, errlen)) == 1) {
+        versions_row x;
+        uint16_t st = rec_code(r, ci[C_STATUT]), file = rec_code(r, ci[C_FILE]);
+        int64_t uai = rec_int(r, ci[C_UAI]), rad = rec_int(r, ci[C_RAD]);
+        if (file == 0 || r->row > UINT32_MAX - 1) {
+            snprintf(err, errlen, "%s: row %lu: no file, or too many rows", path, r->row);
+            got = -1;
+            break;
+        }
+        x.num = rec_text(r, ci[C_NUM], &x.numlen);
+        x.file = (uint32_t)(file - 1);
+        x.extraction = rec_date(r, ci[C_EXT]);
+        x.avenant_date = rec_date(r, ci[C_AVD]);
+        x.avenant_number = rec_int(r, ci[C_AVN]);
+        if (x.avenant_number == REC_INT_NONE)
+            x.avenant_number = -1;
+        x.cancelled = st && (st == cancelled[0] || st == cancelled[1]);
+        x.suppression = rec_date(r, ci[C_SUPPR]);
+        x.debut = rec_date(r, ci[C_DEBUT]);
+        x.rupture = rec_date(r, ci[C_RUPT]);
+        x.rupture_avant_debut = rad != REC_INT_NONE && rad != 0;
+        x.dispositif = rec_code_str(r, ci[C_DISP]);
+        x.region_nd = rec_code(r, ci[C_REGION]) == region_nd;
+        x.opco_nd = rec_code(r, ci[C_OPCO]) == opco_nd;
+        x.uai_known = uai == REC_INT_NONE ? -1 : uai != 0;
+        if (versions_add(v, &x, (uint32_t)r->row)) {
+            rc = -2;
+            break;
+        }
+        if (progress_due(&prog, r->row))
+            progress_tick(&prog, r->row, rec_fraction(r));
+    }
+    progress_end(&prog);
+    rec_close_reader(r);
+    if (rc)
+        snprintf(err, errlen, "out of memory");
+    return got < 0 ? -1 : rc;
+}
+
+int versions_write(const versions *v, const char *kept_path, const char *facts_path, char *err,
+                   size_t errlen)
+{
+    rec_head h = {0};
+    rec_writer *w = NULL;
+    rec_row row = {0};
+    size_t i;
+    int rc = -1, cf, cn;
+
+    if (!(h.kind = strdup("conserves")) ||
+        (cf = rec_head_add(&h, "version_debut", REC_INT, NULL, NULL, 0)) < 0 ||
+        (cn = rec_head_add(&h, "nombre", REC_INT, NULL, NULL, 0)) < 0 || rec_row_init(&row, &h)) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    if (!(w = rec_create(kept_path, &h, err, errlen)))
+        goto done;
+    for (i = 0; i < v->nruns; i++) {
+        rec_set_int(&row, cf, v->runs[i].first);
+        rec_set_int(&row, cn, v->runs[i].count);
+        rec_write_row(w, &row);
+    }
+    rc = rec_close(w, err, errlen);
+    w = NULL;
+    if (!rc)
+        rc = facts_merge_write(facts_path, v->files, v->nfiles, err, errlen);
+done:
+    rec_close(w, NULL, 0);
+    rec_row_free(&row);
+    rec_head_free(&h);
+    return rc;
+}
