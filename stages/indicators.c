@@ -1418,8 +1418,17 @@ int main(int argc, char **argv)
     c.with_ev = c.nev > 0;
     c.off_ev = (KC_BD + 2 * c.nbd + 3) & ~(size_t)3;
     c.stride = c.off_ev + (c.with_ev ? 8 : 0);
-    if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)) ||
-        (rc = read_contracts(&c, cr, &kcols, runs, nruns, err, sizeof err))) {
+    if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
+        goto bad_records;
+    /* one allocation of the exact size: no copy of a large array */
+    for (i = 0; i < nruns; i++)
+        c.capkc += runs[i].count;
+    if (!(c.kc = malloc((c.capkc ? c.capkc : 1) * c.stride))) {
+        log_error("out of memory for %zu kept contracts", c.capkc);
+        rc = EX_SOFTWARE;
+        goto done;
+    }
+    if ((rc = read_contracts(&c, cr, &kcols, runs, nruns, err, sizeof err))) {
         if (rc == -1)
             goto bad_records;
         log_error("%s", err);

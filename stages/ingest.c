@@ -446,8 +446,8 @@ static int build_head(struct ingest *g, char *const *files, size_t nfiles)
         }
         bad |= g->rcol[k] < 0;
     }
-    g->region_nd = (uint16_t)(g->ref->nreg + 1);
-    g->opco_nd = (uint16_t)(g->ref->nopco + 1);
+    g->region_nd = g->ref ? (uint16_t)(g->ref->nreg + 1) : 0;
+    g->opco_nd = g->ref ? (uint16_t)(g->ref->nopco + 1) : 0;
     if (g->kind == K_CONTRATS) {
         g->r_siren = rec_head_add(h, "siren_employeur", REC_INT, NULL, NULL, 0);
         g->r_dept = add_dept_column(g);
@@ -790,31 +790,29 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
     return emit_row(g, sc, snk, f->index, row, cells);
 }
 
-/* --- checking the rows of a contract file on several threads ------------ */
+/* --- reading and checking the rows of a contract file on several threads - */
 
-/* Contract rows carry no state from one row to the next, so batches of them
- * are checked on every core while this thread reads; the batches are
- * written in read order, so the output is the same as with one thread. */
-#define BATCH_ROWS 4096
+/* Contract rows carry no state from one row to the next: the reading
+ * thread cuts the file into blocks of whole records (csvin_next_block) and
+ * every thread, the reading one included when it would wait, parses and
+ * checks blocks; the blocks' records and rejects are written in read
+ * order, so the output is the same as with one thread. */
+#define BLOCK_BYTES (512u << 10)
 #define NBATCH 8
 #define MAXTHREADS 16
 
 enum { B_FREE, B_FILLED, B_BUSY, B_DONE };
 
 struct batch {
-    int state, failed;
-    size_t nrows, caprows;
-    unsigned long *line;
-    size_t *first, *nf; /* per row: its fields in the arrays below */
-    char *data;         /* field bytes, each NUL-terminated */
-    size_t dlen, dcap;
-    size_t *off, *len;
-    unsigned char *bad;
-    char **f;
-    size_t nfields, capfields;
+    int state;
+    int failed;  /* out of memory or libcrypto */
+    int bad_cut; /* the block's parser ended inside a record: an internal error */
+    csvin_block blk;
     rec_buf out;
     tsvw *rej;
     struct fstats st;
+    int got_err; /* a file-level error in the block, in err */
+    csvin_err err;
 };
 
 struct pool {
@@ -825,76 +823,33 @@ struct pool {
     int stop;
     struct ingest *g;
     const struct filectx *f;
+    const csvin *in;    /* the file, whose blocks are parsed */
     struct scratch *sc; /* one per thread, the reading thread's last */
 };
 
-static int grow_to(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap : 256;
-    while (nc < need)
-        nc *= 2;
-    np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-/* Copies one row into a batch. 0 or -1 (out of memory). */
-static int batch_add(struct batch *b, const csvin_row *row)
-{
-    size_t i, need = 0, rc0 = b->caprows, fc0 = b->capfields;
-    for (i = 0; i < row->n; i++)
-        need += row->len[i] + 1;
-    if (grow_to((void **)&b->data, &b->dcap, b->dlen + need, 1))
-        return -1;
-    rc0 = b->caprows;
-    if (grow_to((void **)&b->line, &rc0, b->nrows + 1, sizeof *b->line) ||
-        (rc0 = b->caprows, grow_to((void **)&b->first, &rc0, b->nrows + 1, sizeof *b->first)) ||
-        (rc0 = b->caprows, grow_to((void **)&b->nf, &rc0, b->nrows + 1, sizeof *b->nf)))
-        return -1;
-    b->caprows = rc0;
-    fc0 = b->capfields;
-    if (grow_to((void **)&b->off, &fc0, b->nfields + row->n, sizeof *b->off) ||
-        (fc0 = b->capfields,
-         grow_to((void **)&b->len, &fc0, b->nfields + row->n, sizeof *b->len)) ||
-        (fc0 = b->capfields, grow_to((void **)&b->bad, &fc0, b->nfields + row->n, 1)) ||
-        (fc0 = b->capfields, grow_to((void **)&b->f, &fc0, b->nfields + row->n, sizeof *b->f)))
-        return -1;
-    b->capfields = fc0;
-    b->line[b->nrows] = row->line;
-    b->first[b->nrows] = b->nfields;
-    b->nf[b->nrows] = row->n;
-    for (i = 0; i < row->n; i++) {
-        memcpy(b->data + b->dlen, row->f[i], row->len[i] + 1);
-        b->off[b->nfields] = b->dlen;
-        b->len[b->nfields] = row->len[i];
-        b->bad[b->nfields] = row->bad[i];
-        b->nfields++;
-        b->dlen += row->len[i] + 1;
-    }
-    b->nrows++;
-    return 0;
-}
-
-/* Checks every row of a batch into its own memory writers. */
+/* Parses and checks every row of a batch's block into its own writers. */
 static void batch_run(struct pool *p, struct batch *b, struct scratch *sc)
 {
     struct sink snk = {&b->out, b->rej, &b->st};
-    size_t r, i;
-    for (i = 0; i < b->nfields; i++)
-        b->f[i] = b->data + b->off[i];
-    for (r = 0; r < b->nrows && !b->failed; r++) {
-        csvin_row row = {b->line[r], b->nf[r], b->f + b->first[r], b->len + b->first[r],
-                         b->bad + b->first[r]};
-        if (process_row(p->g, sc, &snk, p->f, &row))
-            b->failed = 1;
+    csvin_row *row;
+    csvin *r = csvin_block_open(p->in, &b->blk, &b->err);
+    int got;
+    if (!r) {
+        b->got_err = 1;
+        return;
     }
+    while ((got = csvin_next(r, &row, &b->err)) == 1) {
+        b->st.read++;
+        if (process_row(p->g, sc, &snk, p->f, row)) {
+            b->failed = 1;
+            break;
+        }
+    }
+    if (got < 0)
+        b->got_err = 1;
+    else if (!b->failed && !b->blk.last && !csvin_block_ended_cleanly(r))
+        b->bad_cut = 1;
+    csvin_close(r);
 }
 
 /* A checking thread: takes filled batches until told to stop. */
@@ -927,35 +882,44 @@ static void *worker(void *arg)
 }
 
 /* Writes the oldest batch when it is done, else checks a filled one on this
- * thread, else waits. Called with the lock held. 0, or an exit code. */
-static int pool_step(struct pool *p, struct fstats *st)
+ * thread, else waits. Called with the lock held. 0; an exit code; or -1
+ * when the batch holds a file-level error (copied into *e). */
+static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
 {
     struct batch *h = &p->b[p->head % NBATCH];
     size_t i;
-    int c;
+    int c, rc = 0;
     if (h->state == B_DONE) {
         int failed = h->failed || h->rej->failed;
         pthread_mutex_unlock(&p->mu);
         if (rec_write_buf(p->g->out, &h->out))
             failed = 1;
         tsvw_raw(p->g->rej, h->rej->buf, h->rej->len);
+        st->read += h->st.read;
         st->accepted += h->st.accepted;
         st->rejected += h->st.rejected;
         st->invalid += h->st.invalid;
         for (c = 0; c < FC_NCODES; c++)
             st->codes[c] += h->st.codes[c];
+        if (progress_due_over(&p->g->prog, st->read - h->st.read, st->read))
+            progress_tick(&p->g->prog, st->read, csvin_fraction(p->in));
+        if (failed) {
+            log_error("out of memory, libcrypto failure or write error while checking rows");
+            rc = EX_SOFTWARE;
+        } else if (h->got_err) {
+            *e = h->err;
+            rc = -1;
+        } else if (h->bad_cut) {
+            log_error("internal error: a block of %s was cut inside a record", p->f->rel);
+            rc = EX_SOFTWARE;
+        }
         tsvw_mem_reset(h->rej);
         memset(&h->st, 0, sizeof h->st);
-        h->nrows = h->nfields = h->dlen = 0;
-        h->failed = 0;
+        h->failed = h->bad_cut = h->got_err = 0;
         pthread_mutex_lock(&p->mu);
         h->state = B_FREE;
         p->head++;
-        if (failed) {
-            log_error("out of memory, libcrypto failure or write error while checking rows");
-            return EX_SOFTWARE;
-        }
-        return 0;
+        return rc;
     }
     for (i = p->head; i < p->tail; i++) {
         struct batch *b = &p->b[i % NBATCH];
@@ -972,15 +936,16 @@ static int pool_step(struct pool *p, struct fstats *st)
     return 0;
 }
 
-/* Reads the rows of a contract file and has them checked on every core. */
+/* Reads the rows of a contract file (after its header) and has them parsed
+ * and checked on every core. 0, an exit code, or -1 with *e filled (a
+ * file-level error, at its place in read order). */
 static int rows_parallel(struct ingest *g, struct scratch *sc, const struct filectx *f, csvin *in,
-                         struct fstats *st, csvin_err *e, int *got)
+                         struct fstats *st, csvin_err *e)
 {
     struct pool p;
     pthread_t th[MAXTHREADS];
     void *args[MAXTHREADS][2];
-    csvin_row *row;
-    int i, started = 0, rc = 0;
+    int i, started = 0, rc = 0, got = 1;
 
     memset(&p, 0, sizeof p);
     pthread_mutex_init(&p.mu, NULL);
@@ -988,6 +953,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     pthread_cond_init(&p.done, NULL);
     p.g = g;
     p.f = f;
+    p.in = in;
     p.sc = sc;
     for (i = 0; i < NBATCH && !rc; i++)
         if (!(p.b[i].rej = tsvw_mem())) {
@@ -1001,33 +967,22 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
             break;
         started++;
     }
-    while (!rc && (*got = csvin_next(in, &row, e)) == 1) {
+    while (!rc && got == 1) {
         struct batch *b = &p.b[p.tail % NBATCH];
-        if (progress_due(&g->prog, ++st->read))
-            progress_tick(&g->prog, st->read, csvin_fraction(in));
-        if (batch_add(b, row)) {
-            log_error("%s:%lu: out of memory", f->rel, row->line);
-            rc = EX_SOFTWARE;
-            break;
-        }
-        if (b->nrows < BATCH_ROWS)
-            continue;
+        got = csvin_next_block(in, &b->blk, BLOCK_BYTES, e);
         pthread_mutex_lock(&p.mu);
-        b->state = B_FILLED;
-        p.tail++;
-        pthread_cond_broadcast(&p.work);
+        if (got == 1) {
+            b->state = B_FILLED;
+            p.tail++;
+            pthread_cond_broadcast(&p.work);
+        }
         while (!rc && p.b[p.tail % NBATCH].state != B_FREE)
-            rc = pool_step(&p, st);
+            rc = pool_step(&p, st, e);
         pthread_mutex_unlock(&p.mu);
     }
     pthread_mutex_lock(&p.mu);
-    if (!rc && p.b[p.tail % NBATCH].nrows) {
-        p.b[p.tail % NBATCH].state = B_FILLED;
-        p.tail++;
-        pthread_cond_broadcast(&p.work);
-    }
     while (!rc && p.head < p.tail)
-        rc = pool_step(&p, st);
+        rc = pool_step(&p, st, e);
     p.stop = 1;
     pthread_cond_broadcast(&p.work);
     pthread_mutex_unlock(&p.mu);
@@ -1036,8 +991,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     for (i = 0; i < NBATCH; i++) {
         struct batch *b = &p.b[i];
         char err[64];
-        free(b->line), free(b->first), free(b->nf), free(b->data);
-        free(b->off), free(b->len), free(b->bad), free(b->f);
+        free(b->blk.data);
         rec_buf_free(&b->out);
         if (b->rej)
             tsvw_close(b->rej, err, sizeof err);
@@ -1045,6 +999,8 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
     pthread_mutex_destroy(&p.mu);
+    if (!rc && got < 0)
+        rc = -1; /* the splitter's own error (read error, line too long) */
     return rc;
 }
 
@@ -1145,8 +1101,11 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
             rc = EX_SOFTWARE;
             goto done;
         }
-    if (g->kind == K_CONTRATS && g->threads > 0) {
-        rc = rows_parallel(g, sc, &f, in, st, &e, &got);
+    if (g->kind == K_CONTRATS && g->threads > 0 && csvin_can_split(in)) {
+        rc = rows_parallel(g, sc, &f, in, st, &e);
+        got = rc == -1 ? -1 : 0;
+        if (rc == -1)
+            rc = 0;
     } else {
         while ((got = csvin_next(in, &row, &e)) == 1) {
             if (progress_due(&g->prog, ++st->read))
@@ -1238,7 +1197,7 @@ int main(int argc, char **argv)
     facts_input *qf = NULL;
     size_t nqf = 0;
     unsigned char *key = NULL;
-    int c, rc = 0, code, i;
+    int c, rc = 0, code, i, needs_ref = 0;
 
     memset(&g, 0, sizeof g);
     log_init_env("ingest");
@@ -1310,8 +1269,12 @@ int main(int argc, char **argv)
         log_error("%s", err);
         return EX_CONFIG;
     }
-    g.ref = refdata_load(schemas, g.input_dir, &code, err, sizeof err);
-    if (!g.ref) {
+    /* the reference tables are resolved here once, for the kinds that use
+     * them (attendance rows name no région or OPCO) */
+    for (i = 0; i < (int)g.sch->ncols; i++)
+        needs_ref |= g.sch->cols[i].type == T_OPCO || g.sch->cols[i].type == T_REGION;
+    if ((g.kind != K_PARTICIPATIONS || needs_ref) &&
+        !(g.ref = refdata_load(schemas, g.input_dir, &code, err, sizeof err))) {
         log_error("%s", err);
         rc = code;
         goto done;

@@ -63,6 +63,12 @@ struct csvin {
     size_t rfcap;
     csvin_err *e;
     int failed;
+    /* splitting into blocks (csvin_next_block): libcsv's state mirrored */
+    int sk_state, sk_quoted;
+    size_t sk_spaces, sk_pos;
+    int split_failed;    /* the error found after the last block handed out */
+    csvin_err split_err; /* that error */
+    int borrowed;        /* buf belongs to a block (csvin_block_open) */
 };
 
 static void set_err(csvin_err *e, int code, unsigned long line, unsigned long col, const char *fmt,
@@ -887,7 +893,8 @@ void csvin_close(csvin *r)
         close(r->spool);
     if (r->parser_ok)
         csv_free(&r->p);
-    free(r->buf);
+    if (!r->borrowed)
+        free(r->buf);
     free(r->raw);
     free(r->arena);
     free(r->off);
@@ -897,6 +904,196 @@ void csvin_close(csvin *r)
     free(r->rf);
     free(r->path);
     free(r);
+}
+
+/* --- blocks of whole records, parsed on other threads --------------------- */
+
+/* libcsv's parser states (csv.h keeps them private). */
+enum { SK_ROW_NOT_BEGUN, SK_FIELD_NOT_BEGUN, SK_FIELD_BEGUN, SK_FIELD_MIGHT_HAVE_ENDED };
+
+/* Runs libcsv's state machine over s[0..n) without building fields, so
+ * that the splitter knows where records end exactly as the parser will
+ * (a quote opens a quoted field only at a field's start, "" inside one is a
+ * quote, a CR or LF outside one ends the record). sk_pos mirrors the
+ * parser's entry_pos (the length of the field in progress). */
+static void skim(csvin *r, const unsigned char *s, size_t n)
+{
+    int st = r->sk_state, quoted = r->sk_quoted;
+    size_t spaces = r->sk_spaces, pos = r->sk_pos, i;
+    unsigned char d = (unsigned char)r->delim;
+    for (i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        int space = d == '\t' ? c == ' ' : c == ' ' || c == '\t';
+        int term = c == '\r' || c == '\n';
+        switch (st) {
+        case SK_ROW_NOT_BEGUN:
+        case SK_FIELD_NOT_BEGUN:
+            if (space && c != d)
+                continue;
+            if (term) {
+                if (st == SK_FIELD_NOT_BEGUN)
+                    st = SK_ROW_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (c == d) {
+                st = SK_FIELD_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (c == '"') {
+                st = SK_FIELD_BEGUN, quoted = 1;
+            } else {
+                st = SK_FIELD_BEGUN, quoted = 0, pos++;
+            }
+            break;
+        case SK_FIELD_BEGUN:
+            if (c == '"') {
+                pos++;
+                if (quoted)
+                    st = SK_FIELD_MIGHT_HAVE_ENDED;
+                else
+                    spaces = 0;
+            } else if (c == d) {
+                if (quoted)
+                    pos++;
+                else
+                    st = SK_FIELD_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (term) {
+                if (quoted)
+                    pos++;
+                else
+                    st = SK_ROW_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (!quoted && space) {
+                pos++, spaces++;
+            } else {
+                pos++, spaces = 0;
+            }
+            break;
+        default: /* SK_FIELD_MIGHT_HAVE_ENDED */
+            if (c == d) {
+                st = SK_FIELD_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (term) {
+                st = SK_ROW_NOT_BEGUN, pos = 0, quoted = 0, spaces = 0;
+            } else if (space) {
+                pos++, spaces++;
+            } else if (c == '"') {
+                if (spaces)
+                    spaces = 0, pos++;
+                else
+                    st = SK_FIELD_BEGUN;
+            } else {
+                st = SK_FIELD_BEGUN, spaces = 0, pos++;
+            }
+        }
+    }
+    r->sk_state = st, r->sk_quoted = quoted, r->sk_spaces = spaces, r->sk_pos = pos;
+}
+
+int csvin_can_split(const csvin *r)
+{
+    return r->qhead == r->qn && !r->in_record && !r->finished;
+}
+
+static int block_put(csvin_block *b, const unsigned char *s, size_t n)
+{
+    if (grow((void **)&b->data, &b->cap, b->len + n + 1, 1))
+        return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e)
+{
+    b->len = 0;
+    b->line = r->line;
+    b->last = 0;
+    if (r->split_failed) {
+        *e = r->split_err;
+        r->split_failed = 0;
+        r->finished = 1;
+        return -1;
+    }
+    if (r->finished)
+        return 0;
+    if (r->qhead < r->qn || r->in_record) {
+        set_err(e, 74, 0, 0, "internal error: a record is in progress");
+        return -1;
+    }
+    for (;;) {
+        size_t len;
+        const unsigned char *s;
+        int got = fill_line(r, &len, e);
+        if (got < 0) {
+            if (!b->len)
+                return -1;
+            /* the rows before the error first */
+            r->split_err = *e;
+            r->split_failed = 1;
+            b->last = 1;
+            return 1;
+        }
+        if (got == 0) {
+            r->finished = 1;
+            b->last = 1;
+            return b->len ? 1 : 0;
+        }
+        s = r->buf + r->start;
+        if (block_put(b, s, len)) {
+            set_err(e, 74, 0, 0, "out of memory");
+            return -1;
+        }
+        /* a blank line between records is skipped by the parser: no state change */
+        if (r->sk_state != SK_ROW_NOT_BEGUN || !blank_line(r->enc, s, len)) {
+            if (r->sk_state != SK_ROW_NOT_BEGUN || memchr(s, '"', len))
+                skim(r, s, len);
+            else if (len && s[len - 1] != '\n')
+                r->sk_state = SK_FIELD_BEGUN; /* the last line, without its end */
+        }
+        r->start += len;
+        if (len && s[len - 1] == '\n')
+            r->line++;
+        if (r->sk_state != SK_ROW_NOT_BEGUN && r->sk_pos > CSVIN_MAX_FIELD) {
+            /* the parser stops on this line (a field too long): the block ends here */
+            r->finished = 1;
+            b->last = 1;
+            return 1;
+        }
+        if (r->sk_state == SK_ROW_NOT_BEGUN && b->len >= target)
+            return 1;
+    }
+}
+
+csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
+{
+    csvin *r = calloc(1, sizeof *r);
+    memset(e, 0, sizeof *e);
+    if (!r || !(r->path = strdup(parent->path))) {
+        free(r);
+        set_err(e, 74, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->enc = parent->enc;
+    r->delim = parent->delim;
+    r->validated = parent->validated;
+    r->spool = -1;
+    r->size = -1;
+    r->buf = b->data;
+    r->borrowed = 1;
+    r->cap = r->end = b->len;
+    r->eof = 1;
+    r->started = 1;
+    r->line = b->line;
+    if (csv_init(&r->p, 0) != 0) {
+        csvin_close(r);
+        set_err(e, 74, 0, 0, "out of memory");
+        return NULL;
+    }
+    r->parser_ok = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    if (r->delim == '\t')
+        csv_set_space_func(&r->p, is_space_tabdelim);
+    return r;
+}
+
+int csvin_block_ended_cleanly(const csvin *r)
+{
+    return !r->in_record && r->p.pstate == SK_ROW_NOT_BEGUN;
 }
 
 char *csvin_trim(char *s, size_t *n)

@@ -56,6 +56,34 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col);
 void csvin_close(csvin *r);
 
+/*
+ * Blocks: the rows of a file parsed on several threads. One thread cuts the
+ * decompressed file into blocks of whole records (csvin_next_block, after
+ * the header was read with csvin_next); each block is parsed on its own
+ * (csvin_block_open, then csvin_next as for a file), with the same physical
+ * line numbers, white-space, blank-line, encoding and length rules, so that
+ * the rows and errors are those a single reader would find, in order.
+ */
+typedef struct csvin_block {
+    unsigned char *data; /* its bytes (owned by the block: free(data)) */
+    size_t len, cap;
+    unsigned long line; /* physical line number of its first byte */
+    int last;           /* nothing follows it (end of file, or an error) */
+} csvin_block;
+
+/* 1 when the reader is between records and can be split from here. */
+int csvin_can_split(const csvin *r);
+/* csvin_next_block: the next block of whole records of about target
+ * bytes. 1, 0 at end of file, -1 on a file-level error (e filled), which
+ * comes after the block holding the rows before it. */
+int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e);
+/* csvin_block_open: a reader of one block's rows (the block must outlive
+ * it). NULL with e filled when out of memory. */
+csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e);
+/* 1 when a block's reader, at its end, was between records (always, unless
+ * the splitter and the parser disagree: an internal error). */
+int csvin_block_ended_cleanly(const csvin *r);
+
 /* Spec white space at both ends of s[0..*n) removed in place (returns s moved). */
 char *csvin_trim(char *s, size_t *n);
 

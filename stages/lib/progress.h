@@ -19,6 +19,11 @@ static inline int progress_due(const progress *p, unsigned long rows)
 {
     return p->on && !(rows & 0xFFFF);
 }
+/* progress_due_over: the same when rows went from `from` to `to` at once. */
+static inline int progress_due_over(const progress *p, unsigned long from, unsigned long to)
+{
+    return p->on && (from >> 16) != (to >> 16);
+}
 /* progress_tick: prints a line. frac is the fraction of the input read (0
  * to 1), or -1 when unknown. */
 void progress_tick(progress *p, unsigned long rows, double frac);

@@ -8,15 +8,15 @@
 #include "rec.h"
 #include "strmap.h"
 
-#define WCHUNK 65536u          /* winners per chunk (no realloc of a big array) */
-#define KCHUNK (1u << 20)      /* bytes per chunk of the contract-number arena */
+#define WCHUNK 65536u     /* winners per chunk (no realloc of a big array) */
+#define KCHUNK (1u << 20) /* bytes per chunk of the contract-number arena */
 #define MAX_FILES 65535u
 
 enum { F_REGION_ND = 1, F_OPCO_ND = 2, F_UAI_UNKNOWN = 4 };
 
 /* A contract's winning version so far. */
 struct winner {
-    uint32_t hash, seq;
+    uint32_t seq;
     date_t ext, avd;
     int32_t avn;     /* -1: missing */
     uint32_t keyoff; /* in the arena: chunk << 20 | offset */
@@ -27,8 +27,11 @@ struct winner {
 struct versions {
     char disp[VERSIONS_MAX_DISPOSITIFS][16];
     size_t ndisp;
-    /* contract number -> winner: open addressing over 1 + winner index */
-    uint32_t *slots;
+    /* contract number -> winner: open addressing; a slot holds 1 + the
+     * winner's index and its hash, so that probing reads no winner */
+    struct slot {
+        uint32_t idx, hash;
+    } * slots;
     size_t cap;
     struct winner **w;
     size_t nwin, nwchunks;
@@ -132,14 +135,17 @@ static const char *key_of(const versions *v, const struct winner *w)
 static int rehash(versions *v)
 {
     size_t nc = v->cap ? 2 * v->cap : 1u << 16, i;
-    uint32_t *ns = calloc(nc, sizeof *ns);
+    struct slot *ns = calloc(nc, sizeof *ns);
     if (!ns)
         return -1;
-    for (i = 0; i < v->nwin; i++) {
-        size_t j = win(v, i)->hash & (nc - 1);
-        while (ns[j])
+    for (i = 0; i < v->cap; i++) {
+        size_t j;
+        if (!v->slots[i].idx)
+            continue;
+        j = v->slots[i].hash & (nc - 1);
+        while (ns[j].idx)
             j = (j + 1) & (nc - 1);
-        ns[j] = (uint32_t)(i + 1);
+        ns[j] = v->slots[i];
     }
     free(v->slots);
     v->slots = ns;
@@ -214,11 +220,13 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
         f->extraction_max = r->extraction;
     v->have_cfa |= r->uai_known >= 0;
     v->rows++;
-    if ((v->nwin + 1) * 10 > v->cap * 7 && rehash(v))
+    if ((v->nwin + 1) * 4 > v->cap * 3 && rehash(v))
         return -1;
-    for (j = h & (v->cap - 1); v->slots[j]; j = (j + 1) & (v->cap - 1)) {
-        w = win(v, v->slots[j] - 1);
-        if (w->hash == h && w->keylen == r->numlen && !memcmp(key_of(v, w), r->num, r->numlen)) {
+    for (j = h & (v->cap - 1); v->slots[j].idx; j = (j + 1) & (v->cap - 1)) {
+        if (v->slots[j].hash != h)
+            continue;
+        w = win(v, v->slots[j].idx - 1);
+        if (w->keylen == r->numlen && !memcmp(key_of(v, w), r->num, r->numlen)) {
             versions_row old = {0};
             old.extraction = w->ext;
             old.avenant_date = w->avd;
@@ -244,10 +252,10 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
             return -1;
         w->keyoff = (uint32_t)off;
     }
-    w->hash = h;
     w->keylen = (uint16_t)r->numlen;
     fill(v, w, r, seq);
-    v->slots[j] = (uint32_t)++v->nwin;
+    v->slots[j].idx = (uint32_t)++v->nwin;
+    v->slots[j].hash = h;
     return 0;
 }
 

@@ -996,6 +996,138 @@ static void test_trim(void **state)
     assert_ptr_equal(s, buf + 1);
 }
 
+/* ---- blocks: split parsing gives what one reader gives ------------------ */
+
+/* Appends a description of every row (line, fields, bad flags) or of the
+ * error ending the file to out; returns 0 at the end, -1 on an error. */
+static int describe_rows(csvin *r, char **out, size_t *len)
+{
+    csvin_row *row;
+    csvin_err e;
+    int got;
+    memset(&e, 0, sizeof e);
+    while ((got = csvin_next(r, &row, &e)) == 1) {
+        size_t i;
+        tu_appendf(out, len, "%lu:", row->line);
+        for (i = 0; i < row->n; i++) {
+            tu_appendf(out, len, "[%d]", row->bad[i]);
+            tu_append(out, len, row->f[i], row->len[i]);
+            tu_append(out, len, "|", 1);
+        }
+        tu_append(out, len, "\n", 1);
+    }
+    if (got < 0)
+        tu_appendf(out, len, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+    return got;
+}
+
+/* The rows of path read by one reader, and read block by block with the
+ * given target size; both descriptions must be equal. */
+static void compare_split(const char *path, size_t target)
+{
+    char *one = NULL, *split = NULL;
+    size_t l1 = 0, l2 = 0;
+    csvin_err e;
+    csvin_row *row;
+    csvin *r = csvin_open(path, CSVIN_AUTO, 0, &e);
+    int got;
+    if (!r) /* a file-level error before any row: nothing to split */
+        return;
+    describe_rows(r, &one, &l1);
+    csvin_close(r);
+    r = open_ok(path, CSVIN_AUTO, 0);
+    got = csvin_next(r, &row, &e); /* the header */
+    if (got == 1) {
+        tu_appendf(&split, &l2, "%lu:", row->line);
+        for (size_t i = 0; i < row->n; i++) {
+            tu_appendf(&split, &l2, "[%d]", row->bad[i]);
+            tu_append(&split, &l2, row->f[i], row->len[i]);
+            tu_append(&split, &l2, "|", 1);
+        }
+        tu_append(&split, &l2, "\n", 1);
+    } else if (got < 0) {
+        tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+    }
+    if (got == 1 && !csvin_can_split(r)) {
+        describe_rows(r, &split, &l2);
+    } else if (got == 1) {
+        csvin_block b = {0};
+        int stop = 0;
+        while (!stop && (got = csvin_next_block(r, &b, target, &e)) == 1) {
+            csvin_err be;
+            csvin *br = csvin_block_open(r, &b, &be);
+            assert_non_null(br);
+            stop = describe_rows(br, &split, &l2) < 0;
+            if (!stop && !b.last && !csvin_block_ended_cleanly(br))
+                fail_msg("%s: a block ends inside a record (line %lu, target %zu)", path, b.line,
+                         target);
+            csvin_close(br);
+        }
+        if (!stop && got < 0)
+            tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+        free(b.data);
+    }
+    csvin_close(r);
+    if (l1 != l2 || memcmp(one ? one : "", split ? split : "", l1))
+        fail_msg("%s split by %zu bytes differs:\n--- one reader\n%.*s--- blocks\n%.*s", path,
+                 target, (int)(l1 > 2000 ? 2000 : l1), one ? one : "", (int)(l2 > 2000 ? 2000 : l2),
+                 split ? split : "");
+    free(one);
+    free(split);
+}
+
+/* Random files over the bytes that matter to records (quotes, delimiters,
+ * CR, LF, spaces, tabs, NBSP, a NUL, multi-byte and Windows-1252 bytes),
+ * each read whole and in blocks of 1, 5 and 64 bytes. */
+static void test_blocks_random(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {
+        "a",  "b",        "\"",       "\"\"", ",",    ";", "\n", "\r\n",    "\r",   " ",
+        "\t", "\xC2\xA0", "\xC3\xA9", "\xE9", "\x81", "x", "12", "\"a,b\"", "\n\n", "  \n"};
+    unsigned seed = 12345;
+    char buf[2048];
+    int t;
+    for (t = 0; t < 400; t++) {
+        size_t n = 0, k, natoms = 5 + (size_t)(t % 60);
+        n += (size_t)snprintf(buf, sizeof buf, "%s", t % 3 ? "a,b,c\n" : "a;b;c\n");
+        for (k = 0; k < natoms; k++) {
+            const char *s;
+            seed = seed * 1103515245u + 12345u;
+            s = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+            if (n + strlen(s) < sizeof buf)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", s);
+        }
+        if (t % 7 == 0 && n < sizeof buf - 1)
+            buf[n++] = '\0'; /* a NUL byte in a field */
+        tu_write_file("rand.csv", buf, n);
+        compare_split(tu_path("rand.csv"), 1);
+        compare_split(tu_path("rand.csv"), 5);
+        compare_split(tu_path("rand.csv"), 64);
+    }
+}
+
+/* A field that grows past the limit inside a quote: the block that holds
+ * it ends there and its reader reports the error where one reader does. */
+static void test_blocks_long_field(void **state)
+{
+    (void)state;
+    size_t n = 70000 + 100, i = 0;
+    char *b = malloc(n);
+    assert_non_null(b);
+    i += (size_t)snprintf(b, n, "a,b\n1,2\n3,\"");
+    while (i < 70000)
+        b[i++] = 'x';
+    memcpy(b + i, "\"\n4,5\n", 6);
+    i += 6;
+    tu_write_file("long.csv", b, i);
+    free(b);
+    compare_split(tu_path("long.csv"), 3);
+    /* an unterminated quote to the end of the file */
+    TU_WRITE_STR("open.csv", "a,b\n1,2\n3,\"abc\n4,5\n");
+    compare_split(tu_path("open.csv"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1024,6 +1156,8 @@ int main(void)
         cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_field_size),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_blocks_random),
+        cmocka_unit_test(test_blocks_long_field),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

@@ -65,6 +65,31 @@ static inline const char *tu_path(const char *name)
     return b;
 }
 
+/* Appends n bytes to a growing NUL-terminated string *out of length *len. */
+static inline void tu_append(char **out, size_t *len, const void *s, size_t n)
+{
+    char *p = realloc(*out, *len + n + 1);
+    assert_non_null(p);
+    memcpy(p + *len, s, n);
+    *len += n;
+    p[*len] = '\0';
+    *out = p;
+}
+
+/* Appends formatted text the same way. */
+static inline void tu_appendf(char **out, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void tu_appendf(char **out, size_t *len, const char *fmt, ...)
+{
+    char b[1024];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(b, sizeof b, fmt, ap);
+    va_end(ap);
+    tu_append(out, len, b, n < 0 ? 0 : (size_t)n >= sizeof b ? sizeof b - 1 : (size_t)n);
+}
+
 /* Writes data[0..len) to tu_path(name), replacing it; returns that path. */
 static inline const char *tu_write_file(const char *name, const void *data, size_t len)
 {
