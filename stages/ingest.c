@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +110,8 @@ struct ingest {
     strmap present;     /* participations: event \t siret of counted present rows */
     unsigned long dups; /* participations: present rows repeating a SIRET of their event */
     int threads;        /* checking threads besides the reading one (contracts) */
+    int rewindable;     /* the outputs are files: a pass over a file can be undone */
+    int quiet;          /* a tentative pass: its errors are not logged (it is redone) */
     progress prog;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
@@ -124,6 +127,22 @@ static void usage(FILE *f)
                "Validates and normalises the FILEs (paths relative to the input folder DIR)\n"
                "against schemas/input/KIND.yaml and writes accepted rows, rejects and quality\n"
                "counts as TSV. Exit codes: 0, 64 usage, 65 bad file, 74 I/O, 78 configuration.\n");
+}
+
+/* log_error, but for a tentative pass over a file, which is redone when it
+ * fails (so that only the final pass speaks). */
+static void pass_error(const struct ingest *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void pass_error(const struct ingest *g, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    if (g->quiet)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log_error("%s", msg);
 }
 
 /* The missing-value literals NULL, NA, N/A and "-", in any case. */
@@ -798,6 +817,8 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
  * checks blocks; the blocks' records and rejects are written in read
  * order, so the output is the same as with one thread. */
 #define BLOCK_BYTES (512u << 10)
+#define RETRY_CP1252 (-2) /* a tentative UTF-8 pass met a field that is not: redo as Windows-1252  \
+                           */
 #define NBATCH 8
 #define MAXTHREADS 16
 
@@ -813,6 +834,7 @@ struct batch {
     struct fstats st;
     int got_err; /* a file-level error in the block, in err */
     csvin_err err;
+    int not_utf8; /* a field of a tentatively UTF-8 file was not */
 };
 
 struct pool {
@@ -849,6 +871,7 @@ static void batch_run(struct pool *p, struct batch *b, struct scratch *sc)
         b->got_err = 1;
     else if (!b->failed && !b->blk.last && !csvin_block_ended_cleanly(r))
         b->bad_cut = 1;
+    b->not_utf8 = csvin_not_utf8(r);
     csvin_close(r);
 }
 
@@ -903,19 +926,21 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
             st->codes[c] += h->st.codes[c];
         if (progress_due_over(&p->g->prog, st->read - h->st.read, st->read))
             progress_tick(&p->g->prog, st->read, csvin_fraction(p->in));
-        if (failed) {
-            log_error("out of memory, libcrypto failure or write error while checking rows");
+        if (h->not_utf8) {
+            rc = RETRY_CP1252;
+        } else if (failed) {
+            pass_error(p->g, "out of memory, libcrypto failure or write error while checking rows");
             rc = EX_SOFTWARE;
         } else if (h->got_err) {
             *e = h->err;
             rc = -1;
         } else if (h->bad_cut) {
-            log_error("internal error: a block of %s was cut inside a record", p->f->rel);
+            pass_error(p->g, "internal error: a block of %s was cut inside a record", p->f->rel);
             rc = EX_SOFTWARE;
         }
         tsvw_mem_reset(h->rej);
         memset(&h->st, 0, sizeof h->st);
-        h->failed = h->bad_cut = h->got_err = 0;
+        h->failed = h->bad_cut = h->got_err = h->not_utf8 = 0;
         pthread_mutex_lock(&p->mu);
         h->state = B_FREE;
         p->head++;
@@ -1027,9 +1052,11 @@ static void scratch_free(struct scratch *sc)
     rec_row_free(&sc->row);
 }
 
-/* Ingests one file. Returns 0, or an exit code with the error logged. */
-static int ingest_file(struct ingest *g, const char *rel, size_t index, struct fstats *st,
-                       char *enc_out, char *sep_out, char **ignored)
+/* One pass over a file with the given encoding rule. Returns 0; an exit
+ * code with the error logged (not logged in a quiet pass); or RETRY_CP1252
+ * when a CSVIN_AUTO_LAZY pass met a field that is not UTF-8. */
+static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct fstats *st,
+                       char *enc_out, char *sep_out, char **ignored, enum csvin_encoding enc)
 {
     char path[4096], err[1024];
     csvin *in = NULL;
@@ -1052,19 +1079,23 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
     f.m = &m;
     f.name_date = DATE_NONE;
     progress_start(&g->prog, "ingest", rel);
-    in = csvin_open(path, s->encoding, s->delim, &e);
+    in = csvin_open(path, enc, s->delim, &e);
     if (!in) {
-        log_error("%s: %s", rel, e.msg);
+        pass_error(g, "%s: %s", rel, e.msg);
         return e.code;
     }
     strcpy(enc_out, csvin_encoding(in) == CSVIN_CP1252 ? "Windows-1252" : "UTF-8");
     strcpy(sep_out, csvin_delim(in) == '\t' ? "tab" : (char[]){csvin_delim(in), 0});
     got = csvin_next(in, &row, &e);
+    if (got == 1 && csvin_not_utf8(in)) {
+        rc = RETRY_CP1252;
+        goto done;
+    }
     if (got <= 0) {
         if (got < 0)
-            log_error("%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
+            pass_error(g, "%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
         else
-            log_error("%s:1:1: no header line (empty file)", rel);
+            pass_error(g, "%s:1:1: no header line (empty file)", rel);
         rc = got < 0 ? e.code : EX_DATAERR;
         goto done;
     }
@@ -1072,24 +1103,26 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
         unsigned long line = row->line, col = 1;
         if (bad)
             csvin_field_pos(in, (size_t)bad - 1, &line, &col);
-        log_error("%s:%lu:%lu: %s", rel, line, col, err);
+        pass_error(g, "%s:%lu:%lu: %s", rel, line, col, err);
         rc = EX_DATAERR;
         goto done;
     }
+    free(*ignored);
     *ignored = strdup(m.ignored);
     if (g->kind == K_CONTRATS) {
         if (val_date_in_name(base, &f.name_date))
             f.name_date = DATE_NONE;
         if (m.field_of_col[g->c_extraction] < 0 && f.name_date == DATE_NONE) {
-            log_error("%s:%lu:1: no date_extraction column and no date (YYYYMMDD) in the file "
-                      "name; add one of them",
-                      rel, row->line);
+            pass_error(g,
+                       "%s:%lu:1: no date_extraction column and no date (YYYYMMDD) in the file "
+                       "name; add one of them",
+                       rel, row->line);
             rc = EX_DATAERR;
             goto done;
         }
     }
     if (g->kind == K_EVENEMENTS && m.field_of_col[g->c_region] < 0 && m.field_of_col[g->c_cp] < 0) {
-        log_error("%s:%lu:1: neither a code_region nor a code_postal column", rel, row->line);
+        pass_error(g, "%s:%lu:1: neither a code_region nor a code_postal column", rel, row->line);
         rc = EX_DATAERR;
         goto done;
     }
@@ -1097,7 +1130,7 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
     for (nsc = 0; nsc <= (g->kind == K_CONTRATS ? g->threads : 0); nsc++)
         if (scratch_init(g, &sc[nsc])) {
             scratch_free(&sc[nsc]);
-            log_error("out of memory or libcrypto failure");
+            pass_error(g, "out of memory or libcrypto failure");
             rc = EX_SOFTWARE;
             goto done;
         }
@@ -1108,6 +1141,10 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
             rc = 0;
     } else {
         while ((got = csvin_next(in, &row, &e)) == 1) {
+            if (csvin_not_utf8(in)) {
+                rc = RETRY_CP1252;
+                break;
+            }
             if (progress_due(&g->prog, ++st->read))
                 progress_tick(&g->prog, st->read, csvin_fraction(in));
             if (process_row(g, &sc[0], &snk, &f, row) ||
@@ -1116,12 +1153,14 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
                 break;
             }
         }
+        if (!rc && csvin_not_utf8(in))
+            rc = RETRY_CP1252;
         if (!rc && rec_write_buf(g->out, &outbuf))
             rc = EX_SOFTWARE;
     }
     progress_end(&g->prog);
     if (!rc && got < 0) {
-        log_error("%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
+        pass_error(g, "%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
         rc = e.code;
     }
     st->dups = g->dups - dups0;
@@ -1132,6 +1171,38 @@ done:
     header_map_free(&m);
     csvin_close(in);
     return rc;
+}
+
+/* Ingests one file. Returns 0, or an exit code with the error logged.
+ * A contract file whose encoding is to be detected is first read as UTF-8
+ * at once (CSVIN_AUTO_LAZY: no first pass over the whole file); when a field
+ * proves it is not, what the pass wrote is dropped and the file is read as
+ * Windows-1252, and when the pass fails for another reason it is redone with
+ * the detection pass, so that every outcome and message is the one the
+ * detection rule of spec/inputs.md gives. */
+static int ingest_file(struct ingest *g, const char *rel, size_t index, struct fstats *st,
+                       char *enc_out, char *sep_out, char **ignored)
+{
+    rec_pos mark;
+    long long rejmark;
+    int rc;
+    if (!(g->kind == K_CONTRATS && g->sch->encoding == CSVIN_AUTO && g->rewindable))
+        return ingest_pass(g, rel, index, st, enc_out, sep_out, ignored, g->sch->encoding);
+    rec_mark(g->out, &mark);
+    rejmark = tsvw_tell(g->rej);
+    g->quiet = 1;
+    rc = ingest_pass(g, rel, index, st, enc_out, sep_out, ignored, CSVIN_AUTO_LAZY);
+    g->quiet = 0;
+    if (rc == 0)
+        return 0;
+    if (rec_rewind(g->out, &mark) || tsvw_rewind(g->rej, rejmark)) {
+        log_error("%s: cannot rewind the outputs to read the file again", rel);
+        return EX_IOERR;
+    }
+    memset(st, 0, sizeof *st);
+    log_debug("%s: read again as %s", rel, rc == RETRY_CP1252 ? "Windows-1252" : "detected");
+    return ingest_pass(g, rel, index, st, enc_out, sep_out, ignored,
+                       rc == RETRY_CP1252 ? CSVIN_CP1252 : CSVIN_AUTO);
 }
 
 /* The quality row of one file. 0, or -1 when out of memory. */
@@ -1357,6 +1428,7 @@ int main(int argc, char **argv)
         rc = EX_SOFTWARE;
         goto done;
     }
+    g.rewindable = strcmp(out, "-") && strcmp(rejects, "-");
     g.out = rec_create(out, &g.head, err, sizeof err);
     g.rej = g.out ? tsvw_open(rejects, err, sizeof err) : NULL;
     if (!g.rej) {

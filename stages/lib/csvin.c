@@ -42,6 +42,8 @@ struct csvin {
     size_t cap, start, end;
     int eof, started, finished;
     int validated;      /* the whole file was checked as UTF-8 in the first pass */
+    int tentative;      /* CSVIN_AUTO_LAZY: UTF-8 until a field proves otherwise */
+    int not_utf8;       /* a tentative reader met a field that is not UTF-8 */
     unsigned long line; /* number of the next physical line */
     /* the record being parsed */
     int in_record;
@@ -460,6 +462,13 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     r->enc = enc;
     r->delim = delim;
     r->spool = -1;
+    if (enc == CSVIN_AUTO_LAZY) {
+        /* no first pass over the whole file: the fields are checked as they
+         * are parsed, and the caller reads the file again as Windows-1252
+         * when one is not UTF-8 (csvin_not_utf8) */
+        r->tentative = 1;
+        r->enc = enc = CSVIN_UTF8;
+    }
     if (open_stream(r, e))
         goto error;
     if (enc == CSVIN_AUTO || !delim) {
@@ -598,6 +607,7 @@ static void cb_field(void *s, size_t len, void *data)
         }
         len = (size_t)(p - o);
     } else if (!r->validated && !utf8_ok(in, len)) {
+        r->not_utf8 = r->tentative;
         /* the schema fixed UTF-8 but the bytes are not: each invalid byte
          * is one U+FFFD and makes the cell ENCODAGE */
         char *p = o;
@@ -1071,6 +1081,7 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->enc = parent->enc;
     r->delim = parent->delim;
     r->validated = parent->validated;
+    r->tentative = parent->tentative;
     r->spool = -1;
     r->size = -1;
     r->buf = b->data;
@@ -1089,6 +1100,11 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     if (r->delim == '\t')
         csv_set_space_func(&r->p, is_space_tabdelim);
     return r;
+}
+
+int csvin_not_utf8(const csvin *r)
+{
+    return r->not_utf8;
 }
 
 int csvin_block_ended_cleanly(const csvin *r)

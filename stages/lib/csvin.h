@@ -11,7 +11,13 @@
 
 #define CSVIN_MAX_FIELD 65536
 
-enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2 };
+/* CSVIN_AUTO detects the encoding in a first pass over the whole file;
+ * CSVIN_AUTO_LAZY reads the file as UTF-8 at once and checks each field as it
+ * is parsed: when csvin_not_utf8 says a field was not, the file is
+ * Windows-1252 and its rows must be read again with CSVIN_CP1252 (the same
+ * outcome as the first pass, without reading the file twice when it is
+ * UTF-8: every byte above 0x7F of a file lies in some field). */
+enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2, CSVIN_AUTO_LAZY = 3 };
 
 /* A file-level error: the exit code of spec/outputs.md (65 data, 74 I/O),
  * the place (line and column 1-based, 0 when there is none) and a message. */
@@ -80,6 +86,9 @@ int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e);
 /* csvin_block_open: a reader of one block's rows (the block must outlive
  * it). NULL with e filled when out of memory. */
 csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e);
+/* 1 when a CSVIN_AUTO_LAZY reader (or a reader of one of its blocks) met a
+ * field that is not UTF-8: read the file again as CSVIN_CP1252. */
+int csvin_not_utf8(const csvin *r);
 /* 1 when a block's reader, at its end, was between records (always, unless
  * the splitter and the parser disagree: an internal error). */
 int csvin_block_ended_cleanly(const csvin *r);

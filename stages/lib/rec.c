@@ -225,7 +225,8 @@ struct rec_writer {
     char *path;
     rec_buf b;
     unsigned long rows;
-    int failed; /* errno of the first failed write */
+    long long flushed; /* bytes written to fd */
+    int failed;        /* errno of the first failed write */
 };
 
 static void put_bytes(rec_buf *b, const void *s, size_t n, int *oom)
@@ -271,6 +272,7 @@ static void flush(rec_writer *w)
         }
         done += (size_t)n;
     }
+    w->flushed += (long long)done;
     w->b.len = 0;
 }
 
@@ -353,6 +355,23 @@ int rec_write_row(rec_writer *w, const rec_row *r)
 unsigned long rec_writer_rows(const rec_writer *w)
 {
     return w->rows;
+}
+
+void rec_mark(const rec_writer *w, rec_pos *p)
+{
+    p->bytes = w->flushed + (long long)w->b.len;
+    p->rows = w->rows;
+}
+
+int rec_rewind(rec_writer *w, const rec_pos *p)
+{
+    flush(w);
+    if (w->failed || w->fd <= 1 || ftruncate(w->fd, p->bytes) ||
+        lseek(w->fd, p->bytes, SEEK_SET) < 0)
+        return -1;
+    w->flushed = p->bytes;
+    w->rows = p->rows;
+    return 0;
 }
 
 int rec_close(rec_writer *w, char *err, size_t errlen)

@@ -103,6 +103,15 @@ rec_writer *rec_create(const char *path, const rec_head *h, char *err, size_t er
 int rec_write_buf(rec_writer *w, rec_buf *b);
 int rec_write_row(rec_writer *w, const rec_row *r);
 unsigned long rec_writer_rows(const rec_writer *w);
+/* A place in a file being written, to come back to. */
+typedef struct rec_pos {
+    long long bytes;
+    unsigned long rows;
+} rec_pos;
+void rec_mark(const rec_writer *w, rec_pos *p);
+/* rec_rewind: drop what was written after p. 0, or -1 (a pipe, or a write
+ * that failed). */
+int rec_rewind(rec_writer *w, const rec_pos *p);
 /* rec_close: flush and close; -1 with a message when a write failed. Frees w. */
 int rec_close(rec_writer *w, char *err, size_t errlen);
 

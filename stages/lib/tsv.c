@@ -260,6 +260,7 @@ static void flush_buf(tsvw *w)
         else
             off += (size_t)n;
     }
+    w->flushed += (long long)off;
     w->len = 0;
 }
 
@@ -321,6 +322,27 @@ void tsvw_endrow(tsvw *w)
 {
     put(w, "\n", 1);
     w->fields = 0;
+}
+
+long long tsvw_tell(const tsvw *w)
+{
+    return w->flushed + (long long)w->len;
+}
+
+int tsvw_rewind(tsvw *w, long long pos)
+{
+    if (w->fd < 0) {
+        if (pos > (long long)w->len)
+            return -1;
+        w->len = (size_t)pos;
+        return 0;
+    }
+    flush_buf(w);
+    if (w->failed || w->fd == 1 || ftruncate(w->fd, pos) || lseek(w->fd, pos, SEEK_SET) < 0)
+        return -1;
+    w->flushed = pos;
+    w->fields = 0;
+    return 0;
 }
 
 int tsvw_close(tsvw *w, char *err, size_t errlen)

@@ -51,7 +51,8 @@ typedef struct tsvw {
     int fields;
     char *buf;
     size_t len, cap;
-    int failed; /* errno of the first failed write */
+    int failed;        /* errno of the first failed write */
+    long long flushed; /* bytes written to fd */
 } tsvw;
 
 tsvw *tsvw_open(const char *path, char *err, size_t errlen); /* "-" for stdout */
@@ -66,6 +67,10 @@ void tsvw_field(tsvw *w, const char *s, size_t n);
 void tsvw_str(tsvw *w, const char *s); /* NULL is empty */
 void tsvw_long(tsvw *w, long v);
 void tsvw_endrow(tsvw *w);
+/* tsvw_tell: bytes written so far; tsvw_rewind: drop what came after pos
+ * (0, or -1 on a pipe or after a failed write). */
+long long tsvw_tell(const tsvw *w);
+int tsvw_rewind(tsvw *w, long long pos);
 /* tsvw_close: flush and close; -1 with a message when any write failed. */
 int tsvw_close(tsvw *w, char *err, size_t errlen);
 

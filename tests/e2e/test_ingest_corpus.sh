@@ -238,6 +238,14 @@ case_err long_ko evenements "$GEN" 65 evenements/long_ko.csv "evenements/long_ko
 # ---------------------------------------------------------------- file-level errors
 case_err gzip_corrompu contrats "$IN" 65 contrats/corrompu_20240115.csv.gz "contrats/corrompu_20240115.csv.gz"
 case_err guillemet contrats "$IN" 65 contrats/guillemet_20240115.csv "contrats/guillemet_20240115.csv:4:8"
+# The same unterminated quote in a file that a byte after it makes Windows-1252 (0xE9 inside the
+# quoted field that runs to the end): ingest reads a contract file as UTF-8 at once and redoes it
+# when that fails, so the message must be the detection rule's: "É07" is the two bytes C3 89, two
+# Windows-1252 characters, so the quote starts at character 9 of line 4 (8 were it UTF-8).
+{ head -n 4 "$IN/contrats/guillemet_20240115.csv"; printf 'F09;21;d\351but\n'; } \
+    >"$GEN/contrats/guillemet1252_20240115.csv"
+case_err guillemet_1252 contrats "$GEN" 65 contrats/guillemet1252_20240115.csv \
+    "contrats/guillemet1252_20240115.csv:4:9"
 case_err colonne_manquante contrats "$IN" 65 contrats/manque_20240115.csv "contrats/manque_20240115.csv" uai_cfa
 # the place of a header error: line 1, the character column where the cell starts (README: message
 # columns count characters). double_20240115.csv: the 11 cells before "CP employeur" hold 128
