@@ -88,7 +88,8 @@ static const char *advice(int code)
 {
     switch (code) {
     case EX_DATAERR:
-        return "fix the input named above (file:line:column) or raise max_reject_rate, then rerun";
+        return "fix the input named above (file:line:column) or raise the limit it names "
+               "(max_reject_rate, max_expansion), then rerun";
     case EX_NOINPUT:
         return "put the extracts in the input folder, then rerun";
     case EX_CANTCREAT:
@@ -815,17 +816,19 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
     static const char *const kinds[3] = {"contrats", "evenements", "participations"};
     struct filelist *lists[3] = {&fk, &fe, &fp};
     char *outs[3] = {w->contrats, w->evenements, w->participations};
-    char sec[16], rate[32], err[1024], *mpath;
+    char sec[16], rate[32], expansion[32], err[1024], *mpath;
     struct args a = {0};
     size_t i;
     int k, rc = 0;
 
+    snprintf(expansion, sizeof expansion, "%.17g", c.max_expansion);
     for (k = 0; k < 3 && !rc; k++) {
         a.n = 0;
         arg(&a, "ingest"), arg(&a, "--kind"), arg(&a, kinds[k]);
         arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input"), arg(&a, input);
         arg(&a, "--out"), arg(&a, outs[k]), arg(&a, "--rejects"), arg(&a, w->rej[k]);
         arg(&a, "--quality"), arg(&a, w->qual[k]);
+        arg(&a, "--max-expansion"), arg(&a, expansion);
         if (k == 0)
             arg(&a, "--key-file"), arg(&a, c.key_file);
         if (k == 2)
@@ -892,7 +895,8 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               fingerprint,
                               c.targets,
                               c.ntargets,
-                              schemas};
+                              schemas,
+                              c.max_expansion};
         manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum};
         if (pending_hashes) {
             pthread_join(*pending_hashes, NULL);

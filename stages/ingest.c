@@ -118,10 +118,11 @@ struct ingest {
     const unsigned char *key;
     size_t klen;
     tsvw *out, *rej;
-    strmap seen;        /* events: accepted ids; participations: known event ids */
-    strmap present;     /* participations: event \t siret of counted present rows */
-    unsigned long dups; /* participations: present rows repeating a SIRET of their event */
-    int threads;        /* checking threads besides the reading one (contracts) */
+    strmap seen;          /* events: accepted ids; participations: known event ids */
+    strmap present;       /* participations: event \t siret of counted present rows */
+    unsigned long dups;   /* participations: present rows repeating a SIRET of their event */
+    int threads;          /* checking threads besides the reading one (contracts) */
+    double max_expansion; /* csvin_open_bounded's bound on gzip inputs */
     progress prog;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
@@ -130,12 +131,15 @@ struct ingest {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ingest --kind contrats|evenements|participations --schemas DIR\n"
-               "              --input DIR --out FILE.tsv --rejects FILE.tsv --quality FILE.tsv\n"
-               "              [--key-file FILE] [--events EVENTS.tsv] [--threads N] FILE...\n"
-               "Validates and normalises the FILEs (paths relative to the input folder DIR)\n"
-               "against schemas/input/KIND.yaml and writes accepted rows, rejects and quality\n"
-               "counts as TSV. Exit codes: 0, 64 usage, 65 bad file, 74 I/O, 78 configuration.\n");
+    fprintf(
+        f, "usage: ingest --kind contrats|evenements|participations --schemas DIR\n"
+           "              --input DIR --out FILE.tsv --rejects FILE.tsv --quality FILE.tsv\n"
+           "              [--key-file FILE] [--events EVENTS.tsv] [--threads N]\n"
+           "              [--max-expansion R] FILE...\n"
+           "Validates and normalises the FILEs (paths relative to the input folder DIR)\n"
+           "against schemas/input/KIND.yaml and writes accepted rows, rejects and quality\n"
+           "counts as TSV. A gzip FILE decompressing to more than R times its size (default\n"
+           "100) is a bad file. Exit codes: 0, 64 usage, 65 bad file, 74 I/O, 78 configuration.\n");
 }
 
 /* The missing-value literals NULL, NA, N/A and "-", in any case. */
@@ -877,7 +881,7 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     f.m = &m;
     f.name_date = DATE_NONE;
     progress_start(&g->prog, "ingest", rel);
-    in = csvin_open(path, s->encoding, s->delim, &e);
+    in = csvin_open_bounded(path, s->encoding, s->delim, g->max_expansion, &e);
     if (!in) {
         log_error("%s: %s", rel, e.msg);
         return e.code;
@@ -1004,17 +1008,13 @@ static int load_events(struct ingest *g, const char *path)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
-                                         {"schemas", required_argument, NULL, 's'},
-                                         {"input", required_argument, NULL, 'i'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"rejects", required_argument, NULL, 'r'},
-                                         {"quality", required_argument, NULL, 'q'},
-                                         {"key-file", required_argument, NULL, 'K'},
-                                         {"events", required_argument, NULL, 'e'},
-                                         {"threads", required_argument, NULL, 'T'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'},     {"schemas", required_argument, NULL, 's'},
+        {"input", required_argument, NULL, 'i'},    {"out", required_argument, NULL, 'o'},
+        {"rejects", required_argument, NULL, 'r'},  {"quality", required_argument, NULL, 'q'},
+        {"key-file", required_argument, NULL, 'K'}, {"events", required_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 'T'},  {"max-expansion", required_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *kind = NULL, *schemas = NULL, *out = NULL, *rejects = NULL, *quality = NULL,
                *keyfile = NULL, *events = NULL;
     struct ingest g;
@@ -1025,6 +1025,7 @@ int main(int argc, char **argv)
     int c, rc = 0, code, i;
 
     memset(&g, 0, sizeof g);
+    g.max_expansion = CSVIN_DEFAULT_MAX_EXPANSION;
     log_init_env("ingest");
     {
         /* by default one checking thread per core besides the reading one */
@@ -1064,6 +1065,15 @@ int main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'X': {
+            char *end;
+            g.max_expansion = strtod(optarg, &end);
+            if (end == optarg || *end || !(g.max_expansion > 1) || g.max_expansion > 1e9) {
+                fprintf(stderr, "ingest: --max-expansion wants a number above 1\n");
+                return EX_USAGE;
+            }
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;

@@ -35,8 +35,10 @@ struct csvin {
     struct csv_parser p;
     int parser_ok;
     unsigned long long bytes;
-    long long size; /* the file's size on disk, -1 unknown */
-    int spool;      /* a pipe's copy in TMPDIR, -1 for a regular file */
+    long long size;              /* the file's size on disk, -1 unknown */
+    double max_expansion;        /* 0: no bound */
+    unsigned long long inflated; /* bytes given by gzread in this pass */
+    int spool;                   /* a pipe's copy in TMPDIR, -1 for a regular file */
     /* line buffer over the decompressed stream */
     unsigned char *buf;
     size_t cap, start, end;
@@ -156,6 +158,7 @@ static int open_stream(csvin *r, csvin_err *e)
         }
     }
     r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    r->inflated = 0;
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
         close(fd);
@@ -193,6 +196,18 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
             set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
             return -1;
         }
+    }
+    /* checked as the data comes, so that a bomb stops after max_expansion
+     * times the file's size, not at its end */
+    r->inflated += (unsigned long long)got;
+    if (r->max_expansion > 0 && r->size > 0 && !gzdirect(r->gz) &&
+        (double)r->inflated > r->max_expansion * (double)r->size) {
+        set_err(e, 65, 0, 0,
+                "gzip data expands to more than %g times the file's %lld bytes (max_expansion): "
+                "a decompression bomb, or a file to check; raise max_expansion in the "
+                "configuration if it is genuine",
+                r->max_expansion, r->size);
+        return -1;
     }
     return got;
 }
@@ -443,6 +458,12 @@ static int is_space_tabdelim(unsigned char c)
 
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e)
 {
+    return csvin_open_bounded(path, enc, delim, 0, e);
+}
+
+csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
+                          double max_expansion, csvin_err *e)
+{
     csvin *r = calloc(1, sizeof *r);
 
     memset(e, 0, sizeof *e);
@@ -454,6 +475,7 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     r->enc = enc;
     r->delim = delim;
     r->spool = -1;
+    r->max_expansion = max_expansion;
     if (open_stream(r, e))
         goto error;
     if (enc == CSVIN_AUTO || !delim) {

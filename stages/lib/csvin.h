@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #define CSVIN_MAX_FIELD 65536
+/* spec/inputs.md "Size": the default of the configuration's max_expansion */
+#define CSVIN_DEFAULT_MAX_EXPANSION 100.0
 
 enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2 };
 
@@ -40,6 +42,15 @@ typedef struct csvin csvin;
  * delim 0 means detect. Returns NULL and fills e on failure.
  */
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e);
+/*
+ * csvin_open_bounded: csvin_open where a gzip file whose decompressed size
+ * exceeds max_expansion times its size on disk is a file-level error (65,
+ * no place), met while decompressing, in the first pass already (a
+ * decompression bomb stops after that many bytes, not at its end).
+ * max_expansion 0: no bound (csvin_open). Plain files are never bounded.
+ */
+csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
+                          double max_expansion, csvin_err *e);
 enum csvin_encoding csvin_encoding(const csvin *r);
 char csvin_delim(const csvin *r);
 /* Compressed and uncompressed sizes seen so far. */

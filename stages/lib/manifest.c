@@ -277,6 +277,10 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         char rate[32];
         snprintf(rate, sizeof rate, "%g", p->max_reject_rate);
         yemit_kv(y, "max_reject_rate", rate);
+        if (p->max_expansion > 0) {
+            snprintf(rate, sizeof rate, "%g", p->max_expansion);
+            yemit_kv(y, "max_expansion", rate);
+        }
     }
     yemit_kv(y, "key_fingerprint_hmac_sha256", p->key_fingerprint);
     yemit_str(y, "targets");
