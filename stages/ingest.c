@@ -385,10 +385,19 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, cons
     } else {
         int counted = 0;
         if (cells[g->c_presence].s && !strcmp(cells[g->c_presence].s, "present")) {
-            char key[512];
-            int n = snprintf(key, sizeof key, "%.*s\t%s", (int)cells[g->c_id].n, cells[g->c_id].s,
-                             cells[g->c_siret].buf);
-            int r = strmap_put(&g->present, key, (size_t)n, 1, NULL);
+            /* the whole id (up to CSVIN_MAX_DECODED bytes): a cut key would
+             * merge two events whose ids share a long beginning */
+            char small[512], *key = small;
+            size_t n = cells[g->c_id].n + 1 + strlen(cells[g->c_siret].buf);
+            int r;
+            if (n >= sizeof small && !(key = malloc(n + 1)))
+                return -1;
+            memcpy(key, cells[g->c_id].s, cells[g->c_id].n);
+            key[cells[g->c_id].n] = '\t';
+            strcpy(key + cells[g->c_id].n + 1, cells[g->c_siret].buf);
+            r = strmap_put(&g->present, key, n, 1, NULL);
+            if (key != small)
+                free(key);
             if (r < 0)
                 return -1;
             counted = r == 1;
@@ -465,7 +474,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         }
         if (c->type == T_CONTRACT_NUMBER) {
             /* normalised in place: keep the raw value for the rejects */
-            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_FIELD */
+            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_DECODED */
             sc->rawcopy[n] = '\0';
             cells[k].raw = sc->rawcopy;
         }
@@ -844,7 +853,7 @@ static int scratch_init(struct ingest *g, struct scratch *sc)
     memset(sc, 0, sizeof *sc);
     sc->cells = calloc(g->sch->ncols, sizeof *sc->cells);
     sc->rs = calloc(g->sch->ncols + 4, sizeof *sc->rs);
-    sc->rawcopy = malloc(CSVIN_MAX_FIELD + 1);
+    sc->rawcopy = malloc(CSVIN_MAX_DECODED + 1);
     if (g->kind == K_CONTRATS)
         sc->ps = pseudo_new(g->key, g->klen);
     return sc->cells && sc->rs && sc->rawcopy && (g->kind != K_CONTRATS || sc->ps) ? 0 : -1;
@@ -880,6 +889,11 @@ static int ingest_file(struct ingest *g, const char *rel, struct fstats *st, cha
     f.rel = rel;
     f.m = &m;
     f.name_date = DATE_NONE;
+    if (!csvin_utf8_valid(rel, strlen(rel))) {
+        /* the name goes into the reports, the manifest and the logs, all UTF-8 */
+        log_error("%s: the file name is not UTF-8 text: rename the file", rel);
+        return EX_DATAERR;
+    }
     progress_start(&g->prog, "ingest", rel);
     in = csvin_open_bounded(path, s->encoding, s->delim, g->max_expansion, &e);
     if (!in) {

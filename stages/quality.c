@@ -35,6 +35,22 @@ static long num(const char *s)
     return s && *s ? strtol(s, NULL, 10) : 0;
 }
 
+/* An intermediate file of this run (ingest's and merge's records) that
+ * cannot be read is an internal error (70), named by its file name: its
+ * path is a temporary folder, not a file the operator can fix. err is the
+ * reader's message, which starts with the path. */
+static int own_fail(const char *path, const char *err)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(path);
+    const char *what = strncmp(err, path, n) ? err : err + n;
+    while (*what == ':' || *what == ' ')
+        what++;
+    log_error("internal error: %s, an intermediate file of this run, cannot be read: %s%s", base,
+              *what >= '0' && *what <= '9' ? "line " : "", what);
+    return EX_SOFTWARE;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"schemas", required_argument, NULL, 's'},
@@ -64,6 +80,7 @@ int main(int argc, char **argv)
     char *mheader[16];
     char *failing[4096];
     size_t nfail = 0;
+    const char *reading = NULL; /* the intermediate file being read */
 
     log_init_env("quality");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -121,9 +138,9 @@ int main(int argc, char **argv)
         goto done;
     }
     /* merge counts by file */
-    r = tsvr_open(mq, err, sizeof err);
+    r = tsvr_open(reading = mq, err, sizeof err);
     if (!r)
-        goto io_error;
+        goto own_error;
     mcols = r->ncols < 16 ? r->ncols : 16;
     for (k = 0; k < mcols; k++)
         mheader[k] = strdup(r->header[k]);
@@ -135,23 +152,30 @@ int main(int argc, char **argv)
         nm++;
     }
     if (got < 0)
-        goto io_error;
+        goto own_error;
     tsvr_close(r);
-    r = tsvr_open(summary, err, sizeof err);
+    r = tsvr_open(reading = summary, err, sizeof err);
     if (!r)
-        goto io_error;
+        goto own_error;
     while ((got = tsvr_next(r, err, sizeof err)) == 1)
-        if (!strcmp(r->field[0], "contrats_conserves"))
+        if (r->n >= 2 && !strcmp(r->field[0], "contrats_conserves"))
             kept = num(r->field[1]);
+    if (got < 0)
+        goto own_error;
     tsvr_close(r);
     r = NULL;
     /* ingest counts, in read order */
     for (i = 0; i < 3; i++) {
         if (!qfiles[i])
             continue;
-        r = tsvr_open(qfiles[i], err, sizeof err);
+        int cl, ca, cr;
+        r = tsvr_open(reading = qfiles[i], err, sizeof err);
         if (!r)
-            goto io_error;
+            goto own_error;
+        if ((cl = tsvr_need(r, "lignes_lues", err, sizeof err)) < 0 ||
+            (ca = tsvr_need(r, "lignes_acceptees", err, sizeof err)) < 0 ||
+            (cr = tsvr_need(r, "lignes_rejetees", err, sizeof err)) < 0)
+            goto own_error;
         while ((got = tsvr_next(r, err, sizeof err)) == 1) {
             struct qrow *q;
             size_t *mi = i == 0 ? strmap_get(&merge, r->field[0], r->len[0]) : NULL;
@@ -176,9 +200,9 @@ int main(int argc, char **argv)
                 }
                 q->vals[k] = strdup(v);
             }
-            read = num(r->field[tsvr_col(r, "lignes_lues")]);
-            acc = num(r->field[tsvr_col(r, "lignes_acceptees")]);
-            rej = num(r->field[tsvr_col(r, "lignes_rejetees")]);
+            read = num(r->field[cl]);
+            acc = num(r->field[ca]);
+            rej = num(r->field[cr]);
             if (read != acc + rej) {
                 log_error("conservation broken for %s: lignes_lues=%ld lignes_acceptees=%ld "
                           "lignes_rejetees=%ld",
@@ -205,7 +229,7 @@ int main(int argc, char **argv)
             nrows++;
         }
         if (got < 0)
-            goto io_error;
+            goto own_error;
         tsvr_close(r);
         r = NULL;
     }
@@ -240,10 +264,11 @@ int main(int argc, char **argv)
         csvout_str(w, "valeur");
         csvout_endrow(w);
         for (i = 0; i < nr; i++) {
-            r = tsvr_open(rfiles[i], err, sizeof err);
-            if (!r) {
+            r = tsvr_open(reading = rfiles[i], err, sizeof err);
+            if (!r || (r->ncols < 5 && snprintf(err, sizeof err, "%s: %zu columns, 5 expected",
+                                                rfiles[i], r->ncols))) {
                 csvout_abort(w);
-                goto io_error;
+                goto own_error;
             }
             while ((got = tsvr_next(r, err, sizeof err)) == 1) {
                 for (k = 0; k < 5; k++)
@@ -260,7 +285,7 @@ int main(int argc, char **argv)
             r = NULL;
             if (got < 0) {
                 csvout_abort(w);
-                goto io_error;
+                goto own_error;
             }
         }
         if (csvout_close(w, NULL, NULL, err, sizeof err))
@@ -272,6 +297,9 @@ int main(int argc, char **argv)
 io_error:
     log_error("%s", err);
     rc = EX_IOERR;
+    goto done;
+own_error:
+    rc = own_fail(reading, err);
 done:
     tsvr_close(r);
     for (i = 0; i < nrows; i++)

@@ -37,6 +37,7 @@ struct csvin {
     unsigned long long bytes;
     long long size;              /* the file's size on disk, -1 unknown */
     double max_expansion;        /* 0: no bound */
+    size_t max_field;            /* longest field, in the file's bytes */
     unsigned long long inflated; /* bytes given by gzread in this pass */
     int spool;                   /* a pipe's copy in TMPDIR, -1 for a regular file */
     /* line buffer over the decompressed stream */
@@ -476,6 +477,7 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
     r->delim = delim;
     r->spool = -1;
     r->max_expansion = max_expansion;
+    r->max_field = CSVIN_MAX_FIELD;
     if (open_stream(r, e))
         goto error;
     if (enc == CSVIN_AUTO || !delim) {
@@ -502,6 +504,11 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
 error:
     csvin_close(r);
     return NULL;
+}
+
+void csvin_set_max_field(csvin *r, size_t max)
+{
+    r->max_field = max;
 }
 
 enum csvin_encoding csvin_encoding(const csvin *r)
@@ -581,7 +588,7 @@ static void cb_field(void *s, size_t len, void *data)
         r->in_record = 1;
         r->rec_line = r->line;
     }
-    if (len > CSVIN_MAX_FIELD) {
+    if (len > r->max_field) {
         r->failed = 1;
         r->e->code = -2; /* placed by the caller */
         return;
@@ -793,7 +800,7 @@ static int fail_long_field(csvin *r, csvin_err *e)
     unsigned long l, c;
     size_t k = r->nf - r->row_first;
     field_start(r, k, &l, &c);
-    set_err(e, 65, l, c, "field longer than %d bytes", CSVIN_MAX_FIELD);
+    set_err(e, 65, l, c, "field longer than %zu bytes", r->max_field);
     return -1;
 }
 
@@ -885,7 +892,7 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e)
         r->start += len;
         if (r->failed)
             return r->e->code == -2 ? fail_long_field(r, e) : -1;
-        if (r->in_record && r->p.entry_pos > CSVIN_MAX_FIELD)
+        if (r->in_record && r->p.entry_pos > r->max_field)
             return fail_long_field(r, e);
         if (len && s[len - 1] == '\n')
             r->line++;
@@ -919,6 +926,11 @@ void csvin_close(csvin *r)
     free(r->rf);
     free(r->path);
     free(r);
+}
+
+int csvin_utf8_valid(const char *s, size_t n)
+{
+    return utf8_ok((const unsigned char *)s, n);
 }
 
 char *csvin_trim(char *s, size_t *n)

@@ -10,6 +10,10 @@
 #include <stddef.h>
 
 #define CSVIN_MAX_FIELD 65536
+/* The longest field csvin hands out, in bytes: each input byte becomes at
+ * most 3 UTF-8 bytes (a Windows-1252 letter, U+FFFD for an undefined or
+ * invalid byte), so what the pipeline writes from a field is at most this. */
+#define CSVIN_MAX_DECODED (3 * CSVIN_MAX_FIELD)
 /* spec/inputs.md "Size": the default of the configuration's max_expansion */
 #define CSVIN_DEFAULT_MAX_EXPANSION 100.0
 
@@ -53,6 +57,10 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
                           double max_expansion, csvin_err *e);
 enum csvin_encoding csvin_encoding(const csvin *r);
 char csvin_delim(const csvin *r);
+/* csvin_set_max_field: the longest field accepted, in the file's bytes
+ * (CSVIN_MAX_FIELD unless set): a reader of the pipeline's own CSVs sets
+ * CSVIN_MAX_DECODED, the longest field the pipeline can write. */
+void csvin_set_max_field(csvin *r, size_t max);
 /* Compressed and uncompressed sizes seen so far. */
 unsigned long long csvin_bytes(const csvin *r);
 
@@ -66,6 +74,10 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
  * the record csvin_next returned last starts (for messages about it). */
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col);
 void csvin_close(csvin *r);
+
+/* csvin_utf8_valid: 1 when s[0..n) is valid UTF-8 (strict: no overlong
+ * form, surrogate or code point above U+10FFFF), else 0. */
+int csvin_utf8_valid(const char *s, size_t n);
 
 /* Spec white space at both ends of s[0..*n) removed in place (returns s moved). */
 char *csvin_trim(char *s, size_t *n);

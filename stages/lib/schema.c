@@ -317,25 +317,70 @@ const char *schema_enum(const schema_col *c, const char *value, size_t len)
     return NULL;
 }
 
-static int append_ignored(header_map *m, const char *name, size_t *len)
+/* The list of ignored names being built (see SCHEMA_IGNORED_MAX_BYTES). */
+struct ignored {
+    size_t len, names, omitted;
+};
+
+/* Adds one ignored name to m->ignored within the cap, or counts it. 0 or -1
+ * (out of memory). */
+static int append_ignored(header_map *m, const char *name, struct ignored *ig)
 {
-    size_t n = strlen(name);
-    char *p = realloc(m->ignored, *len + n + 2);
+    size_t n = strlen(name), need;
+    int cut = 0;
+    char *p;
+    if (n > SCHEMA_IGNORED_NAME_BYTES) {
+        n = SCHEMA_IGNORED_NAME_BYTES;
+        while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+            n--;
+        cut = 1;
+    }
+    need = ig->len + (ig->len ? 1 : 0) + n + (cut ? 3 : 0);
+    if (ig->omitted || ig->names == SCHEMA_IGNORED_MAX_NAMES || need > SCHEMA_IGNORED_MAX_BYTES) {
+        ig->omitted++;
+        return 0;
+    }
+    p = realloc(m->ignored, need + 1);
     if (!p)
         return -1;
     m->ignored = p;
-    if (*len)
-        p[(*len)++] = '|';
-    memcpy(p + *len, name, n);
-    *len += n;
-    p[*len] = '\0';
+    if (ig->len)
+        p[ig->len++] = '|';
+    memcpy(p + ig->len, name, n);
+    ig->len += n;
+    if (cut) {
+        memcpy(p + ig->len, "\xe2\x80\xa6", 3); /* … */
+        ig->len += 3;
+    }
+    p[ig->len] = '\0';
+    ig->names++;
+    return 0;
+}
+
+/* Ends the list with "|… (+K autres)" when names were left out. 0 or -1. */
+static int end_ignored(header_map *m, struct ignored *ig)
+{
+    char tail[64];
+    int n;
+    char *p;
+    if (!ig->omitted)
+        return 0;
+    n = snprintf(tail, sizeof tail, "%s\xe2\x80\xa6 (+%zu autres)", ig->len ? "|" : "",
+                 ig->omitted);
+    p = realloc(m->ignored, ig->len + (size_t)n + 1);
+    if (!p)
+        return -1;
+    m->ignored = p;
+    memcpy(p + ig->len, tail, (size_t)n + 1);
+    ig->len += (size_t)n;
     return 0;
 }
 
 int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_col, char *err,
                  size_t errlen)
 {
-    size_t i, k, ilen = 0;
+    size_t i, k;
+    struct ignored ig = {0, 0, 0};
     char buf[512];
 
     *bad_col = 0;
@@ -371,7 +416,7 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         if (found < 0) {
             size_t n = hdr->len[i];
             char *name = csvin_trim(hdr->f[i], &n);
-            if (append_ignored(m, n ? name : "(vide)", &ilen)) {
+            if (append_ignored(m, n ? name : "(vide)", &ig)) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
             }
@@ -386,6 +431,10 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         }
         m->field_of_col[found] = (int)i;
         m->col_of_field[i] = found;
+    }
+    if (end_ignored(m, &ig)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     for (k = 0; k < s->ncols; k++)
         if (s->cols[k].required && m->field_of_col[k] < 0) {
