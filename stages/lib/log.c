@@ -27,6 +27,8 @@ void log_init_env(const char *stage)
             lvl = LOG_WARN;
         else if (!strcmp(v, "debug"))
             lvl = LOG_DEBUG;
+        else if (!strcmp(v, "off"))
+            lvl = LOG_OFF;
     }
     log_init(stage, lvl);
 }

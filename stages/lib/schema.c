@@ -110,7 +110,12 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
         return -1;
     }
     c->type = types[k].type;
-    if (!(c->reject_code = strdup(code && code->type == YN_SCALAR ? code->str : types[k].code)))
+    if (code && code->type != YN_SCALAR) {
+        snprintf(err, errlen, "%s:%d:%d: reject_code must be a single value", s->path, code->line,
+                 code->col);
+        return -1;
+    }
+    if (!(c->reject_code = strdup(code ? code->str : types[k].code)))
         goto oom;
     if (flag(y, "required", &c->required, s->path, err, errlen) ||
         flag(y, "personal", &c->personal, s->path, err, errlen) ||
@@ -150,9 +155,15 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
             if (!(v->canon = strdup(canon->str)) || add_folded(&v->folded, &v->n, canon->str))
                 goto oom;
             if (al->type == YN_SEQ) {
-                for (k = 0; k < al->n; k++)
+                for (k = 0; k < al->n; k++) {
+                    if (al->kids[k]->type != YN_SCALAR) {
+                        snprintf(err, errlen, "%s:%d:%d: an alias of a value must be a string",
+                                 s->path, al->kids[k]->line, al->kids[k]->col);
+                        return -1;
+                    }
                     if (add_folded(&v->folded, &v->n, al->kids[k]->str))
                         goto oom;
+                }
             } else if (!yis_null(al)) {
                 snprintf(err, errlen, "%s:%d:%d: the aliases of a value must be a list", s->path,
                          al->line, al->col);
@@ -165,9 +176,9 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
         return -1;
     }
     if (mm && !yis_null(mm)) {
-        if (!schema_enum(c, mm->str, strlen(mm->str))) {
-            snprintf(err, errlen, "%s:%d:%d: missing_means '%s' is not one of the values", s->path,
-                     mm->line, mm->col, mm->str);
+        if (mm->type != YN_SCALAR || !schema_enum(c, mm->str, strlen(mm->str))) {
+            snprintf(err, errlen, "%s:%d:%d: missing_means '%.60s' is not one of the values",
+                     s->path, mm->line, mm->col, mm->str ? mm->str : "(a list or mapping)");
             return -1;
         }
         if (!(c->missing_means = strdup(schema_enum(c, mm->str, strlen(mm->str)))))
