@@ -536,6 +536,31 @@ static void test_schema_errors(void **state)
                                         "    name: b\n"
                                         "    type: text\n"),
                4, 5, "duplicate key");
+    /* lists and mappings where a string is expected passed a NULL to F() (the YAML fuzz target):
+     * line 6 is "      X: [x1, {k: v}]": the mapping at column 15 */
+    load_fails(tu_write_str("alias_map.yaml", "kind: t\n"
+                                              "columns:\n"
+                                              "  - name: a\n"
+                                              "    type: enum\n"
+                                              "    values:\n"
+                                              "      X: [x1, {k: v}]\n"),
+               6, 15, "an alias of a value must be a string");
+    /* line 7 is "    missing_means: [X]": the list at column 20 */
+    load_fails(tu_write_str("mm_list.yaml", "kind: t\n"
+                                            "columns:\n"
+                                            "  - name: a\n"
+                                            "    type: enum\n"
+                                            "    values:\n"
+                                            "      X: [x1]\n"
+                                            "    missing_means: [X]\n"),
+               7, 20, "missing_means");
+    /* line 5 is "    reject_code: {a: 1}": the mapping at column 18 */
+    load_fails(tu_write_str("code_map.yaml", "kind: t\n"
+                                             "columns:\n"
+                                             "  - name: a\n"
+                                             "    type: text\n"
+                                             "    reject_code: {a: 1}\n"),
+               5, 18, "reject_code");
     /* a missing schema file */
     char err[512] = "";
     assert_null(schema_load("/nonexistent/schema.yaml", err, sizeof err));
