@@ -1,6 +1,6 @@
-# The one entry point: make, make run, make test, make bench, make install.
-# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
-# V=1 shows the commands.
+# The one entry point: make, make run, make test, make bench, make install,
+# make fuzz [FUZZ_SECONDS=N]. SANITIZE=1 builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer. V=1 shows the commands.
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -20,6 +20,15 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# FUZZING=1 (set by make fuzz, with CC=clang and BUILD=build/fuzz): the
+# library instrumented for libFuzzer's coverage, with the sanitizers, and
+# small I/O buffers (large ones cost a mmap each under ASan; small ones put
+# lines across buffer boundaries).
+ifeq ($(FUZZING),1)
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+           -DCSVIN_READ_CHUNK=4096 -DTSV_BUFSZ=4096
+endif
+
 ifneq ($(V),1)
 Q = @
 endif
@@ -28,6 +37,7 @@ endif
 BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev \
              libminizip-dev
 TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
+FUZZ_DEBS  = clang libclang-rt-14-dev
 
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
 LIB_OBJS   = $(LIB_SRCS:stages/lib/%.c=$(BUILD)/obj/lib/%.o)
@@ -38,8 +48,15 @@ DRIVER     = $(BUILD)/bin/pipeline-run
 GENERATOR  = $(BUILD)/bin/generate
 UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/test/%)
+# One fuzz target per parser of outside data (tests/fuzz/fuzz_NAME.c).
+FUZZ_TARGETS = csvin values yaml records ingest
+FUZZ_SECONDS ?= 60
+FUZZ_DEFS    = -Itests/fuzz -DFUZZ_SCHEMAS='"$(CURDIR)/schemas"'
+REPLAY_BINS  = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 
-.PHONY: all run test test-unit test-e2e bench deps test-deps install clean format check-format check-xlsx
+.PHONY: all run test test-unit test-e2e bench deps test-deps install clean format check-format check-xlsx \
+        fuzz fuzz-bins test-fuzz-replay
 .DEFAULT_GOAL := all
 
 all: deps-check $(STAGE_BINS) $(DRIVER) $(GENERATOR)
@@ -91,6 +108,26 @@ $(BUILD)/test/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	$(if $(Q),@echo "  LD  $@")
 	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS) -lcmocka
 
+# The first stage as a function, for the whole-ingest fuzz target.
+$(BUILD)/fuzz/ingest_main.o: stages/ingest.c $(wildcard stages/lib/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -Dmain=ingest_main -c -o $@ $<
+
+# A fuzz target with replay.c's main (make test, any compiler) ...
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB) \
+                        $(BUILD)/fuzz/ingest_main.o
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) $(FUZZ_DEFS) -o $@ tests/fuzz/replay.c $< \
+	  $(if $(filter ingest,$*),$(BUILD)/fuzz/ingest_main.o) $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS)
+
+# ... or with libFuzzer's (make fuzz, clang).
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) $(BUILD)/fuzz/ingest_main.o
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD  $@")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) $(FUZZ_DEFS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(if $(filter ingest,$*),$(BUILD)/fuzz/ingest_main.o) $(LIB) $(LIBS_PKG) $(LDLIBS)
+
 # --- use --------------------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -101,7 +138,7 @@ run: deps
 test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-format
-	@$(MAKE) --no-print-directory SANITIZE=1 all test-unit
+	@$(MAKE) --no-print-directory SANITIZE=1 all test-unit test-fuzz-replay
 	@$(MAKE) --no-print-directory test-e2e
 
 test-unit: $(UNIT_BINS)
@@ -109,6 +146,33 @@ test-unit: $(UNIT_BINS)
 
 test-e2e:
 	@tests/e2e/run-all
+
+# Every committed fuzz input (tests/fuzz/corpus/TARGET/) through its target,
+# built here with replay.c: a finding once fixed stays fixed.
+test-fuzz-replay: $(REPLAY_BINS)
+	@total=0; for t in $(FUZZ_TARGETS); do \
+	  out=$$($(BUILD)/fuzz/replay_$$t $$t tests/fuzz/corpus/$$t) || \
+	    { echo "$$out"; echo "fuzz corpora: replaying $$t failed (see above)"; exit 1; }; \
+	  echo "$$out"; n=$${out##*: }; total=$$((total + $${n%% passed*})); done; \
+	  echo "fuzz corpora: $$total passed, 0 failed"
+
+# --- fuzzing ----------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=N]: builds every target with clang's libFuzzer and
+# the sanitizers in build/fuzz/fuzz/, then runs each for N seconds (nice'd) from
+# its committed corpus; new inputs go to build/fuzz/corpus/TARGET/, a
+# finding to build/fuzz/artifacts/ (commit it into the corpus once fixed).
+fuzz:
+	@pipeline/install-deps $(BUILD_DEBS) $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZING=1 fuzz-bins
+	@mkdir -p build/fuzz/artifacts && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t && echo "== fuzz_$$t for $(FUZZ_SECONDS) s" && \
+	  nice -n 10 build/fuzz/fuzz/fuzz_$$t build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/artifacts/$$t- 2>build/fuzz/$$t.log || \
+	    { tail -n 60 build/fuzz/$$t.log; exit 1; }; \
+	  grep -E '^(#[0-9]+.*DONE|stat::)' build/fuzz/$$t.log; done
+
+fuzz-bins: $(FUZZ_BINS)
 
 # A person's look at the workbook: PDF through headless LibreOffice, then PNG pages.
 check-xlsx: run

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "config.h"
 #include "facts.h"
 #include "log.h"
 #include "manifest.h"
@@ -40,35 +41,6 @@ struct filelist {
     char *name[MAXF];
     size_t n;
 };
-
-/* A target as written in the configuration, checked against the reference
- * tables once they are loaded. */
-struct target_cfg {
-    int year, line, col;
-    char *opco, *region; /* region NULL: the OPCO's total row */
-    long objectif;
-};
-
-struct config {
-    char *path;
-    char *observation_date, *years, *key_file, *schemas_dir;
-    int secrecy;
-    double max_reject_rate;
-    struct target_cfg tcfg[256];
-    size_t ntcfg;
-    char *targets[256]; /* "YEAR:OPCO:REGION=N", canonical, for the stages */
-    size_t ntargets;
-};
-
-/* 1 when s is YYYY or YYYY-YYYY (first <= second), years 2000-2099. */
-static int years_ok(const char *s)
-{
-    int a, b, n = 0;
-    if (sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && !s[n] && strlen(s) == 9)
-        return a >= 2000 && b <= 2099 && a <= b;
-    n = 0;
-    return sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && strlen(s) == 4 && a >= 2000 && a <= 2099;
-}
 
 #define MAXJOBS 8
 
@@ -116,44 +88,13 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
-/* Targets against the reference tables: OPCO and région by code or alias
- * (TOTAL allowed), then one target per row. 0 or 78. */
-static int resolve_targets(struct config *c, const refdata *ref)
-{
-    size_t i, j;
-    for (i = 0; i < c->ntcfg; i++) {
-        struct target_cfg *t = &c->tcfg[i];
-        const char *op =
-            !strcmp(t->opco, "TOTAL") ? "TOTAL" : ref_opco(ref, t->opco, strlen(t->opco));
-        const char *rg = !t->region || !strcmp(t->region, "TOTAL")
-                             ? "TOTAL"
-                             : ref_region(ref, t->region, strlen(t->region));
-        char *spec;
-        if (!op || !rg) {
-            log_error("%s:%d:%d: unknown %s '%s' in a target", c->path, t->line, t->col,
-                      op ? "région" : "OPCO", op ? t->region : t->opco);
-            return EX_CONFIG;
-        }
-        if (asprintf(&spec, "%d:%s:%s=%ld", t->year, op, rg, t->objectif) < 0)
-            exit(EX_SOFTWARE);
-        for (j = 0; j < c->ntargets; j++)
-            if (!strncmp(c->targets[j], spec, strcspn(spec, "=") + 1)) {
-                log_error("%s:%d:%d: two targets for the same row (%.*s)", c->path, t->line, t->col,
-                          (int)strcspn(spec, "="), spec);
-                free(spec);
-                return EX_CONFIG;
-            }
-        c->targets[c->ntargets++] = spec;
-    }
-    return 0;
-}
-
 /* What the operator should do after a failed run, by exit code. */
 static const char *advice(int code)
 {
     switch (code) {
     case EX_DATAERR:
-        return "fix the input named above (file:line:column) or raise max_reject_rate, then rerun";
+        return "fix the input named above (file:line:column) or raise the limit it names "
+               "(max_reject_rate, max_expansion), then rerun";
     case EX_NOINPUT:
         return "put the extracts in the input folder, then rerun";
     case EX_CANTCREAT:
@@ -268,139 +209,14 @@ static int list_folder(const char *input, const char *sub, struct filelist *fl)
     return 0;
 }
 
-/* Loads and checks the configuration (closed list of keys). 0 or 78. */
+/* Loads and checks the configuration (stages/lib/config.h). 0, 78 or 70. */
 static int load_config(const char *path, struct config *c)
 {
-    static const char *const keys[] = {
-        "observation_date", "years",   "secrecy_threshold", "pseudonymisation_key_file",
-        "max_reject_rate",  "targets", "schemas_dir",       NULL};
-    char err[1024], *dir, *slash;
-    ydoc *d = yload_file(path, err, sizeof err);
-    const ynode *root, *v;
-    size_t i, k;
-
-    if (!d) {
+    char err[1024];
+    int rc = config_load(path, c, err, sizeof err);
+    if (rc)
         log_error("%s", err);
-        return EX_CONFIG;
-    }
-    c->path = xstrdup(path);
-    dir = xstrdup(path);
-    slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    root = d->root;
-    if (root && root->type != YN_MAP) {
-        log_error("%s:%d:%d: the configuration must be a mapping", path, root->line, root->col);
-        goto bad;
-    }
-    for (i = 0; root && i < root->n; i++) {
-        const ynode *key = root->kids[2 * i];
-        for (k = 0; keys[k] && strcmp(keys[k], key->str); k++)
-            ;
-        if (!keys[k]) {
-            log_error("%s:%d:%d: unknown configuration key '%s' (see README, Configuration)", path,
-                      key->line, key->col, key->str);
-            goto bad;
-        }
-    }
-#define SCALAR(name, var)                                                                          \
-    if ((v = ymap_get(root, name)) && !yis_null(v)) {                                              \
-        if (v->type != YN_SCALAR) {                                                                \
-            log_error("%s:%d:%d: '%s' must be a single value", path, v->line, v->col, name);       \
-            goto bad;                                                                              \
-        }                                                                                          \
-        var = xstrdup(v->str);                                                                     \
-    }
-    SCALAR("observation_date", c->observation_date);
-    SCALAR("years", c->years);
-    if (c->years && !years_ok(c->years)) {
-        v = ymap_get(root, "years");
-        log_error("%s:%d:%d: years must be YYYY or YYYY-YYYY (2000-2099)", path, v->line, v->col);
-        goto bad;
-    }
-    if ((v = ymap_get(root, "pseudonymisation_key_file")) && !yis_null(v))
-        c->key_file = join(dir, v->str);
-    if ((v = ymap_get(root, "schemas_dir")) && !yis_null(v))
-        c->schemas_dir = join(dir, v->str);
-    if ((v = ymap_get(root, "secrecy_threshold")) && !yis_null(v)) {
-        char *end;
-        long t = strtol(v->str, &end, 10);
-        if (*end || t < 0 || t > 1000000) {
-            log_error("%s:%d:%d: secrecy_threshold must be a whole number >= 0", path, v->line,
-                      v->col);
-            goto bad;
-        }
-        c->secrecy = (int)t;
-    }
-    if ((v = ymap_get(root, "max_reject_rate")) && !yis_null(v)) {
-        char *end;
-        double f = strtod(v->str, &end);
-        if (*end || f < 0 || f > 1) {
-            log_error("%s:%d:%d: max_reject_rate must be a fraction between 0 and 1", path, v->line,
-                      v->col);
-            goto bad;
-        }
-        c->max_reject_rate = f;
-    }
-    if ((v = ymap_get(root, "targets")) && !yis_null(v)) {
-        if (v->type != YN_SEQ) {
-            log_error("%s:%d:%d: 'targets' must be a list", path, v->line, v->col);
-            goto bad;
-        }
-        for (i = 0; i < v->n && i < 256; i++) {
-            const ynode *t = v->kids[i], *y = ymap_get(t, "year"), *o = ymap_get(t, "opco"),
-                        *r = ymap_get(t, "region"), *ob = ymap_get(t, "objectif");
-            char *end;
-            long obj;
-            size_t j;
-            for (j = 0; t->type == YN_MAP && j < t->n; j++) {
-                const char *kk = t->kids[2 * j]->str;
-                if (strcmp(kk, "year") && strcmp(kk, "opco") && strcmp(kk, "region") &&
-                    strcmp(kk, "objectif")) {
-                    log_error("%s:%d:%d: unknown target key '%s'", path, t->kids[2 * j]->line,
-                              t->kids[2 * j]->col, kk);
-                    goto bad;
-                }
-            }
-            if (t->type != YN_MAP || !y || !o || !ob || y->type != YN_SCALAR ||
-                o->type != YN_SCALAR || ob->type != YN_SCALAR) {
-                log_error("%s:%d:%d: a target needs year, opco and objectif", path, t->line,
-                          t->col);
-                goto bad;
-            }
-            obj = strtol(ob->str, &end, 10);
-            if (*end || obj <= 0) {
-                log_error("%s:%d:%d: objectif must be a whole number above 0", path, ob->line,
-                          ob->col);
-                goto bad;
-            }
-            if (!years_ok(y->str) || strchr(y->str, '-')) {
-                log_error("%s:%d:%d: a target's year must be YYYY (2000-2099)", path, y->line,
-                          y->col);
-                goto bad;
-            }
-            if (r && r->type != YN_SCALAR) {
-                log_error("%s:%d:%d: a target's region must be a code or a name", path, r->line,
-                          r->col);
-                goto bad;
-            }
-            c->tcfg[c->ntcfg++] = (struct target_cfg){atoi(y->str),
-                                                      t->line,
-                                                      t->col,
-                                                      xstrdup(o->str),
-                                                      r && !yis_null(r) ? xstrdup(r->str) : NULL,
-                                                      obj};
-        }
-    }
-    free(dir);
-    ydoc_free(d);
-    return 0;
-bad:
-    free(dir);
-    ydoc_free(d);
-    return EX_CONFIG;
+    return rc;
 }
 
 static double now_seconds(void)
@@ -553,18 +369,7 @@ static void free_list(struct filelist *fl)
 
 static void free_run(void)
 {
-    size_t i;
-    free(c.path);
-    free(c.observation_date);
-    free(c.years);
-    free(c.key_file);
-    free(c.schemas_dir);
-    for (i = 0; i < c.ntargets; i++)
-        free(c.targets[i]);
-    for (i = 0; i < c.ntcfg; i++) {
-        free(c.tcfg[i].opco);
-        free(c.tcfg[i].region);
-    }
+    config_free(&c);
     free_list(&fk);
     free_list(&fe);
     free_list(&fp);
@@ -601,7 +406,7 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
 {
     char err[1024], tmpl[PATH_MAX];
     const char *tmpdir = getenv("TMPDIR");
-    ydoc *m = yload_file(mpath, err, sizeof err);
+    ydoc *m = yload_file_max(mpath, YLOAD_MANIFEST_MAX_BYTES, err, sizeof err);
     const ynode *p, *v;
     size_t i;
 
@@ -642,6 +447,8 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
     }
     if ((v = ymap_get(p, "max_reject_rate")) && v->type == YN_SCALAR)
         c->max_reject_rate = strtod(v->str, NULL);
+    if ((v = ymap_get(p, "max_expansion")) && v->type == YN_SCALAR && strtod(v->str, NULL) > 1)
+        c->max_expansion = strtod(v->str, NULL);
     if ((v = ymap_get(p, "targets")) && v->type == YN_SEQ) {
         for (i = 0; i < c->ntargets; i++)
             free(c->targets[i]);
@@ -652,8 +459,9 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
             free(c->tcfg[i].region);
         }
         c->ntcfg = 0;
-        for (i = 0; i < v->n && i < 256; i++)
-            c->targets[c->ntargets++] = xstrdup(v->kids[i]->str);
+        for (i = 0; i < v->n && i < CONFIG_MAX_TARGETS; i++)
+            if (v->kids[i]->type == YN_SCALAR)
+                c->targets[c->ntargets++] = xstrdup(v->kids[i]->str);
     }
     ydoc_free(m);
     snprintf(tmpl, sizeof tmpl, "%s/apprentissage-verify.XXXXXX", tmpdir ? tmpdir : "/tmp");
@@ -686,7 +494,7 @@ static int check_output_dir(const char *out)
     }
     mpath = join(out, "manifest.yaml");
     if (access(mpath, F_OK) == 0) {
-        m = yload_file(mpath, err, sizeof err);
+        m = yload_file_max(mpath, YLOAD_MANIFEST_MAX_BYTES, err, sizeof err);
         outs = m ? ymap_get(m->root, "outputs") : NULL;
     }
     while ((e = readdir(d))) {
@@ -826,7 +634,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "ERROR pipeline: --observation-date wants YYYY-MM-DD\n");
         return EX_USAGE;
     }
-    if (o->years && !years_ok(o->years)) {
+    if (o->years && !config_years_ok(o->years)) {
         fprintf(stderr, "ERROR pipeline: --years wants YYYY or YYYY-YYYY (2000-2099)\n");
         return EX_USAGE;
     }
@@ -930,8 +738,10 @@ static int list_inputs(const char *input)
         log_error("%s", err);
         return code;
     }
-    if ((rc = resolve_targets(&c, ref)))
+    if ((rc = config_resolve_targets(&c, ref, err, sizeof err))) {
+        log_error("%s", err);
         return rc;
+    }
     if ((rc = list_folder(input, "evenements", &fe)) > 1 ||
         (rc = list_folder(input, "participations", &fp)) > 1)
         return rc;
@@ -1044,7 +854,7 @@ enum { J_INGEST_C, J_INGEST_E, J_INGEST_P, J_MERGE, J_QUALITY, J_INDICATORS, J_R
 
 /* The arguments of every stage but report (whose date is known later). */
 static void chain_args(struct job *jobs, const char *input, const struct work *w, char *sec,
-                       char *rate, const char *disp)
+                       char *rate, char *expansion, const char *disp)
 {
     struct filelist *lists[3] = {&fk, &fe, &fp};
     static const char *const labels[3] = {"ingest contrats", "ingest evenements",
@@ -1058,6 +868,7 @@ static void chain_args(struct job *jobs, const char *input, const struct work *w
         arg(a, "--schemas"), arg(a, schemas), arg(a, "--input"), arg(a, input);
         arg(a, "--out"), arg(a, w->rec[k]), arg(a, "--rejects"), arg(a, w->rej[k]);
         arg(a, "--quality"), arg(a, w->qual[k]);
+        arg(a, "--max-expansion"), arg(a, expansion);
         if (k == 0)
             arg(a, "--key-file"), arg(a, c.key_file);
         if (k == 2)
@@ -1154,14 +965,18 @@ static int merge_date(const char *path, char *out)
 static int run_chain(const char *input, const struct work *w, const manifest_hashes *hashes)
 {
     struct job jobs[NJOBS];
-    char sec[16], rate[32], err[1024], disp[64];
+    char sec[16], rate[32], expansion[32], err[1024], disp[64] = "";
+    size_t i;
     int k, rc;
 
     memset(jobs, 0, sizeof jobs);
     snprintf(sec, sizeof sec, "%d", c.secrecy);
     snprintf(rate, sizeof rate, "%g", c.max_reject_rate);
-    snprintf(disp, sizeof disp, "%s", "APPR");
-    chain_args(jobs, input, w, sec, rate, disp);
+    snprintf(expansion, sizeof expansion, "%.17g", c.max_expansion);
+    for (i = 0; i < c.ndispositifs; i++)
+        snprintf(disp + strlen(disp), sizeof disp - strlen(disp), "%s%s", i ? "," : "",
+                 c.dispositifs[i]);
+    chain_args(jobs, input, w, sec, rate, expansion, disp);
     rc = run_jobs(jobs, J_INGEST_C, J_QUALITY);
     if (!rc && !*obs) {
         obs_how = "latest extraction date of the accepted contract rows";
@@ -1188,7 +1003,8 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               fingerprint,
                               c.targets,
                               c.ntargets,
-                              schemas};
+                              schemas,
+                              c.max_expansion};
         manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]},
                             w->merge,
                             {w->outs[0], w->outs[1], w->outs[2], NULL}};
@@ -1298,8 +1114,7 @@ int main(int argc, char **argv)
     ssize_t n;
 
     atexit(free_run);
-    c.secrecy = 5;
-    c.max_reject_rate = 0.10;
+    config_init(&c);
     log_init("pipeline", LOG_INFO);
     if ((rc = parse_options(argc, argv, &o)))
         return rc;

@@ -1171,7 +1171,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
         (csiren = rec_need(r, "siren", REC_INT, err, sizeof err)) < 0 ||
         (ctype = rec_need(r, "type_participant", REC_CODE, err, sizeof err)) < 0 ||
         (ccount = rec_need(r, "compte", REC_INT, err, sizeof err)) < 0) {
-        log_error("internal error: the attendance records of this run cannot be read (%s)", err);
+        log_own_file(ppath, err);
         rc = EX_SOFTWARE;
         goto done;
     }
@@ -1212,7 +1212,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
         }
     }
     if (got < 0) {
-        log_error("internal error: the attendance records of this run cannot be read (%s)", err);
+        log_own_file(ppath, err);
         rc = EX_SOFTWARE;
         goto done;
     }
@@ -1334,7 +1334,7 @@ int main(int argc, char **argv)
     struct kcols kcols = {0};
     versions_run *runs = NULL;
     strmap ids = STRMAP_ZERO;
-    const char *factspath = NULL;
+    const char *factspath = NULL, *reading = NULL;
 
     memset(&c, 0, sizeof c);
     log_init_env("indicators");
@@ -1401,8 +1401,10 @@ int main(int argc, char **argv)
     c.obs_m = date_month(c.dobs);
     if ((rc = load_tables(&c, schemas, base)))
         goto done;
+    reading = contracts;
     if (!(cr = rec_open(contracts, err, sizeof err)) || setup_dims(&c, cr, &kcols, err, sizeof err))
         goto bad_records;
+    reading = events;
     if (events) {
         int e = read_events(&c, events, &ids, err, sizeof err);
         if (e == -1)
@@ -1418,6 +1420,7 @@ int main(int argc, char **argv)
     c.with_ev = c.nev > 0;
     c.off_ev = (KC_BD + 2 * c.nbd + 3) & ~(size_t)3;
     c.stride = c.off_ev + (c.with_ev ? 8 : 0);
+    reading = kept;
     if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
         goto bad_records;
     /* one allocation of the exact size: no copy of a large array */
@@ -1428,6 +1431,7 @@ int main(int argc, char **argv)
         rc = EX_SOFTWARE;
         goto done;
     }
+    reading = contracts;
     if ((rc = read_contracts(&c, cr, &kcols, runs, nruns, err, sizeof err))) {
         if (rc == -1)
             goto bad_records;
@@ -1489,7 +1493,7 @@ int main(int argc, char **argv)
     log_info("contracts=%zu events=%zu", c.nkc, c.nev);
     goto done;
 bad_records:
-    log_error("internal error: the records of this run cannot be read (%s)", err);
+    log_own_file(reading, err);
     rc = EX_SOFTWARE;
 done:
     for (i = 0; i < 4; i++)

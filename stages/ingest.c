@@ -106,12 +106,13 @@ struct ingest {
     uint16_t dept_code[1002];   /* département index (refdata) -> code of the record column */
     uint16_t section_code[100]; /* NAF division -> code of section_naf */
     uint16_t region_nd, opco_nd, dept_nd, section_nd;
-    strmap seen;        /* events: accepted ids; participations: known event ids */
-    strmap present;     /* participations: event \t siret of counted present rows */
-    unsigned long dups; /* participations: present rows repeating a SIRET of their event */
-    int threads;        /* checking threads besides the reading one (contracts) */
-    int rewindable;     /* the outputs are files: a pass over a file can be undone */
-    int quiet;          /* a tentative pass: its errors are not logged (it is redone) */
+    strmap seen;          /* events: accepted ids; participations: known event ids */
+    strmap present;       /* participations: event \t siret of counted present rows */
+    unsigned long dups;   /* participations: present rows repeating a SIRET of their event */
+    int threads;          /* checking threads besides the reading one (contracts) */
+    int rewindable;       /* the outputs are files: a pass over a file can be undone */
+    int quiet;            /* a tentative pass: its errors are not logged (it is redone) */
+    double max_expansion; /* csvin_open_bounded's bound on gzip inputs */
     progress prog;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
@@ -122,11 +123,15 @@ struct ingest {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: ingest --kind contrats|evenements|participations --schemas DIR\n"
-               "              --input DIR --out FILE.tsv --rejects FILE.tsv --quality FILE.tsv\n"
-               "              [--key-file FILE] [--events EVENTS.tsv] [--threads N] FILE...\n"
+               "              --input DIR --out FILE.rec --rejects FILE.tsv --quality FILE.tsv\n"
+               "              [--key-file FILE] [--events EVENTS.rec] [--threads N]\n"
+               "              [--max-expansion R] FILE...\n"
                "Validates and normalises the FILEs (paths relative to the input folder DIR)\n"
-               "against schemas/input/KIND.yaml and writes accepted rows, rejects and quality\n"
-               "counts as TSV. Exit codes: 0, 64 usage, 65 bad file, 74 I/O, 78 configuration.\n");
+               "against schemas/input/KIND.yaml and writes accepted rows as records (read them\n"
+               "with dump), rejects and per-file counts as TSV. A gzip FILE decompressing to\n"
+               "more than R times its size (default 100) is a bad file. Exit codes: 0, 64\n"
+               "usage, 65 bad file, 70 internal (out of memory, unreadable --events records),\n"
+               "73 an output cannot be created, 74 I/O, 78 configuration.\n");
 }
 
 /* log_error, but for a tentative pass over a file, which is redone when it
@@ -583,10 +588,19 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size
     } else {
         int counted = 0;
         if (cells[g->c_presence].s && !strcmp(cells[g->c_presence].s, "present")) {
-            char key[512];
-            int n = snprintf(key, sizeof key, "%.*s\t%s", (int)cells[g->c_id].n, cells[g->c_id].s,
-                             cells[g->c_siret].buf);
-            int r = strmap_put(&g->present, key, (size_t)n, 1, NULL);
+            /* the whole id (up to CSVIN_MAX_DECODED bytes): a cut key would
+             * merge two events whose ids share a long beginning */
+            char small[512], *key = small;
+            size_t n = cells[g->c_id].n + 1 + strlen(cells[g->c_siret].buf);
+            int r;
+            if (n >= sizeof small && !(key = malloc(n + 1)))
+                return -1;
+            memcpy(key, cells[g->c_id].s, cells[g->c_id].n);
+            key[cells[g->c_id].n] = '\t';
+            strcpy(key + cells[g->c_id].n + 1, cells[g->c_siret].buf);
+            r = strmap_put(&g->present, key, n, 1, NULL);
+            if (key != small)
+                free(key);
             if (r < 0)
                 return -1;
             counted = r == 1;
@@ -688,7 +702,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
         }
         if (c->type == T_CONTRACT_NUMBER) {
             /* normalised in place: keep the raw value for the rejects */
-            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_FIELD */
+            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_DECODED */
             sc->rawcopy[n] = '\0';
             cells[k].raw = sc->rawcopy;
         }
@@ -817,8 +831,9 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
  * checks blocks; the blocks' records and rejects are written in read
  * order, so the output is the same as with one thread. */
 #define BLOCK_BYTES (512u << 10)
-#define RETRY_CP1252 (-2) /* a tentative UTF-8 pass met a field that is not: redo as Windows-1252  \
-                           */
+#define RETRY_CP1252                                                                               \
+    (-2) /* a tentative UTF-8 pass met a field that is not: redo as Windows-1252                   \
+          */
 #define NBATCH 8
 #define MAXTHREADS 16
 
@@ -1035,7 +1050,7 @@ static int scratch_init(struct ingest *g, struct scratch *sc)
     memset(sc, 0, sizeof *sc);
     sc->cells = calloc(g->sch->ncols, sizeof *sc->cells);
     sc->rs = calloc(g->sch->ncols + 4, sizeof *sc->rs);
-    sc->rawcopy = malloc(CSVIN_MAX_FIELD + 1);
+    sc->rawcopy = malloc(CSVIN_MAX_DECODED + 1);
     if (g->kind == K_CONTRATS)
         sc->ps = pseudo_new(g->key, g->klen);
     if (rec_row_init(&sc->row, &g->head))
@@ -1078,8 +1093,13 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     f.index = index;
     f.m = &m;
     f.name_date = DATE_NONE;
+    if (!csvin_utf8_valid(rel, strlen(rel))) {
+        /* the name goes into the reports, the manifest and the logs, all UTF-8 */
+        log_error("%s: the file name is not UTF-8 text: rename the file", rel);
+        return EX_DATAERR;
+    }
     progress_start(&g->prog, "ingest", rel);
-    in = csvin_open(path, enc, s->delim, &e);
+    in = csvin_open_bounded(path, enc, s->delim, g->max_expansion, &e);
     if (!in) {
         pass_error(g, "%s: %s", rel, e.msg);
         return e.code;
@@ -1241,7 +1261,7 @@ static int load_events(struct ingest *g, const char *path)
         }
     rec_close_reader(r);
     if (got < 0) {
-        log_error("internal error: the event records of this run cannot be read (%s)", err);
+        log_own_file(path, err);
         return EX_SOFTWARE;
     }
     return 0;
@@ -1249,17 +1269,13 @@ static int load_events(struct ingest *g, const char *path)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
-                                         {"schemas", required_argument, NULL, 's'},
-                                         {"input", required_argument, NULL, 'i'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"rejects", required_argument, NULL, 'r'},
-                                         {"quality", required_argument, NULL, 'q'},
-                                         {"key-file", required_argument, NULL, 'K'},
-                                         {"events", required_argument, NULL, 'e'},
-                                         {"threads", required_argument, NULL, 'T'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'},     {"schemas", required_argument, NULL, 's'},
+        {"input", required_argument, NULL, 'i'},    {"out", required_argument, NULL, 'o'},
+        {"rejects", required_argument, NULL, 'r'},  {"quality", required_argument, NULL, 'q'},
+        {"key-file", required_argument, NULL, 'K'}, {"events", required_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 'T'},  {"max-expansion", required_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *kind = NULL, *schemas = NULL, *out = NULL, *rejects = NULL, *quality = NULL,
                *keyfile = NULL, *events = NULL;
     struct ingest g;
@@ -1271,6 +1287,7 @@ int main(int argc, char **argv)
     int c, rc = 0, code, i, needs_ref = 0;
 
     memset(&g, 0, sizeof g);
+    g.max_expansion = CSVIN_DEFAULT_MAX_EXPANSION;
     log_init_env("ingest");
     {
         /* by default one checking thread per core besides the reading one */
@@ -1310,6 +1327,15 @@ int main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'X': {
+            char *end;
+            g.max_expansion = strtod(optarg, &end);
+            if (end == optarg || *end || !(g.max_expansion > 1) || g.max_expansion > 1e9) {
+                fprintf(stderr, "ingest: --max-expansion wants a number above 1\n");
+                return EX_USAGE;
+            }
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     case 0:
         break;
     case -1:
-        log_error("internal error: the contract records of this run cannot be read (%s)", err);
+        log_own_file(in, err);
         rc = EX_SOFTWARE;
         break;
     default:

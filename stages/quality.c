@@ -186,18 +186,19 @@ int main(int argc, char **argv)
     }
     /* the counts of ingest, in read order, and merge's */
     for (i = 0; i < 3 && !rc; i++) {
-        if (qfiles[i] && facts_inputs_read(qfiles[i], &in, &nin, err, sizeof err))
+        if (qfiles[i] && facts_inputs_read(qfiles[i], &in, &nin, err, sizeof err)) {
+            log_own_file(qfiles[i], err);
             rc = EX_SOFTWARE;
+        }
         if (i == 0)
             ncontracts = nin;
     }
-    if (!rc && facts_merge_read(mpath, &m, &nm, err, sizeof err))
+    if (!rc && facts_merge_read(mpath, &m, &nm, err, sizeof err)) {
+        log_own_file(mpath, err);
         rc = EX_SOFTWARE;
-    if (rc) {
-        log_error("internal error: the counts of this run's earlier stages cannot be read (%s)",
-                  err);
-        goto done;
     }
+    if (rc)
+        goto done;
     for (k = 0; k < t->ncols; k++) {
         char buf[32];
         facts_input probe = {0};
@@ -274,8 +275,7 @@ int main(int argc, char **argv)
             if (!(r = tsvr_open(rfiles[i], err, sizeof err)) || r->ncols != 5) {
                 free(shown);
                 rc = EX_SOFTWARE;
-                log_error("internal error: the rejects of this run cannot be read (%s)",
-                          r ? "not 5 columns" : err);
+                log_own_file(rfiles[i], r ? "not 5 columns" : err);
                 goto done;
             }
             while ((got = tsvr_next(r, err, sizeof err)) == 1) {
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
             if (got < 0) {
                 free(shown);
                 rc = EX_SOFTWARE;
-                log_error("internal error: the rejects of this run cannot be read (%s)", err);
+                log_own_file(rfiles[i], err);
                 goto done;
             }
         }

@@ -10,8 +10,10 @@
  * mode can be chosen up front; a second pass writes it, rows in order.
  * A table longer than one sheet is split over "Name (2)", "Name (3)", ...
  *
- * Exit codes (spec/outputs.md): 64 usage, 65 bad CSV content, 66 no DIR,
- * 70 internal (libxlsxwriter refusing a call), 74 I/O, 78 bad schema. */
+ * Exit codes (spec/outputs.md): 64 usage, 65 a provenance manifest that is
+ * not UTF-8 text, 66 no DIR, 70 internal (a report CSV it cannot use: the
+ * pipeline's own file; libxlsxwriter refusing a call), 74 I/O, 78 bad
+ * schema. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -597,13 +599,39 @@ done:
 
 /* --- reading the CSV reports --------------------------------------------- */
 
-static int csv_fail(const char *path, const csvin_err *e)
+/* A report CSV that cannot be used is the pipeline's own file (quality and
+ * indicators wrote it): an internal error (70), named by its file name, as
+ * its path is the staging folder, which the operator neither sees nor
+ * should fix. line 0: no place. */
+static int own_csv_fail(const struct table *t, unsigned long line, unsigned long col,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int own_csv_fail(const struct table *t, unsigned long line, unsigned long col,
+                        const char *fmt, ...)
 {
-    if (e->line)
-        log_error("%s:%lu:%lu: %s", path, e->line, e->col ? e->col : 1, e->msg);
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line)
+        log_error("internal error: %s, written by an earlier stage of this run, cannot be used "
+                  "(line %lu, column %lu): %s",
+                  t->file, line, col ? col : 1, msg);
     else
-        log_error("%s: %s", path, e->msg);
-    return e->code == EX_IOERR ? EX_IOERR : EX_DATAERR;
+        log_error("internal error: %s, written by an earlier stage of this run, cannot be used: %s",
+                  t->file, msg);
+    return EX_SOFTWARE;
+}
+
+/* csvin's error on t's CSV: 74 for I/O, else an internal error. */
+static int csv_fail(const struct table *t, const csvin_err *e)
+{
+    if (e->code == EX_IOERR) {
+        log_error("%s (in the output folder being built): %s", t->file, e->msg);
+        return EX_IOERR;
+    }
+    return own_csv_fail(t, e->line, e->col, "%s", e->msg);
 }
 
 /* Opens t's CSV and maps its header to the schema's columns: 0 with *out
@@ -616,30 +644,30 @@ static int table_open(struct table *t, csvin **out, int warn)
     int got;
 
     if (!(in = csvin_open(t->csv, CSVIN_UTF8, ',', &e)))
-        return csv_fail(t->csv, &e);
+        return csv_fail(t, &e);
+    /* the longest field the pipeline writes (a value decoded from an input) */
+    csvin_set_max_field(in, CSVIN_MAX_DECODED);
     got = csvin_next(in, &row, &e);
     if (got <= 0) {
         csvin_close(in);
         if (got < 0)
-            return csv_fail(t->csv, &e);
-        log_error("%s:1:1: empty file: a header line is expected (%s)", t->csv, t->path);
-        return EX_DATAERR;
+            return csv_fail(t, &e);
+        return own_csv_fail(t, 1, 1, "empty file: a header line is expected (%s)", t->path);
     }
     for (size_t c = 0; c < t->ncols; c++) {
         size_t k;
         for (k = 0; k < row->n && strcmp(row->f[k], t->cols[c].name); k++)
             ;
         if (k == row->n) {
-            log_error("%s:1:1: column %s of %s is missing from the header", t->csv, t->cols[c].name,
-                      t->path);
             csvin_close(in);
-            return EX_DATAERR;
+            return own_csv_fail(t, 1, 1, "column %s of %s is missing from the header",
+                                t->cols[c].name, t->path);
         }
         t->cols[c].field = k;
     }
     for (size_t k = 0; warn && k < row->n; k++)
         if (tcol(t, row->f[k]) < 0)
-            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->csv, k + 1, row->f[k],
+            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->file, k + 1, row->f[k],
                      t->path);
     t->nfields = row->n;
     *out = in;
@@ -649,25 +677,19 @@ static int table_open(struct table *t, csvin **out, int warn)
 /* Checks one data row against the schema: 0 or 65 (logged). */
 static int row_check(const struct table *t, const csvin_row *row)
 {
-    if (row->n != t->nfields) {
-        log_error("%s:%lu:1: %zu fields where the header has %zu", t->csv, row->line, row->n,
-                  t->nfields);
-        return EX_DATAERR;
-    }
+    if (row->n != t->nfields)
+        return own_csv_fail(t, row->line, 1, "%zu fields where the header has %zu", row->n,
+                            t->nfields);
     for (size_t c = 0; c < t->ncols; c++) {
         const struct col *k = &t->cols[c];
         const char *v = row->f[k->field];
-        if (u8len(v) < 0) {
-            log_error("%s:%lu:%zu: invalid UTF-8 in column %s", t->csv, row->line, k->field + 1,
-                      k->name);
-            return EX_DATAERR;
-        }
-        if (k->fmt != F_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->fmt)) {
-            log_error("%s:%lu:%zu: column %s (%s) holds \"%.40s\": expected a number, \"s\" or "
-                      "an empty value",
-                      t->csv, row->line, k->field + 1, k->name, fmt_names[k->fmt], v);
-            return EX_DATAERR;
-        }
+        if (u8len(v) < 0)
+            return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s", k->name);
+        if (k->fmt != F_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->fmt))
+            return own_csv_fail(t, row->line, k->field + 1,
+                                "column %s (%s) holds \"%.40s\": expected a number, \"s\" or an "
+                                "empty value",
+                                k->name, fmt_names[k->fmt], v);
     }
     return 0;
 }
@@ -686,10 +708,11 @@ static int table_scan(struct report *r, struct table *t)
         return oom();
     if (stat(t->csv, &st) != 0) {
         if (errno == ENOENT) {
-            log_info("%s absent: sheet %s gets a note", t->csv, t->sheet);
+            log_info("%s absent: sheet %s gets a note", t->file, t->sheet);
             return 0;
         }
-        log_error("%s: cannot read: %s", t->csv, strerror(errno));
+        log_error("%s (in the output folder being built): cannot read: %s", t->file,
+                  strerror(errno));
         return EX_IOERR;
     }
     t->present = 1;
@@ -723,7 +746,7 @@ static int table_scan(struct report *r, struct table *t)
         }
     }
     if (!rc && got < 0)
-        rc = csv_fail(t->csv, &e);
+        rc = csv_fail(t, &e);
     csvin_close(in);
     return rc;
 }
@@ -859,7 +882,7 @@ static int chart_monthly(struct table *t)
         return 0;
     y = latest_year(t, c[0], c[2], "TOTAL");
     if (y < 0) {
-        log_warn("%s: no grand total row: no chart on sheet %s", t->csv, t->sheet);
+        log_warn("%s: no grand total row: no chart on sheet %s", t->file, t->sheet);
         return 0;
     }
     if (!(ch = chart_new(LXW_CHART_LINE, 2, F_COUNT)))
@@ -912,7 +935,7 @@ static int chart_ruptures(struct table *t)
     if (y < 0)
         y = yany;
     if (y < 0) {
-        log_warn("%s: no cohort observable at 9 months: no chart on sheet %s", t->csv, t->sheet);
+        log_warn("%s: no cohort observable at 9 months: no chart on sheet %s", t->file, t->sheet);
         return 0;
     }
     if (!(ch = chart_new(LXW_CHART_COLUMN, 1, F_PCT)))
@@ -951,7 +974,7 @@ static int chart_meetings(struct table *t)
         return 0;
     y = latest_year(t, c[0], c[2], "reunion_entreprises");
     if (y < 0) {
-        log_warn("%s: no reunion_entreprises row: no chart on sheet %s", t->csv, t->sheet);
+        log_warn("%s: no reunion_entreprises row: no chart on sheet %s", t->file, t->sheet);
         return 0;
     }
     if (!(ch = chart_new(LXW_CHART_COLUMN, 2, F_COUNT)))
@@ -1483,7 +1506,7 @@ static int write_table(struct report *r, struct table *t)
     nparts = t->nrows ? (t->nrows + PART_ROWS - 1) / PART_ROWS : 1;
     if (nparts > 1)
         log_warn("%s: %lu rows, more than one sheet holds: split over %lu sheets %s, %s (2), ...",
-                 t->csv, t->nrows, nparts, t->sheet, t->sheet);
+                 t->file, t->nrows, nparts, t->sheet, t->sheet);
     for (unsigned long p = 1; p <= nparts && !rc; p++) {
         unsigned long nin = t->nrows - done < PART_ROWS ? t->nrows - done : PART_ROWS;
         part_name(sheet, sizeof sheet, t->sheet, p);
@@ -1494,12 +1517,10 @@ static int write_table(struct report *r, struct table *t)
             lxw_row_t R = (lxw_row_t)(HEAD_ROWS + k);
             got = csvin_next(in, &row, &e);
             if (got <= 0) {
-                if (got < 0)
-                    rc = csv_fail(t->csv, &e);
-                else {
-                    log_error("%s: the file changed while it was read (fewer rows)", t->csv);
-                    rc = EX_DATAERR;
-                }
+                rc = got < 0 ? csv_fail(t, &e)
+                             : own_csv_fail(t, 0, 0,
+                                            "the file changed while it was read (fewer "
+                                            "rows)");
                 break;
             }
             rc = row_check(t, row);
@@ -1525,15 +1546,11 @@ static int write_table(struct report *r, struct table *t)
         }
         done += nin;
     }
-    if (!rc && (got = csvin_next(in, &row, &e)) != 0) {
-        if (got < 0)
-            rc = csv_fail(t->csv, &e);
-        else {
-            log_error("%s:%lu:1: the file changed while it was read (more rows)", t->csv,
-                      row->line);
-            rc = EX_DATAERR;
-        }
-    }
+    if (!rc && (got = csvin_next(in, &row, &e)) != 0)
+        rc = got < 0 ? csv_fail(t, &e)
+                     : own_csv_fail(t, row->line, 1,
+                                    "the file changed while it was read (more "
+                                    "rows)");
     csvin_close(in);
     return rc;
 }

@@ -12,7 +12,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define READ_CHUNK (1 << 18)
+/* The fuzz build (make fuzz) makes it small: fewer large allocations, and
+ * lines across chunk boundaries met more often. */
+#ifndef CSVIN_READ_CHUNK
+#define CSVIN_READ_CHUNK (1 << 18)
+#endif
+#define READ_CHUNK CSVIN_READ_CHUNK
 #define MAX_LINE (16UL << 20)
 #define MAX_HEADER (1UL << 20)
 
@@ -35,8 +40,11 @@ struct csvin {
     struct csv_parser p;
     int parser_ok;
     unsigned long long bytes;
-    long long size; /* the file's size on disk, -1 unknown */
-    int spool;      /* a pipe's copy in TMPDIR, -1 for a regular file */
+    long long size;              /* the file's size on disk, -1 unknown */
+    double max_expansion;        /* 0: no bound */
+    size_t max_field;            /* longest field, in the file's bytes */
+    unsigned long long inflated; /* bytes given by gzread in this pass */
+    int spool;                   /* a pipe's copy in TMPDIR, -1 for a regular file */
     /* line buffer over the decompressed stream */
     unsigned char *buf;
     size_t cap, start, end;
@@ -164,6 +172,7 @@ static int open_stream(csvin *r, csvin_err *e)
         }
     }
     r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    r->inflated = 0;
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
         close(fd);
@@ -201,6 +210,18 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
             set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
             return -1;
         }
+    }
+    /* checked as the data comes, so that a bomb stops after max_expansion
+     * times the file's size, not at its end */
+    r->inflated += (unsigned long long)got;
+    if (r->max_expansion > 0 && r->size > 0 && !gzdirect(r->gz) &&
+        (double)r->inflated > r->max_expansion * (double)r->size) {
+        set_err(e, 65, 0, 0,
+                "gzip data expands to more than %g times the file's %lld bytes (max_expansion): "
+                "a decompression bomb, or a file to check; raise max_expansion in the "
+                "configuration if it is genuine",
+                r->max_expansion, r->size);
+        return -1;
     }
     return got;
 }
@@ -451,6 +472,12 @@ static int is_space_tabdelim(unsigned char c)
 
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e)
 {
+    return csvin_open_bounded(path, enc, delim, 0, e);
+}
+
+csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
+                          double max_expansion, csvin_err *e)
+{
     csvin *r = calloc(1, sizeof *r);
 
     memset(e, 0, sizeof *e);
@@ -462,6 +489,8 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     r->enc = enc;
     r->delim = delim;
     r->spool = -1;
+    r->max_expansion = max_expansion;
+    r->max_field = CSVIN_MAX_FIELD;
     if (enc == CSVIN_AUTO_LAZY) {
         /* no first pass over the whole file: the fields are checked as they
          * are parsed, and the caller reads the file again as Windows-1252
@@ -471,6 +500,12 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
     }
     if (open_stream(r, e))
         goto error;
+    if (r->tentative && !gzdirect(r->gz)) {
+        /* a gzip file: the first pass only inflates, and stops a
+         * decompression bomb much sooner than parsing would */
+        r->tentative = 0;
+        r->enc = enc = CSVIN_AUTO;
+    }
     if (enc == CSVIN_AUTO || !delim) {
         if (detect(r, enc == CSVIN_AUTO, !delim, e))
             goto error;
@@ -495,6 +530,11 @@ csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_e
 error:
     csvin_close(r);
     return NULL;
+}
+
+void csvin_set_max_field(csvin *r, size_t max)
+{
+    r->max_field = max;
 }
 
 enum csvin_encoding csvin_encoding(const csvin *r)
@@ -574,7 +614,7 @@ static void cb_field(void *s, size_t len, void *data)
         r->in_record = 1;
         r->rec_line = r->line;
     }
-    if (len > CSVIN_MAX_FIELD) {
+    if (len > r->max_field) {
         r->failed = 1;
         r->e->code = -2; /* placed by the caller */
         return;
@@ -787,7 +827,7 @@ static int fail_long_field(csvin *r, csvin_err *e)
     unsigned long l, c;
     size_t k = r->nf - r->row_first;
     field_start(r, k, &l, &c);
-    set_err(e, 65, l, c, "field longer than %d bytes", CSVIN_MAX_FIELD);
+    set_err(e, 65, l, c, "field longer than %zu bytes", r->max_field);
     return -1;
 }
 
@@ -879,7 +919,7 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e)
         r->start += len;
         if (r->failed)
             return r->e->code == -2 ? fail_long_field(r, e) : -1;
-        if (r->in_record && r->p.entry_pos > CSVIN_MAX_FIELD)
+        if (r->in_record && r->p.entry_pos > r->max_field)
             return fail_long_field(r, e);
         if (len && s[len - 1] == '\n')
             r->line++;
@@ -1058,7 +1098,7 @@ int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e)
         r->start += len;
         if (len && s[len - 1] == '\n')
             r->line++;
-        if (r->sk_state != SK_ROW_NOT_BEGUN && r->sk_pos > CSVIN_MAX_FIELD) {
+        if (r->sk_state != SK_ROW_NOT_BEGUN && r->sk_pos > r->max_field) {
             /* the parser stops on this line (a field too long): the block ends here */
             r->finished = 1;
             b->last = 1;
@@ -1082,6 +1122,7 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->delim = parent->delim;
     r->validated = parent->validated;
     r->tentative = parent->tentative;
+    r->max_field = parent->max_field;
     r->spool = -1;
     r->size = -1;
     r->buf = b->data;
@@ -1110,6 +1151,11 @@ int csvin_not_utf8(const csvin *r)
 int csvin_block_ended_cleanly(const csvin *r)
 {
     return !r->in_record && r->p.pstate == SK_ROW_NOT_BEGUN;
+}
+
+int csvin_utf8_valid(const char *s, size_t n)
+{
+    return utf8_ok((const unsigned char *)s, n);
 }
 
 char *csvin_trim(char *s, size_t *n)

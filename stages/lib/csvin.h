@@ -10,13 +10,21 @@
 #include <stddef.h>
 
 #define CSVIN_MAX_FIELD 65536
+/* The longest field csvin hands out, in bytes: each input byte becomes at
+ * most 3 UTF-8 bytes (a Windows-1252 letter, U+FFFD for an undefined or
+ * invalid byte), so what the pipeline writes from a field is at most this. */
+#define CSVIN_MAX_DECODED (3 * CSVIN_MAX_FIELD)
+/* spec/inputs.md "Size": the default of the configuration's max_expansion */
+#define CSVIN_DEFAULT_MAX_EXPANSION 100.0
 
 /* CSVIN_AUTO detects the encoding in a first pass over the whole file;
  * CSVIN_AUTO_LAZY reads the file as UTF-8 at once and checks each field as it
  * is parsed: when csvin_not_utf8 says a field was not, the file is
  * Windows-1252 and its rows must be read again with CSVIN_CP1252 (the same
  * outcome as the first pass, without reading the file twice when it is
- * UTF-8: every byte above 0x7F of a file lies in some field). */
+ * UTF-8: every byte above 0x7F of a file lies in some field). A gzip file
+ * always gets the first pass: inflating alone stops a decompression bomb
+ * (max_expansion) much sooner than parsing it would. */
 enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2, CSVIN_AUTO_LAZY = 3 };
 
 /* A file-level error: the exit code of spec/outputs.md (65 data, 74 I/O),
@@ -46,8 +54,21 @@ typedef struct csvin csvin;
  * delim 0 means detect. Returns NULL and fills e on failure.
  */
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e);
+/*
+ * csvin_open_bounded: csvin_open where a gzip file whose decompressed size
+ * exceeds max_expansion times its size on disk is a file-level error (65,
+ * no place), met while decompressing, in the first pass already (a
+ * decompression bomb stops after that many bytes, not at its end).
+ * max_expansion 0: no bound (csvin_open). Plain files are never bounded.
+ */
+csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
+                          double max_expansion, csvin_err *e);
 enum csvin_encoding csvin_encoding(const csvin *r);
 char csvin_delim(const csvin *r);
+/* csvin_set_max_field: the longest field accepted, in the file's bytes
+ * (CSVIN_MAX_FIELD unless set): a reader of the pipeline's own CSVs sets
+ * CSVIN_MAX_DECODED, the longest field the pipeline can write. */
+void csvin_set_max_field(csvin *r, size_t max);
 /* Compressed and uncompressed sizes seen so far. */
 unsigned long long csvin_bytes(const csvin *r);
 
@@ -61,6 +82,10 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
  * the record csvin_next returned last starts (for messages about it). */
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col);
 void csvin_close(csvin *r);
+
+/* csvin_utf8_valid: 1 when s[0..n) is valid UTF-8 (strict: no overlong
+ * form, surrogate or code point above U+10FFFF), else 0. */
+int csvin_utf8_valid(const char *s, size_t n);
 
 /*
  * Blocks: the rows of a file parsed on several threads. One thread cuts the

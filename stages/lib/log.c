@@ -27,6 +27,8 @@ void log_init_env(const char *stage)
             lvl = LOG_WARN;
         else if (!strcmp(v, "debug"))
             lvl = LOG_DEBUG;
+        else if (!strcmp(v, "off"))
+            lvl = LOG_OFF;
     }
     log_init(stage, lvl);
 }
@@ -50,4 +52,17 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
     va_end(ap);
     /* one write per line so that concurrent stages do not interleave */
     fprintf(stderr, "%s\n", line);
+}
+
+void log_own_file(const char *path, const char *err)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(path);
+    /* the message names the file by its base name, not by the staging or
+     * temporary path it has in this run */
+    const char *what = strncmp(err, path, n) ? err : err + n;
+    while (*what == ':' || *what == ' ')
+        what++;
+    log_error("internal error: %s, an intermediate file of this run, cannot be read: %s%s", base,
+              *what >= '0' && *what <= '9' ? "line " : "", what);
 }

@@ -205,6 +205,10 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         char rate[32];
         snprintf(rate, sizeof rate, "%g", p->max_reject_rate);
         yemit_kv(y, "max_reject_rate", rate);
+        if (p->max_expansion > 0) {
+            snprintf(rate, sizeof rate, "%g", p->max_expansion);
+            yemit_kv(y, "max_expansion", rate);
+        }
     }
     yemit_kv(y, "key_fingerprint_hmac_sha256", p->key_fingerprint);
     yemit_str(y, "targets");
@@ -436,11 +440,11 @@ static void compare(const ynode *a, const ynode *b, const char *path, int in_out
 int manifest_compare(const char *expected, const char *actual, manifest_diff_fn fn, void *data,
                      char *err, size_t errlen)
 {
-    ydoc *a = yload_file(expected, err, errlen), *b;
+    ydoc *a = yload_file_max(expected, YLOAD_MANIFEST_MAX_BYTES, err, errlen), *b;
     int ndiff = 0;
     if (!a)
         return -1;
-    b = yload_file(actual, err, errlen);
+    b = yload_file_max(actual, YLOAD_MANIFEST_MAX_BYTES, err, errlen);
     if (!b) {
         ydoc_free(a);
         return -1;
@@ -481,7 +485,7 @@ static void check_part(void *data, const char *name, const char *sha256)
 int manifest_check_published(const char *mpath, manifest_diff_fn fn, void *data, char *err,
                              size_t errlen)
 {
-    ydoc *m = yload_file(mpath, err, errlen);
+    ydoc *m = yload_file_max(mpath, YLOAD_MANIFEST_MAX_BYTES, err, errlen);
     const ynode *outs;
     char dir[4096], path[8192], hex[65], field[1200];
     unsigned long long bytes;

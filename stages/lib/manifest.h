@@ -21,6 +21,7 @@ typedef struct manifest_params {
     char *const *targets; /* "YEAR:OPCO[:REGION]=N" */
     size_t ntargets;
     const char *schemas_dir; /* to hash the schema files */
+    double max_expansion;    /* the bound on gzip inputs; 0: not listed */
 } manifest_params;
 
 #define MANIFEST_MAX_FACTS 8

@@ -24,6 +24,8 @@ otable *otable_load(const char *path, char *err, size_t errlen)
     t->name = strdup(v && v->type == YN_SCALAR ? v->str : "");
     v = ymap_get(d->root, "file");
     t->file = strdup(v && v->type == YN_SCALAR ? v->str : "");
+    if (!t->path || !t->name || !t->file)
+        goto oom;
     v = ymap_get(d->root, "breakdown");
     t->breakdown = v && v->type == YN_SCALAR ? strdup(v->str) : NULL;
     v = ymap_get(d->root, "base");
@@ -65,7 +67,12 @@ otable *otable_load(const char *path, char *err, size_t errlen)
             if (!t->cols[i].from)
                 goto oom;
             for (k = 0; k < fr->n; k++) {
-                int c = otable_col(t, fr->kids[k]->str);
+                int c = fr->kids[k]->type == YN_SCALAR ? otable_col(t, fr->kids[k]->str) : -1;
+                if (c < 0 && fr->kids[k]->type != YN_SCALAR) {
+                    snprintf(err, errlen, "%s:%d:%d: an item of 'from' must be a column name", path,
+                             fr->kids[k]->line, fr->kids[k]->col);
+                    goto error;
+                }
                 if (c < 0) {
                     snprintf(err, errlen, "%s:%d:%d: unknown column '%s' in 'from'", path,
                              fr->kids[k]->line, fr->kids[k]->col, fr->kids[k]->str);

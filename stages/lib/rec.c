@@ -231,6 +231,8 @@ struct rec_writer {
 
 static void put_bytes(rec_buf *b, const void *s, size_t n, int *oom)
 {
+    if (n == 0)
+        return;
     if (b->len + n > b->cap) {
         size_t nc = b->cap ? 2 * b->cap : 1 << 16;
         unsigned char *np;

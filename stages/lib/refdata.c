@@ -101,7 +101,8 @@ static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, ro
         *code = 78;
         goto done;
     }
-    in = csvin_open(f->path, s->encoding, s->delim, &e);
+    /* a dropped table is outside data: bounded like the inputs by default */
+    in = csvin_open_bounded(f->path, s->encoding, s->delim, CSVIN_DEFAULT_MAX_EXPANSION, &e);
     if (!in) {
         snprintf(err, errlen, "%s: %s", f->path, e.msg);
         *code = e.code;

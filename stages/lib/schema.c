@@ -111,7 +111,12 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
         return -1;
     }
     c->type = types[k].type;
-    if (!(c->reject_code = strdup(code && code->type == YN_SCALAR ? code->str : types[k].code)))
+    if (code && code->type != YN_SCALAR) {
+        snprintf(err, errlen, "%s:%d:%d: reject_code must be a single value", s->path, code->line,
+                 code->col);
+        return -1;
+    }
+    if (!(c->reject_code = strdup(code ? code->str : types[k].code)))
         goto oom;
     if (flag(y, "required", &c->required, s->path, err, errlen) ||
         flag(y, "personal", &c->personal, s->path, err, errlen) ||
@@ -163,9 +168,15 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
             if (!(v->canon = strdup(canon->str)) || add_folded(&v->folded, &v->n, canon->str))
                 goto oom;
             if (al->type == YN_SEQ) {
-                for (k = 0; k < al->n; k++)
+                for (k = 0; k < al->n; k++) {
+                    if (al->kids[k]->type != YN_SCALAR) {
+                        snprintf(err, errlen, "%s:%d:%d: an alias of a value must be a string",
+                                 s->path, al->kids[k]->line, al->kids[k]->col);
+                        return -1;
+                    }
                     if (add_folded(&v->folded, &v->n, al->kids[k]->str))
                         goto oom;
+                }
             } else if (!yis_null(al)) {
                 snprintf(err, errlen, "%s:%d:%d: the aliases of a value must be a list", s->path,
                          al->line, al->col);
@@ -178,9 +189,9 @@ static int load_col(schema *s, schema_col *c, const ynode *y, char *err, size_t 
         return -1;
     }
     if (mm && !yis_null(mm)) {
-        if (!schema_enum(c, mm->str, strlen(mm->str))) {
-            snprintf(err, errlen, "%s:%d:%d: missing_means '%s' is not one of the values", s->path,
-                     mm->line, mm->col, mm->str);
+        if (mm->type != YN_SCALAR || !schema_enum(c, mm->str, strlen(mm->str))) {
+            snprintf(err, errlen, "%s:%d:%d: missing_means '%.60s' is not one of the values",
+                     s->path, mm->line, mm->col, mm->str ? mm->str : "(a list or mapping)");
             return -1;
         }
         if (!(c->missing_means = strdup(schema_enum(c, mm->str, strlen(mm->str)))))
@@ -332,18 +343,62 @@ const char *schema_enum(const schema_col *c, const char *value, size_t len)
     return NULL;
 }
 
-static int append_ignored(header_map *m, const char *name, size_t *len)
+/* The list of ignored names being built (see SCHEMA_IGNORED_MAX_BYTES). */
+struct ignored {
+    size_t len, names, omitted;
+};
+
+/* Adds one ignored name to m->ignored within the cap, or counts it. 0 or -1
+ * (out of memory). */
+static int append_ignored(header_map *m, const char *name, struct ignored *ig)
 {
-    size_t n = strlen(name);
-    char *p = realloc(m->ignored, *len + n + 2);
+    size_t n = strlen(name), need;
+    int cut = 0;
+    char *p;
+    if (n > SCHEMA_IGNORED_NAME_BYTES) {
+        n = SCHEMA_IGNORED_NAME_BYTES;
+        while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+            n--;
+        cut = 1;
+    }
+    need = ig->len + (ig->len ? 1 : 0) + n + (cut ? 3 : 0);
+    if (ig->omitted || ig->names == SCHEMA_IGNORED_MAX_NAMES || need > SCHEMA_IGNORED_MAX_BYTES) {
+        ig->omitted++;
+        return 0;
+    }
+    p = realloc(m->ignored, need + 1);
     if (!p)
         return -1;
     m->ignored = p;
-    if (*len)
-        p[(*len)++] = '|';
-    memcpy(p + *len, name, n);
-    *len += n;
-    p[*len] = '\0';
+    if (ig->len)
+        p[ig->len++] = '|';
+    memcpy(p + ig->len, name, n);
+    ig->len += n;
+    if (cut) {
+        memcpy(p + ig->len, "\xe2\x80\xa6", 3); /* … */
+        ig->len += 3;
+    }
+    p[ig->len] = '\0';
+    ig->names++;
+    return 0;
+}
+
+/* Ends the list with "|… (+K autres)" when names were left out. 0 or -1. */
+static int end_ignored(header_map *m, struct ignored *ig)
+{
+    char tail[64];
+    int n;
+    char *p;
+    if (!ig->omitted)
+        return 0;
+    n = snprintf(tail, sizeof tail, "%s\xe2\x80\xa6 (+%zu autres)", ig->len ? "|" : "",
+                 ig->omitted);
+    p = realloc(m->ignored, ig->len + (size_t)n + 1);
+    if (!p)
+        return -1;
+    m->ignored = p;
+    memcpy(p + ig->len, tail, (size_t)n + 1);
+    ig->len += (size_t)n;
     return 0;
 }
 
@@ -382,7 +437,8 @@ static int conditional_aliases(const schema *s, const csvin_row *hdr, unsigned c
 int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_col, char *err,
                  size_t errlen)
 {
-    size_t i, k, ilen = 0;
+    size_t i, k;
+    struct ignored ig = {0, 0, 0};
     char buf[512];
     unsigned char active[SCHEMA_MAX_COLS];
 
@@ -430,7 +486,7 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         if (found < 0) {
             size_t n = hdr->len[i];
             char *name = csvin_trim(hdr->f[i], &n);
-            if (append_ignored(m, n ? name : "(vide)", &ilen)) {
+            if (append_ignored(m, n ? name : "(vide)", &ig)) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
             }
@@ -445,6 +501,10 @@ int schema_match(const schema *s, const csvin_row *hdr, header_map *m, int *bad_
         }
         m->field_of_col[found] = (int)i;
         m->col_of_field[i] = found;
+    }
+    if (end_ignored(m, &ig)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     {
         /* every missing required column, and why an alias_when alias was not taken */

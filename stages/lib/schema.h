@@ -74,8 +74,19 @@ typedef struct header_map {
     int *col_of_field; /* per header field: schema column index, or -1 */
     int *field_of_col; /* per schema column: header field index, or -1 */
     size_t nfields;
-    char *ignored; /* "|"-separated names of ignored header cells ("(vide)" for empty) */
+    char *ignored; /* "|"-separated names of ignored header cells ("(vide)" for empty), capped */
 } header_map;
+
+/* The cap on header_map.ignored, which becomes a field of qualite.csv.gz
+ * (its readers take at most CSVIN_MAX_FIELD bytes, and a person reads it):
+ * each name cut to SCHEMA_IGNORED_NAME_BYTES bytes at a character boundary
+ * and followed by "…"; names listed in header order while the list holds
+ * at most SCHEMA_IGNORED_MAX_NAMES names and SCHEMA_IGNORED_MAX_BYTES bytes;
+ * the first name that does not fit and all later ones are counted in a
+ * final "|… (+K autres)". */
+#define SCHEMA_IGNORED_NAME_BYTES 100
+#define SCHEMA_IGNORED_MAX_NAMES 50
+#define SCHEMA_IGNORED_MAX_BYTES 2000
 
 /*
  * schema_match: match header fields to the schema through F(). Returns 0, or

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#define YLOAD_MAX_BYTES (4L << 20)
 #define YLOAD_MAX_DEPTH 64
 #define YLOAD_MAX_NODES 200000
 
@@ -124,31 +123,144 @@ error:
     return NULL;
 }
 
+/* Reads the whole file (any kind: a pipe too) into a buffer, refusing more
+ * than max bytes before reading further. Returns the buffer (free it) and
+ * its length, or NULL with err set. */
+static unsigned char *slurp(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t n = 0, cap;
+
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &st))
+        st.st_mode = 0, st.st_size = 0;
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: cannot read: it is a folder", path);
+        goto error;
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+        goto too_big;
+    cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            unsigned char *nb;
+            cap = 2 * cap > max + 1 ? max + 1 : 2 * cap;
+            if (!(nb = realloc(buf, cap)))
+                goto oom;
+            buf = nb;
+        } else if (!buf && !(buf = malloc(cap))) {
+            goto oom;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n > max)
+            goto too_big;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        goto error;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+too_big:
+    snprintf(err, errlen, "%s:1:1: larger than %zu bytes: not a file this software reads", path,
+             max);
+    goto error;
+oom:
+    snprintf(err, errlen, "%s: out of memory", path);
+error:
+    free(buf);
+    fclose(f);
+    return NULL;
+}
+
+/* A first pass over libyaml's events, before any document is built (its
+ * building is quadratic in the nesting depth): nesting deeper than the cap
+ * is refused at the first event past it. 0, or -1 with err set (also for a
+ * syntax error met on the way). */
+static int depth_check(const char *path, const unsigned char *buf, size_t len, char *err,
+                       size_t errlen)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, rc = 0, done = 0;
+
+    if (!yaml_parser_initialize(&parser)) {
+        snprintf(err, errlen, "%s: cannot initialise the YAML parser", path);
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, buf, len);
+    while (!done && !rc) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            snprintf(err, errlen, "%s:%lu:%lu: %s%s%s", path,
+                     (unsigned long)parser.problem_mark.line + 1,
+                     (unsigned long)parser.problem_mark.column + 1,
+                     parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
+                     parser.context ? parser.context : "");
+            rc = -1;
+            break;
+        }
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > YLOAD_MAX_DEPTH) {
+                snprintf(err, errlen, "%s:%lu:%lu: nesting deeper than %d levels", path,
+                         (unsigned long)ev.start_mark.line + 1,
+                         (unsigned long)ev.start_mark.column + 1, YLOAD_MAX_DEPTH);
+                rc = -1;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 ydoc *yload_file(const char *path, char *err, size_t errlen)
 {
-    FILE *f = NULL;
-    struct stat st;
+    return yload_file_max(path, YLOAD_MAX_BYTES, err, errlen);
+}
+
+ydoc *yload_file_max(const char *path, size_t max_bytes, char *err, size_t errlen)
+{
+    unsigned char *buf;
+    size_t len;
     yaml_parser_t parser;
     yaml_document_t doc, extra;
     int parser_ok = 0, doc_ok = 0;
     ydoc *d = NULL;
     struct conv c;
 
-    f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    buf = slurp(path, max_bytes, &len, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    if (fstat(fileno(f), &st) == 0 && st.st_size > YLOAD_MAX_BYTES) {
-        snprintf(err, errlen, "%s: larger than %ld bytes", path, YLOAD_MAX_BYTES);
+    if (depth_check(path, buf, len, err, errlen))
         goto error;
-    }
     if (!yaml_parser_initialize(&parser)) {
         snprintf(err, errlen, "%s: cannot initialise the YAML parser", path);
         goto error;
     }
     parser_ok = 1;
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
         snprintf(err, errlen, "%s:%lu:%lu: %s%s%s", path,
                  (unsigned long)parser.problem_mark.line + 1,
@@ -189,7 +301,7 @@ ydoc *yload_file(const char *path, char *err, size_t errlen)
     yaml_document_delete(&extra);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    fclose(f);
+    free(buf);
     return d;
 
 error:
@@ -198,7 +310,7 @@ error:
         yaml_document_delete(&doc);
     if (parser_ok)
         yaml_parser_delete(&parser);
-    fclose(f);
+    free(buf);
     return NULL;
 }
 

@@ -22,13 +22,23 @@ typedef struct ydoc {
     ynode *root; /* NULL for an empty document */
 } ydoc;
 
+/* The size caps: a configuration or schema (spec/outputs.md: 1 MiB), and a
+ * manifest, which lists up to a few thousand input files. */
+#define YLOAD_MAX_BYTES ((size_t)1 << 20)
+#define YLOAD_MANIFEST_MAX_BYTES ((size_t)16 << 20)
+
 /*
- * yload_file: parse one YAML document. Returns NULL on error with a message
- * "path:line:col: what" in err (errlen bytes). Files over 4 MiB, nesting
- * deeper than 64, more than 200000 nodes after alias expansion, several
- * documents and duplicate mapping keys are errors. Free with ydoc_free.
+ * yload_file: parse one YAML document of at most YLOAD_MAX_BYTES. Returns
+ * NULL on error with a message "path:line:col: what" in err (errlen bytes).
+ * A larger file is refused before it is parsed, nesting deeper than 64 in a
+ * first pass over the parser's events before any document is built (so
+ * both are refused in milliseconds); more than 200000 nodes after alias
+ * expansion, several documents and duplicate mapping keys are errors too.
+ * Free with ydoc_free.
  */
 ydoc *yload_file(const char *path, char *err, size_t errlen);
+/* yload_file_max: yload_file with another size cap (manifests). */
+ydoc *yload_file_max(const char *path, size_t max_bytes, char *err, size_t errlen);
 void ydoc_free(ydoc *d);
 
 /* ymap_get: the value of key in a mapping, or NULL (also when m is not a map). */

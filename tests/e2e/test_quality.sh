@@ -49,4 +49,16 @@ expect_exit 0 "a higher max_reject_rate lets it pass" Q --max-reject-rate 0.2
 # fewer than 20 rows: no rate check
 setup 19 10 9 0 10
 expect_exit 0 "a file of 19 rows is not rate-checked" Q
+# the records are the pipeline's own files: a fault in them is an internal error (70) named by the
+# file's name, never by its path (a temporary folder in a run)
+setup 20 18 2 3 15
+printf 'contrats/a.csv\t1\n' >> "$TMP/r.tsv"
+expect_exit 70 "a broken rejects record: an internal error" Q
+check "the message names the file and line, not its path" sh -c "grep -q '^ERROR quality: internal error: r.tsv, an intermediate file of this run, cannot be read: line 4: ' '$TMP/stderr' && ! grep -q '$TMP' '$TMP/stderr'"
+setup 20 18 2 3 15
+cut -f1-3 "$TMP/q.tsv" > "$TMP/q3.tsv" && mv "$TMP/q3.tsv" "$TMP/q.tsv"
+expect_exit 70 "a quality record without its count columns: an internal error (it read out of bounds)" Q
+check "the message names the missing column" grep -q "q.tsv, an intermediate file of this run, cannot be read: no column 'lignes_lues'" "$TMP/stderr"
+setup 20 18 2 3 15
+expect_exit 70 "a missing record: an internal error" Q --contrats "$TMP/none.tsv"
 finish

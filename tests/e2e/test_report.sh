@@ -140,8 +140,11 @@ check "the message is an ERROR line naming the file" grep -q "^ERROR report: .*c
 printf '%s\n' 'annee,mois,region,region_libelle,opco,contrats_mois,cumul,cumul_annee_precedente,evolution_cumul_pct' \
     '2024,01,TOTAL,Ensemble,TOTAL,10,dix,8,25.0' | gzip -n > "$TMP/bad/croissance_mensuelle.csv.gz"
 cp "$TMP/in/croissance.csv.gz" "$TMP/bad/"
-expect_exit 65 "a word in a count column" run "$TMP/bad"
-check "the message names file:line:column" grep -q "croissance_mensuelle.csv.gz:2:7: column cumul" "$TMP/stderr"
+# the report CSVs are the pipeline's own files: a fault in them is an internal error (70), named
+# by the file's name and place, never by its path (in a run, the staging folder)
+expect_exit 70 "a word in a count column: an internal error" run "$TMP/bad"
+check "the message names the file, line and column" grep -q "^ERROR report: internal error: croissance_mensuelle.csv.gz, written by an earlier stage of this run, cannot be used (line 2, column 7): column cumul" "$TMP/stderr"
+check "the message does not name the folder's path" sh -c "! grep -q '$TMP/bad' '$TMP/stderr'"
 check "no bilan.xlsx after a data error" test ! -e "$TMP/bad/bilan.xlsx"
 
 mkdir -p "$TMP/schemas"

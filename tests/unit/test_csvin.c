@@ -801,6 +801,72 @@ static void test_gzip_truncated(void **state)
     assert_int_equal(e.code, 65);
 }
 
+/* spec/inputs.md "Size": a gzip file decompressing to more than max_expansion times its size on
+ * disk is a file-level error, met while decompressing (both passes), never for a plain file. */
+static void test_gzip_expansion_bound(void **state)
+{
+    (void)state;
+    /* 20 000 identical rows: deflate makes them more than 100 times smaller */
+    size_t n = 0, i, gzlen, plain = 4 + 20000 * 8;
+    char *buf = malloc(plain + 1);
+    assert_non_null(buf);
+    n += (size_t)sprintf(buf, "a;b\n");
+    for (i = 0; i < 20000; i++)
+        n += (size_t)sprintf(buf + n, "123;456\n");
+    assert_int_equal(n, plain);
+    const char *p = write_gz("bomb.csv.gz", buf, n, 0);
+    free(buf);
+    free(tu_slurp(p, &gzlen));
+    assert_true((double)n > 100.0 * (double)gzlen);
+    csvin_err e;
+    /* the first pass (encoding detection) meets it: csvin_open fails */
+    memset(&e, 0, sizeof e);
+    assert_null(csvin_open_bounded(p, CSVIN_AUTO, 0, 100, &e));
+    assert_int_equal(e.code, 65);
+    assert_non_null(strstr(e.msg, "max_expansion"));
+    /* with encoding and delimiter given there is one pass: reading fails, long before the end */
+    csvin *r = csvin_open_bounded(p, CSVIN_UTF8, ';', 100, &e);
+    assert_non_null(r);
+    csvin_row *row;
+    unsigned long rows = 0;
+    int got;
+    while ((got = csvin_next(r, &row, &e)) == 1)
+        rows++;
+    assert_int_equal(got, -1);
+    assert_int_equal(e.code, 65);
+    assert_true(rows < 20000);
+    csvin_close(r);
+    /* a bound above the ratio reads every row; 0 means no bound */
+    double ratio = (double)n / (double)gzlen;
+    double bounds[2] = {ratio + 1, 0};
+    for (int k = 0; k < 2; k++) {
+        r = csvin_open_bounded(p, CSVIN_AUTO, 0, bounds[k], &e);
+        assert_non_null(r);
+        rows = 0;
+        while ((got = csvin_next(r, &row, &e)) == 1)
+            rows++;
+        assert_int_equal(got, 0);
+        assert_int_equal(rows, 20001);
+        csvin_close(r);
+    }
+    /* the same rows in a plain file: never bounded */
+    buf = malloc(plain + 1);
+    assert_non_null(buf);
+    n = (size_t)sprintf(buf, "a;b\n");
+    for (i = 0; i < 20000; i++)
+        n += (size_t)sprintf(buf + n, "123;456\n");
+    p = tu_write_file("plain.csv", buf, n);
+    free(buf);
+    r = csvin_open_bounded(p, CSVIN_AUTO, 0, 1.5, &e);
+    assert_non_null(r);
+    rows = 0;
+    while ((got = csvin_next(r, &row, &e)) == 1)
+        rows++;
+    assert_int_equal(got, 0);
+    assert_int_equal(rows, 20001);
+    csvin_close(r);
+}
+
 static void test_io_errors(void **state)
 {
     (void)state;
@@ -1152,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_gzip),
         cmocka_unit_test(test_gzip_multi_member),
         cmocka_unit_test(test_gzip_truncated),
+        cmocka_unit_test(test_gzip_expansion_bound),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_field_size),

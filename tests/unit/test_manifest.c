@@ -239,6 +239,7 @@ static manifest_params params(const char *schemas_dir)
         .years = "",
         .secrecy_threshold = 11,
         .max_reject_rate = 0.1,
+        .max_expansion = 250,
         .key_fingerprint = "f7bd1a4be0628cfd2b7aa1950e8df5fdcf1bd02a904378d490ed8ff8d20a523a",
         .targets = targets,
         .ntargets = 2,
@@ -498,6 +499,7 @@ static void test_write(void **state)
     scalar_is(par, "years", "");
     scalar_is(par, "secrecy_threshold", "11");
     scalar_is(par, "max_reject_rate", "0.1");
+    scalar_is(par, "max_expansion", "250");
     scalar_is(par, "key_fingerprint_hmac_sha256",
               "f7bd1a4be0628cfd2b7aa1950e8df5fdcf1bd02a904378d490ed8ff8d20a523a");
     it = tu_yget(par, "targets");

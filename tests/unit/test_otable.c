@@ -242,6 +242,23 @@ static void test_schema_errors(void **state)
     if (strncmp(err, prefix, strlen(prefix)) != 0)
         fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
 
+    /* an item of from that is a list: it reached strcmp as a NULL string (the YAML fuzz target);
+     * line 5 is "    from: [a, [b]]": [b] at column 15 */
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs("table: t\n"
+          "file: t.csv.gz\n"
+          "columns:\n"
+          "  - name: a\n"
+          "    from: [a, [b]]\n",
+          f);
+    fclose(f);
+    assert_null(otable_load(p, err, sizeof err));
+    snprintf(prefix, sizeof prefix, "%s:5:15: ", p);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
+    assert_non_null(strstr(err, "must be a column name"));
+
     /* no file name */
     f = fopen(p, "wb");
     assert_non_null(f);

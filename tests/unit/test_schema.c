@@ -250,6 +250,99 @@ static void test_header_full_map(void **state)
     assert_string_equal(ign, "");
 }
 
+/* Matches the base header followed by the extra cells (any number); returns m.ignored (malloc'd).
+ */
+static char *ignored_list(const char *const *extra, size_t nextra)
+{
+    size_t n = NBASE + nextra, i;
+    char **f = calloc(n, sizeof *f);
+    size_t *len = calloc(n, sizeof *len);
+    unsigned char *bad = calloc(n, 1);
+    csvin_row row = {1, n, f, len, bad};
+    header_map m;
+    int b = 0;
+    char err[512] = "", *out;
+    assert_true(f && len && bad);
+    for (i = 0; i < n; i++) {
+        f[i] = strdup(i < NBASE ? base_cells[i] : extra[i - NBASE]);
+        assert_non_null(f[i]);
+        len[i] = strlen(f[i]);
+    }
+    if (schema_match(S, &row, &m, &b, err, sizeof err))
+        fail_msg("schema_match: %s", err);
+    out = strdup(m.ignored);
+    header_map_free(&m);
+    for (i = 0; i < n; i++)
+        free(f[i]);
+    free(f), free(len), free(bad);
+    return out;
+}
+
+/* The ignored-column list becomes a field of qualite.csv.gz: hundreds of long unknown names made
+ * it longer than the 65 536 bytes its reader takes. Capped (schema.h): names cut at 100 bytes on
+ * a character boundary, at most 50 names and 2 000 bytes, then "|… (+K autres)". */
+static void test_header_ignored_capped(void **state)
+{
+    (void)state;
+    /* 300 names of 1 005 bytes: "uNNN-" then 500 "é" (2 bytes each) */
+    static char names[300][1100];
+    const char *cells[300];
+    for (int i = 0; i < 300; i++) {
+        int n = sprintf(names[i], "u%03d-", i);
+        for (int k = 0; k < 500; k++)
+            n += sprintf(names[i] + n, "\xc3\xa9");
+        cells[i] = names[i];
+    }
+    char *ign = ignored_list(cells, 300);
+    /* byte 100 of a name is the second byte of an "é": the cut is at 99 bytes (5 + 47 "é"),
+     * then "…" (3 bytes): 102 bytes a name, 103 with its separator; 102 + 18 * 103 = 1 956 bytes
+     * hold 19 names, a 20th would make 2 059 > 2 000: 281 names are counted, not listed */
+    char first[128];
+    int n = sprintf(first, "u000-");
+    for (int k = 0; k < 47; k++)
+        n += sprintf(first + n, "\xc3\xa9");
+    strcat(first, "\xe2\x80\xa6|u001-");
+    assert_int_equal(strncmp(ign, first, strlen(first)), 0);
+    const char *tail = "|\xe2\x80\xa6 (+281 autres)";
+    assert_int_equal(strlen(ign), 1956 + strlen(tail));
+    assert_string_equal(ign + 1956, tail);
+    assert_non_null(strstr(ign, "|u018-"));
+    assert_null(strstr(ign, "u019-"));
+    free(ign);
+
+    /* 60 short names: 50 listed, 10 counted */
+    static char shorts[60][8];
+    for (int i = 0; i < 60; i++) {
+        sprintf(shorts[i], "c%d", i + 1);
+        cells[i] = shorts[i];
+    }
+    ign = ignored_list(cells, 60);
+    char want[512] = "";
+    for (int i = 1; i <= 50; i++)
+        sprintf(want + strlen(want), "%sc%d", i > 1 ? "|" : "", i);
+    strcat(want, "|\xe2\x80\xa6 (+10 autres)");
+    assert_string_equal(ign, want);
+    free(ign);
+
+    /* 50 names: all listed, no marker */
+    ign = ignored_list(cells, 50);
+    want[strlen(want) - strlen("|\xe2\x80\xa6 (+10 autres)")] = '\0';
+    assert_string_equal(ign, want);
+    free(ign);
+
+    /* one name of 65 536 bytes alone: cut, nothing counted */
+    char *huge = malloc(65537);
+    assert_non_null(huge);
+    memset(huge, 'z', 65536);
+    huge[65536] = '\0';
+    cells[0] = huge;
+    ign = ignored_list(cells, 1);
+    assert_int_equal(strlen(ign), 103);
+    assert_string_equal(ign + 100, "\xe2\x80\xa6");
+    free(ign);
+    free(huge);
+}
+
 static void test_header_duplicate(void **state)
 {
     (void)state;
@@ -522,6 +615,31 @@ static void test_schema_errors(void **state)
                                          "    type: text\n"
                                          "    alias_when: {alias: x}\n"),
                5, 17, "alias_when");
+    /* lists and mappings where a string is expected passed a NULL to F() (the YAML fuzz target):
+     * line 6 is "      X: [x1, {k: v}]": the mapping at column 15 */
+    load_fails(tu_write_str("alias_map.yaml", "kind: t\n"
+                                              "columns:\n"
+                                              "  - name: a\n"
+                                              "    type: enum\n"
+                                              "    values:\n"
+                                              "      X: [x1, {k: v}]\n"),
+               6, 15, "an alias of a value must be a string");
+    /* line 7 is "    missing_means: [X]": the list at column 20 */
+    load_fails(tu_write_str("mm_list.yaml", "kind: t\n"
+                                            "columns:\n"
+                                            "  - name: a\n"
+                                            "    type: enum\n"
+                                            "    values:\n"
+                                            "      X: [x1]\n"
+                                            "    missing_means: [X]\n"),
+               7, 20, "missing_means");
+    /* line 5 is "    reject_code: {a: 1}": the mapping at column 18 */
+    load_fails(tu_write_str("code_map.yaml", "kind: t\n"
+                                             "columns:\n"
+                                             "  - name: a\n"
+                                             "    type: text\n"
+                                             "    reject_code: {a: 1}\n"),
+               5, 18, "reject_code");
     /* a missing schema file */
     char err[512] = "";
     assert_null(schema_load("/nonexistent/schema.yaml", err, sizeof err));
@@ -582,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_contrats_schema),
         cmocka_unit_test(test_header_spellings),
         cmocka_unit_test(test_header_full_map),
+        cmocka_unit_test(test_header_ignored_capped),
         cmocka_unit_test(test_header_duplicate),
         cmocka_unit_test(test_header_missing_required),
         cmocka_unit_test(test_header_undefined_byte),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "yload.h"
@@ -212,18 +213,64 @@ static void test_documents_and_syntax(void **state)
 static void test_size_cap(void **state)
 {
     (void)state;
-    /* 4 MiB + 1 byte of comment lines: refused before parsing */
-    size_t n = (4u << 20) + 1, i;
+    /* 1 MiB + 1 byte of comment lines: refused before parsing, at 1:1 */
+    size_t n = ((size_t)1 << 20) + 1, i;
     char *buf = malloc(n);
     assert_non_null(buf);
     for (i = 0; i < n; i++)
         buf[i] = (i % 64 == 63) ? '\n' : '#';
-    load_fails(tu_write_file("big.yaml", buf, n), 0, 0, NULL);
-    /* exactly 4 MiB is allowed */
-    ydoc *d = tu_yload(tu_write_file("big4.yaml", buf, n - 1));
+    load_fails(tu_write_file("big.yaml", buf, n), 1, 1, "1048576 bytes");
+    /* exactly 1 MiB is allowed */
+    ydoc *d = tu_yload(tu_write_file("big1.yaml", buf, n - 1));
     assert_null(d->root);
     ydoc_free(d);
+    /* the manifests' own cap is larger */
+    char err[512] = "";
+    d = yload_file_max(tu_path("big.yaml"), YLOAD_MANIFEST_MAX_BYTES, err, sizeof err);
+    assert_non_null(d);
+    ydoc_free(d);
+    /* a file whose size stat does not tell (a pipe, /dev/zero) is bounded while read */
+    load_fails("/dev/zero", 1, 1, "1048576 bytes");
     free(buf);
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* libyaml builds a document in time quadratic in its depth (100 000 levels took over a minute):
+ * the depth is checked on the parser's events first, so deep files are refused at once. The
+ * bound (2 s for what takes milliseconds) holds on any machine, sanitizers included. */
+static void test_deep_nesting_fast(void **state)
+{
+    (void)state;
+    /* valid YAML each time (closed flows, a block sequence), so that only the depth is wrong */
+    static const char *const opens[] = {"[", "{a: ", "- "}, *const closes[] = {"]", "}", ""};
+    const size_t levels = 100000;
+    for (size_t o = 0; o < 3; o++) {
+        size_t w = strlen(opens[o]), cw = strlen(closes[o]), i, n = 0;
+        char *buf = malloc(levels * (w + cw) + 32), name[32];
+        assert_non_null(buf);
+        /* the block form starts on a line of its own */
+        n += (size_t)sprintf(buf, o == 2 ? "targets:\n" : "targets: ");
+        for (i = 0; i < levels; i++, n += w)
+            memcpy(buf + n, opens[o], w);
+        buf[n++] = 'x';
+        for (i = 0; i < levels; i++, n += cw)
+            memcpy(buf + n, closes[o], cw);
+        buf[n++] = '\n';
+        snprintf(name, sizeof name, "deep%zu.yaml", o);
+        const char *p = tu_write_file(name, buf, n);
+        double t0 = now();
+        load_fails(p, -1, 0, "deeper than 64");
+        double secs = now() - t0;
+        if (secs > 2.0)
+            fail_msg("%s: refused after %.2f s, expected well under 2 s", p, secs);
+        free(buf);
+    }
 }
 
 static void test_yis_null(void **state)
@@ -265,10 +312,11 @@ static void test_yis_null(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_positions),      cmocka_unit_test(test_empty_document),
-        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_depth),
-        cmocka_unit_test(test_alias_bomb),     cmocka_unit_test(test_documents_and_syntax),
-        cmocka_unit_test(test_size_cap),       cmocka_unit_test(test_yis_null),
+        cmocka_unit_test(test_positions),         cmocka_unit_test(test_empty_document),
+        cmocka_unit_test(test_duplicate_keys),    cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_alias_bomb),        cmocka_unit_test(test_documents_and_syntax),
+        cmocka_unit_test(test_size_cap),          cmocka_unit_test(test_yis_null),
+        cmocka_unit_test(test_deep_nesting_fast),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

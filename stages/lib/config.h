@@ -1,0 +1,72 @@
+/* config.h: the run's configuration file (README "Configuration",
+ * spec/outputs.md): a closed list of keys, each of one YAML kind, loaded
+ * through yload and checked before any work. Errors name file:line:column
+ * and the key; the caller logs them and exits 78. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+#include "refdata.h"
+
+#define CONFIG_MAX_TARGETS 256
+#define CONFIG_MAX_DISPOSITIFS 2 /* APPR, PROF */
+
+/* Defaults of the keys a configuration may leave out. */
+#define CONFIG_DEFAULT_SECRECY 5
+#define CONFIG_DEFAULT_MAX_REJECT_RATE 0.10
+#define CONFIG_DEFAULT_MAX_EXPANSION 100.0
+
+/* A target as written in the configuration, checked against the reference
+ * tables by config_resolve_targets once they are loaded. */
+typedef struct config_target {
+    int year, line, col;
+    char *opco, *region; /* region NULL: the OPCO's total row */
+    long objectif;
+} config_target;
+
+/* Every string is owned (config_free frees them); NULL means "not given". */
+typedef struct config {
+    char *path;
+    char *observation_date, *years, *key_file,
+        *schemas_dir; /* paths made relative to path's folder */
+    int secrecy;
+    double max_reject_rate;
+    double max_expansion; /* a gzip input may decompress to this many times its size */
+    /* the contract kinds counted, canonical codes ("APPR", "PROF", in this
+     * order, each once; static strings); default APPR only */
+    const char *dispositifs[CONFIG_MAX_DISPOSITIFS];
+    size_t ndispositifs;
+    config_target tcfg[CONFIG_MAX_TARGETS];
+    size_t ntcfg;
+    char *targets[CONFIG_MAX_TARGETS]; /* "YEAR:OPCO:REGION=N", canonical, for the stages */
+    size_t ntargets;
+} config;
+
+/* config_init: every key at its default (no path, no key file, no target). */
+void config_init(config *c);
+/* config_free: frees what c owns and sets it back to config_init's state. */
+void config_free(config *c);
+
+/*
+ * config_load: reads and checks the configuration file path into c (which
+ * config_init prepared). Returns 0; 78 (EX_CONFIG) with "path:line:col:
+ * message" in err for an unreadable or invalid file, an unknown key or a
+ * value of the wrong kind or form; 70 when out of memory. On error c may
+ * hold part of the file: config_free it.
+ */
+int config_load(const char *path, config *c, char *err, size_t errlen);
+
+/*
+ * config_resolve_targets: the configured targets against the reference
+ * tables (OPCO and région by code or alias, TOTAL allowed), one target per
+ * row, into c->targets. Returns 0, 78 with a message (unknown OPCO or
+ * région, two targets for one row), or 70 when out of memory.
+ */
+int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
+
+/* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
+ * 2000-2099; else 0. */
+int config_years_ok(const char *s);
+
+#endif

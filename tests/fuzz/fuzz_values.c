@@ -1,0 +1,96 @@
+/* fuzz_values.c: the value checks of spec/inputs.md (stages/lib/values.c,
+ * fold.c) on any bytes: dates, SIRET, UAI, postcodes and the other typed
+ * values, F() and N(), trimming. What each returns is checked against its
+ * contract where it has one (lengths, NUL-terminated outputs). */
+#include "csvin.h"
+#include "fold.h"
+#include "fuzz.h"
+#include "values.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    return 0;
+}
+
+/* out must hold a NUL within its n bytes and be n_expected long (or any length, -1). */
+static void out_ok(const char *out, size_t cap, long expected)
+{
+    const char *z = memchr(out, 0, cap);
+    if (!z || (expected >= 0 && z - out != expected))
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1), out[64], iso[11];
+    char *folded;
+    date_t d;
+    size_t n, f;
+    if (!s)
+        return 0;
+    memcpy(s, data, size);
+    s[size] = '\0';
+    if (!val_date(s, size, &d)) {
+        int y, m, dd;
+        date_to_ymd(d, &y, &m, &dd);
+        if (y < 1900 || y > 2099 || m < 1 || m > 12 || dd < 1 || dd > date_days_in_month(y, m))
+            abort();
+        (void)date_add_months(d, (int)(size % 400) - 200);
+    }
+    if (!val_date_iso(s, size, &d, iso))
+        out_ok(iso, sizeof iso, 10);
+    (void)val_contract_date(s, size, &d);
+    (void)val_date_in_name(s, &d);
+    if (!val_siret(s, size, out))
+        out_ok(out, 15, 14);
+    if (!val_uai(s, size, out))
+        out_ok(out, 9, 8);
+    if (!val_postcode(s, size, out)) {
+        char dept[4];
+        out_ok(out, 6, 5);
+        val_postcode_dept(out, dept);
+        out_ok(dept, sizeof dept, -1);
+    }
+    if (!val_naf(s, size, out))
+        out_ok(out, 6, 5);
+    if (!val_idcc(s, size, out))
+        out_ok(out, 5, 4);
+    if (!val_rncp(s, size, out))
+        out_ok(out, 11, -1);
+    if (!val_cfd(s, size, out)) {
+        out_ok(out, 9, 8);
+        (void)val_niveau_from_cfd(out);
+    }
+    (void)val_niveau(s, size);
+    (void)val_uint(s, size);
+    (void)val_bool(s, size);
+    if (size >= 8) {
+        int32_t a, b;
+        memcpy(&a, data, 4);
+        memcpy(&b, data + 4, 4);
+        (void)pct_format(a, b, out);
+        (void)ratio_format(a, b, out);
+        (void)val_age((date_t)(a % 100000), (date_t)(b % 100000));
+    }
+    /* F() and N(): the length they return, with and without room */
+    n = fold_F(s, size, NULL, 0);
+    folded = malloc(n + 1);
+    if (folded) {
+        f = fold_F(s, size, folded, n + 1);
+        if (f != n || strlen(folded) != n)
+            abort();
+        f = fold_N(s, size, folded, n + 1);
+        if (f != n || strlen(folded) != n)
+            abort();
+        free(folded);
+    }
+    (void)fold_F(s, size, out, 8);
+    out_ok(out, 8, -1);
+    n = size;
+    (void)fold_trim(s, &n);
+    n = size;
+    (void)csvin_trim(s, &n);
+    free(s);
+    return 0;
+}
