@@ -6,10 +6,19 @@
 
 #include "tsv.h"
 
-const char *const facts_code_names[FC_NCODES] = {
-    "COLONNES", "REQUIS",   "DATE", "DATES",  "SIRET",   "UAI",
-    "ENUM",     "CODE_POSTAL", "AGE", "ENCODAGE", "OPCO", "DOUBLON",
-    "EVENEMENT_INCONNU"};
+const char *const facts_code_names[FC_NCODES] = {"COLONNES",
+                                                 "REQUIS",
+                                                 "DATE",
+                                                 "DATES",
+                                                 "SIRET",
+                                                 "UAI",
+                                                 "ENUM",
+                                                 "CODE_POSTAL",
+                                                 "AGE",
+                                                 "ENCODAGE",
+                                                 "OPCO",
+                                                 "DOUBLON",
+                                                 "EVENEMENT_INCONNU"};
 
 int facts_code_of(const char *name)
 {
@@ -121,8 +130,7 @@ int facts_merge_write(const char *path, const facts_merge *v, size_t n, char *er
 static const char *const out_head[] = {"fichier", "octets", "sha256", "sha256_contenu", "lignes"};
 #define OUT_COLS (sizeof out_head / sizeof *out_head)
 
-int facts_outputs_write(const char *path, const facts_output *v, size_t n, char *err,
-                        size_t errlen)
+int facts_outputs_write(const char *path, const facts_output *v, size_t n, char *err, size_t errlen)
 {
     tsvw *w = tsvw_open(path, err, errlen);
     size_t i, k;
@@ -288,8 +296,7 @@ int facts_outputs_read(const char *path, facts_output **v, size_t *n, char *err,
     while ((got = tsvr_next(r, err, errlen)) == 1) {
         facts_output *f;
         long long bytes = num(r->field[idx[1]]);
-        if (bytes < 0 || r->len[idx[2]] != 64 ||
-            (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
+        if (bytes < 0 || r->len[idx[2]] != 64 || (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
             return bad_row(r, err, errlen);
         if (grow((void **)v, *n, sizeof **v))
             goto oom;

@@ -52,7 +52,7 @@ typedef struct facts_output {
     char *file; /* name in the output folder */
     unsigned long long bytes;
     char sha256[65], content_sha256[65]; /* content: of the uncompressed bytes; "" for a zip */
-    long long rows;                       /* data rows; -1 for the workbook */
+    long long rows;                      /* data rows; -1 for the workbook */
 } facts_output;
 
 /* A list of facts of one kind, read from or written to one file. */

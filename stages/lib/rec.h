@@ -28,7 +28,7 @@
 
 #define REC_VERSION 1
 #define REC_MAX_COLS 128
-#define REC_MAX_TEXT 65535      /* a TEXT value longer than this is cut */
+#define REC_MAX_TEXT 65535     /* a TEXT value longer than this is cut */
 #define REC_INT_NONE INT64_MIN /* a missing INT */
 
 enum rec_type { REC_DATE = 1, REC_INT = 2, REC_CODE = 3, REC_TEXT = 4, REC_ID128 = 5 };

@@ -8,8 +8,8 @@
 #include "rec.h"
 #include "strmap.h"
 
-#define WCHUNK 65536u          /* winners per chunk (no realloc of a big array) */
-#define KCHUNK (1u << 20)      /* bytes per chunk of the contract-number arena */
+#define WCHUNK 65536u     /* winners per chunk (no realloc of a big array) */
+#define KCHUNK (1u << 20) /* bytes per chunk of the contract-number arena */
 #define MAX_FILES 65535u
 
 enum { F_REGION_ND = 1, F_OPCO_ND = 2, F_UAI_UNKNOWN = 4 };

@@ -20,7 +20,7 @@
 typedef struct versions_row {
     const char *num; /* numero_contrat, normalised */
     size_t numlen;
-    uint32_t file; /* index of its file */
+    uint32_t file;                   /* index of its file */
     date_t extraction, avenant_date; /* avenant_date: DATE_NONE when missing */
     int64_t avenant_number;          /* -1 when missing */
     int cancelled;                   /* statut Annulé or Supprimé */
