@@ -250,9 +250,9 @@ static void test_round_trip_bytes(void **state)
             enum rec_type type;
             size_t off;
             int text_index;
-        } cols[NC] = {{"d", REC_DATE, 0, -1},     {"n", REC_INT, 4, -1},
+        } cols[NC] = {{"d", REC_DATE, 0, -1},       {"n", REC_INT, 4, -1},
                       {"region", REC_CODE, 12, -1}, {"t1", REC_TEXT, 14, 0},
-                      {"id", REC_ID128, 16, -1},  {"t2", REC_TEXT, 32, 1},
+                      {"id", REC_ID128, 16, -1},    {"t2", REC_TEXT, 32, 1},
                       {"vide", REC_CODE, 34, -1}};
         size_t i;
         for (i = 0; i < NC; i++) {
@@ -618,7 +618,7 @@ static void test_malformed_rows(void **state)
         {"declared length one past the texts", 1, 1, 2},
         {"text length past the row", 0, 1, 3},
         {"code 4 in a dictionary of 3", 0, 4, 2},
-        {"length below the fixed part", (uint32_t)-(FIXED + 1), 1, 2},
+        {"length below the fixed part", (uint32_t) - (FIXED + 1), 1, 2},
     };
     static const unsigned char filler[72];
     size_t i;
@@ -718,7 +718,8 @@ static void test_dump(void **state)
     char *got;
     static const char want[] =
         "d\tn\tregion\tt1\tid\tt2\tvide\n"
-        "2024-02-29\t-42\t53\tH\xc3\xa9l\xc3\xa8ne\t0123456789abcdeffedcba9876543210\ta\\tb\\\\c\\nd\\re\t\n"
+        "2024-02-29\t-"
+        "42\t53\tH\xc3\xa9l\xc3\xa8ne\t0123456789abcdeffedcba9876543210\ta\\tb\\\\c\\nd\\re\t\n"
         "\t\t\t\t\t\t\n"
         "1970-01-01\t0\tND\t\\\\t\t\t\\n\t\n";
 
@@ -788,8 +789,8 @@ static void test_head_helpers(void **state)
     assert_int_equal(rec_head_find(&h, "regio"), -1);
     assert_int_equal(rec_code_of(&h.cols[C_REG], "28", 2), 1);
     assert_int_equal(rec_code_of(&h.cols[C_REG], "ND", 2), 3);
-    assert_int_equal(rec_code_of(&h.cols[C_REG], "2", 1), 0);    /* a prefix is not a value */
-    assert_int_equal(rec_code_of(&h.cols[C_REG], "280", 2), 1);  /* n bytes of s */
+    assert_int_equal(rec_code_of(&h.cols[C_REG], "2", 1), 0);         /* a prefix is not a value */
+    assert_int_equal(rec_code_of(&h.cols[C_REG], "280", 2), 1);       /* n bytes of s */
     assert_int_equal(rec_code_of(&h.cols[C_REG], "Normandie", 9), 0); /* labels are not values */
     assert_int_equal(rec_code_of(&h.cols[C_EMPTY], "", 0), 0);
     w = rec_create(p, &h, err, sizeof err);
@@ -892,11 +893,16 @@ static void test_buffers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_bytes), cmocka_unit_test(test_missing_values),
-        cmocka_unit_test(test_text_cap),         cmocka_unit_test(test_small_reads),
-        cmocka_unit_test(test_truncated_everywhere), cmocka_unit_test(test_malformed_headers),
-        cmocka_unit_test(test_malformed_rows),   cmocka_unit_test(test_io_errors),
-        cmocka_unit_test(test_dump),             cmocka_unit_test(test_head_helpers),
+        cmocka_unit_test(test_round_trip_bytes),
+        cmocka_unit_test(test_missing_values),
+        cmocka_unit_test(test_text_cap),
+        cmocka_unit_test(test_small_reads),
+        cmocka_unit_test(test_truncated_everywhere),
+        cmocka_unit_test(test_malformed_headers),
+        cmocka_unit_test(test_malformed_rows),
+        cmocka_unit_test(test_io_errors),
+        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_head_helpers),
         cmocka_unit_test(test_buffers),
     };
     signal(SIGPIPE, SIG_IGN);
