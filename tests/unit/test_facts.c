@@ -30,7 +30,7 @@ static void file_is(const char *path, const char *want)
 }
 
 #define CODES_HEAD                                                                                 \
-    "COLONNES\tREQUIS\tDATE\tDATES\tSIRET\tUAI\tENUM\tCODE_POSTAL\tAGE\tENCODAGE\tOPCO\tDOUBLON\t"   \
+    "COLONNES\tREQUIS\tDATE\tDATES\tSIRET\tUAI\tENUM\tCODE_POSTAL\tAGE\tENCODAGE\tOPCO\tDOUBLON\t" \
     "EVENEMENT_INCONNU"
 #define INPUTS_HEAD                                                                                \
     "fichier\tencodage\tseparateur\tlignes_lues\tlignes_acceptees\tlignes_rejetees\t" CODES_HEAD   \
@@ -48,9 +48,19 @@ static void file_is(const char *path, const char *want)
 static void test_code_names(void **state)
 {
     (void)state;
-    static const char *const names[FC_NCODES] = {
-        "COLONNES", "REQUIS", "DATE", "DATES",    "SIRET",   "UAI",              "ENUM",
-        "CODE_POSTAL", "AGE", "ENCODAGE", "OPCO", "DOUBLON", "EVENEMENT_INCONNU"};
+    static const char *const names[FC_NCODES] = {"COLONNES",
+                                                 "REQUIS",
+                                                 "DATE",
+                                                 "DATES",
+                                                 "SIRET",
+                                                 "UAI",
+                                                 "ENUM",
+                                                 "CODE_POSTAL",
+                                                 "AGE",
+                                                 "ENCODAGE",
+                                                 "OPCO",
+                                                 "DOUBLON",
+                                                 "EVENEMENT_INCONNU"};
     int i;
     for (i = 0; i < FC_NCODES; i++) {
         assert_string_equal(facts_code_names[i], names[i]);
@@ -88,10 +98,12 @@ static void test_inputs_round_trip(void **state)
     in[1].ignored = "";
     in[1].dups = 4;
     assert_int_equal(facts_inputs_write(p, in, 2, err, sizeof err), 0);
-    file_is(p, INPUTS_HEAD
-            "contrats/a\\tb.csv.gz\tWindows-1252\t;\t120\t117\t3\t0\t1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t"
-            "12\t9\tCommentaire|(vide)\t\n"
-            "participations/p.csv\tUTF-8\t|\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t4\n");
+    file_is(
+        p, INPUTS_HEAD
+        "contrats/"
+        "a\\tb.csv.gz\tWindows-1252\t;\t120\t117\t3\t0\t1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t"
+        "12\t9\tCommentaire|(vide)\t\n"
+        "participations/p.csv\tUTF-8\t|\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t4\n");
 
     assert_int_equal(facts_inputs_read(p, &got, &n, err, sizeof err), 0);
     assert_int_equal(n, 2);
@@ -394,8 +406,8 @@ static void test_merge_sum(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_code_names),     cmocka_unit_test(test_inputs_round_trip),
-        cmocka_unit_test(test_merge_round_trip), cmocka_unit_test(test_merge_append),
+        cmocka_unit_test(test_code_names),         cmocka_unit_test(test_inputs_round_trip),
+        cmocka_unit_test(test_merge_round_trip),   cmocka_unit_test(test_merge_append),
         cmocka_unit_test(test_outputs_round_trip), cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_merge_sum),
     };
