@@ -185,7 +185,7 @@ static void test_exclusion(void **state)
 static void test_dispositifs_list(void **state)
 {
     (void)state;
-    static const char *const bad[] = {",APPR",  "APPR,,PROF",
+    static const char *const bad[] = {",APPR", "APPR,,PROF",
                                       "AAAAAAAAAAAAAAAA", /* 16 characters: too long */
                                       "A,B,C,D,E,F,G,H,I"};
     char err[256];
@@ -246,23 +246,25 @@ static void test_dispositifs_list(void **state)
  * 18   b   K12       avenant 2023-06-01 no 1               kept (the date beats the number)
  * 19   b   K12       avenant missing, no 5                 replaced
  * 20   b   K13       clean                                 replaced by 5
+ * 21   b   K14       région ND (no amendment at all)       replaced by 22 (full tie: read last)
+ * 22   b   K14       clean                                 kept
  *
  * a.csv: versions 5; replaced 1, 2, 4 = 3; kept 3, 5 = 2; no exclusion; ND 0;
  *        UAI unknown 0; latest extraction 2024-01-31.
- * b.csv: versions 15; replaced 8, 9, 19, 20 = 4; cancelled 13, 14 = 2;
+ * b.csv: versions 17; replaced 8, 9, 19, 20, 21 = 5; cancelled 13, 14 = 2;
  *        rupture before start 12, 15 = 2; dispositif 11 = 1; kept 6, 7, 10,
- *        16, 17, 18 = 6 (4 + 2 + 2 + 1 + 6 = 15); région ND 1 and OPCO ND 1
- *        (16); UAI unknown 2 (16, 17; 15 is excluded, so not counted);
- *        latest extraction 2023-11-30.
- * 13 contracts, 20 rows, 8 kept: runs {3,1} {5,3} {10,1} {16,3}.
- * With [APPR, PROF]: 11 is kept too (b.csv dispositif 0, kept 7) and the
- * runs are {3,1} {5,3} {10,2} {16,3}; 15 stays excluded for its rupture. */
-#define NSMALL 20
+ *        16, 17, 18, 22 = 7 (5 + 2 + 2 + 1 + 7 = 17); région ND 1 and OPCO
+ *        ND 1 (16; 21 is replaced, so not counted); UAI unknown 2 (16, 17;
+ *        15 is excluded, so not counted); latest extraction 2023-11-30.
+ * 14 contracts, 22 rows, 9 kept: runs {3,1} {5,3} {10,1} {16,3} {22,1}.
+ * With [APPR, PROF]: 11 is kept too (b.csv dispositif 0, kept 8) and the
+ * runs are {3,1} {5,3} {10,2} {16,3} {22,1}; 15 stays excluded for its rupture. */
+#define NSMALL 22
 static void small_set(versions_row *r)
 {
-    static const char *const nums[NSMALL] = {"K1", "K2",  "K2",  "K3",  "K13", "K1",  "K4",
-                                             "K4", "K5",  "K5",  "K6",  "K7",  "K3",  "K8",
-                                             "K9", "K10", "K11", "K12", "K12", "K13"};
+    static const char *const nums[NSMALL] = {"K1",  "K2",  "K2",  "K3",  "K13", "K1", "K4", "K4",
+                                             "K5",  "K5",  "K6",  "K7",  "K3",  "K8", "K9", "K10",
+                                             "K11", "K12", "K12", "K13", "K14", "K14"};
     int i;
     for (i = 0; i < NSMALL; i++) {
         r[i] = base(nums[i]);
@@ -285,6 +287,7 @@ static void small_set(versions_row *r)
     r[16].dispositif = "APPR", r[16].uai_known = 0;
     r[17].avenant_date = D(2023, 6, 1), r[17].avenant_number = 1;
     r[18].avenant_number = 5;
+    r[20].region_nd = 1;
 }
 
 typedef struct {
@@ -322,7 +325,7 @@ static void runs_are(const versions *v, const versions_run *want, size_t n)
 }
 
 static const counts A_COUNTS = {5, 3, 0, 0, 0, 2, 0, 0, 0, 0};
-static const counts B_COUNTS = {15, 4, 2, 2, 1, 6, 2, 1, 1, 0};
+static const counts B_COUNTS = {17, 5, 2, 2, 1, 7, 2, 1, 1, 0};
 
 static void test_small_set(void **state)
 {
@@ -334,7 +337,7 @@ static void test_small_set(void **state)
     size_t n;
     int i;
     counts a = A_COUNTS, b = B_COUNTS;
-    static const versions_run runs[] = {{3, 1}, {5, 3}, {10, 1}, {16, 3}};
+    static const versions_run runs[] = {{3, 1}, {5, 3}, {10, 1}, {16, 3}, {22, 1}};
 
     a.extraction_max = D(2024, 1, 31);
     b.extraction_max = D(2023, 11, 30);
@@ -343,10 +346,10 @@ static void test_small_set(void **state)
         assert_int_equal(versions_add(v, &r[i], (uint32_t)i + 1), 0);
     assert_int_equal(versions_files(v, names, 2), 0);
     assert_int_equal(versions_finish(v), 0);
-    assert_int_equal(versions_rows(v), 20);
-    assert_int_equal(versions_distinct(v), 13);
-    assert_int_equal(versions_nkept(v), 8);
-    runs_are(v, runs, 4);
+    assert_int_equal(versions_rows(v), 22);
+    assert_int_equal(versions_distinct(v), 14);
+    assert_int_equal(versions_nkept(v), 9);
+    runs_are(v, runs, 5);
     f = versions_counts(v, &n);
     assert_int_equal(n, 2);
     counts_are(&f[0], "contrats/a.csv", a);
@@ -360,11 +363,12 @@ static void test_small_set(void **state)
     assert_int_equal(versions_files(v, names, 2), 0);
     assert_int_equal(versions_finish(v), 0);
     {
-        static const versions_run runs2[] = {{3, 1}, {5, 3}, {10, 2}, {16, 3}};
-        runs_are(v, runs2, 4);
+        static const versions_run runs2[] = {{3, 1}, {5, 3}, {10, 2}, {16, 3}, {22, 1}};
+        runs_are(v, runs2, 5);
     }
+    assert_int_equal(versions_nkept(v), 10);
     f = versions_counts(v, &n);
-    b.dispositif = 0, b.kept = 7;
+    b.dispositif = 0, b.kept = 8;
     counts_are(&f[0], NULL, a);
     counts_are(&f[1], NULL, b);
     versions_free(v);
@@ -568,7 +572,9 @@ static void write_small_records(const char *path, int drop_col)
         if (r[i].rupture_avant_debut || i % 4 == 0)
             rec_set_int(&row, c[C_RAD], r[i].rupture_avant_debut);
         rec_set_code(&row, c[C_DISP],
-                     !r[i].dispositif ? 0 : !strcmp(r[i].dispositif, "PROF") ? 2 : 1);
+                     !r[i].dispositif                   ? 0
+                     : !strcmp(r[i].dispositif, "PROF") ? 2
+                                                        : 1);
         rec_set_code(&row, c[C_REGION], r[i].region_nd ? 2 : 1 + 2 * (i % 2));
         rec_set_code(&row, c[C_OPCO], r[i].opco_nd ? 1 : 2);
         rec_set_int(&row, c[C_UAI], r[i].uai_known);
@@ -592,7 +598,7 @@ static void test_records(void **state)
     size_t n = 0;
     rec_reader *r;
     counts a = A_COUNTS, b = B_COUNTS;
-    static const int64_t want[4][2] = {{3, 1}, {5, 3}, {10, 1}, {16, 3}};
+    static const int64_t want[5][2] = {{3, 1}, {5, 3}, {10, 1}, {16, 3}, {22, 1}};
     int i, cf, cn;
 
     write_small_records(in, -1);
@@ -607,7 +613,7 @@ static void test_records(void **state)
     cf = rec_need(r, "version_debut", REC_INT, err, sizeof err);
     cn = rec_need(r, "nombre", REC_INT, err, sizeof err);
     assert_true(cf >= 0 && cn >= 0);
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 5; i++) {
         assert_int_equal(rec_next(r, err, sizeof err), 1);
         assert_int_equal(rec_int(r, cf), want[i][0]);
         assert_int_equal(rec_int(r, cn), want[i][1]);
@@ -627,11 +633,11 @@ static void test_records(void **state)
     v = new_v("APPR,PROF");
     assert_int_equal(versions_read_records(v, in, err, sizeof err), 0);
     assert_int_equal(versions_finish(v), 0);
-    assert_int_equal(versions_nkept(v), 9);
+    assert_int_equal(versions_nkept(v), 10);
     {
         const facts_merge *f = versions_counts(v, &n);
         assert_int_equal(f[1].dispositif, 0);
-        assert_int_equal(f[1].kept, 7);
+        assert_int_equal(f[1].kept, 8);
     }
     versions_free(v);
 }
@@ -707,10 +713,14 @@ static void test_records_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_newer),         cmocka_unit_test(test_exclusion),
-        cmocka_unit_test(test_dispositifs_list), cmocka_unit_test(test_small_set),
-        cmocka_unit_test(test_files_and_cfa), cmocka_unit_test(test_many),
-        cmocka_unit_test(test_records),       cmocka_unit_test(test_records_refused),
+        cmocka_unit_test(test_newer),
+        cmocka_unit_test(test_exclusion),
+        cmocka_unit_test(test_dispositifs_list),
+        cmocka_unit_test(test_small_set),
+        cmocka_unit_test(test_files_and_cfa),
+        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_records),
+        cmocka_unit_test(test_records_refused),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }
