@@ -449,6 +449,15 @@ static int verify_params(const char *mpath, struct config *c, const char *obs_op
         c->max_reject_rate = strtod(v->str, NULL);
     if ((v = ymap_get(p, "max_expansion")) && v->type == YN_SCALAR && strtod(v->str, NULL) > 1)
         c->max_expansion = strtod(v->str, NULL);
+    if ((v = ymap_get(p, "dispositifs")) && v->type == YN_SEQ) {
+        /* the manifest's list replaces the configuration's */
+        c->ndispositifs = 0;
+        for (i = 0; i < v->n && c->ndispositifs < CONFIG_MAX_DISPOSITIFS; i++)
+            if (v->kids[i]->type == YN_SCALAR &&
+                (!strcmp(v->kids[i]->str, "APPR") || !strcmp(v->kids[i]->str, "PROF")))
+                c->dispositifs[c->ndispositifs++] =
+                    !strcmp(v->kids[i]->str, "APPR") ? "APPR" : "PROF";
+    }
     if ((v = ymap_get(p, "targets")) && v->type == YN_SEQ) {
         for (i = 0; i < c->ntargets; i++)
             free(c->targets[i]);
@@ -1004,7 +1013,9 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               c.targets,
                               c.ntargets,
                               schemas,
-                              c.max_expansion};
+                              c.max_expansion,
+                              c.dispositifs,
+                              c.ndispositifs};
         manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]},
                             w->merge,
                             {w->outs[0], w->outs[1], w->outs[2], NULL}};

@@ -3,9 +3,13 @@
 
 A deliberately simple reading of samples/drop (or the folder given), written
 from spec/inputs.md and spec/indicators.md without the pipeline's code:
-decode (UTF-8, else Windows-1252), find the columns by their aliases, reject
-the rows the spec rejects, merge contract versions, apply the exclusions, then
-count. Standard library only.
+decode (UTF-8, else Windows-1252), find the columns by their aliases (and
+adressecodepostal as the employer's postcode only beside siretemployeur),
+reject the rows the spec rejects, merge contract versions (latest extraction,
+then latest date_effet_avenant, then highest numero_avenant, then last read),
+apply the exclusions (cancelled or deleted, broken before the start by date or
+by DECA's flag, a dispositif other than APPR), then count. Standard library
+only.
 
     python3 samples/check_figures.py [DROP] [-v]
 
@@ -176,20 +180,29 @@ def read_rows(path):
         if header is None:
             header = cells
             col_index.clear()
-            for i, name in enumerate(header):
-                c = ALIASES.get(F(name))
+            folded = [F(name) for name in header]
+            for i, name in enumerate(folded):
+                c = ALIASES.get(name)
                 if c:
                     col_index[c] = i
+            # a conditional alias names its column only beside the cell it needs, and
+            # when no other cell names the column (adressecodepostal, siretemployeur)
+            for canon, (alias, needs) in CONDITIONAL.items():
+                if canon not in col_index and F(needs) in folded and F(alias) in folded:
+                    col_index[canon] = folded.index(F(alias))
             continue
         yield reader.line_num, cells, len(header), enc
 
 
 col_index = {}
 ALIASES = {}
+CONDITIONAL = {}  # canonical -> (alias, header cell it needs)
 
 
-def set_schema(table):
+def set_schema(table, conditional=None):
     ALIASES.clear()
+    CONDITIONAL.clear()
+    CONDITIONAL.update(conditional or {})
     for canon, aliases in table.items():
         ALIASES[F(canon)] = canon
         for a in aliases:
@@ -213,7 +226,13 @@ CONTRATS = {
     "siret_cfa": ["siretcfa", "siret cfa"], "code_diplome": ["codediplome", "code diplôme", "cfd"],
     "rncp": ["code rncp"], "niveau": ["niveau formation", "niveau diplome"],
     "date_extraction": ["dateextraction", "date extraction"],
+    "dispositif": [], "numero_avenant": ["noavenant", "no avenant", "numero avenant"],
+    "date_suppression": ["datesuppression", "date suppression"], "rupture_avant_debut": [],
 }
+CONTRATS_CONDITIONAL = {"code_postal_employeur": ("adressecodepostal", "siretemployeur")}
+DISPOSITIFS = {"APPR"}  # the configuration's default (samples/config.yaml sets none)
+DISPOSITIF = {"appr": "APPR", "apprentissage": "APPR", "prof": "PROF", "professionnalisation": "PROF"}
+BOOL = {"oui": True, "o": True, "true": True, "1": True, "non": False, "n": False, "false": False, "0": False}
 EVENTS = {
     "id_evenement": ["identifiant", "id", "code evenement"], "type_evenement": ["type", "nature"],
     "date_evenement": ["date", "date réunion"], "opco": ["organisateur"],
@@ -318,7 +337,7 @@ def main():
     drop = args[0] if args else os.path.join(HERE, "drop")
 
     # contracts: accepted versions, then merge and exclusions
-    set_schema(CONTRATS)
+    set_schema(CONTRATS, CONTRATS_CONDITIONAL)
     versions = {}
     order = 0
     for rel, path in files(drop, "contrats"):
@@ -336,7 +355,9 @@ def main():
             order += 1
             av = val(cells, "date_effet_avenant")
             av = parse_date(av, True) if av else None
-            key = (xd, av or (0, 0, 0), order)
+            avn = val(cells, "numero_avenant")
+            avn = int(avn) if avn and re.fullmatch(r"\d+", avn) else -1  # invalid or missing: lowest
+            key = (xd, av or (0, 0, 0), avn, order)
             if num not in versions or key > versions[num][0]:
                 opco = val(cells, "opco")
                 opco = OPCO_ALIAS.get(F(opco)) if opco else None
@@ -344,16 +365,23 @@ def main():
                 if opco is None and idcc and re.fullmatch(r"\d{1,4}", idcc):
                     opco = IDCC_OPCO.get(idcc.zfill(4))
                 statut = F(val(cells, "statut") or "")
-                versions[num] = (key, deb, rupt, statut, region_of_postcode(val(cells, "code_postal_employeur")),
-                                 opco or "ND")
+                sup = val(cells, "date_suppression")
+                deleted = statut in ("annule", "supprime") or bool(sup and parse_date(sup, True))
+                rad = BOOL.get(F(val(cells, "rupture_avant_debut") or ""), False)
+                disp = DISPOSITIF.get(F(val(cells, "dispositif") or ""))  # invalid: missing
+                versions[num] = (key, deb, rupt, deleted, rad, disp,
+                                 region_of_postcode(val(cells, "code_postal_employeur")), opco or "ND")
     kept = Counter()
     excluded = Counter()
-    for num, (key, deb, rupt, statut, region, opco) in versions.items():
-        if statut in ("annule", "supprime"):
+    for num, (key, deb, rupt, deleted, rad, disp, region, opco) in versions.items():
+        if deleted:
             excluded["annule"] += 1
             continue
-        if rupt and rupt < deb:
+        if (rupt and rupt < deb) or rad:
             excluded["rupture_avant_debut"] += 1
+            continue
+        if disp and disp not in DISPOSITIFS:
+            excluded["dispositif"] += 1
             continue
         kept[(deb[0], region, opco)] += 1
 

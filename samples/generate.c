@@ -352,6 +352,7 @@ static const char *REGIONS[][2] = {
 // clang-format on
 #define NREG 18
 #define REG_NORMANDIE 8
+#define REG_BRETAGNE 12
 static int dept_of_region(int r) /* a random département of region index r */
 {
     int c[16], n = 0;
@@ -1544,6 +1545,268 @@ static void write_events(const char *dir)
     }
 }
 
+/* --- the DECA employer export ----------------------------------------------- */
+/* contrats/deca_employeurs_20241115.csv: the flat export DECA makes for employers, with
+ * exactly its 41 columns (issue 11): comma, UTF-8, ISO dates, booleans true/false, sexe 1/2,
+ * the employer's postcode in adressecodepostal (beside siretemployeur), no opco column (the
+ * OPCO comes from codeidcc) and the apprentices' personal columns (e-mails, telephone,
+ * address, nationality, birth département), all invented. Written after everything else
+ * with its own seed, so the other files keep their bytes. Nothing in it changes a
+ * published figure when the rules of spec/inputs.md are applied: the AKTO Normandie
+ * contracts of 2020 and 2021 in it are all excluded (professionalisation, deleted, broken
+ * before the start by DECA's flag alone), and the amendments that move an AKTO Normandie
+ * start from December 2021 to January 2022 are ordered by number, the higher one first. */
+// clang-format off
+static const char *H_LBA[] = {"adressecodepostal", "adressenumero", "adressevoie", "codediplome",
+    "codeidcc", "courriel", "courrielalternant", "courrielemployeur", "datedebutcontrat",
+    "datedebutformation", "dateeffetavenant", "dateeffetrupture", "datefincontrat",
+    "datefinformation", "datenaissance", "datesuppression", "denomination", "departementnaissance",
+    "derniereclasse", "dispositif", "flagcorrection", "handicap", "intituleouqualification", "naf",
+    "nationalite", "noavenant", "nocontrat", "nom", "nombredesalaries", "prenom", "rncp",
+    "rupture_avant_debut", "sexe", "siret", "siretcfa", "siretemployeur", "statut", "telephone",
+    "typecontrat", "typediplome", "uaicfa"};
+// clang-format on
+#define NLBA 41
+enum {
+    L_CP,
+    L_NUMERO,
+    L_VOIE,
+    L_CFD,
+    L_IDCC,
+    L_COURRIEL,
+    L_COURRIEL_ALT,
+    L_COURRIEL_EMP,
+    L_DEB,
+    L_DEB_FORM,
+    L_AVEN,
+    L_RUPT,
+    L_FIN,
+    L_FIN_FORM,
+    L_NAISS,
+    L_SUPPR,
+    L_DENOM,
+    L_DEP_NAISS,
+    L_CLASSE,
+    L_DISP,
+    L_FLAG,
+    L_HANDICAP,
+    L_INTITULE,
+    L_NAF,
+    L_NATIONALITE,
+    L_NOAVENANT,
+    L_NUM,
+    L_NOM,
+    L_EFFECTIF,
+    L_PRENOM,
+    L_RNCP,
+    L_RAVANT,
+    L_SEXE,
+    L_SIRET,
+    L_SIRETCFA,
+    L_SIRETEMP,
+    L_STATUT,
+    L_TEL,
+    L_TYPE,
+    L_TYPEDIP,
+    L_UAI
+};
+static const char *const DIP_LABEL[] = {"CAP CUISINE",
+                                        "CAP COMMERCIALISATION ET SERVICES EN HCR",
+                                        "BP ARTS DE LA CUISINE",
+                                        "BAC PRO CUISINE",
+                                        "BTS MANAGEMENT EN HOTELLERIE RESTAURATION",
+                                        "CAP PRODUCTION ET SERVICE EN RESTAURATIONS",
+                                        "CAP EQUIPIER POLYVALENT DU COMMERCE",
+                                        "BTS NEGOCIATION ET DIGITALISATION",
+                                        "LICENCE PRO HOTELLERIE",
+                                        "MASTER MANAGEMENT"};
+/* what a contract of the file is */
+enum { LK_APPR, LK_NODISP, LK_PROF, LK_SUPPR, LK_RAVANT, LK_AV_FIN, LK_AV_DEB, LK_AV_MISSING };
+typedef struct {
+    int comp, cfa, person, deb, fin, concl, rupt, aven, suppr;
+    int deb_old, fin_old; /* the older version of an amended contract */
+    int8_t kind, type, dip, reg;
+    uint32_t seq;
+} Lba;
+static char LF[NLBA][160];
+static void lba_fill(const Lba *c, int older)
+{
+    const Company *e = &comp[c->comp], *cf = &comp[c->cfa];
+    const Person *p = &pers[c->person];
+    static const char *const VOIE[] = {"rue",   "allée",     "chemin", "impasse",
+                                       "place", "boulevard", "quai"};
+    static const char *const CLASSE[] = {"01", "11", "12", "21", "22", "31", "32", "40", "41"};
+    static const char *const TYPEDIP[] = {"CAP", "BAC PRO", "BTS", "LICENCE", "MASTER"};
+    int deb = older ? c->deb_old : c->deb, fin = older ? c->fin_old : c->fin, y, m, d;
+    char w[40];
+    for (int i = 0; i < NLBA; i++)
+        LF[i][0] = 0;
+    strcpy(LF[L_CP], e->cp);
+    if (chance(0.9))
+        sprintf(LF[L_NUMERO], "%u", 1 + rnd(150));
+    strcpy(w, SYL[rnd(NSYL)]);
+    strcat(w, SYL[rnd(NSYL)]);
+    strcat(w, chance(0.5) ? "ais" : "ande");
+    cap(w);
+    sprintf(LF[L_VOIE], "%s %s", VOIE[rnd(7)], w);
+    strcpy(LF[L_CFD], DIP[(int)c->dip].cfd);
+    strcpy(LF[L_IDCC], SECT[(int)e->sect].idcc);
+    sprintf(LF[L_COURRIEL], "%s.%s@courriel.example", p->prenom, p->nom);
+    if (chance(0.7))
+        sprintf(LF[L_COURRIEL_ALT], "%.4s%s%u@alternant.example", p->prenom, p->nom, 10 + rnd(90));
+    for (char *t = LF[L_COURRIEL]; *t; t++)
+        if (*t >= 'A' && *t <= 'Z')
+            *t = (char)(*t + 32);
+    for (char *t = LF[L_COURRIEL_ALT]; *t; t++)
+        if (*t >= 'A' && *t <= 'Z')
+            *t = (char)(*t + 32);
+    denomination(LF[L_DENOM], e);
+    strcpy(LF[L_COURRIEL_EMP], "contact@");
+    for (const char *s = LF[L_DENOM]; *s; s++)
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
+            sprintf(LF[L_COURRIEL_EMP] + strlen(LF[L_COURRIEL_EMP]), "%c",
+                    *s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+    strcat(LF[L_COURRIEL_EMP], ".example");
+    fmt_date(LF[L_DEB], deb, DS_ISO);
+    fmt_date(LF[L_DEB_FORM], deb + (int)rnd(20), DS_ISO);
+    if (c->aven)
+        fmt_date(LF[L_AVEN], c->aven, DS_ISO);
+    if (c->rupt)
+        fmt_date(LF[L_RUPT], c->rupt, DS_ISO);
+    fmt_date(LF[L_FIN], fin, DS_ISO);
+    fmt_date(LF[L_FIN_FORM], fin - (int)rnd(60), DS_ISO);
+    fmt_date(LF[L_NAISS], p->naiss, DS_ISO);
+    if (c->suppr)
+        fmt_date(LF[L_SUPPR], c->suppr, DS_ISO);
+    /* birth département: mostly one of the employer's région, 099 abroad */
+    int nat = pickw((const int[]){90, 6, 4}, 3);
+    sprintf(LF[L_NATIONALITE], "%d", nat + 1);
+    if (nat == 2)
+        strcpy(LF[L_DEP_NAISS], "099");
+    else
+        sprintf(LF[L_DEP_NAISS], "%03d",
+                atoi(DEPTS[dept_of_region(c->reg ? REG_BRETAGNE : REG_NORMANDIE)][0]));
+    strcpy(LF[L_CLASSE], CLASSE[rnd(9)]);
+    strcpy(LF[L_DISP], c->kind == LK_PROF ? "PROF" : c->kind == LK_NODISP ? "" : "APPR");
+    strcpy(LF[L_FLAG], c->aven && !older ? "true" : "false");
+    strcpy(LF[L_HANDICAP], chance(0.025) ? "true" : "false");
+    strcpy(LF[L_INTITULE], DIP_LABEL[(int)c->dip]);
+    strcpy(LF[L_NAF], SECT[(int)e->sect].naf);
+    if (c->kind >= LK_AV_FIN)
+        strcpy(LF[L_NOAVENANT], older ? (c->kind == LK_AV_MISSING ? "" : "1")
+                                      : (c->kind == LK_AV_MISSING ? "1" : "2"));
+    cfd(c->concl, &y, &m, &d);
+    sprintf(LF[L_NUM], "%03d%04d%02d%06u", atoi(e->cp) / 1000 % 1000, y % 10000, m % 100,
+            c->seq % 1000000);
+    strcpy(LF[L_NOM], p->nom);
+    for (char *t = LF[L_NOM]; *t; t++)
+        if (*t >= 'a' && *t <= 'z')
+            *t = (char)(*t - 32);
+    sprintf(LF[L_EFFECTIF], "%d",
+            EFF_LO[(int)e->eff] + (int)((c->comp * 2654435761u >> 8) %
+                                        (uint32_t)(EFF_HI[(int)e->eff] - EFF_LO[(int)e->eff] + 1)));
+    strcpy(LF[L_PRENOM], p->prenom);
+    sprintf(LF[L_RNCP], "RNCP%s", DIP[(int)c->dip].rncp);
+    strcpy(LF[L_RAVANT], c->kind == LK_RAVANT ? "true" : "false");
+    strcpy(LF[L_SEXE], p->sexe == 'F' ? "2" : "1");
+    sprintf(LF[L_SIRET], "%014llu", (unsigned long long)make_siret(cf->siren, 1));
+    sprintf(LF[L_SIRETCFA], "%014llu", (unsigned long long)make_siret(cf->siren, 0));
+    sprintf(LF[L_SIRETEMP], "%014llu", (unsigned long long)make_siret(e->siren, 0));
+    if (c->kind == LK_RAVANT || c->rupt)
+        strcpy(LF[L_STATUT], "Rompu");
+    else if (c->aven)
+        strcpy(LF[L_STATUT], "Corrigé");
+    sprintf(LF[L_TEL], "0%u%08u", 6 + rnd(2), rnd(100000000));
+    strcpy(LF[L_TYPE], TYPES[(int)c->type]);
+    strcpy(LF[L_TYPEDIP], TYPEDIP[DIP[(int)c->dip].niv[0] - '3']);
+    strcpy(LF[L_UAI], cf->uai);
+}
+/* a contract of kind k, employer of région index reg (0 Normandie, 2 Bretagne) and OPCO
+ * o, starting in year y (before the extraction date xd) */
+static Lba lba_new(int k, int reg, int o, int y, int xd, uint32_t seq)
+{
+    Lba c;
+    memset(&c, 0, sizeof c);
+    c.kind = (int8_t)k, c.reg = (int8_t)reg, c.seq = seq;
+    c.comp = pool_pick(&emp[reg][o]);
+    c.cfa = pool_pick(&cfas[reg]);
+    do
+        c.deb = season_date(y);
+    while (c.deb > xd - 20);
+    c.fin = add_months(c.deb, 24) - 1;
+    c.concl = c.deb - 5 - (int)rnd(40);
+    c.person = new_person(c.deb);
+    c.type = (int8_t)pickw(TYPE_W, 9);
+    c.dip = (int8_t)pickw(DIP_W, 10);
+    if (k == LK_APPR || k == LK_NODISP) {
+        c.rupt = draw_rupture(y, SECT[comp[c.comp].sect].naf, comp[c.comp].eff < 2, c.deb, c.fin);
+        if (c.rupt > xd)
+            c.rupt = 0;
+    }
+    if (k == LK_SUPPR)
+        c.suppr = c.deb + 10 + (int)rnd(60);
+    if (k == LK_AV_FIN) { /* the amendment extends the contract by 6 months */
+        c.aven = c.deb + 60 + (int)rnd(200);
+        if (c.aven > xd)
+            c.aven = xd - 5;
+        c.fin_old = c.fin, c.deb_old = c.deb;
+        c.fin = add_months(c.fin, 6);
+    }
+    if (k == LK_AV_DEB || k == LK_AV_MISSING) { /* the start corrected from December to January */
+        c.deb = dfc(y, 1, 3 + (int)rnd(10));
+        c.deb_old = dfc(y - 1, 12, 20 + (int)rnd(10));
+        c.fin = c.fin_old = add_months(c.deb, 24) - 1;
+        c.concl = c.deb_old - 10;
+        c.aven = dfc(y, 2, 1 + (int)rnd(20));
+    }
+    return c;
+}
+static void write_lba(const char *dir)
+{
+    /* contracts of the file, in order: [kind, région, OPCO, first year, last year, per year] */
+    // clang-format off
+    static const struct { int8_t kind, reg, opco; int16_t y0, y1, n; } PLAN[] = {
+        {LK_APPR, 0, AKTO, 2022, 2024, 14},    {LK_APPR, 0, OPCO_EP, 2022, 2024, 6},
+        {LK_APPR, 0, OPCOMMERCE, 2022, 2024, 5}, {LK_APPR, 0, CONSTRUCTYS, 2022, 2024, 4},
+        {LK_APPR, 2, AKTO, 2022, 2024, 12},    {LK_APPR, 2, OPCO_EP, 2022, 2024, 6},
+        {LK_APPR, 2, OCAPIAT, 2022, 2024, 5},  {LK_NODISP, 0, AKTO, 2022, 2024, 3},
+        {LK_NODISP, 2, OPCOMMERCE, 2023, 2024, 3},
+        /* excluded: professionalisation, AKTO Normandie 2020 and 2021 among them */
+        {LK_PROF, 0, AKTO, 2020, 2020, 3},     {LK_PROF, 0, AKTO, 2021, 2021, 12},
+        {LK_PROF, 0, AKTO, 2022, 2024, 4},     {LK_PROF, 0, OPCO_EP, 2022, 2024, 2},
+        {LK_PROF, 2, OPCOMMERCE, 2022, 2024, 2}, {LK_PROF, 2, AKTO, 2023, 2024, 2},
+        /* excluded: deleted (date_suppression only), broken before the start (DECA's flag only) */
+        {LK_SUPPR, 0, AKTO, 2021, 2021, 2},    {LK_SUPPR, 2, OPCO_EP, 2023, 2024, 1},
+        {LK_SUPPR, 0, CONSTRUCTYS, 2024, 2024, 1},
+        {LK_RAVANT, 0, AKTO, 2021, 2021, 2},   {LK_RAVANT, 2, AKTO, 2023, 2024, 1},
+        /* amendments ordered by number (same date_effet_avenant, higher number read first) */
+        {LK_AV_DEB, 0, AKTO, 2022, 2022, 3},   {LK_AV_MISSING, 0, AKTO, 2022, 2022, 2},
+        {LK_AV_FIN, 0, OPCO_EP, 2023, 2023, 3}, {LK_AV_FIN, 2, AKTO, 2023, 2024, 2}};
+    // clang-format on
+    const int xd = dfc(2024, 11, 15);
+    char path[4096], *cells[NLBA];
+    uint32_t seq = 900000;
+    Out o;
+    rng_s = 0x4445434145585031ULL; /* its own stream: the other files keep their bytes */
+    snprintf(path, sizeof path, "%s/contrats/deca_employeurs_20241115.csv", dir);
+    out_open(&o, path, 0, 0, ',', 0);
+    out_row(&o, (char **)H_LBA, NLBA);
+    for (int i = 0; i < NLBA; i++)
+        cells[i] = LF[i];
+    for (size_t g = 0; g < sizeof PLAN / sizeof PLAN[0]; g++)
+        for (int y = PLAN[g].y0; y <= PLAN[g].y1; y++)
+            for (int k = 0; k < PLAN[g].n; k++) {
+                Lba c = lba_new(PLAN[g].kind, PLAN[g].reg, PLAN[g].opco, y, xd, ++seq);
+                lba_fill(&c, 0);
+                out_row(&o, cells, NLBA);
+                if (c.kind >= LK_AV_FIN) {
+                    lba_fill(&c, 1);
+                    out_row(&o, cells, NLBA);
+                }
+            }
+    out_close(&o);
+}
+
 /* --- benchmark drop --------------------------------------------------------- */
 static char *put_s(char *p, const char *s)
 {
@@ -1710,6 +1973,7 @@ int main(int argc, char **argv)
         write_contracts(dir, "export_paysdelaloire.csv.gz", S_PDL, DL_REGION, 0, 1);
         write_contracts(dir, "contrats_bretagne_2024-10-15.csv", S_BRE, DL_TAB, 0, 0);
         write_events(dir);
+        write_lba(dir);
         return 0;
     }
     if (argc == 4 && !strcmp(argv[1], "--bench")) {

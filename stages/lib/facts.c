@@ -232,6 +232,8 @@ int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, s
             f->codes[k] = (unsigned long)x[3 + k];
         f->invalid = (unsigned long)x[3 + FC_NCODES];
         f->dups = (long)num(r->field[idx[8 + FC_NCODES]]);
+        if (f->dups < -1) /* empty is n/a (-1); anything else must be a count */
+            return bad_row(r, err, errlen);
         f->file = strdup(r->field[idx[0]]);
         f->encoding = strdup(r->field[idx[1]]);
         f->separator = strdup(r->field[idx[2]]);
@@ -295,8 +297,9 @@ int facts_outputs_read(const char *path, facts_output **v, size_t *n, char *err,
         return -1;
     while ((got = tsvr_next(r, err, errlen)) == 1) {
         facts_output *f;
-        long long bytes = num(r->field[idx[1]]);
-        if (bytes < 0 || r->len[idx[2]] != 64 || (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
+        long long bytes = num(r->field[idx[1]]), rows = num(r->field[idx[4]]);
+        if (bytes < 0 || rows < -1 || r->len[idx[2]] != 64 ||
+            (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
             return bad_row(r, err, errlen);
         if (grow((void **)v, *n, sizeof **v))
             goto oom;
@@ -305,7 +308,7 @@ int facts_outputs_read(const char *path, facts_output **v, size_t *n, char *err,
         f->bytes = (unsigned long long)bytes;
         memcpy(f->sha256, r->field[idx[2]], 65);
         memcpy(f->content_sha256, r->field[idx[3]], r->len[idx[3]] + 1);
-        f->rows = num(r->field[idx[4]]);
+        f->rows = rows;
         f->file = strdup(r->field[idx[0]]);
         (*n)++;
         if (!f->file)

@@ -210,6 +210,11 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
             yemit_kv(y, "max_expansion", rate);
         }
     }
+    yemit_str(y, "dispositifs");
+    yemit_seq_start(y);
+    for (i = 0; i < p->ndispositifs; i++)
+        yemit_str(y, p->dispositifs[i]);
+    yemit_seq_end(y);
     yemit_kv(y, "key_fingerprint_hmac_sha256", p->key_fingerprint);
     yemit_str(y, "targets");
     yemit_seq_start(y);

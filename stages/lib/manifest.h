@@ -20,8 +20,10 @@ typedef struct manifest_params {
     const char *key_fingerprint;
     char *const *targets; /* "YEAR:OPCO[:REGION]=N" */
     size_t ntargets;
-    const char *schemas_dir; /* to hash the schema files */
-    double max_expansion;    /* the bound on gzip inputs; 0: not listed */
+    const char *schemas_dir;        /* to hash the schema files */
+    double max_expansion;           /* the bound on gzip inputs; 0: not listed */
+    const char *const *dispositifs; /* the contract kinds counted ("APPR", "PROF") */
+    size_t ndispositifs;
 } manifest_params;
 
 #define MANIFEST_MAX_FACTS 8

@@ -558,7 +558,9 @@ int rec_next(rec_reader *r, char *err, size_t errlen)
 {
     uint32_t len;
     size_t i, off;
-    int got = need(r, 4);
+    int got;
+    errno = 0; /* a malformed row is not an I/O error: no stale errno in its message */
+    got = need(r, 4);
     if (got == 0)
         return 0;
     if (got < 0)

@@ -1,6 +1,16 @@
-"""Prints, one per line, every apprentice name (4+ characters) and birth date
-(as written and as YYYY-MM-DD) of the contract files of a drop. Independent
-of the C code: its own decoding and header matching."""
+"""Personal data of the contract files of a drop, for the personal-data tests.
+Independent of the C code: its own decoding and header matching.
+
+    personal_values.py DROP            every value to look for, one per line
+    personal_values.py --columns       the personal column names, folded, one per line
+
+Values: apprentice names (4+ characters) and birth dates (as written and as
+YYYY-MM-DD), and the personal columns of real DECA exports (spec/inputs.md,
+"Real DECA exports": e-mails, telephone, street, 6+ characters). The short
+personal values of those exports (street number, nationality code, birth
+département: "12", "1", "014") would match anywhere, so they are not listed:
+a test checks instead that no record file or output has a column of these
+names (--columns)."""
 import csv, gzip, io, os, re, sys, unicodedata
 
 def fold(s):
@@ -9,6 +19,15 @@ def fold(s):
 
 NAMES = {fold(x) for x in ["nom", "nom apprenti", "nom alternant", "prenom", "prénom apprenti", "prenom alternant"]}
 BIRTH = {fold(x) for x in ["date_naissance", "datenaissance", "date de naissance"]}
+# the personal columns of the DECA exports the spec names as unknown columns
+LONG = {fold(x) for x in ["courriel", "courrielalternant", "courrielemployeur", "telephone", "adressevoie"]}
+SHORT = {fold(x) for x in ["adressenumero", "nationalite", "departementnaissance"]}
+
+if sys.argv[1:] == ["--columns"]:
+    for c in sorted(NAMES | BIRTH | LONG | SHORT):
+        print(c)
+    sys.exit(0)
+
 out = set()
 root = os.path.join(sys.argv[1], "contrats")
 for name in sorted(os.listdir(root)):
@@ -29,6 +48,8 @@ for name in sorted(os.listdir(root)):
                 continue
             v = row[i].strip()
             if h in NAMES and len(v) >= 4 and v.upper() not in ("NULL", "N/A"):
+                out.add(v)
+            if h in LONG and len(v) >= 6:
                 out.add(v)
             if h in BIRTH and v:
                 out.add(v)

@@ -1,6 +1,9 @@
 # The pipeline on the committed samples: the published figures of
 # spec/published-figures.md, and byte-identical reports on a rerun.
 . tests/e2e/lib.sh
+# the committed drop is what the generator writes (samples/README.md), byte for byte
+build/bin/generate --samples "$TMP/gen" >/dev/null 2>&1
+check "samples/drop is what build/bin/generate --samples writes" diff -r "$TMP/gen" samples/drop
 expect_exit 0 "pipeline runs on the samples" $RUN -i samples/drop -o "$TMP/a" -c samples/config.yaml -q
 f="$TMP/a/croissance.csv.gz"
 check "AKTO Normandie 2021: 3071 contracts" test "$(csv_row "$f" 2021 28 Normandie AKTO contrats)" = 3071
