@@ -967,6 +967,7 @@ static int prepare_output(const char *output, int *lockfd)
 /* The intermediate files of one run (stages/lib/tsv.h records). */
 struct work {
     char *dir, *contrats, *evenements, *participations, *rej[3], *qual[3], *kept, *mq, *sum, *prov;
+    char *secsum; /* indicators' per-table secrecy counts, for the manifest */
 };
 
 static void work_paths(struct work *w, const char *dir)
@@ -988,6 +989,7 @@ static void work_paths(struct work *w, const char *dir)
     w->mq = join(dir, "qualite-fusion.tsv");
     w->sum = join(dir, "resume-fusion.tsv");
     w->prov = join(dir, "provenance.yaml");
+    w->secsum = join(dir, "secret-statistique.tsv");
 }
 
 static void work_free(struct work *w)
@@ -996,7 +998,7 @@ static void work_free(struct work *w)
     free(w->dir), free(w->contrats), free(w->evenements), free(w->participations);
     for (k = 0; k < 3; k++)
         free(w->rej[k]), free(w->qual[k]);
-    free(w->kept), free(w->mq), free(w->sum), free(w->prov);
+    free(w->kept), free(w->mq), free(w->sum), free(w->prov), free(w->secsum);
 }
 
 /* ingest (each kind), merge, quality, indicators, manifest, report,
@@ -1061,6 +1063,7 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
         arg(&a, w->kept), arg(&a, "--schemas"), arg(&a, schemas), arg(&a, "--input");
         arg(&a, input), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--observation-date");
         arg(&a, obs), arg(&a, "--secrecy"), arg(&a, sec);
+        arg(&a, "--secrecy-summary"), arg(&a, w->secsum);
         /* without event files the reunions table is empty, not absent */
         arg(&a, "--events"), arg(&a, w->evenements), arg(&a, "--participations");
         arg(&a, w->participations);
@@ -1084,7 +1087,7 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               c.targets,
                               c.ntargets,
                               schemas};
-        manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum};
+        manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]}, w->mq, w->sum, w->secsum};
         if (pending_hashes) {
             pthread_join(*pending_hashes, NULL);
             pending_hashes = NULL;

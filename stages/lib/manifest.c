@@ -202,6 +202,32 @@ static long summary_value(const char *path, const char *key)
     return v;
 }
 
+/* statistical_secrecy: one item per table of indicators' summary (TSV
+ * table, primary_cells, secondary_cells, audit); nothing without it. */
+static void emit_secrecy(yemit *y, const char *path)
+{
+    static const char *const cols[4] = {"table", "primary_cells", "secondary_cells", "audit"};
+    char err[512];
+    tsvr *r = path ? tsvr_open(path, err, sizeof err) : NULL;
+    int idx[4];
+    if (!r)
+        return;
+    if (tsvr_cols(r, cols, idx, 4, err, sizeof err) == 0) {
+        yemit_str(y, "statistical_secrecy");
+        yemit_seq_start(y);
+        while (tsvr_next(r, err, sizeof err) == 1) {
+            yemit_map_start(y);
+            yemit_kv(y, "table", r->field[idx[0]]);
+            yemit_ki(y, "primary_cells", atol(r->field[idx[1]]));
+            yemit_ki(y, "secondary_cells", atol(r->field[idx[2]]));
+            yemit_kv(y, "audit", r->field[idx[3]]);
+            yemit_map_end(y);
+        }
+        yemit_seq_end(y);
+    }
+    tsvr_close(r);
+}
+
 int manifest_hash_inputs(manifest_hashes *h, const char *input_dir, char *const *inputs, size_t n)
 {
     char path[8192];
@@ -419,6 +445,8 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         yemit_map_end(y);
     }
     yemit_seq_end(y);
+
+    emit_secrecy(y, w->secrecy);
 
     yemit_str(y, "conservation");
     yemit_map_start(y);

@@ -250,7 +250,7 @@ static manifest_params params(const char *schemas_dir)
  * make_inputs() and quality files; h may be NULL. */
 static void write_manifest(const char *outdir, const manifest_hashes *h)
 {
-    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *sum;
+    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *sum, *sec;
     manifest_params p;
     manifest_work w;
     refdata *ref;
@@ -269,9 +269,12 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
                                             "exclus_rupture_avant_debut\n"
                                             "contrats/a.csv\t2\t1\t0\n"));
     sum = strdup(tu_write_str("summary.tsv", "cle\tvaleur\ncontrats_conserves\t6\n"));
-    assert_true(q0 && q1 && mq && sum);
+    sec = strdup(tu_write_str("secret.tsv", "table\tprimary_cells\tsecondary_cells\taudit\n"
+                                            "croissance\t3\t5\tpassed\n"
+                                            "reunions\t0\t0\tpassed\n"));
+    assert_true(q0 && q1 && mq && sum && sec);
     w.quality[0] = q0, w.quality[1] = q1, w.quality[2] = NULL;
-    w.merge_quality = mq, w.summary = sum;
+    w.merge_quality = mq, w.summary = sum, w.secrecy = sec;
     ref = refdata_load(schemas, in, &code, err, sizeof err);
     if (!ref)
         fail_msg("refdata_load: %s", err);
@@ -280,7 +283,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     if (rc)
         fail_msg("manifest_write: %d: %s", rc, err);
     refdata_free(ref);
-    free(q0), free(q1), free(mq), free(sum);
+    free(q0), free(q1), free(mq), free(sum), free(sec);
 }
 
 static void manifest_path(const char *outdir, char *buf, size_t len)
@@ -558,6 +561,17 @@ static void test_write(void **state)
     scalar_is(cons, "versions_replaced", "2");
     scalar_is(cons, "excluded_cancelled", "1");
     scalar_is(cons, "excluded_rupture_before_start", "0");
+
+    /* the cells statistical secrecy hid, per table, from indicators' summary, in its order */
+    const ynode *sec = tu_yget(root, "statistical_secrecy");
+    assert_int_equal(sec->type, YN_SEQ);
+    assert_int_equal(sec->n, 2);
+    scalar_is(sec->kids[0], "table", "croissance");
+    scalar_is(sec->kids[0], "primary_cells", "3");
+    scalar_is(sec->kids[0], "secondary_cells", "5");
+    scalar_is(sec->kids[0], "audit", "passed");
+    scalar_is(sec->kids[1], "table", "reunions");
+    scalar_is(sec->kids[1], "secondary_cells", "0");
     ydoc_free(d);
 }
 
