@@ -824,6 +824,7 @@ static int prepare_output(const char *output, int *lockfd)
  * (stages/lib/facts.h). */
 struct work {
     char *dir, *rec[3], *rej[3], *qual[3], *kept, *merge, *outs[3], *prov;
+    char *secsum; /* indicators' per-table secrecy counts, for the manifest */
 };
 
 static const char *const kinds[3] = {"contrats", "evenements", "participations"};
@@ -847,6 +848,7 @@ static void work_paths(struct work *w, const char *dir)
     w->kept = join(dir, "conserves.rec");
     w->merge = join(dir, "fusion.tsv");
     w->prov = join(dir, "provenance.yaml");
+    w->secsum = join(dir, "secret-statistique.tsv");
 }
 
 static void work_free(struct work *w)
@@ -855,7 +857,7 @@ static void work_free(struct work *w)
     free(w->dir);
     for (k = 0; k < 3; k++)
         free(w->rec[k]), free(w->rej[k]), free(w->qual[k]), free(w->outs[k]);
-    free(w->kept), free(w->merge), free(w->prov);
+    free(w->kept), free(w->merge), free(w->prov), free(w->secsum);
 }
 
 /* The jobs of the chain, in the order of their table. */
@@ -908,6 +910,7 @@ static void chain_args(struct job *jobs, const char *input, const struct work *w
         arg(a, w->kept), arg(a, "--schemas"), arg(a, schemas), arg(a, "--outdir");
         arg(a, staging), arg(a, "--observation-date"), arg(a, obs), arg(a, "--secrecy");
         arg(a, sec), arg(a, "--facts"), arg(a, w->outs[1]);
+        arg(a, "--secrecy-summary"), arg(a, w->secsum);
         /* without event files the reunions table is empty, not absent */
         arg(a, "--events"), arg(a, w->rec[1]), arg(a, "--participations"), arg(a, w->rec[2]);
         if (c.years)
@@ -1018,7 +1021,8 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
                               c.ndispositifs};
         manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]},
                             w->merge,
-                            {w->outs[0], w->outs[1], w->outs[2], NULL}};
+                            {w->outs[0], w->outs[1], w->outs[2], NULL},
+                            w->secsum};
         char *mpath = join(staging, "manifest.yaml");
         struct args *a = &jobs[J_REPORT].a;
         if (pending_hashes) {

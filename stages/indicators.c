@@ -18,12 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "log.h"
 #include "facts.h"
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
+#include "secrecy.h"
 #include "strmap.h"
 #include "values.h"
 #include "versions.h"
@@ -151,7 +153,8 @@ struct rowctx {
     const char *region, *opco, *type, *bdname, *bdvalue;
     size_t g; /* group index in its grouping */
     const struct grouping *gr;
-    size_t rg; /* reunions group x year index */
+    size_t rg;       /* reunions group x year index */
+    int unpublished; /* the year before --years: kept for the secrecy relations only */
 };
 
 static void usage(FILE *f)
@@ -161,11 +164,14 @@ static void usage(FILE *f)
             "                  --outdir DIR --observation-date YYYY-MM-DD\n"
             "                  [--events EVENTS.rec [--participations PARTS.rec]]\n"
             "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
-            "                  [--facts OUT.tsv]\n"
+            "                  [--facts OUT.tsv] [--secrecy-summary FILE]\n"
             "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
-            "tables of DIR/output/*.yaml as gzip CSV into the output folder; --facts lists\n"
-            "their sizes and hashes for the manifest. Exit codes: 0, 64 usage, 70 the\n"
-            "records cannot be read, 74 I/O, 78 bad output schema.\n");
+            "tables of DIR/output/*.yaml as gzip CSV into the output folder, with statistical\n"
+            "secrecy (threshold N, default 5, 0 for none): primary and secondary cells, then an\n"
+            "audit that fails (exit 70) when a hidden count can be recomputed. --facts lists\n"
+            "the files' sizes and hashes for the manifest, --secrecy-summary the cells hidden\n"
+            "per table (TSV). Exit codes: 0, 64 usage, 70 the records cannot be read or the\n"
+            "audit fails, 74 I/O, 78 bad output schema.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -500,7 +506,8 @@ static int value(const struct ctx *c, const struct rowctx *r, const char *name, 
     return 0;
 }
 
-/* Writes one row of t from its schema's column names. */
+/* Keeps one row of t from its schema's column names (written at the end,
+ * once secrecy is applied to every table together). */
 static int emit(const struct ctx *c, otable *t, const struct rowctx *r)
 {
     oval v[64];
@@ -511,7 +518,11 @@ static int emit(const struct ctx *c, otable *t, const struct rowctx *r)
             log_error("%s: no value for column '%s' in this table", t->path, t->cols[i].name);
             return EX_CONFIG;
         }
-    return otable_row(t, v) ? EX_IOERR : 0;
+    if (otable_keep(t, v, !r->unpublished)) {
+        log_error("out of memory");
+        return EX_SOFTWARE;
+    }
+    return 0;
 }
 
 static size_t ro_index(const struct ctx *c, size_t r, size_t o)
@@ -528,46 +539,36 @@ static int ro_row_exists(const struct ctx *c, size_t r, size_t o, int y)
            NULL;
 }
 
-static int open_table(otable *t, const char *outdir, int thr)
+/* The first year kept: the year before --years too, when there is data,
+ * because published cells repeat its figures (contrats_annee_precedente,
+ * cumul_annee_precedente): secrecy must see them, unpublished. */
+static int first_kept_year(const struct ctx *c)
 {
-    char err[1024];
-    if (otable_open(t, outdir, thr, err, sizeof err)) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
-    return 0;
+    return c->ysel0 > c->ymin ? c->ysel0 - 1 : c->ysel0;
 }
 
-/* Closes a table and records its file's facts. */
-static int close_table(struct ctx *c, otable *t)
+/* Records the facts of a table's file (written with otable_write). 0 or 70. */
+static int table_facts(struct ctx *c, const otable *t, const csvout_stats *st)
 {
-    char err[1024];
-    csvout_stats st;
     facts_output *f = &c->outs[c->nouts];
-    if (otable_close_stats(t, &st, err, sizeof err)) {
-        log_error("%s", err);
-        return EX_IOERR;
-    }
     if (c->nouts == sizeof c->outs / sizeof *c->outs || !(f->file = strdup(t->file))) {
         log_error("out of memory, or too many tables");
         return EX_SOFTWARE;
     }
     c->nouts++;
-    f->bytes = st.bytes;
-    memcpy(f->sha256, st.sha256, sizeof f->sha256);
-    memcpy(f->content_sha256, st.content_sha256, sizeof f->content_sha256);
-    f->rows = (long long)st.rows;
+    f->bytes = st->bytes;
+    memcpy(f->sha256, st->sha256, sizeof f->sha256);
+    memcpy(f->content_sha256, st->content_sha256, sizeof f->content_sha256);
+    f->rows = (long long)st->rows;
     return 0;
 }
 
-/* croissance (monthly = 0), croissance_mensuelle (1) or ruptures (2). */
-static int write_ro(struct ctx *c, otable *t, const char *outdir, int thr, int kind)
+/* croissance (kind 0), croissance_mensuelle (1) or ruptures (2). */
+static int keep_ro(const struct ctx *c, otable *t, int kind)
 {
     int y, m, rc;
     size_t r, o;
-    if ((rc = open_table(t, outdir, thr)))
-        return rc;
-    for (y = c->ysel0; y <= c->ysel1; y++) {
+    for (y = first_kept_year(c); y <= c->ysel1; y++) {
         int mmax = kind == 1 ? (y == c->obs_y ? c->obs_m : 12) : 1;
         for (m = 0; m < mmax; m++)
             for (r = 0; r <= c->nreg; r++)
@@ -576,6 +577,7 @@ static int write_ro(struct ctx *c, otable *t, const char *outdir, int thr, int k
                     if (!ro_row_exists(c, r, o, y))
                         continue;
                     rc_.year = y;
+                    rc_.unpublished = y < c->ysel0;
                     rc_.month = kind == 1 ? m : -1;
                     rc_.region = r == c->nreg ? "TOTAL" : c->reg[r];
                     rc_.opco = o == c->nop ? "TOTAL" : c->op[o];
@@ -585,7 +587,7 @@ static int write_ro(struct ctx *c, otable *t, const char *outdir, int thr, int k
                         return rc;
                 }
     }
-    return close_table(c, t);
+    return 0;
 }
 
 static const char *const *sort_names;
@@ -595,7 +597,7 @@ static int cmp_order(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-static int write_breakdown(struct ctx *c, struct breakdown *b, const char *outdir, int thr)
+static int keep_breakdown(const struct ctx *c, struct breakdown *b)
 {
     int y, rc;
     size_t i;
@@ -607,15 +609,14 @@ static int write_breakdown(struct ctx *c, struct breakdown *b, const char *outdi
     sort_names = (const char *const *)b->names;
     qsort(b->order, b->nvals, sizeof *b->order, cmp_order);
     b->order[b->nvals] = b->nvals; /* TOTAL last */
-    if ((rc = open_table(b->t, outdir, thr)))
-        return rc;
-    for (y = c->ysel0; y <= c->ysel1; y++)
+    for (y = first_kept_year(c); y <= c->ysel1; y++)
         for (i = 0; i <= b->nvals; i++) {
             struct rowctx r = {0};
             size_t gi = b->order[i];
             if (!b->g.exists[gi])
                 continue;
             r.year = y;
+            r.unpublished = y < c->ysel0;
             r.month = -1;
             r.bdname = b->column;
             r.bdvalue = gi == b->nvals ? "TOTAL" : b->names[gi];
@@ -624,7 +625,7 @@ static int write_breakdown(struct ctx *c, struct breakdown *b, const char *outdi
             if ((rc = emit(c, b->t, &r)))
                 return rc;
         }
-    return close_table(c, b->t);
+    return 0;
 }
 
 /* The index of a breakdown value, added when new. */
@@ -1259,14 +1260,12 @@ done:
     return rc;
 }
 
-static int write_reunions(struct ctx *c, otable *t, const char *outdir, int thr, int y0, int y1)
+static int keep_reunions(const struct ctx *c, otable *t, int y0, int y1)
 {
     size_t r, o, k, ti, order[MAXTYPES];
     int y, rc;
-    if ((rc = open_table(t, outdir, thr)))
-        return rc;
     if (c->nev == 0)
-        return close_table(c, t);
+        return 0;
     for (k = 0; k < c->ntypes; k++)
         order[k] = k;
     /* event types in byte order */
@@ -1293,7 +1292,71 @@ static int write_reunions(struct ctx *c, otable *t, const char *outdir, int thr,
                     if ((rc = emit(c, t, &rc_)))
                         return rc;
                 }
-    return close_table(c, t);
+    return 0;
+}
+
+/* The per-table secrecy counts for the manifest (stages/lib/facts.h). 0 or
+ * EX_IOERR. */
+static int write_secrecy_summary(otable *const *t, size_t n, int thr, const char *path)
+{
+    char err[1024];
+    facts_secrecy v[MAXB + 8];
+    size_t i;
+    for (i = 0; i < n && i < sizeof v / sizeof *v; i++) {
+        v[i].table = t[i]->name;
+        v[i].primary = (unsigned long)t[i]->primary;
+        v[i].secondary = (unsigned long)t[i]->secondary;
+        v[i].audit = thr > 0 ? "passed" : "not run (secrecy disabled)";
+    }
+    if (facts_secrecy_write(path, v, i, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* Statistical secrecy over every indicator table at once, then the files.
+ * APP_TEST_SECRECY_PRIMARY_ONLY=1 is a test hook (tests/e2e/test_secrecy.sh):
+ * it skips the secondary suppression so that the audit must fail. */
+static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir, int thr,
+                        const char *summary)
+{
+    char err[1024];
+    size_t i, prim = 0, sec = 0;
+    int rc;
+
+    if (thr > 0) {
+        const char *hook = getenv("APP_TEST_SECRECY_PRIMARY_ONLY");
+        int flags = hook && !strcmp(hook, "1") ? SECRECY_PRIMARY_ONLY : 0;
+        struct timespec a, b;
+        if (flags)
+            log_warn("APP_TEST_SECRECY_PRIMARY_ONLY: secondary suppression skipped (test hook)");
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        rc = otable_protect(t, n, thr, flags, err, sizeof err);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        if (rc) {
+            log_error("%s%s", rc > 0 ? "secrecy audit failed: " : "secrecy: ", err);
+            return EX_SOFTWARE;
+        }
+        for (i = 0; i < n; i++) {
+            prim += t[i]->primary;
+            sec += t[i]->secondary;
+            log_debug("secrecy: table=%s primary=%zu secondary=%zu", t[i]->name, t[i]->primary,
+                      t[i]->secondary);
+        }
+        log_info("secrecy: primary=%zu secondary=%zu audit=passed seconds=%.3f", prim, sec,
+                 (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+    }
+    for (i = 0; i < n; i++) {
+        csvout_stats st;
+        if (otable_write(t[i], outdir, &st, err, sizeof err)) {
+            log_error("%s", err);
+            return EX_IOERR;
+        }
+        if ((rc = table_facts(c, t[i], &st)))
+            return rc;
+    }
+    return summary ? write_secrecy_summary(t, n, thr, summary) : 0;
 }
 
 static int parse_years(const char *years, int *a, int *b)
@@ -1321,10 +1384,11 @@ int main(int argc, char **argv)
                                          {"secrecy", required_argument, NULL, 'S'},
                                          {"target", required_argument, NULL, 't'},
                                          {"facts", required_argument, NULL, 'f'},
+                                         {"secrecy-summary", required_argument, NULL, 'u'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
-               *years = NULL, *events = NULL, *parts = NULL;
+               *years = NULL, *events = NULL, *parts = NULL, *secsum = NULL;
     struct ctx c;
     char err[1024];
     otable *base[4] = {NULL, NULL, NULL, NULL};
@@ -1375,6 +1439,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
                 return EX_USAGE;
             }
+            break;
+        case 'u':
+            secsum = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1467,12 +1534,11 @@ int main(int argc, char **argv)
         c.ymax = c.obs_y;
     c.ysel0 = ya > c.ymin ? ya : c.ymin;
     c.ysel1 = yb < c.ymax ? yb : c.ymax;
-    if ((rc = write_ro(&c, base[0], outdir, thr, 0)) ||
-        (rc = write_ro(&c, base[1], outdir, thr, 1)) ||
-        (rc = write_ro(&c, base[2], outdir, thr, 2)))
+    if ((rc = keep_ro(&c, base[0], 0)) || (rc = keep_ro(&c, base[1], 1)) ||
+        (rc = keep_ro(&c, base[2], 2)))
         goto done;
     for (i = 0; i < c.nbd; i++)
-        if ((rc = write_breakdown(&c, &c.bd[i], outdir, thr)))
+        if ((rc = keep_breakdown(&c, &c.bd[i])))
             goto done;
     if (events) {
         int y0, y1;
@@ -1482,7 +1548,17 @@ int main(int argc, char **argv)
         y1 = c.eymax < c.obs_y ? c.eymax : c.obs_y;
         if (y1 > yb)
             y1 = yb;
-        if ((rc = write_reunions(&c, base[3], outdir, thr, y0, y1)))
+        if ((rc = keep_reunions(&c, base[3], y0, y1)))
+            goto done;
+    }
+    {
+        otable *all[4 + MAXB];
+        size_t n = 0;
+        for (i = 0; i < 4; i++)
+            all[n++] = base[i];
+        for (i = 0; i < c.nbd; i++)
+            all[n++] = c.bd[i].t;
+        if ((rc = write_tables(&c, all, n, outdir, thr, secsum)))
             goto done;
     }
     if (factspath && facts_outputs_write(factspath, c.outs, c.nouts, err, sizeof err)) {

@@ -1619,10 +1619,25 @@ static int write_methodologie(struct report *r)
          "les fichiers et ce classeur."},
         {"Secret statistique",
          "« s » remplace tout effectif compris entre 1 et le seuil moins 1 (seuil de 5 par "
-         "défaut), ainsi que tout taux, moyenne ou médiane dont le dénominateur est dans cet "
-         "intervalle ou qui est calculé à partir d'un effectif secret ; les lignes TOTAL suivent "
-         "la même règle. Les graphiques laissent ces valeurs en blanc. Les tableaux de qualité et "
-         "de rejets ne sont pas soumis au secret."},
+         "défaut) : c'est le secret primaire. Seul dans une ligne, un tel effectif se "
+         "retrouverait par soustraction : le total moins les autres cellules, un cumul mensuel "
+         "moins celui du mois précédent, ou le même chiffre publié ailleurs (les contrats de "
+         "Croissance et de Ruptures, le cumul du dernier mois et les contrats de l'année, "
+         "l'année précédente de Croissance, la ligne TOTAL d'une ventilation et le total "
+         "général, la courbe des ruptures à 9 et 12 mois). D'autres effectifs, jamais nuls, "
+         "sont donc aussi remplacés par « s » (secret secondaire) : des cellules de détail "
+         "plutôt que des totaux, et de petites valeurs plutôt que de grandes. Un même chiffre "
+         "est masqué partout où il est publié. Chaque exécution vérifie ensuite, par un calcul "
+         "exact sur les relations entre cellules (totaux par région, par OPCO et des "
+         "ventilations, cumuls mensuels, chiffres publiés deux fois, les effectifs distincts "
+         "étant traités comme s'ils s'additionnaient), qu'aucun effectif masqué ne peut être "
+         "déduit des cellules publiées ; sinon elle échoue et ne publie rien. Un lecteur peut "
+         "refaire les totaux et les taux publiés et retrouver la somme de plusieurs cellules "
+         "masquées, mais jamais la valeur d'une seule. Tout taux, moyenne ou médiane dont le "
+         "dénominateur est compris entre 1 et le seuil moins 1 ou qui est calculé à partir d'un "
+         "effectif masqué est aussi « s » ; les lignes TOTAL suivent la même règle. Les "
+         "graphiques laissent ces valeurs en blanc. Les tableaux de qualité et de rejets ne "
+         "sont pas soumis au secret."},
         {"Arrondis", "Les pourcentages sont calculés sur les effectifs exacts et arrondis à une "
                      "décimale, la demi-unité étant arrondie en s'éloignant de zéro (12,25 donne "
                      "12,3). Une cellule vide signale un dénominateur nul ou une valeur absente."},

@@ -150,6 +150,29 @@ int facts_outputs_write(const char *path, const facts_output *v, size_t n, char 
     return close_w(w, err, errlen);
 }
 
+static const char *const sec_head[] = {"table", "primary_cells", "secondary_cells", "audit"};
+#define SEC_COLS (sizeof sec_head / sizeof *sec_head)
+
+int facts_secrecy_write(const char *path, const facts_secrecy *v, size_t n, char *err,
+                        size_t errlen)
+{
+    tsvw *w = tsvw_open(path, err, errlen);
+    size_t i, k;
+    if (!w)
+        return -1;
+    for (k = 0; k < SEC_COLS; k++)
+        tsvw_str(w, sec_head[k]);
+    tsvw_endrow(w);
+    for (i = 0; i < n; i++) {
+        tsvw_str(w, v[i].table);
+        tsvw_long(w, (long)v[i].primary);
+        tsvw_long(w, (long)v[i].secondary);
+        tsvw_str(w, v[i].audit);
+        tsvw_endrow(w);
+    }
+    return close_w(w, err, errlen);
+}
+
 /* --- reading ---------------------------------------------------------------- */
 
 /* Parses a whole number; -1 for an empty field (n/a), -2 when malformed. */
@@ -320,6 +343,47 @@ oom:
     tsvr_close(r);
     snprintf(err, errlen, "%s: out of memory", path);
     return -1;
+}
+
+int facts_secrecy_read(const char *path, facts_secrecy **v, size_t *n, char *err, size_t errlen)
+{
+    int idx[SEC_COLS], got;
+    tsvr *r = open_cols(path, sec_head, SEC_COLS, idx, err, errlen);
+    if (!r)
+        return -1;
+    while ((got = tsvr_next(r, err, errlen)) == 1) {
+        facts_secrecy *f;
+        long long p = num(r->field[idx[1]]), q = num(r->field[idx[2]]);
+        if (p < 0 || q < 0)
+            return bad_row(r, err, errlen);
+        if (grow((void **)v, *n, sizeof **v))
+            goto oom;
+        f = &(*v)[*n];
+        memset(f, 0, sizeof *f);
+        f->primary = (unsigned long)p;
+        f->secondary = (unsigned long)q;
+        f->table = strdup(r->field[idx[0]]);
+        f->audit = strdup(r->field[idx[3]]);
+        (*n)++;
+        if (!f->table || !f->audit)
+            goto oom;
+    }
+    tsvr_close(r);
+    return got < 0 ? -1 : 0;
+oom:
+    tsvr_close(r);
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+}
+
+void facts_secrecy_free(facts_secrecy *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        free(v[i].table);
+        free(v[i].audit);
+    }
+    free(v);
 }
 
 void facts_inputs_free(facts_input *v, size_t n)

@@ -55,6 +55,13 @@ typedef struct facts_output {
     long long rows;                      /* data rows; -1 for the workbook */
 } facts_output;
 
+/* The cells statistical secrecy hid in one table, from indicators. */
+typedef struct facts_secrecy {
+    char *table;
+    unsigned long primary, secondary;
+    char *audit; /* "passed", or why it did not run */
+} facts_secrecy;
+
 /* A list of facts of one kind, read from or written to one file. */
 typedef struct facts_list {
     size_t n, cap;
@@ -66,6 +73,8 @@ int facts_inputs_write(const char *path, const facts_input *v, size_t n, char *e
 int facts_merge_write(const char *path, const facts_merge *v, size_t n, char *err, size_t errlen);
 int facts_outputs_write(const char *path, const facts_output *v, size_t n, char *err,
                         size_t errlen);
+int facts_secrecy_write(const char *path, const facts_secrecy *v, size_t n, char *err,
+                        size_t errlen);
 
 /* facts_*_read: append the file's facts to *v (growing it, *n updated).
  * 0, or -1 with a message (the file is the pipeline's own: a failure is
@@ -73,10 +82,12 @@ int facts_outputs_write(const char *path, const facts_output *v, size_t n, char 
 int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, size_t errlen);
 int facts_merge_read(const char *path, facts_merge **v, size_t *n, char *err, size_t errlen);
 int facts_outputs_read(const char *path, facts_output **v, size_t *n, char *err, size_t errlen);
+int facts_secrecy_read(const char *path, facts_secrecy **v, size_t *n, char *err, size_t errlen);
 
 void facts_inputs_free(facts_input *v, size_t n);
 void facts_merge_free(facts_merge *v, size_t n);
 void facts_outputs_free(facts_output *v, size_t n);
+void facts_secrecy_free(facts_secrecy *v, size_t n);
 
 /* The totals over merge's files. */
 typedef struct facts_merge_total {

@@ -117,6 +117,31 @@ static int cmp_out(const void *a, const void *b)
     return strcmp(((const facts_output *)a)->file, ((const facts_output *)b)->file);
 }
 
+/* statistical_secrecy: one item per table of indicators' facts; nothing
+ * when secrecy did not run. 0, or -1 with a message. */
+static int emit_secrecy(yemit *y, const char *path, char *err, size_t errlen)
+{
+    facts_secrecy *v = NULL;
+    size_t n = 0, i;
+    if (!path || access(path, F_OK))
+        return 0;
+    if (facts_secrecy_read(path, &v, &n, err, errlen))
+        return -1;
+    yemit_str(y, "statistical_secrecy");
+    yemit_seq_start(y);
+    for (i = 0; i < n; i++) {
+        yemit_map_start(y);
+        yemit_kv(y, "table", v[i].table);
+        yemit_ki(y, "primary_cells", (long long)v[i].primary);
+        yemit_ki(y, "secondary_cells", (long long)v[i].secondary);
+        yemit_kv(y, "audit", v[i].audit);
+        yemit_map_end(y);
+    }
+    yemit_seq_end(y);
+    facts_secrecy_free(v, n);
+    return 0;
+}
+
 int manifest_hash_inputs(manifest_hashes *h, const char *input_dir, char *const *inputs, size_t n)
 {
     char path[8192];
@@ -340,6 +365,9 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
         yemit_map_end(y);
     }
     yemit_seq_end(y);
+
+    if (!rc && emit_secrecy(y, w->secrecy, err, errlen))
+        rc = 70;
 
     yemit_str(y, "conservation");
     yemit_map_start(y);

@@ -2,7 +2,8 @@
  * software and version, every parameter, each input file with its bytes,
  * SHA-256, encoding, separator and row counts, each reference table, each
  * output with its bytes, SHA-256, SHA-256 of the uncompressed content and
- * data rows, and the conservation totals. No absolute path, host, user or
+ * data rows, the cells statistical secrecy hid per table and the audit's
+ * result, and the conservation totals. No absolute path, host, user or
  * time goes into it. */
 #ifndef MANIFEST_H
 #define MANIFEST_H
@@ -35,6 +36,7 @@ typedef struct manifest_work {
     /* the output facts files, NULL-terminated; a missing file is skipped
      * (the first manifest is written before the workbook) */
     const char *outputs[MANIFEST_MAX_FACTS];
+    const char *secrecy; /* indicators' per-table secrecy counts, or NULL */
 } manifest_work;
 
 /* The SHA-256 and size of every input file, computed once (the driver does

@@ -565,13 +565,24 @@ cells cells "$L qualite" "$O/qualite.csv.gz" fichier=evenements/evenements_2024.
 # 7. Statistical secrecy (threshold 5 by default): the totaux and reunions drops again,
 #    without --no-secrecy. Counts 1-4 -> s, 0 stays 0; a rate is s when its denominator is
 #    1-4 or when a count it comes from is s; empty when its denominator is 0.
+#    Secondary suppression (spec/indicators.md, "Secondary suppression") then hides more:
+#    the values below marked "secondary" were re-derived by hand when it came (they were
+#    shown before); each is forced by a line (a total and its parts) that would otherwise
+#    hold a single hidden cell, the complement being a detail cell when there is one (the
+#    rule of stages/lib/secrecy.h). tests/e2e/test_secrecy.sh checks whole patterns.
 # =============================================================================
 CFG=$D/config_objectifs.yaml
 run totaux-secret totaux 2024-12-31
 # croissance: (TOTAL, ATLAS) 2024: contrats 1 -> s; previous 8 shown; evolution from the
 #   s count -> s; objectif 4 is not a count -> 4; realisation from the s count -> s.
+#   Secondary: region 11's line AKTO 17 + ATLAS s (1) = TOTAL 18 has one hidden cell; its
+#   detail AKTO 17 is hidden (before the total 18), so are its evolution and realisation
+#   (from an s count). Then the AKTO line over regions, (11, AKTO) s = (TOTAL, AKTO) 17 (no
+#   other region has AKTO), leaves (TOTAL, AKTO) alone: hidden. (11, TOTAL) 18 and
+#   (TOTAL, TOTAL) 18 stay shown: the line AKTO s + ATLAS s + CONSTRUCTYS 0 = 18 has two
+#   hidden cells, and moving +1 on every AKTO cell and -1 on every ATLAS cell keeps them all.
 CR 2023 11 ATLAS 0,0,,,
-CR 2024 11 AKTO 17,16,6.3,40,42.5
+CR 2024 11 AKTO s,16,s,40,s
 CR 2024 28 ATLAS 0,8,-100.0,,
 CR 2024 TOTAL ATLAS s,8,s,4,s
 CR 2024 TOTAL TOTAL 18,24,-25.0,,
@@ -588,11 +599,18 @@ RR 2023 TOTAL TOTAL 24,5,20.8,s,s,24,5,20.8,24,5,20.8,s,s,s,13
 #   no rupture: median empty.
 RR 2024 11 ATLAS s,0,s,0,s,s,0,s,0,0,,0,0,s,
 RR 2024 28 ATLAS $Z
-RR 2024 11 AKTO 17,0,0.0,0,0.0,15,0,0.0,0,0,,0,0,0.0,
-# monthly: 2024-06 (11, AKTO): 2 entries -> s, cumul 17 vs 16 -> 6.3 (from shown counts);
+# (11, AKTO) 2024, secondary: contrats 17 is croissance's (the same figure): s, so every rate
+#   over it; observables_9m 15: region 11's line 15 + ATLAS s (1) = TOTAL 16 -> hidden, its
+#   rate too. 0 stays 0.
+RR 2024 11 AKTO s,0,s,0,s,s,0,s,0,0,,0,0,s,
+# monthly: 2024-06 (11, AKTO): 2 entries -> s. Secondary: cumul 17 from June to December
+#   (no entry from July on: cumul(m) = cumul(m-1), a line of two cells) is December's, which
+#   is croissance's contrats 17: s, and its evolution. 2024-03 (11, AKTO): January's line in
+#   region 11, AKTO 15 + ATLAS s (1) = 16, hides AKTO's January entries 15 (a detail), which
+#   are January's cumul, equal to February-May's (no entry): cumul 15 -> s, evolution -> s.
 #   2024-12 (TOTAL, ATLAS): 0 entries, cumul 1 -> s, 8 the year before, evolution -> s.
-MR 2024 06 11 AKTO s,17,16,6.3
-MR 2024 03 11 AKTO 0,15,16,-6.3
+MR 2024 06 11 AKTO s,s,16,s
+MR 2024 03 11 AKTO 0,s,16,s
 MR 2024 12 TOTAL ATLAS 0,s,8,s
 cells row "$L tranche_age" "$O/ruptures_tranche_age.csv.gz" annee=2023,tranche_age=15-17 9,s,s,s,s,9,s,s,9,s,s,s,s,s,s
 CFG=$D/config.yaml
@@ -604,13 +622,23 @@ MR 2023 05 11 OPCO_EP 0,0,s,s
 # ruptures 2022 (11, OPCO_EP): 2 contracts -> s; ruptures_45j 0 stays 0 but its rate's
 #   denominator is 2 -> s; followed 0 stays 0; every other count 1 or 2 -> s.
 RR 2022 11 OPCO_EP s,s,s,0,s,s,s,s,s,s,s,0,s,s,s
-# ruptures 2023 (11, TOTAL): 6 shown; 4, 1, 4, 1, 2 -> s with their rates; 12 months: 0, 0,
-#   rate empty; median over 4 ruptures -> s.
-RR 2023 11 TOTAL 6,s,s,s,s,s,s,s,0,0,,0,s,s,s
+# ruptures 2023 (11, TOTAL): 4, 1, 4, 1, 2 -> s with their rates; 12 months: 0, 0,
+#   rate empty; median over 4 ruptures -> s. Secondary: contrats 6. In 2023 every detail
+#   (AKTO 2, ATLAS 4, OPCO2I 1) and the totals (28, TOTAL) 1, (TOTAL, AKTO) 2,
+#   (TOTAL, ATLAS) 4, (TOTAL, OPCO2I) 1 are primary; the TOTAL column's line over regions,
+#   (11, TOTAL) 6 + (28, TOTAL) s = (TOTAL, TOTAL) 7, has one hidden cell: (11, TOTAL) goes
+#   (one TOTAL key) before the grand total (two). The grand total 7 stays shown.
+RR 2023 11 TOTAL s,s,s,s,s,s,s,s,0,0,,0,s,s,s
+RR 2023 TOTAL TOTAL 7,s,s,s,s,s,s,s,0,0,,0,s,s,s
 run reunions-secret reunions 2025-06-30
-# (11, AKTO, reunion_entreprises): events 2 -> s; 7, 5 shown; 3.5 over 2 events -> s; 4, 3, 2
-#   companies -> s; rate over 4 -> s.
-UR 2024 11 AKTO reunion_entreprises s,7,5,s,,s,s,s,s
+# (11, AKTO, reunion_entreprises): events 2 -> s; 3.5 over 2 events -> s; 4, 3, 2
+#   companies -> s; rate over 4 -> s. Secondary: participations 7 and structures 5. Over
+#   regions, (11) + (28) = (TOTAL) for AKTO's company meetings: participations 7 + 2 = 9 and
+#   structures 5 + 2 = 6 (distinct counts are treated as adding up: the spec's cautious
+#   reading); (28)'s 2 and 2 are primary, so (11)'s 7 and 5 are hidden. Region 11 has AKTO
+#   alone: its TOTAL row repeats it (the line over OPCOs has two cells) and is hidden alike.
+UR 2024 11 AKTO reunion_entreprises s,s,s,s,,s,s,s,s
+UR 2024 11 TOTAL reunion_entreprises s,s,s,s,,s,s,s,s
 # salon: 3 events -> s; 5 shown; 4 structures -> s; visiteurs 200 shown; 3, 2, 1 -> s.
 UR 2024 11 AKTO salon s,5,s,s,200,s,s,s,s
 # reunion_organismes: 4 events -> s; 5 shown; 2 structures -> s; 1.3 over 4 events -> s;
@@ -629,9 +657,11 @@ check "reunions (--no-secrecy): manifest says secrecy disabled" \
 # a configured threshold of 3: counts 1 and 2 -> s, 3 and 4 shown
 CFG=$D/config_seuil3.yaml
 run reunions-seuil3 reunions 2025-06-30
-# (11, AKTO, reunion_entreprises): 2 events -> s, 3.5 -> s; 4 companies, 3 new shown;
-#   2 converted -> s, so its rate -> s.
-UR 2024 11 AKTO reunion_entreprises s,7,5,s,,4,3,s,s
+# (11, AKTO, reunion_entreprises): 2 events -> s, 3.5 -> s; 2 converted -> s, so its rate -> s.
+#   Secondary: participations 7, structures 5, companies 4, new 3: region 28's 2, 2, 2, 2 are
+#   primary (1 and 2 under a threshold of 3), so on each line over regions (11)'s detail is
+#   hidden (the (TOTAL) row's 9, 6, 5, 4 stay shown; 3.0 is over 3 shown events).
+UR 2024 11 AKTO reunion_entreprises s,s,s,s,,s,s,s,s
 # salon: 3 events, 4 structures, 1.7, 3 companies shown; 2 new, 1 converted -> s; rate s.
 UR 2024 11 AKTO salon 3,5,4,1.7,200,3,s,s,s
 # reunion_organismes: 4 events, 5 participations shown -> 5/4 = 1.3 shown; 2 structures -> s.

@@ -270,7 +270,7 @@ static facts_output out_fact(const char *dir, const char *file, const char *cont
  * name order); h may be NULL. */
 static void write_manifest(const char *outdir, const manifest_hashes *h)
 {
-    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *o1, *o2;
+    char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *o1, *o2, *sec;
     manifest_params p;
     manifest_work w;
     refdata *ref;
@@ -307,6 +307,10 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     w.merge = mq;
     /* a facts file that does not exist (yet) is skipped */
     w.outputs[0] = o1, w.outputs[1] = tu_path("absent_facts.tsv"), w.outputs[2] = o2;
+    sec = strdup(tu_write_str("secret.tsv", "table\tprimary_cells\tsecondary_cells\taudit\n"
+                                            "croissance\t3\t5\tpassed\n"
+                                            "reunions\t0\t0\tpassed\n"));
+    w.secrecy = sec;
     ref = refdata_load(schemas, in, &code, err, sizeof err);
     if (!ref)
         fail_msg("refdata_load: %s", err);
@@ -315,7 +319,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     if (rc)
         fail_msg("manifest_write: %d: %s", rc, err);
     refdata_free(ref);
-    free(q0), free(q1), free(mq), free(o1), free(o2);
+    free(q0), free(q1), free(mq), free(o1), free(o2), free(sec);
 }
 
 static void manifest_path(const char *outdir, char *buf, size_t len)
@@ -595,6 +599,17 @@ static void test_write(void **state)
     scalar_is(cons, "excluded_cancelled", "1");
     scalar_is(cons, "excluded_rupture_before_start", "0");
     scalar_is(cons, "excluded_dispositif", "0");
+
+    /* the cells statistical secrecy hid, per table, from indicators' summary, in its order */
+    const ynode *sec = tu_yget(root, "statistical_secrecy");
+    assert_int_equal(sec->type, YN_SEQ);
+    assert_int_equal(sec->n, 2);
+    scalar_is(sec->kids[0], "table", "croissance");
+    scalar_is(sec->kids[0], "primary_cells", "3");
+    scalar_is(sec->kids[0], "secondary_cells", "5");
+    scalar_is(sec->kids[0], "audit", "passed");
+    scalar_is(sec->kids[1], "table", "reunions");
+    scalar_is(sec->kids[1], "secondary_cells", "0");
     ydoc_free(d);
 }
 

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "otable.h"
+#include "secrecy.h"
 #include "testutil.h"
 
 #define CROISSANCE "schemas/output/croissance.yaml"
@@ -269,12 +270,89 @@ static void test_schema_errors(void **state)
     assert_non_null(strstr(err, p));
 }
 
+/* Kept rows, protected together, then written (otable_keep, otable_protect, otable_write).
+ * 2024 contrats form the table of test_secrecy.c's test_rectangle:
+ *   (11,A)=3 (11,B)=20 (11,T)=23 / (28,A)=30 (28,B)=6 (28,T)=36 / (T,A)=33 (T,B)=26 (T,T)=59
+ * (11,A) is primary; its lines give (28,A), (11,B), then (28,B) as secondary cells (the
+ * rectangle). contrats_annee_precedente is 10 per detail cell (20 per one-key total, 40 for the
+ * grand total), shown, and repeats 2023's contrats, whose rows are kept but not written. The
+ * evolution of a row with a hidden count is hidden: 100 x (23-20)/20 = 15.0,
+ * 100 x 16/20 = 80.0, 100 x 13/20 = 65.0, 100 x 6/20 = 30.0, 100 x 19/40 = 47.5. */
+static void keep_rectangle(otable *t)
+{
+    static const char *const R[] = {"11", "28", "TOTAL"}, *const L[] = {"Île-de-France",
+                                                                        "Normandie", "Ensemble"};
+    static const char *const O[] = {"A", "B", "TOTAL"};
+    static const int64_t C[3][3] = {{3, 20, 23}, {30, 6, 36}, {33, 26, 59}};
+    for (int y = 2023; y <= 2024; y++)
+        for (int r = 0; r < 3; r++)
+            for (int o = 0; o < 3; o++) {
+                int64_t p = 10 * (1 + (r == 2)) * (1 + (o == 2));
+                int64_t c = y == 2023 ? p : C[r][o], prev = y == 2023 ? 0 : p;
+                oval v[9];
+                v[0] = ov_text(y == 2023 ? "2023" : "2024");
+                v[1] = ov_text(R[r]);
+                v[2] = ov_text(L[r]);
+                v[3] = ov_text(O[o]);
+                v[4] = ov_int(c);
+                v[5] = ov_int(prev);
+                v[6] = ov_pct(c - prev, prev);
+                v[7] = ov_missing();
+                v[8] = ov_missing();
+                assert_int_equal(otable_keep(t, v, y == 2024), 0);
+            }
+}
+
+static void test_keep_protect_write(void **state)
+{
+    (void)state;
+    char err[512] = "", path[300];
+    otable *t = load_ok();
+    assert_int_equal(t->nkeys, 3);
+    assert_string_equal(t->keys[2], "opco");
+    keep_rectangle(t);
+    assert_int_equal(otable_protect(&t, 1, 5, 0, err, sizeof err), 0);
+    assert_int_equal(t->primary, 1);
+    assert_int_equal(t->secondary, 3);
+    assert_int_equal(otable_write(t, tu_tmpdir, NULL, err, sizeof err), 0);
+    otable_free(t);
+    snprintf(path, sizeof path, "%s/croissance.csv.gz", tu_tmpdir);
+    char *got = tu_gunzip(path, NULL);
+    assert_string_equal(got, HEADER "2024,11,Île-de-France,A,s,10,s,,\n"
+                                    "2024,11,Île-de-France,B,s,10,s,,\n"
+                                    "2024,11,Île-de-France,TOTAL,23,20,15.0,,\n"
+                                    "2024,28,Normandie,A,s,10,s,,\n"
+                                    "2024,28,Normandie,B,s,10,s,,\n"
+                                    "2024,28,Normandie,TOTAL,36,20,80.0,,\n"
+                                    "2024,TOTAL,Ensemble,A,33,20,65.0,,\n"
+                                    "2024,TOTAL,Ensemble,B,26,20,30.0,,\n"
+                                    "2024,TOTAL,Ensemble,TOTAL,59,40,47.5,,\n");
+    free(got);
+
+    /* the test hook: the primary cell alone, and the audit finds it */
+    t = load_ok();
+    keep_rectangle(t);
+    assert_int_equal(otable_protect(&t, 1, 5, SECRECY_PRIMARY_ONLY, err, sizeof err), 1);
+    assert_non_null(strstr(err, "croissance row 2024,11,A column contrats"));
+    otable_free(t);
+
+    /* not protected (secrecy disabled): every kept written row as it is */
+    t = load_ok();
+    keep_rectangle(t);
+    assert_int_equal(otable_write(t, tu_tmpdir, NULL, err, sizeof err), 0);
+    otable_free(t);
+    got = tu_gunzip(path, NULL);
+    assert_non_null(strstr(got, "2024,11,Île-de-France,A,3,10,-70.0,,\n"));
+    assert_null(strstr(got, "2023,"));
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load),          cmocka_unit_test(test_secrecy_threshold_5),
         cmocka_unit_test(test_no_secrecy),    cmocka_unit_test(test_other_thresholds),
-        cmocka_unit_test(test_schema_errors),
+        cmocka_unit_test(test_schema_errors), cmocka_unit_test(test_keep_protect_write),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }
