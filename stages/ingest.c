@@ -62,14 +62,32 @@ struct cell {
     char buf[48];
 };
 
+/* The last raw value of a column whose check is a lookup (enumerations,
+ * OPCOs, régions, booleans, levels) and its outcome: such columns repeat a
+ * few values, and F() folding costs more than a comparison. */
+#define MEMO_LEN 24
+struct memo {
+    size_t n; /* raw length; 0: empty */
+    char raw[MEMO_LEN];
+    int ok;
+    struct cell out;
+};
+
 /* What one thread needs to check rows: scratch space and its own HMAC. */
 struct scratch {
+    struct memo *memo; /* per schema column */
     struct cell *cells;
     struct reason *rs;
     char *rawcopy;      /* a contract number's raw value (normalised in place) */
     pseudo *ps;         /* contracts only */
     uint16_t ev_region; /* events: the row's région code (from code, postcode or ND) */
-    rec_row row;        /* the accepted row being built */
+    int age;            /* contracts: age_debut, found by the AGE check */
+    /* contracts: the pseudonym's message N(nom) "|" N(prenom) "|" and room
+     * for the birth date; nomlen is up to and with the first "|", msglen to
+     * the second */
+    char *msg;
+    size_t nomlen, msglen;
+    rec_row row; /* the accepted row being built */
 };
 
 /* Where the rows of a file, or of a batch of its rows, go. */
@@ -165,17 +183,6 @@ static int is_missing_literal(const char *s, size_t n)
            (n == 3 && !memcmp(b, "N/A", 3)) || (n == 1 && b[0] == '-');
 }
 
-/* Writes u in decimal and a NUL into buf (at least 21 bytes). */
-static void uint_text(char *buf, unsigned long u)
-{
-    char tmp[24], *p = tmp + sizeof tmp;
-    *--p = '\0';
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    memcpy(buf, p, (size_t)(tmp + sizeof tmp - p));
-}
-
 /* The record code (1 + index in the reference table's order) of an OPCO or
  * région code returned by refdata; ND is the code after the last. */
 static uint16_t opco_code(const refdata *ref, const char *o)
@@ -194,14 +201,53 @@ static uint16_t region_code(const refdata *ref, const char *r)
     return (uint16_t)(i + 1);
 }
 
-/* Validates one value of column c. Returns 0 valid (cell filled), -1 invalid. */
+static int check_lookup(struct ingest *g, const schema_col *c, const char *v, size_t n,
+                        struct cell *out);
+
+/* The longest N() of a name: the longest decoded field (N() only removes
+ * characters or maps one to at most two, ß to SS, from two bytes). */
+#define MSG_NAME CSVIN_MAX_DECODED
+
+/* 2000-01-01, the first day a contract date may be (spec/inputs.md "Dates"). */
+#define DATE_2000 10957
+
+/* Validates one value of column c (the column's memo in m, NULL for none).
+ * Returns 0 valid (cell filled), -1 invalid. */
 static int check_value(struct ingest *g, const schema_col *c, const char *v, size_t n,
-                       struct cell *out)
+                       struct cell *out, struct memo *m)
 {
     long u;
     int k;
     out->s = out->buf;
     out->d = DATE_NONE;
+    switch (c->type) {
+    case T_ENUM:
+    case T_OPCO:
+    case T_REGION:
+    case T_BOOL:
+    case T_NIVEAU:
+        if (m && n < MEMO_LEN && m->n == n && !memcmp(m->raw, v, n)) {
+            const char *raw = out->raw;
+            size_t rawn = out->rawn;
+            *out = m->out;
+            out->raw = raw, out->rawn = rawn;
+            if (out->s == m->out.buf)
+                out->s = out->buf;
+            return m->ok;
+        }
+        k = check_lookup(g, c, v, n, out);
+        if (m && n < MEMO_LEN) {
+            m->n = n;
+            memcpy(m->raw, v, n);
+            m->ok = k;
+            m->out = *out;
+            if (out->s == out->buf)
+                m->out.s = m->out.buf;
+        }
+        return k;
+    default:
+        break;
+    }
     switch (c->type) {
     case T_TEXT:
         out->s = v;
@@ -211,7 +257,10 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         /* upper-cased, white space removed, in place: never longer */
         char *w = (char *)v;
         size_t i, o = 0, sl;
-        for (i = 0; i < n;) {
+        for (i = 0; i < n && (unsigned char)v[i] > ' ' && (unsigned char)v[i] < 0x80; i++)
+            w[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+        o = i; /* the rest, from the first byte that may start white space */
+        for (; i < n;) {
             if (fold_is_space(v + i, n - i, &sl)) {
                 i += sl;
                 continue;
@@ -224,6 +273,55 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         out->n = o;
         return o ? 0 : -1;
     }
+    case T_DATE:
+        /* the text is only needed for the birth date (the pseudonym's message) */
+        if ((c->personal ? val_date_iso(v, n, &out->d, out->buf) : val_date(v, n, &out->d)) ||
+            (c->contract_date && out->d < DATE_2000))
+            return -1;
+        out->n = 10;
+        return 0;
+    case T_SIRET:
+        out->n = 14;
+        return val_siret(v, n, out->buf);
+    case T_UAI:
+        out->n = 8;
+        return val_uai(v, n, out->buf);
+    case T_POSTCODE:
+        out->n = 5;
+        return val_postcode(v, n, out->buf);
+    case T_NAF:
+        out->n = 5;
+        return val_naf(v, n, out->buf);
+    case T_IDCC:
+        out->n = 4;
+        return val_idcc(v, n, out->buf);
+    case T_CFD:
+        out->n = 8;
+        return val_cfd(v, n, out->buf);
+    case T_RNCP:
+        k = val_rncp(v, n, out->buf);
+        break;
+    case T_UINT:
+        u = val_uint(v, n);
+        if (u < 0)
+            return -1;
+        out->iv = u;
+        return 0;
+    default:
+        return -1;
+    }
+    if (k)
+        return -1;
+    out->n = strlen(out->buf);
+    return 0;
+}
+
+/* The checks that look a value up (check_value remembers their outcome). */
+static int check_lookup(struct ingest *g, const schema_col *c, const char *v, size_t n,
+                        struct cell *out)
+{
+    int k;
+    switch (c->type) {
     case T_ENUM: {
         const char *canon = schema_enum(c, v, n);
         size_t i;
@@ -236,57 +334,18 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
         out->code = (uint16_t)(i + 1);
         return 0;
     }
-    case T_DATE:
-        if (val_date_iso(v, n, &out->d, out->buf) ||
-            (c->contract_date && out->d < date_from_ymd(2000, 1, 1)))
-            return -1;
-        out->n = 10;
-        return 0;
-    case T_SIRET:
-        k = val_siret(v, n, out->buf);
-        break;
-    case T_UAI:
-        k = val_uai(v, n, out->buf);
-        break;
-    case T_POSTCODE:
-        k = val_postcode(v, n, out->buf);
-        break;
-    case T_NAF:
-        k = val_naf(v, n, out->buf);
-        break;
-    case T_IDCC:
-        k = val_idcc(v, n, out->buf);
-        break;
-    case T_CFD:
-        k = val_cfd(v, n, out->buf);
-        break;
-    case T_RNCP:
-        k = val_rncp(v, n, out->buf);
-        break;
-    case T_UINT:
-        u = val_uint(v, n);
-        if (u < 0)
-            return -1;
-        uint_text(out->buf, (unsigned long)u);
-        out->iv = u;
-        k = 0;
-        break;
     case T_BOOL:
         k = val_bool(v, n);
         if (k < 0)
             return -1;
-        uint_text(out->buf, (unsigned long)k);
         out->iv = k;
-        k = 0;
-        break;
+        return 0;
     case T_NIVEAU:
         k = val_niveau(v, n);
         if (k < 0)
             return -1;
-        uint_text(out->buf, (unsigned long)k);
         out->iv = k;
-        k = 0;
-        break;
+        return 0;
     case T_OPCO: {
         const char *o = ref_opco(g->ref, v, n);
         if (!o)
@@ -308,10 +367,6 @@ static int check_value(struct ingest *g, const schema_col *c, const char *v, siz
     default:
         return -1;
     }
-    if (k)
-        return -1;
-    out->n = strlen(out->buf);
-    return 0;
 }
 
 static void write_reject(struct sink *k, const char *file, unsigned long line, const char *code,
@@ -528,12 +583,16 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size
     rec_set_int(rr, g->r_line, (int64_t)row->line);
     if (g->kind == K_CONTRATS) {
         struct cell *op = &cells[g->c_opco], *nv = &cells[g->c_niveau];
-        char msg[1024], dept[4] = "";
+        char *msg = sc->msg;
         unsigned char id[16];
-        size_t n = 0;
         int age, di;
         if (!op->s) {
-            const char *o = cells[g->c_idcc].s ? ref_idcc_opco(g->ref, cells[g->c_idcc].buf) : NULL;
+            const char *o = NULL;
+            if (cells[g->c_idcc].s) {
+                const char *b = cells[g->c_idcc].buf; /* 4 digits */
+                int i = (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0');
+                o = g->ref->idcc_opco[i] >= 0 ? g->ref->opco_code[g->ref->idcc_opco[i]] : NULL;
+            }
             op->s = o ? o : "ND";
             op->code = o ? opco_code(g->ref, o) : g->opco_nd;
         }
@@ -544,12 +603,13 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size
                 nv->iv = l;
             }
         }
-        val_postcode_dept(cells[g->c_cp].buf, dept);
-        di = ref_dept_known(g->ref, dept) ? ref_dept_index(dept) : -1;
+        di = val_postcode_dept_index(cells[g->c_cp].buf);
+        if (di < 1 || di > 1001 || g->ref->dept_region[di] < 0)
+            di = -1;
         rec_set_code(rr, g->r_dept, di > 0 ? g->dept_code[di] : g->dept_nd);
         rec_set_code(rr, g->r_region,
                      di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd);
-        age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
+        age = sc->age; /* found by process_row's AGE check */
         rec_set_int(rr, g->r_age, age);
         rec_set_code(rr, g->r_tranche,
                      (uint16_t)(age <= 17   ? 1
@@ -568,15 +628,9 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size
         else
             rec_set_int(rr, g->r_uai, REC_INT_NONE);
         rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
-        n += fold_N(cells[g->c_nom].s, cells[g->c_nom].n, msg, sizeof msg - 12);
-        msg[n++] = '|';
-        n += fold_N(cells[g->c_prenom].s, cells[g->c_prenom].n, msg + n, sizeof msg - n - 12);
-        if (n > sizeof msg - 13)
-            n = sizeof msg - 13;
-        msg[n++] = '|';
-        memcpy(msg + n, cells[g->c_naissance].buf, 10); /* YYYY-MM-DD */
-        n += 10;
-        if (pseudo_id_raw(sc->ps, msg, n, id)) {
+        /* N(nom) "|" N(prenom) "|" YYYY-MM-DD, the names folded by process_row */
+        memcpy(msg + sc->msglen, cells[g->c_naissance].buf, 10);
+        if (pseudo_id_raw(sc->ps, msg, sc->msglen + 10, id)) {
             log_error("libcrypto: HMAC-SHA256 failed");
             return -1;
         }
@@ -706,7 +760,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             sc->rawcopy[n] = '\0';
             cells[k].raw = sc->rawcopy;
         }
-        if (check_value(g, c, v, n, &cells[k])) {
+        if (check_value(g, c, v, n, &cells[k], &sc->memo[k])) {
             cells[k].s = NULL;
             if ((int)k == g->c_extraction)
                 cells[k].n = 1; /* marks "given but invalid" */
@@ -717,9 +771,16 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             continue;
         }
         if (c->personal && c->type == T_TEXT) {
-            char nb[8];
-            if (fold_N(v, n, nb, sizeof nb) == 0)
+            /* N() of a name: the pseudonym's message is built here, in the
+             * order nom, prenom (spec/inputs.md), once per row */
+            size_t at = (int)k == g->c_prenom ? sc->nomlen : 0, len;
+            len = fold_N(v, n, sc->msg + at, MSG_NAME + 1);
+            if (len == 0)
                 rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
+            if ((int)k == g->c_nom)
+                sc->nomlen = len + 1, sc->msg[len] = '|';
+            else if ((int)k == g->c_prenom)
+                sc->msglen = at + len + 1, sc->msg[at + len] = '|';
         }
     }
     /* kind-specific rules */
@@ -732,8 +793,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
                 /* ENCODAGE already given for this cell */
             } else if (name_date != DATE_NONE) {
                 x->d = name_date;
-                date_format(name_date, x->buf);
-                x->s = x->buf;
+                x->s = "";
                 x->n = 10;
                 invalid += given_bad;
             } else {
@@ -758,7 +818,7 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             rs[nr++] = (struct reason){FC_DATES, g->c_rupture, cells[g->c_rupture].raw,
                                        cells[g->c_rupture].rawn};
         if (cells[g->c_naissance].s && cells[g->c_debut].s) {
-            int age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
+            int age = sc->age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
             if (age < 14 || age > 80)
                 rs[nr++] = (struct reason){FC_AGE, g->c_naissance, "", 0};
         }
@@ -774,10 +834,10 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
             /* a valid code wins; an invalid postcode beside it is an invalid value */
             sc->ev_region = reg->code;
         } else if (cp->s) {
-            char dept[4];
             int di;
-            val_postcode_dept(cp->buf, dept);
-            di = ref_dept_known(g->ref, dept) ? ref_dept_index(dept) : -1;
+            di = val_postcode_dept_index(cp->buf);
+            if (di < 1 || di > 1001 || g->ref->dept_region[di] < 0)
+                di = -1;
             sc->ev_region = di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd;
         } else if (!reg_given && !cp_given) {
             if (!(fr >= 0 && row->bad[fr]) && !(fc >= 0 && row->bad[fc]))
@@ -1049,20 +1109,27 @@ static int scratch_init(struct ingest *g, struct scratch *sc)
 {
     memset(sc, 0, sizeof *sc);
     sc->cells = calloc(g->sch->ncols, sizeof *sc->cells);
+    sc->memo = calloc(g->sch->ncols, sizeof *sc->memo);
     sc->rs = calloc(g->sch->ncols + 4, sizeof *sc->rs);
     sc->rawcopy = malloc(CSVIN_MAX_DECODED + 1);
+    sc->msg = malloc(2 * (MSG_NAME + 1) + 16);
     if (g->kind == K_CONTRATS)
         sc->ps = pseudo_new(g->key, g->klen);
     if (rec_row_init(&sc->row, &g->head))
         return -1;
-    return sc->cells && sc->rs && sc->rawcopy && (g->kind != K_CONTRATS || sc->ps) ? 0 : -1;
+    return sc->cells && sc->memo && sc->rs && sc->rawcopy && sc->msg &&
+                   (g->kind != K_CONTRATS || sc->ps)
+               ? 0
+               : -1;
 }
 
 static void scratch_free(struct scratch *sc)
 {
     free(sc->cells);
+    free(sc->memo);
     free(sc->rs);
     free(sc->rawcopy);
+    free(sc->msg);
     pseudo_free(sc->ps);
     rec_row_free(&sc->row);
 }
@@ -1408,8 +1475,10 @@ int main(int argc, char **argv)
                        g.c_extraction, g.c_naissance, g.c_nom, g.c_prenom};
             memcpy(need, v, sizeof v);
             n = 8;
+            /* the pseudonym's message is built in column order: nom before prenom */
             if (g.c_cp < 0 || g.c_opco < 0 || g.c_idcc < 0 || g.c_cfd < 0 || g.c_niveau < 0 ||
-                g.c_siret < 0 || g.c_effectif < 0 || g.c_naf < 0 || g.c_uai < 0)
+                g.c_siret < 0 || g.c_effectif < 0 || g.c_naf < 0 || g.c_uai < 0 ||
+                g.c_nom > g.c_prenom)
                 n = -1;
         } else if (g.kind == K_EVENEMENTS) {
             int v[] = {g.c_id, g.c_type_ev, g.c_region, g.c_visiteurs, g.c_cp};

@@ -79,6 +79,7 @@ struct csvin {
     int split_failed;    /* the error found after the last block handed out */
     csvin_err split_err; /* that error */
     int borrowed;        /* buf belongs to a block (csvin_block_open) */
+    int nonul;           /* a block without NUL byte: fields need no NUL check */
 };
 
 static void set_err(csvin_err *e, int code, unsigned long line, unsigned long col, const char *fmt,
@@ -666,7 +667,7 @@ static void cb_field(void *s, size_t len, void *data)
         len = (size_t)(p - o);
     } else {
         char *p = o;
-        const unsigned char *z = memchr(in, 0, len);
+        const unsigned char *z = r->nonul ? NULL : memchr(in, 0, len);
         if (!z) {
             memcpy(o, in, len);
         } else {
@@ -1123,6 +1124,17 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->validated = parent->validated;
     r->tentative = parent->tentative;
     r->max_field = parent->max_field;
+    r->nonul = !memchr(b->data, 0, b->len);
+    if (r->tentative && r->enc == CSVIN_UTF8) {
+        /* the whole block at once rather than field by field: its bytes
+         * are those of its records, and a block never cuts a character */
+        struct u8v v = {0, 0x80, 0xBF, 0};
+        u8v_feed(&v, b->data, b->len);
+        if (v.bad || v.need)
+            r->not_utf8 = 1;
+        else
+            r->validated = 1;
+    }
     r->spool = -1;
     r->size = -1;
     r->buf = b->data;
@@ -1161,6 +1173,15 @@ int csvin_utf8_valid(const char *s, size_t n)
 char *csvin_trim(char *s, size_t *n)
 {
     size_t len = *n;
+    if (len) {
+        /* most values: neither end can start or end white space */
+        unsigned char a = (unsigned char)s[0], z = (unsigned char)s[len - 1];
+        if (a != ' ' && a != '\t' && a != 0xC2 && a != 0xE2 && z != ' ' && z != '\t' && z != 0xA0 &&
+            z != 0xAF) {
+            s[len] = '\0';
+            return s;
+        }
+    }
     for (;;) {
         if (len && (s[0] == ' ' || s[0] == '\t'))
             s++, len--;

@@ -377,6 +377,18 @@ void val_postcode_dept(const char *cp5, char *out)
     out[n] = '\0';
 }
 
+int val_postcode_dept_index(const char *cp5)
+{
+    long v = digits_value(cp5, 5);
+    if (v >= 20000 && v <= 20199)
+        return 1000;
+    if (v >= 20200 && v <= 20699)
+        return 1001;
+    if (cp5[0] == '9' && (cp5[1] == '7' || cp5[1] == '8'))
+        return (int)(v / 100);
+    return (int)(v / 1000);
+}
+
 /* One dot anywhere is removed; on failure out is "". */
 int val_naf(const char *s, size_t len, char *out)
 {

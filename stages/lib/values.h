@@ -57,6 +57,9 @@ int val_postcode(const char *s, size_t len, char *out);
  * 20200-20699 -> 2B, 97xxx/98xxx -> first three digits. out 4 bytes.
  * Does not check the code against the reference table. */
 void val_postcode_dept(const char *cp5, char *out);
+/* val_postcode_dept_index: the same département as an index of refdata's
+ * dept_region (the code's number, 1000 for 2A, 1001 for 2B); 0 for "00". */
+int val_postcode_dept_index(const char *cp5);
 /* NAF: remove one dot, 4 digits + letter, upper-cased: out 6 bytes. */
 int val_naf(const char *s, size_t len, char *out);
 /* IDCC: 1-4 digits, left-padded to 4: out 5 bytes. */
