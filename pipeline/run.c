@@ -569,7 +569,7 @@ static void arg(struct args *a, const char *s)
 }
 
 /* What the run derives before its first stage. */
-static char exe_dir[PATH_MAX], obs[16], fingerprint[65], cfg_sha[65];
+static char exe_dir[PATH_MAX], obs[16], fingerprint[65], cfg_sha[65], rows_arg[24];
 static const char *obs_how = "configuration";
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -911,6 +911,7 @@ static void chain_args(struct job *jobs, const char *input, const struct work *w
         arg(a, staging), arg(a, "--observation-date"), arg(a, obs), arg(a, "--secrecy");
         arg(a, sec), arg(a, "--facts"), arg(a, w->outs[1]);
         arg(a, "--secrecy-summary"), arg(a, w->secsum);
+        arg(a, "--wait-kept"), arg(a, "--rows"), arg(a, rows_arg);
         /* without event files the reunions table is empty, not absent */
         arg(a, "--events"), arg(a, w->rec[1]), arg(a, "--participations"), arg(a, w->rec[2]);
         if (c.years)
@@ -920,24 +921,71 @@ static void chain_args(struct job *jobs, const char *input, const struct work *w
     }
 }
 
-/* Runs the jobs in [from, to) that are ready as the others end: ingest of
- * the contracts beside ingest of the events (then of the attendance), merge
- * as soon as the contracts are in; quality beside indicators. 0, or the
- * exit code of the first failure met (the other jobs are stopped). */
-static int run_jobs(struct job *jobs, int from, int to)
+/* What ingest knew of the contract files: the latest extraction date of
+ * their accepted rows (into out, YYYY-MM-DD; "" when there is none) and the
+ * number of those rows. 0, or -1 when its facts cannot be read. */
+static int ingest_facts(const char *path, char *out, unsigned long *rows)
+{
+    facts_input *f = NULL;
+    size_t n = 0, i;
+    char err[512];
+    date_t max = DATE_NONE;
+    int rc = facts_inputs_read(path, &f, &n, err, sizeof err);
+    *rows = 0;
+    for (i = 0; i < n; i++) {
+        *rows += f[i].accepted;
+        if (f[i].extraction_max != DATE_NONE && (max == DATE_NONE || f[i].extraction_max > max))
+            max = f[i].extraction_max;
+    }
+    facts_inputs_free(f, n);
+    *out = '\0';
+    if (max != DATE_NONE)
+        date_format(max, out);
+    if (rc)
+        log_own_file(path, err);
+    return rc;
+}
+
+/* 1 when job k can start: what it reads exists (indicators reads merge's
+ * kept rows as soon as merge writes them: it starts beside merge). */
+static int job_ready(const struct job *jobs, int k)
+{
+    int ingested =
+        jobs[J_INGEST_C].state == 2 && jobs[J_INGEST_E].state == 2 && jobs[J_INGEST_P].state == 2;
+    switch (k) {
+    case J_INGEST_P:
+        return jobs[J_INGEST_E].state == 2;
+    case J_MERGE:
+        return jobs[J_INGEST_C].state == 2;
+    case J_INDICATORS:
+        return ingested;
+    case J_QUALITY:
+        return ingested && jobs[J_MERGE].state == 2;
+    case J_REPORT:
+        return 0; /* after the first manifest: run_chain starts it */
+    default:
+        return 1;
+    }
+}
+
+/* Runs the jobs of the chain up to the report, each as soon as it is ready
+ * (ingest of the contracts beside ingest of the events, then of the
+ * attendance; merge as soon as the contracts are in; indicators beside
+ * merge; quality beside indicators). The observation date, when not given,
+ * is found once the contracts are in (pick_obs). 0, or the exit code of the
+ * first failure met (the other jobs are stopped). */
+static int run_jobs(struct job *jobs, int to, int (*pick_obs)(void *), void *data)
 {
     int k, rc = 0, left;
     for (;;) {
-        for (k = from; k < to && !rc && !got_signal; k++) {
-            int ready = jobs[k].state == 0;
-            if (k == J_INGEST_P)
-                ready &= jobs[J_INGEST_E].state == 2;
-            if (k == J_MERGE)
-                ready &= jobs[J_INGEST_C].state == 2;
-            if (ready)
-                rc = job_start(exe_dir, &jobs[k]);
+        for (k = 0; k < to && !rc && !got_signal; k++) {
+            if (jobs[k].state != 0 || !job_ready(jobs, k))
+                continue;
+            if (k == J_INDICATORS && pick_obs && (rc = pick_obs(data)))
+                break;
+            rc = job_start(exe_dir, &jobs[k]);
         }
-        for (k = from, left = 0; k < to; k++)
+        for (k = 0, left = 0; k < NJOBS; k++)
             left += jobs[k].state == 1;
         if (!left)
             break;
@@ -947,6 +995,8 @@ static int run_jobs(struct job *jobs, int from, int to)
                 rc = j->code;
                 jobs_stop(jobs, NJOBS);
             }
+            if (rc && !got_signal)
+                jobs_stop(jobs, NJOBS);
         }
     }
     if (got_signal)
@@ -954,20 +1004,28 @@ static int run_jobs(struct job *jobs, int from, int to)
     return rc;
 }
 
-/* The date the observation date defaults to: the latest extraction date of
- * the accepted contract rows, from merge's counts. 0, or -1. */
-static int merge_date(const char *path, char *out)
+/* What the driver passes on once the contracts are in: the observation
+ * date when neither the configuration nor the command line gives it (the
+ * latest extraction date of the accepted contract rows, spec/indicators.md)
+ * and the number of accepted rows (indicators' one allocation). 0, 65 when
+ * no date can be derived, 70 when ingest's counts cannot be read. */
+static int pick_obs(void *data)
 {
-    facts_merge *m = NULL;
-    facts_merge_total t;
-    size_t n = 0;
-    char err[512];
-    int rc = facts_merge_read(path, &m, &n, err, sizeof err);
-    facts_merge_sum(m, n, &t);
-    facts_merge_free(m, n);
-    if (rc || t.extraction_max == DATE_NONE)
-        return -1;
-    date_format(t.extraction_max, out);
+    const struct work *w = data;
+    char latest[16];
+    unsigned long rows;
+    if (ingest_facts(w->qual[0], latest, &rows))
+        return EX_SOFTWARE;
+    snprintf(rows_arg, sizeof rows_arg, "%lu", rows);
+    if (*obs)
+        return 0;
+    obs_how = "latest extraction date of the accepted contract rows";
+    if (!*latest) {
+        log_error("no accepted contract row: no observation date can be derived; "
+                  "give --observation-date");
+        return EX_DATAERR;
+    }
+    snprintf(obs, sizeof obs, "%s", latest);
     return 0;
 }
 
@@ -989,19 +1047,9 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
         snprintf(disp + strlen(disp), sizeof disp - strlen(disp), "%s%s", i ? "," : "",
                  c.dispositifs[i]);
     chain_args(jobs, input, w, sec, rate, expansion, disp);
-    rc = run_jobs(jobs, J_INGEST_C, J_QUALITY);
-    if (!rc && !*obs) {
-        obs_how = "latest extraction date of the accepted contract rows";
-        if (merge_date(w->merge, obs)) {
-            log_error("no accepted contract row: no observation date can be derived; "
-                      "give --observation-date");
-            rc = EX_DATAERR;
-        }
-    }
+    rc = run_jobs(jobs, J_REPORT, pick_obs, (void *)w);
     if (*verify_source)
         obs_how = verify_source; /* the manifest's date, found the manifest's way */
-    if (!rc)
-        rc = run_jobs(jobs, J_QUALITY, J_REPORT);
     if (!rc) {
         /* the manifest first (the workbook's Provenance sheet repeats it),
          * then again with the workbook listed */
@@ -1044,7 +1092,10 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
             arg(a, schemas), arg(a, "--title"), arg(a, "Bilan de l'apprentissage");
             arg(a, "--observation-date"), arg(a, obs), arg(a, "--provenance"), arg(a, w->prov);
             arg(a, "--facts"), arg(a, w->outs[2]);
-            rc = run_jobs(jobs, J_REPORT, NJOBS);
+            jobs[J_REPORT].state = 0;
+            rc = job_start(exe_dir, &jobs[J_REPORT]);
+            if (!rc)
+                rc = run_jobs(jobs, 0, NULL, NULL);
             if (!rc && (rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref,
                                             err, sizeof err)))
                 log_error("%s", err);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "facts.h"
@@ -789,7 +790,8 @@ struct kcols {
     long *reg_of, *op_of; /* record code -> dimension index */
 };
 
-/* Reads the kept contracts: the versions of path in the kept runs. */
+/* Reads the kept contracts: the versions of path in the kept runs; every
+ * version when runs is NULL (the kept runs come later: keep_only). */
 static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
                           const versions_run *runs, size_t nruns, char *err, size_t errlen)
 {
@@ -808,9 +810,9 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
         int y;
         if (progress_due(&prog, seq))
             progress_tick(&prog, seq, rec_fraction(r));
-        while (run < nruns && runs[run].first + (unsigned long)runs[run].count <= seq)
+        while (runs && run < nruns && runs[run].first + (unsigned long)runs[run].count <= seq)
             run++;
-        if (run == nruns || seq < runs[run].first)
+        if (runs && (run == nruns || seq < runs[run].first))
             continue; /* a replaced or excluded version */
         debut = rec_date(r, k->debut);
         rupture = rec_date(r, k->rupture);
@@ -942,6 +944,43 @@ static int setup_dims(struct ctx *c, const rec_reader *r, struct kcols *k, char 
         }
     }
     return 0;
+}
+
+/* Keeps the versions in the kept runs of the contracts read in full (the
+ * i-th read is row i + 1), in place, and finds the years of the kept ones.
+ * 0, or -1 when a run names a row not read. */
+static int keep_only(struct ctx *c, const versions_run *runs, size_t nruns)
+{
+    size_t j = 0, i;
+    c->ymin = 9999;
+    c->ymax = 0;
+    for (i = 0; i < nruns; i++) {
+        size_t first = runs[i].first - 1, n = runs[i].count;
+        int y;
+        if (first + n > c->nkc)
+            return -1;
+        if (j != first)
+            memmove(c->kc + j * c->stride, c->kc + first * c->stride, n * c->stride);
+        for (size_t e = j; e < j + n; e++) {
+            y = date_year(kc_date(c->kc + e * c->stride, KC_DEBUT));
+            if (y < c->ymin)
+                c->ymin = y;
+            if (y > c->ymax)
+                c->ymax = y;
+        }
+        j += n;
+    }
+    c->nkc = j;
+    return 0;
+}
+
+/* Waits for a file another stage writes whole (merge's kept rows, renamed
+ * into place when complete). The driver stops this stage if that one fails. */
+static void wait_for(const char *path)
+{
+    struct timespec t = {0, 2000000}; /* 2 ms */
+    while (access(path, F_OK))
+        nanosleep(&t, NULL);
 }
 
 /* Counts every kept contract into its groups (rupture windows, follow-up):
@@ -1385,6 +1424,8 @@ int main(int argc, char **argv)
                                          {"target", required_argument, NULL, 't'},
                                          {"facts", required_argument, NULL, 'f'},
                                          {"secrecy-summary", required_argument, NULL, 'u'},
+                                         {"wait-kept", no_argument, NULL, 'W'},
+                                         {"rows", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
@@ -1399,6 +1440,8 @@ int main(int argc, char **argv)
     versions_run *runs = NULL;
     strmap ids = STRMAP_ZERO;
     const char *factspath = NULL, *reading = NULL;
+    int wait_kept = 0, early;
+    size_t rows_hint = 0;
 
     memset(&c, 0, sizeof c);
     log_init_env("indicators");
@@ -1434,6 +1477,19 @@ int main(int argc, char **argv)
         case 'f':
             factspath = optarg;
             break;
+        case 'W':
+            wait_kept = 1;
+            break;
+        case 'R': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || n > 100000000UL) {
+                fprintf(stderr, "indicators: bad --rows '%s'\n", optarg);
+                return EX_USAGE;
+            }
+            rows_hint = n;
+            break;
+        }
         case 't':
             if (parse_target(&c, optarg)) {
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
@@ -1487,24 +1543,39 @@ int main(int argc, char **argv)
     c.with_ev = c.nev > 0;
     c.off_ev = (KC_BD + 2 * c.nbd + 3) & ~(size_t)3;
     c.stride = c.off_ev + (c.with_ev ? 8 : 0);
+    /* with --wait-kept, while merge is still at work: every version first,
+     * the kept ones picked when merge's runs arrive; else the runs first */
+    early = wait_kept && access(kept, F_OK);
     reading = kept;
-    if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
+    if (!early && (rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
         goto bad_records;
     /* one allocation of the exact size: no copy of a large array */
     for (i = 0; i < nruns; i++)
         c.capkc += runs[i].count;
+    if (early)
+        c.capkc = rows_hint ? rows_hint : 65536;
     if (!(c.kc = malloc((c.capkc ? c.capkc : 1) * c.stride))) {
-        log_error("out of memory for %zu kept contracts", c.capkc);
+        log_error("out of memory for %zu contracts", c.capkc);
         rc = EX_SOFTWARE;
         goto done;
     }
     reading = contracts;
-    if ((rc = read_contracts(&c, cr, &kcols, runs, nruns, err, sizeof err))) {
+    if ((rc = read_contracts(&c, cr, &kcols, early ? NULL : runs, nruns, err, sizeof err))) {
         if (rc == -1)
             goto bad_records;
         log_error("%s", err);
         rc = EX_SOFTWARE;
         goto done;
+    }
+    if (early) {
+        wait_for(kept);
+        reading = kept;
+        if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
+            goto bad_records;
+        if (keep_only(&c, runs, nruns)) {
+            snprintf(err, sizeof err, "a run names a row the contracts do not have");
+            goto bad_records;
+        }
     }
     for (i = 0; i < c.nbd; i++)
         if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {

@@ -48,6 +48,7 @@ struct reason {
 
 struct fstats {
     unsigned long read, accepted, rejected, codes[FC_NCODES], invalid, dups;
+    date_t ext_max; /* contracts: latest extraction date of the accepted rows, 0 none */
 };
 
 /* One normalised cell. */
@@ -880,6 +881,8 @@ static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
     }
     st->accepted++;
     st->invalid += invalid;
+    if (g->kind == K_CONTRATS && cells[g->c_extraction].d > st->ext_max)
+        st->ext_max = cells[g->c_extraction].d;
     return emit_row(g, sc, snk, f->index, row, cells);
 }
 
@@ -997,6 +1000,8 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
         st->accepted += h->st.accepted;
         st->rejected += h->st.rejected;
         st->invalid += h->st.invalid;
+        if (h->st.ext_max > st->ext_max)
+            st->ext_max = h->st.ext_max;
         for (c = 0; c < FC_NCODES; c++)
             st->codes[c] += h->st.codes[c];
         if (progress_due_over(&p->g->prog, st->read - h->st.read, st->read))
@@ -1307,6 +1312,7 @@ static int file_facts(facts_input *f, const char *rel, const char *enc, const ch
     memcpy(f->codes, st->codes, sizeof f->codes);
     f->invalid = st->invalid;
     f->dups = with_dups ? (long)st->dups : -1;
+    f->extraction_max = st->ext_max > 0 ? st->ext_max : DATE_NONE;
     return f->file && f->encoding && f->separator && f->ignored ? 0 : -1;
 }
 

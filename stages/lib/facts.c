@@ -68,6 +68,7 @@ int facts_inputs_write(const char *path, const facts_input *v, size_t n, char *e
     tsvw_str(w, "valeurs_invalides");
     tsvw_str(w, "colonnes_ignorees");
     tsvw_str(w, "doublons_participations");
+    tsvw_str(w, "date_extraction_max");
     tsvw_endrow(w);
     for (i = 0; i < n; i++) {
         const facts_input *f = &v[i];
@@ -82,6 +83,7 @@ int facts_inputs_write(const char *path, const facts_input *v, size_t n, char *e
         tsvw_long(w, (long)f->invalid);
         tsvw_str(w, f->ignored);
         put_opt(w, f->dups);
+        put_date(w, f->extraction_max);
         tsvw_endrow(w);
     }
     return close_w(w, err, errlen);
@@ -222,8 +224,8 @@ static int bad_row(tsvr *r, char *err, size_t errlen)
 
 int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, size_t errlen)
 {
-    const char *names[6 + FC_NCODES + 3];
-    int idx[6 + FC_NCODES + 3], got, k;
+    const char *names[6 + FC_NCODES + 4];
+    int idx[6 + FC_NCODES + 4], got, k;
     tsvr *r;
     names[0] = "fichier", names[1] = "encodage", names[2] = "separateur";
     names[3] = "lignes_lues", names[4] = "lignes_acceptees", names[5] = "lignes_rejetees";
@@ -232,7 +234,8 @@ int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, s
     names[6 + FC_NCODES] = "valeurs_invalides";
     names[7 + FC_NCODES] = "colonnes_ignorees";
     names[8 + FC_NCODES] = "doublons_participations";
-    if (!(r = open_cols(path, names, 9 + FC_NCODES, idx, err, errlen)))
+    names[9 + FC_NCODES] = "date_extraction_max";
+    if (!(r = open_cols(path, names, 10 + FC_NCODES, idx, err, errlen)))
         return -1;
     while ((got = tsvr_next(r, err, errlen)) == 1) {
         facts_input *f;
@@ -257,6 +260,12 @@ int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, s
         f->dups = (long)num(r->field[idx[8 + FC_NCODES]]);
         if (f->dups < -1) /* empty is n/a (-1); anything else must be a count */
             return bad_row(r, err, errlen);
+        {
+            const char *d = r->field[idx[9 + FC_NCODES]];
+            f->extraction_max = DATE_NONE;
+            if (*d && val_date(d, strlen(d), &f->extraction_max))
+                return bad_row(r, err, errlen);
+        }
         f->file = strdup(r->field[idx[0]]);
         f->encoding = strdup(r->field[idx[1]]);
         f->separator = strdup(r->field[idx[2]]);

@@ -35,7 +35,8 @@ int facts_code_of(const char *name);
 typedef struct facts_input {
     char *file, *encoding, *separator, *ignored;
     unsigned long read, accepted, rejected, codes[FC_NCODES], invalid;
-    long dups; /* doublons_participations; -1 for files of other kinds */
+    long dups;             /* doublons_participations; -1 for files of other kinds */
+    date_t extraction_max; /* contract files: latest extraction date of the accepted rows */
 } facts_input;
 
 /* One contract file as merge saw it. */

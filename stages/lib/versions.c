@@ -1,5 +1,6 @@
 #include "versions.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,7 @@ int versions_write(const versions *v, const char *kept_path, const char *facts_p
     rec_row row = {0};
     size_t i;
     int rc = -1, cf, cn;
+    char part[4096];
 
     if (!(h.kind = strdup("conserves")) ||
         (cf = rec_head_add(&h, "version_debut", REC_INT, NULL, NULL, 0)) < 0 ||
@@ -470,7 +472,14 @@ int versions_write(const versions *v, const char *kept_path, const char *facts_p
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (!(w = rec_create(kept_path, &h, err, errlen)))
+    /* the kept rows appear at once, whole (indicators may be waiting for
+     * them): written beside, renamed last; a pipe is written as it is */
+    if (strcmp(kept_path, "-") &&
+        (size_t)snprintf(part, sizeof part, "%s.part", kept_path) >= sizeof part) {
+        snprintf(err, errlen, "%s: path too long", kept_path);
+        goto done;
+    }
+    if (!(w = rec_create(strcmp(kept_path, "-") ? part : kept_path, &h, err, errlen)))
         goto done;
     for (i = 0; i < v->nruns; i++) {
         rec_set_int(&row, cf, v->runs[i].first);
@@ -481,6 +490,10 @@ int versions_write(const versions *v, const char *kept_path, const char *facts_p
     w = NULL;
     if (!rc)
         rc = facts_merge_write(facts_path, v->files, v->nfiles, err, errlen);
+    if (!rc && strcmp(kept_path, "-") && rename(part, kept_path)) {
+        snprintf(err, errlen, "%s: cannot rename: %s", kept_path, strerror(errno));
+        rc = -1;
+    }
 done:
     rec_close(w, NULL, 0);
     rec_row_free(&row);

@@ -3,9 +3,9 @@
 # spec/outputs.md "max_reject_rate").
 . tests/e2e/lib.sh
 T=$(printf '\t')
-head="fichier${T}encodage${T}separateur${T}lignes_lues${T}lignes_acceptees${T}lignes_rejetees${T}COLONNES${T}REQUIS${T}DATE${T}DATES${T}SIRET${T}UAI${T}ENUM${T}CODE_POSTAL${T}AGE${T}ENCODAGE${T}OPCO${T}DOUBLON${T}EVENEMENT_INCONNU${T}valeurs_invalides${T}colonnes_ignorees${T}doublons_participations"
+head="fichier${T}encodage${T}separateur${T}lignes_lues${T}lignes_acceptees${T}lignes_rejetees${T}COLONNES${T}REQUIS${T}DATE${T}DATES${T}SIRET${T}UAI${T}ENUM${T}CODE_POSTAL${T}AGE${T}ENCODAGE${T}OPCO${T}DOUBLON${T}EVENEMENT_INCONNU${T}valeurs_invalides${T}colonnes_ignorees${T}doublons_participations${T}date_extraction_max"
 qrow() { # fichier read accepted rejected requis
-    printf '%s\tUTF-8\t;\t%s\t%s\t%s\t0\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t\n' "$1" "$2" "$3" "$4" "$5"
+    printf '%s\tUTF-8\t;\t%s\t%s\t%s\t0\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t\t2024-01-31\n' "$1" "$2" "$3" "$4" "$5"
 }
 mq_head="fichier${T}versions_acceptees${T}versions_remplacees${T}exclus_annules${T}exclus_rupture_avant_debut${T}exclus_dispositif${T}conserves${T}uai_inconnus${T}region_nd${T}opco_nd${T}date_extraction_max"
 setup() { # read accepted rejected replaced kept [excluded for another dispositif]

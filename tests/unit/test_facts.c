@@ -34,7 +34,7 @@ static void file_is(const char *path, const char *want)
     "EVENEMENT_INCONNU"
 #define INPUTS_HEAD                                                                                \
     "fichier\tencodage\tseparateur\tlignes_lues\tlignes_acceptees\tlignes_rejetees\t" CODES_HEAD   \
-    "\tvaleurs_invalides\tcolonnes_ignorees\tdoublons_participations\n"
+    "\tvaleurs_invalides\tcolonnes_ignorees\tdoublons_participations\tdate_extraction_max\n"
 #define MERGE_HEAD                                                                                 \
     "fichier\tversions_acceptees\tversions_remplacees\texclus_annules\t"                           \
     "exclus_rupture_avant_debut\texclus_dispositif\tconserves\tuai_inconnus\tregion_nd\topco_nd\t" \
@@ -92,18 +92,20 @@ static void test_inputs_round_trip(void **state)
     in[0].invalid = 9;
     in[0].ignored = "Commentaire|(vide)";
     in[0].dups = -1;
+    in[0].extraction_max = date_from_ymd(2024, 1, 31);
     in[1].file = "participations/p.csv";
     in[1].encoding = "UTF-8";
     in[1].separator = "|";
     in[1].ignored = "";
     in[1].dups = 4;
+    in[1].extraction_max = DATE_NONE;
     assert_int_equal(facts_inputs_write(p, in, 2, err, sizeof err), 0);
-    file_is(
-        p, INPUTS_HEAD
-        "contrats/"
-        "a\\tb.csv.gz\tWindows-1252\t;\t120\t117\t3\t0\t1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t"
-        "12\t9\tCommentaire|(vide)\t\n"
-        "participations/p.csv\tUTF-8\t|\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t4\n");
+    file_is(p, INPUTS_HEAD
+            "contrats/"
+            "a\\tb.csv.gz\tWindows-1252\t;\t120\t117\t3\t0\t1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t"
+            "12\t9\tCommentaire|(vide)\t\t2024-01-31\n"
+            "participations/"
+            "p.csv\tUTF-8\t|\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t\t4\t\n");
 
     assert_int_equal(facts_inputs_read(p, &got, &n, err, sizeof err), 0);
     assert_int_equal(n, 2);
@@ -120,6 +122,8 @@ static void test_inputs_round_trip(void **state)
     assert_int_equal(got[0].dups, -1);
     assert_string_equal(got[1].ignored, "");
     assert_int_equal(got[1].dups, 4);
+    assert_int_equal(got[0].extraction_max, date_from_ymd(2024, 1, 31));
+    assert_int_equal(got[1].extraction_max, DATE_NONE);
     facts_inputs_free(got, n);
 }
 
@@ -308,7 +312,7 @@ static void test_malformed(void **state)
     /* a good file of each kind is accepted (so that the refusals below are
      * about the one change each makes) */
     assert_int_equal(read_inputs(tu_write_str("good.tsv", INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13
-                                                                      "\t0\t\t\n"),
+                                                                      "\t0\t\t\t\n"),
                                  err, sizeof err),
                      0);
     assert_int_equal(
@@ -321,15 +325,17 @@ static void test_malformed(void **state)
         0);
 
     /* ingest's counts */
-    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\tx\t1\t0" ZEROS13 "\t0\t\t\n", 2, NULL);
-    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t-1" ZEROS13 "\t0\t\t\n", 2, NULL);
-    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t\t0" ZEROS13 "\t0\t\t\n", 2, NULL);
-    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t1.5\t\t\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\tx\t1\t0" ZEROS13 "\t0\t\t\t\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t-1" ZEROS13 "\t0\t\t\t\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t\t0" ZEROS13 "\t0\t\t\t\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t1.5\t\t\t\n", 2, NULL);
     refused(read_inputs,
-            INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t0\t\t\ng\tUTF-8\t;\t1\t1\t0"
-                        "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t3x\t0\t\t\n",
+            INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t0\t\t\t\ng\tUTF-8\t;\t1\t1\t0"
+                        "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t3x\t0\t\t\t\n",
             3, NULL);
-    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t0\t\tdeux\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t0\t\tdeux\t\n", 2, NULL);
+    refused(read_inputs, INPUTS_HEAD "f\tUTF-8\t;\t1\t1\t0" ZEROS13 "\t0\t\t\t2024-02-30\n", 2,
+            NULL);
     /* a missing column, a row of the wrong width */
     refused(read_inputs, "fichier\tencodage\n", 0, "no column 'separateur'");
     refused(read_inputs, INPUTS_HEAD "f\tUTF-8\n", 0, NULL);

@@ -283,8 +283,9 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     make_outputs(outdir);
     snprintf(out, sizeof out, "%s", tu_path(outdir));
     memset(qin, 0, sizeof qin);
-    qin[0] = (facts_input){"contrats/a.csv", "UTF-8", ";", "", 10, 9, 1, {0}, 0, -1};
-    qin[1] = (facts_input){"evenements/b.csv", "Windows-1252", ",", "", 4, 4, 0, {0}, 0, -1};
+    qin[0] = (facts_input){"contrats/a.csv", "UTF-8", ";", "", 10, 9, 1, {0}, 0, -1, DATE_NONE};
+    qin[1] =
+        (facts_input){"evenements/b.csv", "Windows-1252", ",", "", 4, 4, 0, {0}, 0, -1, DATE_NONE};
     q0 = strdup(tu_path("q_contrats.tsv"));
     q1 = strdup(tu_path("q_evenements.tsv"));
     assert_int_equal(facts_inputs_write(q0, &qin[0], 1, err, sizeof err), 0);
