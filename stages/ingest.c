@@ -125,7 +125,8 @@ struct ingest {
     progress prog;
     /* column indexes in the schema (-1 when the kind has no such column) */
     int c_num, c_debut, c_fin, c_rupture, c_extraction, c_naissance, c_nom, c_prenom, c_cp, c_opco,
-        c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence;
+        c_idcc, c_siret, c_cfd, c_niveau, c_id, c_type_ev, c_region, c_visiteurs, c_presence,
+        c_effectif;
 };
 
 static void usage(FILE *f)
@@ -302,7 +303,8 @@ static void emit_header(struct ingest *g)
             tsvw_str(g->out, g->sch->cols[k].name);
     if (g->kind == K_CONTRATS) {
         static const char *const derived[] = {"siren_employeur", "departement", "region",
-                                              "apprenti_id",     "age_debut",   "tranche_age"};
+                                              "apprenti_id",     "age_debut",   "tranche_age",
+                                              "tranche_effectif"};
         for (k = 0; k < sizeof derived / sizeof *derived; k++)
             tsvw_str(g->out, derived[k]);
     } else if (g->kind == K_EVENEMENTS) {
@@ -374,6 +376,10 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, cons
         tsvw_str(snk->out, idbuf);
         tsvw_str(snk->out, agebuf);
         tsvw_str(snk->out, tranche);
+        /* a missing or invalid effectif_employeur (cell unset) is ND */
+        tsvw_str(snk->out, val_tranche_effectif(g->c_effectif >= 0 && cells[g->c_effectif].s
+                                                    ? strtol(cells[g->c_effectif].s, NULL, 10)
+                                                    : -1));
     } else if (g->kind == K_EVENEMENTS) {
         tsvw_str(snk->out, sc->ev_region);
         if (strmap_put(&g->seen, cells[g->c_id].s, cells[g->c_id].n, 1, NULL) < 0)
@@ -1118,6 +1124,7 @@ int main(int argc, char **argv)
     COL(c_region, "code_region");
     COL(c_visiteurs, "visiteurs");
     COL(c_presence, "presence");
+    COL(c_effectif, "effectif_employeur");
     g.c_cp = opt_col(g.sch, g.kind == K_CONTRATS ? "code_postal_employeur" : "code_postal");
     g.c_siret = opt_col(g.sch, g.kind == K_CONTRATS ? "siret_employeur" : "siret");
 #undef COL

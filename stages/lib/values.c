@@ -272,6 +272,23 @@ const char *val_tranche_age(int age)
     return "26+";
 }
 
+/* The bands of the national statistics, which single out employers of
+ * under 5 (spec/inputs.md, "Derived columns"). */
+const char *val_tranche_effectif(long staff)
+{
+    if (staff < 0)
+        return "ND";
+    if (staff <= 4)
+        return "0-4";
+    if (staff <= 9)
+        return "5-9";
+    if (staff <= 49)
+        return "10-49";
+    if (staff <= 249)
+        return "50-249";
+    return "250+";
+}
+
 /* ---- identifiers ------------------------------------------------------- */
 
 static char ascii_upper(char c)
