@@ -1,7 +1,8 @@
 /* indicators: computes the report tables of spec/indicators.md from the
  * kept contracts written by merge and the events and attendance written by
- * ingest: croissance, croissance_mensuelle, ruptures, reunions, and the
- * breakdown tables declared in schemas/output/ (breakdown: COLUMN).
+ * ingest: croissance, croissance_mensuelle, ruptures, courbe_ruptures,
+ * reunions, and the breakdown tables declared in schemas/output/
+ * (breakdown: COLUMN).
  * Every table is written column by column from its output schema, so the
  * schema decides the columns and their order; secrecy is applied by otable.
  * The contracts are ingest's versions filtered by merge's list of kept
@@ -28,6 +29,7 @@
 #define MAXT 256
 #define MAXB 16     /* breakdown tables */
 #define MAXTYPES 16 /* event types */
+#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
 
 struct target {
     int year;
@@ -109,6 +111,9 @@ struct ctx {
     long *r_events, *r_vis, *r_part, *r_struct, *r_ent, *r_new, *r_conv;
     unsigned char *r_hasvis;
     int eymin, eymax;
+    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..CURVE_M+1,
+     * differences of observables and ruptures by m (curve_add) */
+    long *cur_obs, *cur_rup;
 };
 
 /* What one output row is about, for value(). */
@@ -127,8 +132,8 @@ static void usage(FILE *f)
             "                  --observation-date YYYY-MM-DD [--input DIR]\n"
             "                  [--events EVENTS.tsv --participations PARTS.tsv]\n"
             "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
-            "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
-            "tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
+            "Writes croissance, croissance_mensuelle, ruptures, courbe_ruptures, reunions and\n"
+            "the breakdown tables of DIR/output/*.yaml as gzip CSV into the output folder.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -621,6 +626,18 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
     return rc;
 }
 
+/* Loads the output schema of courbe_ruptures. */
+static int load_courbe(const char *schemas, otable **t)
+{
+    char path[4352], err[1024];
+    snprintf(path, sizeof path, "%s/output/courbe_ruptures.yaml", schemas);
+    if (!(*t = otable_load(path, err, sizeof err))) {
+        log_error("%s", err);
+        return EX_CONFIG;
+    }
+    return 0;
+}
+
 /* Reads merge's list of kept versions into a bitmap by row number. */
 static int read_kept(const char *path, unsigned char **bits, size_t *nbits)
 {
@@ -796,6 +813,95 @@ static int read_contracts(struct ctx *c, const char *path, const char *keptpath)
     return rc;
 }
 
+/* --- courbe_ruptures ------------------------------------------------------ */
+
+static size_t curve_index(size_t r, int y, int m)
+{
+    return (r * NY + (size_t)(y - Y0)) * (CURVE_M + 2) + (size_t)m;
+}
+
+/* The smallest m >= 0 with d + m months > limit. */
+static int months_past(date_t d, date_t limit)
+{
+    int m = (date_year(limit) - date_year(d)) * 12 + date_month(limit) - date_month(d);
+    /* d + (m - 1) months lies in the month before limit's: never after it */
+    if (m < 0)
+        return 0;
+    return date_add_months(d, m) > limit ? m : m + 1;
+}
+
+/* Adds one contract to the curve of its région and of TOTAL: it is
+ * observable for m = 1 .. M (d + m months <= D_obs) and broken within m
+ * months for m >= R (rupture < d + m months); stored as differences so that
+ * a contract costs O(1) whatever the window (spec/indicators.md, "Rupture
+ * curve"). */
+static void curve_add(struct ctx *c, const struct kc *k)
+{
+    int y = date_year(k->debut), M = months_past(k->debut, c->dobs) - 1, R;
+    size_t g[2] = {(size_t)k->reg, c->nreg}, i;
+    if (M < 1)
+        return;
+    if (M > CURVE_M)
+        M = CURVE_M;
+    R = k->rupture == DATE_NONE ? CURVE_M + 1 : months_past(k->debut, k->rupture);
+    if (R < 1)
+        R = 1;
+    for (i = 0; i < 2; i++) {
+        c->cur_obs[curve_index(g[i], y, 1)]++;
+        c->cur_obs[curve_index(g[i], y, M + 1)]--;
+        if (R <= M) {
+            c->cur_rup[curve_index(g[i], y, R)]++;
+            c->cur_rup[curve_index(g[i], y, M + 1)]--;
+        }
+    }
+}
+
+/* courbe_ruptures: per cohort year x région (then TOTAL) x m, one row for
+ * every (year, région) row of ruptures (all OPCOs) and every m with
+ * observable contracts. */
+static int write_courbe(const struct ctx *c, otable *t, const char *outdir, int thr)
+{
+    oval v[64];
+    char bufs[64][16];
+    size_t r, i;
+    int y, m, rc;
+    if ((rc = open_table(t, outdir, thr)))
+        return rc;
+    for (y = c->ysel0; y <= c->ysel1; y++)
+        for (r = 0; r <= c->nreg; r++) {
+            long obs = 0, rup = 0;
+            if (!ro_row_exists(c, r, c->nop, y))
+                continue;
+            for (m = 1; m <= CURVE_M; m++) {
+                struct rowctx rc_ = {0};
+                obs += c->cur_obs[curve_index(r, y, m)];
+                rup += c->cur_rup[curve_index(r, y, m)];
+                if (obs <= 0)
+                    break; /* observables only shrink as m grows */
+                rc_.year = y;
+                rc_.month = m - 1;
+                rc_.region = r == c->nreg ? "TOTAL" : c->reg[r];
+                rc_.opco = "TOTAL";
+                for (i = 0; i < t->ncols && i < 64; i++) {
+                    const char *name = t->cols[i].name;
+                    if (!strcmp(name, "observables"))
+                        v[i] = ov_int(obs);
+                    else if (!strcmp(name, "ruptures"))
+                        v[i] = ov_int(rup);
+                    else if (!strcmp(name, "taux_rupture_cumule_pct"))
+                        v[i] = ov_pct(rup, obs);
+                    else if (value(c, &rc_, name, &v[i], bufs[i])) {
+                        log_error("%s: no value for column '%s' in this table", t->path, name);
+                        return EX_CONFIG;
+                    }
+                }
+                if (otable_row(t, v))
+                    return EX_IOERR;
+            }
+        }
+    return close_table(t);
+}
+
 /* Counts every kept contract into its groups (rupture windows, follow-up). */
 static int count_contracts(struct ctx *c)
 {
@@ -849,6 +955,7 @@ static int count_contracts(struct ctx *c)
             if (grouping_add(&c->bd[b].g, (size_t)k->bd[b], k, y, m, &x, days) ||
                 grouping_add(&c->bd[b].g, c->bd[b].nvals, k, y, m, &x, days))
                 rc = EX_SOFTWARE;
+        curve_add(c, k);
     }
     free(by);
     free(followed);
@@ -1188,7 +1295,7 @@ int main(int argc, char **argv)
                *input = NULL, *years = NULL, *events = NULL, *parts = NULL;
     struct ctx c;
     char err[1024];
-    otable *base[4] = {NULL, NULL, NULL, NULL};
+    otable *base[4] = {NULL, NULL, NULL, NULL}, *courbe = NULL;
     int opt, rc = 0, code, thr = 5, ya = 0, yb = 9999;
     size_t i;
 
@@ -1279,8 +1386,16 @@ int main(int argc, char **argv)
     qsort(c.reg, c.nreg, sizeof *c.reg, cmp_code);
     qsort(c.op, c.nop, sizeof *c.op, cmp_code);
 
-    if ((rc = load_tables(&c, schemas, base)) || (rc = read_contracts(&c, contracts, kept)))
+    if ((rc = load_tables(&c, schemas, base)) || (rc = load_courbe(schemas, &courbe)) ||
+        (rc = read_contracts(&c, contracts, kept)))
         goto done;
+    c.cur_obs = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_obs);
+    c.cur_rup = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_rup);
+    if (!c.cur_obs || !c.cur_rup) {
+        log_error("out of memory");
+        rc = EX_SOFTWARE;
+        goto done;
+    }
     for (i = 0; i < c.nbd; i++)
         if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
             rc = EX_SOFTWARE;
@@ -1311,7 +1426,8 @@ int main(int argc, char **argv)
     c.ysel1 = yb < c.ymax ? yb : c.ymax;
     if ((rc = write_ro(&c, base[0], outdir, thr, 0)) ||
         (rc = write_ro(&c, base[1], outdir, thr, 1)) ||
-        (rc = write_ro(&c, base[2], outdir, thr, 2)))
+        (rc = write_ro(&c, base[2], outdir, thr, 2)) ||
+        (rc = write_courbe(&c, courbe, outdir, thr)))
         goto done;
     for (i = 0; i < c.nbd; i++)
         if ((rc = write_breakdown(&c, &c.bd[i], outdir, thr)))
@@ -1331,6 +1447,9 @@ int main(int argc, char **argv)
 done:
     for (i = 0; i < 4; i++)
         otable_free(base[i]);
+    otable_free(courbe);
+    free(c.cur_obs);
+    free(c.cur_rup);
     for (i = 0; i < c.nbd; i++) {
         size_t v;
         otable_free(c.bd[i].t);
