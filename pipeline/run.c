@@ -1104,6 +1104,7 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
             arg(&a, "report"), arg(&a, "--outdir"), arg(&a, staging), arg(&a, "--schemas");
             arg(&a, schemas), arg(&a, "--title"), arg(&a, "Bilan de l'apprentissage");
             arg(&a, "--observation-date"), arg(&a, obs), arg(&a, "--provenance"), arg(&a, w->prov);
+            arg(&a, "--input"), arg(&a, input); /* dropped reference tables: libellés */
             rc = run_stage(exe_dir, a.v);
             if (!rc)
                 rc = manifest_write(staging, &mp, input, all.name, all.n, hashes, &mw, ref, err,
