@@ -27,7 +27,7 @@ endif
 # Build dependencies (spec/setup.md) and the test tools.
 BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev \
              libminizip-dev
-TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
+TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3-yaml python3 gzip
 
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
 LIB_OBJS   = $(LIB_SRCS:stages/lib/%.c=$(BUILD)/obj/lib/%.o)

@@ -456,7 +456,7 @@ static const char *code_label(const struct report *r, const struct col *k, const
                 l = r->opco_name[i];
         break;
     case LAB_REGIONS:
-        l = strcmp(code, "ND") ? ref_region_lib(r->ref, code) : NULL;
+        l = ref_region_lib(r->ref, code); /* "Non déterminée" for ND, as region_libelle */
         break;
     case LAB_DEPTS:
         l = ref_dept_lib(r->ref, code);
@@ -1572,8 +1572,9 @@ static int build_synthese(struct report *r)
         else
             snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
                      coh - CURVE_COHORTS + 1, coh);
-        if (!r9 && !r12) {
-            snprintf(where, sizeof where, "%d, Région TOTAL, mois 09", coh);
+        if (!t || !t->present || !t->chart) {
+            snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d",
+                     coh - CURVE_COHORTS + 1, coh);
             rc = add_para(r, unavailable(t, "Courbe des ruptures", what, where), &cap, NULL, 1);
         } else {
             fr_value(a, sizeof a, kv(t, r9, "taux_rupture_cumule_pct"), NULL, 1, 0);
