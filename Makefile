@@ -92,8 +92,11 @@ $(BUILD)/test/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS) -lcmocka
 
 # --- use --------------------------------------------------------------------
+# git keeps no file mode but the executable bit: a fresh clone has the sample key
+# readable by all, which pipeline/run rightly warns about for a real key.
 run: deps
 	@$(MAKE) --no-print-directory all
+	@chmod 600 samples/sample.key
 	@pipeline/run -i samples/drop -o $(SAMPLES_OUT) -c samples/config.yaml && \
 	  echo "reports written to $(SAMPLES_OUT)/ (bilan.xlsx, *.csv.gz, manifest.yaml)"
 
