@@ -2351,6 +2351,26 @@ static int write_methodologie(struct report *r)
         {"Arrondis", "Les pourcentages sont calculés sur les effectifs exacts et arrondis à une "
                      "décimale, la demi-unité étant arrondie en s'éloignant de zéro (12,25 donne "
                      "12,3). Une cellule vide signale un dénominateur nul ou une valeur absente."},
+        {"Synthèse", "Les entrées et les réunions citées sont celles de l'année de référence, la "
+                     "dernière année dont le 31 décembre est antérieur ou égal à la date "
+                     "d'observation ; un taux de rupture cité est celui de la dernière cohorte "
+                     "dont tous les contrats sont observables sur toute la fenêtre (9 mois). "
+                     "Chaque graphique porte sur l'année ou la cohorte du paragraphe qui le "
+                     "précède. Une valeur secrète n'est jamais citée en chiffres."},
+        {DASH_SHEET, "Trois tableaux croisés, régions en lignes et années en colonnes (les six "
+                     "dernières) : entrées et évolution (feuille Croissance), taux de rupture à 9 "
+                     "mois par cohorte (feuille Ruptures), réunions d'information entreprises et "
+                     "taux de conversion (feuille Réunions). Chaque chiffre est la cellule de la "
+                     "ligne OPCO TOTAL de la feuille citée, secret statistique compris : aucun "
+                     "chiffre n'y est recalculé. Une année marquée d'un astérisque est "
+                     "provisoire (année en cours, cohorte pas encore observable 9 mois, fenêtre "
+                     "de conversion de 12 mois non close)."},
+        {"Libellés", "Les feuilles montrent à côté des codes leur libellé : nom de l'OPCO (le "
+                     "libellé du référentiel des OPCO jusqu'à sa première virgule), nom du "
+                     "département, secteur d'activité (section NAF), type d'événement, niveau, "
+                     "tranches d'âge et de taille, d'après les schémas de sortie et les "
+                     "référentiels ; « Ensemble » pour TOTAL, « Non déterminé » pour ND. Les "
+                     "fichiers CSV gardent les codes."},
     };
 
     snprintf(buf, sizeof buf,
