@@ -820,32 +820,38 @@ static size_t curve_index(size_t r, int y, int m)
     return (r * NY + (size_t)(y - Y0)) * (CURVE_M + 2) + (size_t)m;
 }
 
-/* The smallest m >= 0 with d + m months > limit. */
-static int months_past(date_t d, date_t limit)
+/* The smallest m >= 0 with d + m months > limit; (dy, dm) and (ly, lm) are
+ * the years and months of d and limit (the caller has them: one calendar
+ * conversion less per contract). */
+static int months_past(date_t d, int dy, int dm, date_t limit, int ly, int lm)
 {
-    int m = (date_year(limit) - date_year(d)) * 12 + date_month(limit) - date_month(d);
+    int m = (ly - dy) * 12 + lm - dm;
     /* d + (m - 1) months lies in the month before limit's: never after it */
     if (m < 0)
         return 0;
     return date_add_months(d, m) > limit ? m : m + 1;
 }
 
-/* Adds one contract to the curve of its région and of TOTAL: it is
- * observable for m = 1 .. M (d + m months <= D_obs) and broken within m
- * months for m >= R (rupture < d + m months); stored as differences so that
- * a contract costs O(1) whatever the window (spec/indicators.md, "Rupture
- * curve"). */
-static void curve_add(struct ctx *c, const struct kc *k)
+/* Adds one contract, started in year y and month mo (1-12), to the curve of
+ * its région and of TOTAL: it is observable for m = 1 .. M (d + m months <=
+ * D_obs) and broken within m months for m >= R (rupture < d + m months);
+ * stored as differences so that a contract costs O(1) whatever the window
+ * (spec/indicators.md, "Rupture curve"). */
+static void curve_add(struct ctx *c, const struct kc *k, int y, int mo)
 {
-    int y = date_year(k->debut), M = months_past(k->debut, c->dobs) - 1, R;
+    int M = months_past(k->debut, y, mo, c->dobs, c->obs_y, c->obs_m) - 1, R = CURVE_M + 1;
     size_t g[2] = {(size_t)k->reg, c->nreg}, i;
     if (M < 1)
         return;
     if (M > CURVE_M)
         M = CURVE_M;
-    R = k->rupture == DATE_NONE ? CURVE_M + 1 : months_past(k->debut, k->rupture);
-    if (R < 1)
-        R = 1;
+    if (k->rupture != DATE_NONE) {
+        int ry, rm, rd;
+        date_to_ymd(k->rupture, &ry, &rm, &rd);
+        R = months_past(k->debut, y, mo, k->rupture, ry, rm);
+        if (R < 1)
+            R = 1;
+    }
     for (i = 0; i < 2; i++) {
         c->cur_obs[curve_index(g[i], y, 1)]++;
         c->cur_obs[curve_index(g[i], y, M + 1)]--;
@@ -955,7 +961,7 @@ static int count_contracts(struct ctx *c)
             if (grouping_add(&c->bd[b].g, (size_t)k->bd[b], k, y, m, &x, days) ||
                 grouping_add(&c->bd[b].g, c->bd[b].nvals, k, y, m, &x, days))
                 rc = EX_SOFTWARE;
-        curve_add(c, k);
+        curve_add(c, k, y, m + 1);
     }
     free(by);
     free(followed);
