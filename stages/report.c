@@ -2178,10 +2178,10 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         size_t j, q;
-        int shown = 0;
-        for (q = 0; q < ny && !shown; q++)
-            shown = pivot_row(t, p, years[q], k[cr]) == k;
-        if (!shown)
+        for (q = 0;
+             q < ny && !row_is(t, k, cy, years[q], "opco", "TOTAL", "type_evenement", p->type); q++)
+            ;
+        if (q == ny)
             continue;
         for (j = 0; j < nreg && strcmp(reg[j], k[cr]); j++)
             ;
