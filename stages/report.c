@@ -567,7 +567,8 @@ static int labels_load(const char *path, const ynode *c, struct col *k)
         return 0;
     if (v->type == YN_MAP) {
         for (size_t i = 0; i < v->n; i++)
-            if (v->kids[2 * i + 1]->type != YN_SCALAR || u8len(v->kids[2 * i + 1]->str) < 0)
+            if (v->kids[2 * i]->type != YN_SCALAR || v->kids[2 * i + 1]->type != YN_SCALAR ||
+                u8len(v->kids[2 * i + 1]->str) < 0)
                 return yerr(path, v->kids[2 * i + 1], "a libellé is a UTF-8 string in labels of ",
                             k->name);
         k->lab = LAB_MAP;
@@ -2193,7 +2194,7 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
         lib[j] = cl >= 0 && *k[cl] ? k[cl] : k[cr];
         nreg++;
     }
-    rc = put_str(r, ws, DASH_SHEET, *R, 0, "", r->f.head);
+    rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
         snprintf(buf, sizeof buf, "%ld%s", years[q], provisional(r, p->kind, years[q]) ? " *" : "");

@@ -223,5 +223,14 @@ cp -R "$SCHEMAS" "$TMP/schemas"
 sed 's/^    format: pct$/    format: percent/' "$SCHEMAS/output/croissance.yaml" > "$TMP/schemas/output/croissance.yaml"
 expect_exit 78 "unknown format in a schema" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
 check "the schema error names file:line:column" grep -q "croissance.yaml:[0-9]*:[0-9]*: unknown format" "$TMP/stderr"
+cp "$SCHEMAS/output/croissance.yaml" "$TMP/schemas/output/croissance.yaml"
+sed 's/^    labels: opco$/    labels: opcos/' "$SCHEMAS/output/ruptures.yaml" > "$TMP/schemas/output/ruptures.yaml"
+expect_exit 78 "labels naming no reference table" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
+check "the labels error names file:line:column and the tables" \
+    grep -q "ruptures.yaml:[0-9]*:[0-9]*: labels: a mapping, or one of opco, regions, departements, naf_sections: opcos" "$TMP/stderr"
+cp "$SCHEMAS/output/ruptures.yaml" "$TMP/schemas/output/ruptures.yaml"
+sed 's/^  type: bar$/  type: pie/' "$SCHEMAS/output/ruptures_section_naf.yaml" > "$TMP/schemas/output/ruptures_section_naf.yaml"
+expect_exit 78 "a breakdown chart of an unknown type" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
+check "the chart error names file:line:column" grep -q "ruptures_section_naf.yaml:[0-9]*:[0-9]*: chart: type is column or bar, not pie" "$TMP/stderr"
 expect_exit 66 "no report folder" run "$TMP/none"
 finish
