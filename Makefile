@@ -36,7 +36,7 @@ endif
 # Build dependencies (spec/setup.md) and the test tools.
 BUILD_DEBS = build-essential pkg-config libcsv-dev libxlsxwriter-dev zlib1g-dev libyaml-dev libssl-dev \
              libminizip-dev
-TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3 gzip
+TEST_DEBS  = libcmocka-dev valgrind clang-format python3-openpyxl python3-yaml python3 gzip
 FUZZ_DEBS  = clang libclang-rt-14-dev
 
 LIB_SRCS   = $(sort $(wildcard stages/lib/*.c))
@@ -129,8 +129,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) $(BUILD)/fuzz
 	  $(if $(filter ingest,$*),$(BUILD)/fuzz/ingest_main.o) $(LIB) $(LIBS_PKG) $(LDLIBS)
 
 # --- use --------------------------------------------------------------------
+# git keeps no file mode but the executable bit: a fresh clone has the sample key
+# readable by all, which pipeline/run rightly warns about for a real key.
 run: deps
 	@$(MAKE) --no-print-directory all
+	@chmod 600 samples/sample.key
 	@pipeline/run -i samples/drop -o $(SAMPLES_OUT) -c samples/config.yaml && \
 	  echo "reports written to $(SAMPLES_OUT)/ (bilan.xlsx, *.csv.gz, manifest.yaml)"
 

@@ -1092,6 +1092,7 @@ static int run_chain(const char *input, const struct work *w, const manifest_has
             arg(a, schemas), arg(a, "--title"), arg(a, "Bilan de l'apprentissage");
             arg(a, "--observation-date"), arg(a, obs), arg(a, "--provenance"), arg(a, w->prov);
             arg(a, "--facts"), arg(a, w->outs[2]);
+            arg(a, "--input"), arg(a, input); /* dropped reference tables: libellés */
             jobs[J_REPORT].state = 0;
             rc = job_start(exe_dir, &jobs[J_REPORT]);
             if (!rc)

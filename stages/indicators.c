@@ -1,6 +1,6 @@
 /* indicators: computes the report tables of spec/indicators.md from the
  * kept contracts and the events and attendance: croissance,
- * croissance_mensuelle, ruptures, reunions, and the breakdown tables
+ * croissance_mensuelle, ruptures, courbe_ruptures, reunions, and the breakdown tables
  * declared in schemas/output/ (breakdown: COLUMN). Every table is written
  * column by column from its output schema, so the schema decides the
  * columns and their order; secrecy is applied by otable.
@@ -36,6 +36,8 @@
 #define MAXT 256
 #define MAXB 16     /* breakdown tables */
 #define MAXTYPES 16 /* event types */
+#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
+#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
 
 struct target {
     int year;
@@ -146,6 +148,9 @@ struct ctx {
     /* the output files written, for the manifest */
     facts_output outs[MAXB + 8];
     size_t nouts;
+    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..CURVE_M+1,
+     * differences of observables and ruptures by m (curve_add) */
+    long *cur_obs, *cur_rup;
 };
 
 /* What one output row is about, for value(). */
@@ -165,14 +170,17 @@ static void usage(FILE *f)
             "                  --outdir DIR --observation-date YYYY-MM-DD\n"
             "                  [--events EVENTS.rec [--participations PARTS.rec]]\n"
             "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
-            "                  [--facts OUT.tsv] [--secrecy-summary FILE]\n"
-            "Writes croissance, croissance_mensuelle, ruptures, reunions and the breakdown\n"
-            "tables of DIR/output/*.yaml as gzip CSV into the output folder, with statistical\n"
-            "secrecy (threshold N, default 5, 0 for none): primary and secondary cells, then an\n"
-            "audit that fails (exit 70) when a hidden count can be recomputed. --facts lists\n"
-            "the files' sizes and hashes for the manifest, --secrecy-summary the cells hidden\n"
-            "per table (TSV). Exit codes: 0, 64 usage, 70 the records cannot be read or the\n"
-            "audit fails, 74 I/O, 78 bad output schema.\n");
+            "                  [--facts OUT.tsv] [--secrecy-summary FILE] [--wait-kept]\n"
+            "                  [--rows N]\n"
+            "Writes croissance, croissance_mensuelle, ruptures, courbe_ruptures, reunions and\n"
+            "the breakdown tables of DIR/output/*.yaml as gzip CSV into the output folder, with\n"
+            "statistical secrecy (threshold N, default 5, 0 for none): primary and secondary\n"
+            "cells, then an audit that fails (exit 70) when a hidden count can be recomputed.\n"
+            "--facts lists the files' sizes and hashes for the manifest, --secrecy-summary the\n"
+            "cells hidden per table (TSV). --wait-kept: when KEPT.rec is not there yet (merge\n"
+            "is at work), read every version and wait for it; --rows: how many versions there\n"
+            "are (one allocation). Exit codes: 0, 64 usage, 70 the records cannot be read or\n"
+            "the audit fails, 74 I/O, 78 bad output schema.\n");
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -598,6 +606,55 @@ static int cmp_order(const void *a, const void *b)
     return strcmp(x, y);
 }
 
+static size_t curve_index(size_t r, int y, int m);
+
+/* courbe_ruptures: per cohort year x région (then TOTAL) x m, one row for
+ * every (year, région) row of ruptures (all OPCOs) and every m with
+ * observable contracts (the rows of the year before the selection kept
+ * unpublished, for secrecy, as keep_ro does). */
+static int keep_courbe(const struct ctx *c, otable *t)
+{
+    oval v[64];
+    char bufs[64][16];
+    size_t r, i;
+    int y, m;
+    for (y = first_kept_year(c); y <= c->ysel1; y++)
+        for (r = 0; r <= c->nreg; r++) {
+            long obs = 0, rup = 0;
+            if (!ro_row_exists(c, r, c->nop, y))
+                continue;
+            for (m = 1; m <= CURVE_M; m++) {
+                struct rowctx rc_ = {0};
+                obs += c->cur_obs[curve_index(r, y, m)];
+                rup += c->cur_rup[curve_index(r, y, m)];
+                if (obs <= 0)
+                    break; /* observables only shrink as m grows */
+                rc_.year = y;
+                rc_.month = m - 1;
+                rc_.region = r == c->nreg ? "TOTAL" : c->reg[r];
+                rc_.opco = "TOTAL";
+                for (i = 0; i < t->ncols && i < 64; i++) {
+                    const char *name = t->cols[i].name;
+                    if (!strcmp(name, "observables"))
+                        v[i] = ov_int(obs);
+                    else if (!strcmp(name, "ruptures"))
+                        v[i] = ov_int(rup);
+                    else if (!strcmp(name, "taux_rupture_cumule_pct"))
+                        v[i] = ov_pct(rup, obs);
+                    else if (value(c, &rc_, name, &v[i], bufs[i])) {
+                        log_error("%s: no value for column '%s' in this table", t->path, name);
+                        return EX_CONFIG;
+                    }
+                }
+                if (otable_keep(t, v, y >= c->ysel0)) {
+                    log_error("out of memory");
+                    return EX_SOFTWARE;
+                }
+            }
+        }
+    return 0;
+}
+
 static int keep_breakdown(const struct ctx *c, struct breakdown *b)
 {
     int y, rc;
@@ -708,6 +765,18 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
     }
     free(ents);
     return rc;
+}
+
+/* Loads the output schema of courbe_ruptures. */
+static int load_courbe(const char *schemas, otable **t)
+{
+    char path[4352], err[1024];
+    snprintf(path, sizeof path, "%s/output/courbe_ruptures.yaml", schemas);
+    if (!(*t = otable_load(path, err, sizeof err))) {
+        log_error("%s", err);
+        return EX_CONFIG;
+    }
+    return 0;
 }
 
 /* Reads merge's runs of kept versions. */
@@ -983,6 +1052,56 @@ static void wait_for(const char *path)
         nanosleep(&t, NULL);
 }
 
+/* --- courbe_ruptures ------------------------------------------------------ */
+
+static size_t curve_index(size_t r, int y, int m)
+{
+    return (r * NY + (size_t)(y - Y0)) * (CURVE_M + 2) + (size_t)m;
+}
+
+/* The smallest m >= 0 with d + m months > limit; (dy, dm) and (ly, lm) are
+ * the years and months of d and limit (the caller has them: one calendar
+ * conversion less per contract). */
+static int months_past(date_t d, int dy, int dm, date_t limit, int ly, int lm)
+{
+    int m = (ly - dy) * 12 + lm - dm;
+    /* d + (m - 1) months lies in the month before limit's: never after it */
+    if (m < 0)
+        return 0;
+    return date_add_months(d, m) > limit ? m : m + 1;
+}
+
+/* Adds one contract of région reg, started on debut (year y, month mo,
+ * 1-12), to the curve of its région and of TOTAL: it is observable for
+ * m = 1 .. M (debut + m months <= D_obs) and broken within m months for
+ * m >= R (rupture < debut + m months); stored as differences so that a
+ * contract costs O(1) whatever the window (spec/indicators.md, "Rupture
+ * curve"). */
+static void curve_add(struct ctx *c, date_t debut, date_t rupture, size_t reg, int y, int mo)
+{
+    int M = months_past(debut, y, mo, c->dobs, c->obs_y, c->obs_m) - 1, R = CURVE_M + 1;
+    size_t g[2] = {reg, c->nreg}, i;
+    if (M < 1)
+        return;
+    if (M > CURVE_M)
+        M = CURVE_M;
+    if (rupture != DATE_NONE) {
+        int ry, rm, rd;
+        date_to_ymd(rupture, &ry, &rm, &rd);
+        R = months_past(debut, y, mo, rupture, ry, rm);
+        if (R < 1)
+            R = 1;
+    }
+    for (i = 0; i < 2; i++) {
+        c->cur_obs[curve_index(g[i], y, 1)]++;
+        c->cur_obs[curve_index(g[i], y, M + 1)]--;
+        if (R <= M) {
+            c->cur_rup[curve_index(g[i], y, R)]++;
+            c->cur_rup[curve_index(g[i], y, M + 1)]--;
+        }
+    }
+}
+
 /* Counts every kept contract into its groups (rupture windows, follow-up):
  * the contracts are sorted by apprentice and start first, so that each
  * one's next contract is the one after it. */
@@ -1019,6 +1138,7 @@ static int count_contracts(struct ctx *c)
             x.sans = !followed && date_add_months(rupture, 6) <= c->dobs;
             days = rupture - debut;
         }
+        curve_add(c, debut, rupture, reg, y, m + 1);
         if (grouping_add(&c->ro, ro_index(c, reg, op), x.ruptures, y, m, &x, days) ||
             grouping_add(&c->ro, ro_index(c, c->nreg, op), x.ruptures, y, m, &x, days) ||
             grouping_add(&c->ro, ro_index(c, reg, c->nop), x.ruptures, y, m, &x, days) ||
@@ -1432,7 +1552,7 @@ int main(int argc, char **argv)
                *years = NULL, *events = NULL, *parts = NULL, *secsum = NULL;
     struct ctx c;
     char err[1024];
-    otable *base[4] = {NULL, NULL, NULL, NULL};
+    otable *base[4] = {NULL, NULL, NULL, NULL}, *courbe = NULL;
     int opt, rc = 0, thr = 5, ya = 0, yb = 9999;
     size_t i, nruns = 0;
     rec_reader *cr = NULL;
@@ -1522,7 +1642,7 @@ int main(int argc, char **argv)
     }
     c.obs_y = date_year(c.dobs);
     c.obs_m = date_month(c.dobs);
-    if ((rc = load_tables(&c, schemas, base)))
+    if ((rc = load_tables(&c, schemas, base)) || (rc = load_courbe(schemas, &courbe)))
         goto done;
     reading = contracts;
     if (!(cr = rec_open(contracts, err, sizeof err)) || setup_dims(&c, cr, &kcols, err, sizeof err))
@@ -1582,6 +1702,13 @@ int main(int argc, char **argv)
             rc = EX_SOFTWARE;
             goto done;
         }
+    c.cur_obs = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_obs);
+    c.cur_rup = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_rup);
+    if (!c.cur_obs || !c.cur_rup) {
+        log_error("out of memory");
+        rc = EX_SOFTWARE;
+        goto done;
+    }
     if ((rc = count_contracts(&c)))
         goto done;
     if (grouping_medians(&c.ro)) {
@@ -1606,7 +1733,7 @@ int main(int argc, char **argv)
     c.ysel0 = ya > c.ymin ? ya : c.ymin;
     c.ysel1 = yb < c.ymax ? yb : c.ymax;
     if ((rc = keep_ro(&c, base[0], 0)) || (rc = keep_ro(&c, base[1], 1)) ||
-        (rc = keep_ro(&c, base[2], 2)))
+        (rc = keep_ro(&c, base[2], 2)) || (rc = keep_courbe(&c, courbe)))
         goto done;
     for (i = 0; i < c.nbd; i++)
         if ((rc = keep_breakdown(&c, &c.bd[i])))
@@ -1623,10 +1750,11 @@ int main(int argc, char **argv)
             goto done;
     }
     {
-        otable *all[4 + MAXB];
+        otable *all[5 + MAXB];
         size_t n = 0;
         for (i = 0; i < 4; i++)
             all[n++] = base[i];
+        all[n++] = courbe;
         for (i = 0; i < c.nbd; i++)
             all[n++] = c.bd[i].t;
         if ((rc = write_tables(&c, all, n, outdir, thr, secsum)))
@@ -1645,6 +1773,9 @@ bad_records:
 done:
     for (i = 0; i < 4; i++)
         otable_free(base[i]);
+    otable_free(courbe);
+    free(c.cur_obs);
+    free(c.cur_rup);
     for (i = 0; i < c.nbd; i++) {
         size_t v;
         otable_free(c.bd[i].t);

@@ -488,7 +488,6 @@ static int add_section_column(struct ingest *g)
 static int build_head(struct ingest *g, char *const *files, size_t nfiles)
 {
     static const char *const tranches[] = {"15-17", "18-20", "21-25", "26+"};
-    static const char *const teff[] = {"0-4", "5-9", "10-49", "50-249", "250+", "ND"};
     rec_head *h = &g->head;
     size_t k, i;
     int bad = 0;
@@ -535,7 +534,8 @@ static int build_head(struct ingest *g, char *const *files, size_t nfiles)
         g->r_id = rec_head_add(h, "apprenti_id", REC_ID128, NULL, NULL, 0);
         g->r_age = rec_head_add(h, "age_debut", REC_INT, NULL, NULL, 0);
         g->r_tranche = rec_head_add(h, "tranche_age", REC_CODE, tranches, NULL, 4);
-        g->r_teff = rec_head_add(h, "tranche_effectif", REC_CODE, teff, NULL, 6);
+        g->r_teff = rec_head_add(h, "tranche_effectif", REC_CODE, val_tranche_effectif_names, NULL,
+                                 VAL_TRANCHES_EFFECTIF);
         g->r_section = add_section_column(g);
         g->r_uai = rec_head_add(h, "uai_connu", REC_INT, NULL, NULL, 0);
         bad |= g->r_siren < 0 || g->r_dept < 0 || g->r_region < 0 || g->r_id < 0 || g->r_age < 0 ||
@@ -562,13 +562,10 @@ static int64_t siren_of(const char *siret14)
 }
 
 /* The size band of spec/inputs.md (tranche_effectif), as a code of its
- * column: 0-4, 5-9, 10-49, 50-249, 250+, ND. */
+ * column (a missing or invalid effectif_employeur is ND). */
 static uint16_t teff_code(const struct cell *c)
 {
-    int64_t n = c->iv;
-    if (!c->s)
-        return 6;
-    return (uint16_t)(n < 5 ? 1 : n < 10 ? 2 : n < 50 ? 3 : n < 250 ? 4 : 5);
+    return (uint16_t)(val_tranche_effectif_index(c->s ? (long)c->iv : -1) + 1);
 }
 
 /* Derives and writes one accepted row. Returns 0, or -1 on a libcrypto or

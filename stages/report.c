@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@
 #include "facts.h"
 #include "log.h"
 #include "manifest.h"
+#include "refdata.h"
+#include "values.h"
 #include "yload.h"
 
 #define SUBJECT "Indicateurs de l'apprentissage"
@@ -43,8 +46,10 @@
 #define MAX_WIDTH 60      /* spec/outputs.md: longest cell, at most 60, plus 2 */
 #define BIG_TABLE 50000UL /* above this many rows, constant_memory mode */
 #define HEAD_ROWS 2       /* title row and header row above the data */
-#define MAX_CHARTS 8
-#define CHART_ROWS 24 /* rows a chart takes on the Synthèse (432 px and a gap) */
+#define MAX_SERIES 4      /* series of one chart (the rupture curve: four cohorts) */
+#define CHART_ROWS 24     /* rows a chart takes on the Synthèse (432 px and a gap) */
+#define DASH_YEARS 6      /* years (columns) of the Tableau de bord */
+#define CURVE_COHORTS 4
 #define PART_ROWS ((unsigned long)LXW_ROW_MAX - HEAD_ROWS) /* data rows per sheet */
 #define STR_MAX 32767 /* Excel's longest cell string, in characters */
 #define PATH_LEN 4096
@@ -61,20 +66,31 @@ static const char *const fmt_names[F_N] = {"text", "year",     "month", "count",
  * months, one decimal for rates and means (spec/outputs.md). */
 static const char *const fmt_excel[F_N] = {NULL, "0", "00", "#,##0", "0.0", "0.0", "#,##0"};
 
-/* The five tables whose sheets come first, in the spec's order. */
+/* The tables whose sheets come first, in the spec's order (spec/outputs.md,
+ * "Output folder"); the other tables with a sheet (breakdowns) follow, then
+ * qualite. */
 static const char *const core_tables[] = {"croissance", "croissance_mensuelle", "ruptures",
-                                          "reunions", "qualite"};
+                                          "courbe_ruptures", "reunions"};
 #define NCORE (sizeof core_tables / sizeof core_tables[0])
-static const char *const reserved_sheets[] = {"Synthèse", "Méthodologie", "Provenance"};
+#define LAST_TABLE "qualite"
+#define DASH_SHEET "Tableau de bord"
+static const char *const reserved_sheets[] = {"Synthèse", DASH_SHEET, "Méthodologie", "Provenance"};
 
-/* Rows kept in memory after the first pass: those whose `keep` column is
- * TOTAL, enough for the charts and the Synthèse and small (years x regions). */
+/* Rows kept in memory after the first pass: those whose column a or b is
+ * TOTAL, enough for the charts, the Synthèse and the Tableau de bord and
+ * small (years x régions, years x OPCOs, years x months). */
 static const struct {
-    const char *table, *keep;
-} keep_rules[] = {{"croissance", "region"},
-                  {"croissance_mensuelle", "region"},
-                  {"ruptures", "opco"},
-                  {"reunions", "region"}};
+    const char *table, *a, *b;
+} keep_rules[] = {{"croissance", "region", "opco"},
+                  {"croissance_mensuelle", "region", NULL},
+                  {"ruptures", "opco", NULL},
+                  {"courbe_ruptures", "region", NULL},
+                  {"reunions", "region", "opco"}};
+
+/* Where the libellés of a column's codes come from (schema key `labels`). */
+enum labels { LAB_NONE, LAB_MAP, LAB_OPCO, LAB_REGIONS, LAB_DEPTS, LAB_NAF };
+static const char *const lab_tables[] = {NULL,      NULL,           "opco",
+                                         "regions", "departements", "naf_sections"};
 
 static const char *const month_long[] = {"janvier",   "février", "mars",     "avril",
                                          "mai",       "juin",    "juillet",  "août",
@@ -87,18 +103,32 @@ struct col {
     enum fmt fmt;
     size_t field; /* index in the CSV header */
     size_t width; /* longest cell in characters, label included */
+    /* labels: a column of libellés beside the codes, in the workbook only */
+    enum labels lab;
+    const ynode *labmap; /* LAB_MAP: code -> libellé */
+    const char *lheading;
+    size_t lwidth;
+    lxw_col_t scol; /* the column's place in the sheet (libellé columns shift it) */
 };
 
 /* A chart and the small block of data it plots, written beside the table. */
 struct chart {
-    uint8_t type; /* LXW_CHART_LINE or LXW_CHART_COLUMN */
+    uint8_t type; /* LXW_CHART_LINE, LXW_CHART_COLUMN or LXW_CHART_BAR */
     char title[300], xname[100], yname[100];
-    enum fmt vfmt;     /* format of the plotted values */
-    char head[3][200]; /* category label, then one name per series */
+    enum fmt vfmt;                  /* format of the plotted values */
+    char head[MAX_SERIES + 1][200]; /* category label, then one name per series */
     size_t nser, n, cap, vcap;
     char **cat; /* n category labels */
     char **val; /* n * nser values; "" is a gap (secret or missing) */
-    size_t width[3];
+    size_t width[MAX_SERIES + 1];
+    long year, year0; /* the year or cohort it shows (the last one), the first one */
+};
+
+/* A breakdown table's chart, from its schema (key `chart`). */
+struct bchart {
+    const char *column, *title;
+    uint8_t type;
+    int window; /* months: the latest cohort observable that long; 0: latest complete year */
 };
 
 struct table {
@@ -111,29 +141,46 @@ struct table {
     int present;         /* the CSV exists */
     size_t nfields;      /* fields of its header */
     unsigned long nrows; /* data rows */
-    int keep;            /* column whose TOTAL rows are kept, -1 none */
+    int keep, keep2;     /* columns whose TOTAL rows are kept, -1 none */
+    int keep_all;        /* keep every row (a breakdown table with a chart) */
     char ***kept;        /* kept rows: ncols values each, in schema order */
     size_t nkept, capkept;
     struct chart *chart;
+    lxw_col_t nscols; /* columns of its sheet */
+    const char *breakdown;
+    struct bchart bc; /* bc.column NULL: no chart */
+    long synth_row;   /* where its chart goes on the Synthèse, -1 nowhere */
 };
 
 struct fmts {
     lxw_format *title, *head, *secret, *wrap, *bold, *boldwrap, *note, *num[F_N];
+    /* Tableau de bord: centred year headings, the grand total's row in bold */
+    lxw_format *across, *subhead, *btext, *bsecret, *bnum[F_N];
+};
+
+/* One paragraph of the Synthèse and the chart shown under it. */
+struct synth {
+    char *text;
+    struct table *chart; /* the table whose chart follows, or NULL */
+    int page;            /* starts a printed page */
 };
 
 struct report {
-    const char *outdir, *schemas, *title, *prov, *obs;
+    const char *outdir, *schemas, *title, *prov, *obs, *input;
     int oy, om, od; /* observation date */
+    date_t dobs;
+    int year;   /* the latest complete year: 31 December <= D_obs */
+    int cohort; /* the latest cohort observable 9 months for all its contracts */
     struct table *t;
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
     size_t nprov;
-    char **synth;                     /* the Synthèse sentences */
-    lxw_worksheet *synth_ws;          /* the Synthèse sheet, which also shows the charts */
-    lxw_row_t synth_row;              /* its next free row */
-    lxw_row_t breaks[MAX_CHARTS + 1]; /* page breaks before its charts, 0-terminated */
-    size_t nbreaks;
+    struct synth *synth; /* the Synthèse paragraphs */
     size_t nsynth;
+    lxw_worksheet *synth_ws; /* the Synthèse sheet, which also shows the charts */
+    lxw_row_t synth_end;     /* its last row */
+    refdata *ref;            /* libellés of codes */
+    char **opco_name;        /* per OPCO of ref: its name (libellé up to the first comma) */
     lxw_workbook *wb;
     struct fmts f;
     char tmp[PATH_LEN], out[PATH_LEN];
@@ -141,17 +188,18 @@ struct report {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: report --outdir DIR --schemas DIR --title TEXT --observation-date YYYY-MM-DD\n"
-            "              [--provenance FILE] [--facts OUT.tsv] [-h|--help]\n"
-            "Reads the CSV reports of DIR (croissance.csv.gz, croissance_mensuelle.csv.gz,\n"
-            "ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and every other table of\n"
-            "SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME
-            ": a Synthèse, one sheet\n"
-            "per table (a note when its CSV is absent), charts, Méthodologie (from the\n"
-            "schemas) and Provenance (the lines of FILE, a YAML manifest); --facts writes\n"
-            "the workbook's size and SHA-256 for the manifest.\n"
-            "Exit: 0 ok, 64 usage, 65 bad CSV, 66 no DIR, 70 internal, 74 I/O, 78 bad schema.\n");
+    fprintf(
+        f, "usage: report --outdir DIR --schemas DIR --title TEXT --observation-date YYYY-MM-DD\n"
+           "              [--input DIR] [--provenance FILE] [--facts OUT.tsv] [-h|--help]\n"
+           "Reads the CSV reports of DIR (croissance.csv.gz, croissance_mensuelle.csv.gz,\n"
+           "ruptures.csv.gz, courbe_ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and\n"
+           "every other table of SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME ":\n"
+           "a Synthèse, a Tableau de bord, one sheet per table (a note when its CSV is\n"
+           "absent), charts, Méthodologie (from the schemas) and Provenance (the lines of\n"
+           "FILE, a YAML manifest). Codes are shown with their libellés, from the schemas\n"
+           "and the reference tables (SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
+           "--facts writes the workbook's size and SHA-256 for the manifest.\n"
+           "Exit: 0 ok, 64 usage, 65 bad CSV, 66 no DIR, 70 internal, 74 I/O, 78 bad schema.\n");
 }
 
 /* --- small helpers ------------------------------------------------------- */
@@ -297,8 +345,24 @@ static int num_ok(const char *v, enum fmt f)
 static size_t num_width(const char *v, enum fmt f)
 {
     char b[64];
-    double x = strtod(v, NULL);
+    double x;
     int n, digits;
+    const char *dot = strchr(v, '.');
+    size_t len = strlen(v), ilen = dot ? (size_t)(dot - v) : len;
+    /* the CSV conventions' usual shapes, measured without formatting them
+     * (a tenth of the stage's time on a large run): an integer without
+     * leading zeros, a percentage with exactly one decimal */
+    if (ilen > (size_t)(v[0] == '-') &&
+        (ilen == (size_t)(v[0] == '-') + 1 || v[v[0] == '-'] != '0')) {
+        digits = (int)ilen - (v[0] == '-');
+        if (!dot && (f == F_COUNT || f == F_DAYS))
+            return len + (size_t)(digits - 1) / 3;
+        if (!dot && (f == F_YEAR || (f == F_MONTH && len >= 2)))
+            return len;
+        if (dot && len - ilen == 2 && (f == F_PCT || f == F_DECIMAL1))
+            return len;
+    }
+    x = strtod(v, NULL);
     switch (f) {
     case F_PCT:
     case F_DECIMAL1:
@@ -328,6 +392,42 @@ static size_t cell_width(const char *v, enum fmt f)
         return num_width(v, f);
     n = u8len(v);
     return n < 0 ? 0 : (size_t)n;
+}
+
+/* Lines the text s takes once wrapped at word boundaries in w characters. */
+static size_t wrap_lines(const char *s, size_t w)
+{
+    size_t lines = 1, used = 0;
+    while (*s) {
+        size_t n = strcspn(s, " "), chars = (size_t)u8len(s) - (size_t)u8len(s + n);
+        if (used && used + 1 + chars > w)
+            lines++, used = 0;
+        used += (used ? 1 : 0) + chars;
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+    return lines;
+}
+
+/* The width a column's label asks for: a text column shows it on one line;
+ * a number column lets it wrap over up to three lines, its longest word
+ * whole, so that a wide table of counts and rates still prints legibly. */
+static size_t head_width(const char *label, enum fmt f)
+{
+    size_t n = (size_t)u8len(label), w;
+    if (f == F_TEXT)
+        return n;
+    for (w = (n + 2) / 3; w < n && wrap_lines(label, w) > 3; w++)
+        ;
+    for (const char *p = label; *p;) {
+        size_t k = strcspn(p, " "), chars = (size_t)u8len(p) - (size_t)u8len(p + k);
+        w = chars > w ? chars : w;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    return w;
 }
 
 static double col_width(size_t w)
@@ -377,6 +477,65 @@ static char **find_kept(const struct table *t, size_t n, const char *const *name
     return NULL;
 }
 
+/* The libellé of code in column k, NULL when k has no labels: from the
+ * schema's mapping or the reference table; else "Ensemble" for TOTAL, "Non
+ * déterminé" for ND, "" for a code without one. */
+static const char *code_label(const struct report *r, const struct col *k, const char *code)
+{
+    const char *l = NULL;
+    const ynode *v;
+    switch (k->lab) {
+    case LAB_NONE:
+        return NULL;
+    case LAB_MAP:
+        v = ymap_get(k->labmap, code);
+        l = v && v->type == YN_SCALAR ? v->str : NULL;
+        break;
+    case LAB_OPCO:
+        for (size_t i = 0; i < r->ref->nopco && !l; i++)
+            if (!strcmp(r->ref->opco_code[i], code))
+                l = r->opco_name[i];
+        break;
+    case LAB_REGIONS:
+        l = ref_region_lib(r->ref, code); /* "Non déterminée" for ND, as region_libelle */
+        break;
+    case LAB_DEPTS:
+        l = ref_dept_lib(r->ref, code);
+        break;
+    case LAB_NAF:
+        l = ref_naf_section_lib(r->ref, code);
+        break;
+    }
+    if (l)
+        return l;
+    if (!strcmp(code, "TOTAL"))
+        return "Ensemble";
+    if (!strcmp(code, "ND"))
+        return "Non déterminé";
+    return "";
+}
+
+/* The libellé of code in column k, or the code itself when there is none. */
+static const char *label_or_code(const struct report *r, const struct col *k, const char *code)
+{
+    const char *l = code_label(r, k, code);
+    return l && *l ? l : code;
+}
+
+/* The OPCOs' names: an opco.csv libellé reads "Name, what it covers"; the
+ * workbook shows the name, the part before the first comma. 0 or 70. */
+static int opco_names(struct report *r)
+{
+    if (!(r->opco_name = calloc(r->ref->nopco ? r->ref->nopco : 1, sizeof *r->opco_name)))
+        return oom();
+    for (size_t i = 0; i < r->ref->nopco; i++) {
+        const char *l = r->ref->opco_lib[i] ? r->ref->opco_lib[i] : "";
+        if (!(r->opco_name[i] = strndup(l, strcspn(l, ","))))
+            return oom();
+    }
+    return 0;
+}
+
 /* --- schemas ------------------------------------------------------------- */
 
 static int yerr(const char *path, const ynode *n, const char *what, const char *arg)
@@ -421,6 +580,82 @@ static const char *sheet_name_problem(const char *s)
     return NULL;
 }
 
+/* Reads a column's optional `labels` (a mapping code -> libellé, or the name
+ * of a reference table: opco, regions, departements, naf_sections) and
+ * `labels_heading`. 0 or 78 (logged). */
+static int labels_load(const char *path, const ynode *c, struct col *k)
+{
+    const ynode *v = ymap_get(c, "labels");
+    int rc = 0;
+    k->lab = LAB_NONE;
+    if (!v || yis_null(v))
+        return 0;
+    if (v->type == YN_MAP) {
+        for (size_t i = 0; i < v->n; i++)
+            if (v->kids[2 * i]->type != YN_SCALAR || v->kids[2 * i + 1]->type != YN_SCALAR ||
+                u8len(v->kids[2 * i + 1]->str) < 0)
+                return yerr(path, v->kids[2 * i + 1], "a libellé is a UTF-8 string in labels of ",
+                            k->name);
+        k->lab = LAB_MAP;
+        k->labmap = v;
+    } else if (v->type == YN_SCALAR) {
+        for (k->lab = LAB_OPCO; k->lab <= LAB_NAF && strcmp(v->str, lab_tables[k->lab]); k->lab++)
+            ;
+        if (k->lab > LAB_NAF)
+            return yerr(
+                path, v,
+                "labels: a mapping, or one of opco, regions, departements, naf_sections: ", v->str);
+    } else {
+        return yerr(path, v, "labels: a mapping or a reference table name in column ", k->name);
+    }
+    k->lheading = ystr(path, c, "labels_heading", 0, &rc);
+    if (!rc && !k->lheading)
+        k->lheading = "Libellé";
+    if (!rc && u8len(k->lheading) < 0)
+        return yerr(path, c, "invalid UTF-8 in labels_heading of ", k->name);
+    if (!rc)
+        k->lwidth = (size_t)u8len(k->lheading);
+    return rc;
+}
+
+/* Reads a breakdown table's optional `chart` (column, title, type: column or
+ * bar, cohort_window_months). 0 or 78 (logged). */
+static int bchart_load(const char *path, const ynode *root, struct table *t)
+{
+    const ynode *m = ymap_get(root, "chart"), *w;
+    const char *type;
+    int rc = 0;
+    if (!m || yis_null(m))
+        return 0;
+    if (m->type != YN_MAP || !t->breakdown)
+        return yerr(path, m, "chart: a mapping, in a breakdown table only", "");
+    t->bc.column = ystr(path, m, "column", 1, &rc);
+    t->bc.title = ystr(path, m, "title", 1, &rc);
+    type = ystr(path, m, "type", 0, &rc);
+    if (rc)
+        return rc;
+    if (tcol(t, t->bc.column) < 0 || t->cols[tcol(t, t->bc.column)].fmt == F_TEXT)
+        return yerr(path, ymap_get(m, "column"),
+                    "chart: not a numeric column of the table: ", t->bc.column);
+    if (u8len(t->bc.title) < 0 || u8len(t->bc.title) > 200)
+        return yerr(path, ymap_get(m, "title"), "chart: a title of at most 200 characters", "");
+    if (!type || !strcmp(type, "column"))
+        t->bc.type = LXW_CHART_COLUMN;
+    else if (!strcmp(type, "bar"))
+        t->bc.type = LXW_CHART_BAR;
+    else
+        return yerr(path, ymap_get(m, "type"), "chart: type is column or bar, not ", type);
+    w = ymap_get(m, "cohort_window_months");
+    if (w && !yis_null(w)) {
+        char *end;
+        long v = w->type == YN_SCALAR ? strtol(w->str, &end, 10) : -1;
+        if (v < 1 || v > 36 || *end)
+            return yerr(path, w, "chart: cohort_window_months is a whole number from 1 to 36", "");
+        t->bc.window = (int)v;
+    }
+    return 0;
+}
+
 /* Loads one output schema into t. 0 or 78 (logged). */
 static int table_load(struct table *t, const char *path)
 {
@@ -429,7 +664,8 @@ static int table_load(struct table *t, const char *path)
     const char *why;
     int rc = 0;
 
-    t->keep = -1;
+    t->keep = t->keep2 = -1;
+    t->synth_row = -1;
     if (!(t->path = strdup(path)))
         return oom();
     if (!(t->doc = yload_file(path, err, sizeof err))) {
@@ -482,8 +718,15 @@ static int table_load(struct table *t, const char *path)
         for (size_t j = 0; j < i; j++)
             if (!strcmp(t->cols[j].name, k->name))
                 return yerr(path, c, "duplicate column: ", k->name);
-        k->width = (size_t)u8len(k->label);
+        k->width = head_width(k->label, k->fmt);
+        if ((rc = labels_load(path, c, k)))
+            return rc;
     }
+    t->breakdown = ystr(path, root, "breakdown", 0, &rc);
+    if (!rc)
+        rc = bchart_load(path, root, t);
+    if (rc)
+        return rc;
     if (u8len(t->title) < 0 || (t->description && u8len(t->description) < 0))
         return yerr(path, root, "invalid UTF-8 in title or description", "");
     return 0;
@@ -572,8 +815,16 @@ static int load_schemas(struct report *r)
             o[k++] = t[i], used[i] = 1;
         }
         for (i = 0; i < n; i++)
-            if (!used[i] && t[i].sheet)
+            if (!used[i] && t[i].sheet && strcmp(t[i].name, LAST_TABLE))
                 o[k++] = t[i], used[i] = 1;
+        for (i = 0; i < n && strcmp(t[i].name, LAST_TABLE); i++)
+            ;
+        if (!rc && (i == n || !t[i].sheet)) {
+            log_error("%s:1:1: no output schema with a sheet for table %s", dir, LAST_TABLE);
+            rc = EX_CONFIG;
+        } else if (!rc) {
+            o[k++] = t[i], used[i] = 1;
+        }
         r->nsheets = k;
         for (i = 0; i < n; i++)
             if (!used[i])
@@ -586,10 +837,21 @@ static int load_schemas(struct report *r)
         free(t);
         r->t = o;
     }
-    for (i = 0; i < r->nt; i++)
+    for (i = 0; i < r->nt; i++) {
+        struct table *x = &r->t[i];
+        lxw_col_t sc = 0;
         for (size_t q = 0; q < sizeof keep_rules / sizeof *keep_rules; q++)
-            if (!strcmp(r->t[i].name, keep_rules[q].table))
-                r->t[i].keep = tcol(&r->t[i], keep_rules[q].keep);
+            if (!strcmp(x->name, keep_rules[q].table)) {
+                x->keep = tcol(x, keep_rules[q].a);
+                x->keep2 = keep_rules[q].b ? tcol(x, keep_rules[q].b) : -1;
+            }
+        x->keep_all = x->bc.column != NULL;
+        for (size_t c = 0; c < x->ncols; c++) {
+            x->cols[c].scol = sc;
+            sc = (lxw_col_t)(sc + (x->cols[c].lab ? 2 : 1));
+        }
+        x->nscols = sc;
+    }
 done:
     for (i = 0; i < n; i++)
         free(names[i]);
@@ -726,9 +988,12 @@ static int table_scan(struct report *r, struct table *t)
             size_t w = cell_width(row->f[k->field], k->fmt);
             if (w > k->width)
                 k->width = w;
+            if (k->lab && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
+                k->lwidth = w;
         }
         t->nrows++;
-        if (t->keep >= 0 && !strcmp(row->f[t->cols[t->keep].field], "TOTAL")) {
+        if (t->keep_all || (t->keep >= 0 && !strcmp(row->f[t->cols[t->keep].field], "TOTAL")) ||
+            (t->keep2 >= 0 && !strcmp(row->f[t->cols[t->keep2].field], "TOTAL"))) {
             char **kr;
             if (grow(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept) ||
                 !(kr = calloc(t->ncols, sizeof *kr))) {
@@ -858,36 +1123,63 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
     return 0;
 }
 
-/* The latest year (column cy) of the kept rows whose column cf is want, or -1. */
-static long latest_year(const struct table *t, int cy, int cf, const char *want)
+/* Drops t's chart when it has no point, with a warning. Returns 0. */
+static int chart_done(struct table *t, const char *why)
 {
-    long y = -1;
-    for (size_t i = 0; i < t->nkept; i++)
-        if (!strcmp(t->kept[i][cf], want) && num_ok(t->kept[i][cy], F_YEAR) &&
-            atol(t->kept[i][cy]) > y)
-            y = atol(t->kept[i][cy]);
-    return y;
+    if (t->chart && !t->chart->n) {
+        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->sheet);
+        chart_free(t->chart);
+        t->chart = NULL;
+    }
+    return 0;
 }
 
-/* Cumulative entries by month, latest year against the year before, for
- * the grand total (region TOTAL, OPCO TOTAL). */
-static int chart_monthly(struct table *t)
+/* The latest cohort C whose every contract is observable for w months:
+ * 31 December C + w months <= D_obs (spec/outputs.md: the rupture rate the
+ * Synthèse quotes is that of the latest cohort observable for the whole
+ * window). */
+static int cohort_for(const struct report *r, int w)
+{
+    int c = r->oy;
+    while (date_add_months(date_from_ymd(c, 12, 31), w) > r->dobs)
+        c--;
+    return c;
+}
+
+/* 1 when the kept row k of t is year y, and its columns a and b hold va
+ * and vb (NULL: any value; a leading '!' : any value but the rest). */
+static int row_is(const struct table *t, char **k, int cy, long y, const char *a, const char *va,
+                  const char *b, const char *vb)
+{
+    const char *const cn[2] = {a, b}, *const want[2] = {va, vb};
+    if (!num_ok(k[cy], F_YEAR) || atol(k[cy]) != y)
+        return 0;
+    for (int i = 0; i < 2; i++) {
+        int c;
+        if (!cn[i] || !want[i])
+            continue;
+        c = tcol(t, cn[i]);
+        if (c < 0 || (want[i][0] == '!' ? !strcmp(k[c], want[i] + 1) : strcmp(k[c], want[i])))
+            return 0;
+    }
+    return 1;
+}
+
+/* Cumulative entries by month of the latest complete year against the year
+ * before, for the grand total (region TOTAL, OPCO TOTAL). */
+static int chart_monthly(const struct report *r, struct table *t)
 {
     static const char *const nm[] = {"annee", "mois", "opco", "cumul", "cumul_annee_precedente"};
     int c[5];
-    long y = -1;
+    long y = r->year;
     struct chart *ch;
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    y = latest_year(t, c[0], c[2], "TOTAL");
-    if (y < 0) {
-        log_warn("%s: no grand total row: no chart on sheet %s", t->file, t->sheet);
-        return 0;
-    }
     if (!(ch = chart_new(LXW_CHART_LINE, 2, F_COUNT)))
         return oom();
     t->chart = ch;
+    ch->year = y;
     snprintf(ch->title, sizeof ch->title,
              "Entrées cumulées depuis janvier : %ld comparé à %ld (toutes régions, tous OPCO)", y,
              y - 1);
@@ -902,45 +1194,29 @@ static int chart_monthly(struct table *t)
         char **k = t->kept[i];
         char *v[2] = {k[c[3]], k[c[4]]};
         long m = atol(k[c[1]]);
-        if (strcmp(k[c[2]], "TOTAL") || atol(k[c[0]]) != y || !num_ok(k[c[0]], F_YEAR))
+        if (!row_is(t, k, c[0], y, "region", "TOTAL", "opco", "TOTAL"))
             continue;
         if (chart_point(ch, m >= 1 && m <= 12 ? month_short[m - 1] : k[c[1]], v))
             return oom();
     }
-    return 0;
+    return chart_done(t, "no row for the year or cohort shown");
 }
 
-/* The 9-month rupture rate by region (OPCO TOTAL) of the latest cohort that
- * has contracts observable for 9 months. */
-static int chart_ruptures(struct table *t)
+/* The 9-month rupture rate by region (OPCO TOTAL) of the latest cohort
+ * observable 9 months for all its contracts: the cohort the Synthèse quotes. */
+static int chart_ruptures(const struct report *r, struct table *t)
 {
-    static const char *const nm[] = {"annee", "region", "observables_9m", "taux_rupture_9m_pct"};
-    int c[4], lib = tcol(t, "region_libelle");
-    long y = -1, yany = -1;
+    static const char *const nm[] = {"annee", "region", "taux_rupture_9m_pct"};
+    int c[3], lib = tcol(t, "region_libelle");
+    long y = r->cohort;
     struct chart *ch;
 
-    if (need_cols(t, c, nm, 4))
+    if (need_cols(t, c, nm, 3))
         return 0;
-    for (size_t i = 0; i < t->nkept; i++) {
-        char **k = t->kept[i];
-        const char *o = k[c[2]];
-        long a = atol(k[c[0]]);
-        if (!num_ok(k[c[0]], F_YEAR) || !(!strcmp(o, "s") || (num_ok(o, F_COUNT) && atol(o) > 0)))
-            continue;
-        if (!strcmp(k[c[1]], "TOTAL") && a > y)
-            y = a;
-        if (a > yany)
-            yany = a;
-    }
-    if (y < 0)
-        y = yany;
-    if (y < 0) {
-        log_warn("%s: no cohort observable at 9 months: no chart on sheet %s", t->file, t->sheet);
-        return 0;
-    }
     if (!(ch = chart_new(LXW_CHART_COLUMN, 1, F_PCT)))
         return oom();
     t->chart = ch;
+    ch->year = y;
     snprintf(ch->title, sizeof ch->title, "Taux de rupture à 9 mois par région, cohorte %ld (%%)",
              y);
     snprintf(ch->xname, sizeof ch->xname, "%s", tlabel(t, "region"));
@@ -952,38 +1228,94 @@ static int chart_ruptures(struct table *t)
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         const char *cat = lib >= 0 && *k[lib] ? k[lib] : k[c[1]];
-        if (!strcmp(k[c[1]], "TOTAL") || atol(k[c[0]]) != y || !num_ok(k[c[0]], F_YEAR))
+        if (!row_is(t, k, c[0], y, "opco", "TOTAL", "region", "!TOTAL"))
             continue;
-        if (chart_point(ch, cat, &k[c[3]]))
+        if (chart_point(ch, cat, &k[c[2]]))
+            return oom();
+    }
+    return chart_done(t, "no row for the year or cohort shown");
+}
+
+/* The cumulative rupture rate by month since the start, one line per cohort:
+ * the four cohorts up to the one the Synthèse quotes (all régions). */
+static int chart_courbe(const struct report *r, struct table *t)
+{
+    static const char *const nm[] = {"annee", "mois", "taux_rupture_cumule_pct"};
+    char *cell[CURVE_COHORTS][37] = {{NULL}};
+    long y1 = r->cohort, y0 = y1 - CURVE_COHORTS + 1, ys[CURVE_COHORTS];
+    int c[3], mmax = 0;
+    size_t nser = 0;
+    struct chart *ch;
+
+    if (need_cols(t, c, nm, 3))
+        return 0;
+    for (size_t i = 0; i < t->nkept; i++) {
+        char **k = t->kept[i];
+        long y = atol(k[c[0]]), m = atol(k[c[1]]);
+        if (y < y0 || y > y1 || m < 1 || m > 36 || !row_is(t, k, c[0], y, "region", "TOTAL", 0, 0))
+            continue;
+        cell[y - y0][m] = k[c[2]];
+        if (m > mmax)
+            mmax = (int)m;
+    }
+    for (long y = y0; y <= y1; y++)
+        for (int m = 1; m <= 36; m++)
+            if (cell[y - y0][m]) {
+                ys[nser++] = y;
+                break;
+            }
+    if (!nser) {
+        log_warn("%s: no curve for cohorts %ld to %ld: no chart on sheet %s", t->csv, y0, y1,
+                 t->sheet);
+        return 0;
+    }
+    if (!(ch = chart_new(LXW_CHART_LINE, nser, F_PCT)))
+        return oom();
+    t->chart = ch;
+    ch->year = ys[nser - 1];
+    ch->year0 = ys[0];
+    snprintf(ch->title, sizeof ch->title,
+             "Taux de rupture cumulé selon l'ancienneté du contrat, cohortes %ld à %ld (toutes "
+             "régions, tous OPCO, %%)",
+             ys[0], ys[nser - 1]);
+    snprintf(ch->xname, sizeof ch->xname, "%s", tlabel(t, "mois"));
+    snprintf(ch->yname, sizeof ch->yname, "%s", tlabel(t, "taux_rupture_cumule_pct"));
+    snprintf(ch->head[0], sizeof ch->head[0], "%s", tlabel(t, "mois"));
+    for (size_t j = 0; j < nser; j++)
+        snprintf(ch->head[j + 1], sizeof ch->head[j + 1], "Cohorte %ld", ys[j]);
+    chart_heads(ch);
+    for (int m = 1; m <= mmax; m++) {
+        char cat[8], *v[CURVE_COHORTS];
+        snprintf(cat, sizeof cat, "%d", m);
+        for (size_t j = 0; j < nser; j++)
+            v[j] = cell[ys[j] - y0][m] ? cell[ys[j] - y0][m] : "";
+        if (chart_point(ch, cat, v))
             return oom();
     }
     return 0;
 }
 
 /* Participations and converted companies by OPCO (region TOTAL) of the
- * information meetings for companies, latest year. */
-static int chart_meetings(struct table *t)
+ * information meetings for companies, in the latest complete year. */
+static int chart_meetings(const struct report *r, struct table *t)
 {
     static const char *const nm[] = {"annee", "opco", "type_evenement", "participations",
                                      "entreprises_converties"};
     int c[5];
-    long y = -1;
+    long y = r->year;
     struct chart *ch;
+    const char *type;
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    y = latest_year(t, c[0], c[2], "reunion_entreprises");
-    if (y < 0) {
-        log_warn("%s: no reunion_entreprises row: no chart on sheet %s", t->file, t->sheet);
-        return 0;
-    }
+    type = code_label(r, &t->cols[c[2]], "reunion_entreprises");
     if (!(ch = chart_new(LXW_CHART_COLUMN, 2, F_COUNT)))
         return oom();
     t->chart = ch;
+    ch->year = y;
     snprintf(ch->title, sizeof ch->title,
-             "Réunions d'information des entreprises en %ld : participations et entreprises "
-             "ayant conclu un contrat, par OPCO",
-             y);
+             "%s en %ld : participations et entreprises ayant conclu un contrat, par OPCO",
+             type && *type ? type : "reunion_entreprises", y);
     snprintf(ch->xname, sizeof ch->xname, "%s", tlabel(t, "opco"));
     snprintf(ch->yname, sizeof ch->yname, "Nombre");
     snprintf(ch->head[0], sizeof ch->head[0], "%s", tlabel(t, "opco"));
@@ -993,13 +1325,81 @@ static int chart_meetings(struct table *t)
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         char *v[2] = {k[c[3]], k[c[4]]};
-        if (strcmp(k[c[2]], "reunion_entreprises") || !strcmp(k[c[1]], "TOTAL") ||
-            atol(k[c[0]]) != y || !num_ok(k[c[0]], F_YEAR))
+        if (!row_is(t, k, c[0], y, "type_evenement", "reunion_entreprises", "region", "TOTAL") ||
+            !strcmp(k[c[1]], "TOTAL"))
             continue;
-        if (chart_point(ch, k[c[1]], v))
+        if (chart_point(ch, label_or_code(r, &t->cols[c[1]], k[c[1]]), v))
             return oom();
     }
-    return 0;
+    return chart_done(t, "no row for the year or cohort shown");
+}
+
+/* A breakdown table's chart (schema key `chart`): its column by breakdown
+ * value, for the latest cohort observable cohort_window_months, or the latest
+ * complete year. Values follow the schema's labels, then the file's order;
+ * TOTAL last, as "Ensemble". */
+static int chart_breakdown(const struct report *r, struct table *t)
+{
+    int cy = tcol(t, "annee"), cb = t->breakdown ? tcol(t, t->breakdown) : -1,
+        cv = tcol(t, t->bc.column);
+    long y = t->bc.window ? cohort_for(r, t->bc.window) : r->year;
+    size_t *ord = NULL, n = 0;
+    const struct col *kb;
+    struct chart *ch;
+
+    if (cy < 0 || cb < 0 || cv < 0) {
+        log_warn("%s: no annee or %s column: no chart on sheet %s", t->path,
+                 t->breakdown ? t->breakdown : "breakdown", t->sheet);
+        return 0;
+    }
+    kb = &t->cols[cb];
+    if (!(ch = chart_new(t->bc.type, 1, t->cols[cv].fmt)))
+        return oom();
+    t->chart = ch;
+    ch->year = y;
+    snprintf(ch->title, sizeof ch->title, "%s, %s %ld%s", t->bc.title,
+             t->bc.window ? "cohorte" : "année", y, t->cols[cv].fmt == F_PCT ? " (%)" : "");
+    snprintf(ch->xname, sizeof ch->xname, "%s", kb->label);
+    snprintf(ch->yname, sizeof ch->yname, "%s", t->cols[cv].label);
+    snprintf(ch->head[0], sizeof ch->head[0], "%s", kb->label);
+    snprintf(ch->head[1], sizeof ch->head[1], "%s, %s %ld", t->cols[cv].label,
+             t->bc.window ? "cohorte" : "année", y);
+    chart_heads(ch);
+    if (!(ord = malloc((t->nkept ? t->nkept : 1) * sizeof *ord)))
+        return oom();
+    for (size_t i = 0; i < t->nkept; i++)
+        if (row_is(t, t->kept[i], cy, y, NULL, NULL, NULL, NULL))
+            ord[n++] = i;
+    /* a stable insertion sort on (rank in the labels mapping, file order) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            size_t base = kb->lab == LAB_MAP ? kb->labmap->n : 0;
+            size_t a = ord[j - 1], b = ord[j], ra = base + a, rb = base + b, tmp;
+            const char *va = t->kept[a][cb], *vb = t->kept[b][cb];
+            for (size_t q = 0; kb->lab == LAB_MAP && q < kb->labmap->n; q++) {
+                const char *key = kb->labmap->kids[2 * q]->str;
+                if (!strcmp(key, va))
+                    ra = q;
+                if (!strcmp(key, vb))
+                    rb = q;
+            }
+            if (!strcmp(va, "TOTAL"))
+                ra = SIZE_MAX;
+            if (!strcmp(vb, "TOTAL"))
+                rb = SIZE_MAX;
+            if (ra <= rb)
+                break;
+            tmp = ord[j - 1], ord[j - 1] = ord[j], ord[j] = tmp;
+        }
+    for (size_t i = 0; i < n; i++) {
+        char **k = t->kept[ord[i]];
+        if (chart_point(ch, label_or_code(r, kb, k[cb]), &k[cv])) {
+            free(ord);
+            return oom();
+        }
+    }
+    free(ord);
+    return chart_done(t, "no row for the year or cohort shown");
 }
 
 /* --- the Synthèse sentences ---------------------------------------------- */
@@ -1045,13 +1445,15 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
         snprintf(b + o, n - o, " %s", unit);
 }
 
-static int add_sentence(struct report *r, char *s, size_t *cap)
+/* Appends a paragraph (s is taken over) and the chart of t under it when t
+ * has one; page: it starts a printed page. */
+static int add_para(struct report *r, char *s, size_t *cap, struct table *t, int page)
 {
     if (!s || grow(&r->synth, cap, r->nsynth + 1, sizeof *r->synth)) {
         free(s);
         return oom();
     }
-    r->synth[r->nsynth++] = s;
+    r->synth[r->nsynth++] = (struct synth){s, t && t->present && t->chart ? t : NULL, page};
     return 0;
 }
 
@@ -1062,121 +1464,220 @@ static const char *kv(const struct table *t, char **row, const char *name)
     return i < 0 ? NULL : row[i];
 }
 
-/* Builds the Synthèse: the reference year, entries, the 9-month rupture
- * rate of the latest fully observable cohort, meetings and conversions. */
+/* The kept row (annee, region, opco) = (y, TOTAL, TOTAL) of t, or NULL. */
+static char **grand_total(const struct table *t, int y)
+{
+    static const char *const k[] = {"annee", "region", "opco"};
+    char ys[16];
+    const char *v[] = {ys, "TOTAL", "TOTAL"};
+    snprintf(ys, sizeof ys, "%d", y);
+    return t && t->present ? find_kept(t, 3, k, v) : NULL;
+}
+
+/* "non disponible (...)" for a table that is absent or lacks the row. */
+static char *unavailable(const struct table *t, const char *dflt_sheet, const char *what,
+                         const char *row)
+{
+    if (!t || !t->present)
+        return xprintf("%s : non disponible (feuille %s : tableau non produit par cette "
+                       "exécution).",
+                       what, t ? t->sheet : dflt_sheet);
+    return xprintf("%s : non disponible (pas de ligne %s dans la feuille %s).", what, row,
+                   t->sheet);
+}
+
+/* The paragraph over a breakdown table's chart: the figure for the whole
+ * (TOTAL), and the published values that are highest and lowest among the
+ * breakdown's values (ND aside), for the chart's year or cohort. */
+static int breakdown_para(struct report *r, struct table *t, size_t *cap)
+{
+    int cy = tcol(t, "annee"), cb = tcol(t, t->breakdown), cv = tcol(t, t->bc.column);
+    const struct chart *ch = t->chart;
+    char **hi = NULL, **lo = NULL, **tot = NULL;
+    char a[128], b[128], c[128], period[64];
+    int pct = t->cols[cv].fmt == F_PCT, rc;
+    char *extra;
+
+    snprintf(period, sizeof period, "%s %ld", t->bc.window ? "cohorte" : "année", ch->year);
+    for (size_t i = 0; i < t->nkept; i++) {
+        char **k = t->kept[i];
+        if (!row_is(t, k, cy, ch->year, NULL, NULL, NULL, NULL))
+            continue;
+        if (!strcmp(k[cb], "TOTAL"))
+            tot = k;
+        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].fmt)) {
+            if (!hi || strtod(k[cv], NULL) > strtod(hi[cv], NULL))
+                hi = k;
+            if (!lo || strtod(k[cv], NULL) < strtod(lo[cv], NULL))
+                lo = k;
+        }
+    }
+    fr_value(a, sizeof a, tot ? tot[cv] : NULL, NULL, pct, 0);
+    if (hi && lo && hi != lo) {
+        fr_value(b, sizeof b, hi[cv], NULL, pct, 0);
+        fr_value(c, sizeof c, lo[cv], NULL, pct, 0);
+        extra = xprintf(" ; le plus élevé : %s (%s) ; le plus faible : %s (%s)",
+                        label_or_code(r, &t->cols[cb], hi[cb]), b,
+                        label_or_code(r, &t->cols[cb], lo[cb]), c);
+    } else {
+        extra = xprintf("%s", "");
+    }
+    if (!extra)
+        return oom();
+    rc = add_para(r,
+                  xprintf("%s, %s, toutes régions et tous OPCO : %s pour l'ensemble%s. Les "
+                          "valeurs couvertes par le secret statistique ne sont pas comparées. "
+                          "Source : feuille %s, lignes %s %ld.",
+                          t->bc.title, period, a, extra, t->sheet, tlabel(t, "annee"), ch->year),
+                  cap, t, 1);
+    free(extra);
+    return rc;
+}
+
+/* Builds the Synthèse: what it covers, then one paragraph per figure, each
+ * followed by the chart of the same year or cohort: entries of the latest
+ * complete year, the 9-month rupture rate of the latest cohort observable 9
+ * months (and its curve), meetings and conversions of the latest complete
+ * year. A secret figure is spelled out as such, never quoted as a number. */
 static int build_synthese(struct report *r)
 {
-    /* latest complete year: 31 December Y <= D_obs */
-    int y = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
-    /* latest cohort observable for the whole 9-month window: its last
-     * contract (31 December C) + 9 months = 30 September C+1 <= D_obs */
-    int coh = (r->om > 9 || (r->om == 9 && r->od >= 30)) ? r->oy - 1 : r->oy - 2;
-    char ys[16], cs[16], a[128], b[128], c[128], d[128], e[128];
+    int y = r->year, coh = r->cohort, coh12 = cohort_for(r, 12);
+    char a[128], b[128], c[128], d[128], e[128], what[256], where[128];
+    const char *tl;
     size_t cap = 0;
     struct table *t;
     char **row;
     int rc;
 
-    snprintf(ys, sizeof ys, "%d", y);
-    snprintf(cs, sizeof cs, "%d", coh);
-    rc = add_sentence(r,
-                      xprintf("Date d'observation : %d %s %d. Année de référence : %d, la "
-                              "dernière année dont le 31 décembre est antérieur ou égal à la "
-                              "date d'observation.",
-                              r->od, month_long[r->om - 1], r->oy, y),
-                      &cap);
-
-    t = find_table(r, "croissance");
-    {
-        static const char *const k[] = {"annee", "region", "opco"};
-        const char *v[] = {ys, "TOTAL", "TOTAL"};
-        row = t && t->present ? find_kept(t, 3, k, v) : NULL;
-    }
+    rc = add_para(r,
+                  xprintf("Date d'observation : %d %s %d. Année de référence : %d, la dernière "
+                          "année dont le 31 décembre est antérieur ou égal à la date "
+                          "d'observation. Cohorte de référence pour les ruptures : %d, la "
+                          "dernière dont tous les contrats sont observables 9 mois (débutés au "
+                          "plus tard le 31 décembre %d, 9 mois écoulés au 30 septembre %d).",
+                          r->od, month_long[r->om - 1], r->oy, y, coh, coh, coh + 1),
+                  &cap, NULL, 0);
+    if (!rc)
+        rc = add_para(r,
+                      xprintf("« s » : valeur couverte par le secret statistique (effectif "
+                              "compris entre 1 et le seuil moins 1, ou taux calculé sur un tel "
+                              "effectif) ; une cellule vide : valeur sans objet (dénominateur "
+                              "nul ou absence de donnée). Vue d'ensemble par région et par "
+                              "année : feuille %s. Définitions : feuille Méthodologie ; fichiers "
+                              "et paramètres de l'exécution : feuille Provenance.",
+                              DASH_SHEET),
+                      &cap, NULL, 0);
     if (rc)
         return rc;
-    if (!t || !t->present)
-        rc = add_sentence(r,
-                          xprintf("Entrées en apprentissage en %d : non disponible (feuille %s : "
-                                  "tableau non produit par cette exécution).",
-                                  y, t ? t->sheet : "Croissance"),
-                          &cap);
-    else if (!row)
-        rc = add_sentence(r,
-                          xprintf("Entrées en apprentissage en %d : non disponible (pas de ligne "
-                                  "%d, Région TOTAL, OPCO TOTAL dans la feuille %s).",
-                                  y, y, t->sheet),
-                          &cap);
-    else {
+
+    t = find_table(r, "croissance");
+    row = grand_total(t, y);
+    snprintf(what, sizeof what, "Entrées en apprentissage en %d", y);
+    snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", y);
+    if (!row) {
+        rc = add_para(r, unavailable(t, "Croissance", what, where), &cap, NULL, 0);
+    } else {
         fr_value(a, sizeof a, kv(t, row, "contrats"), "contrats débutés", 0, 0);
         fr_value(b, sizeof b, kv(t, row, "contrats_annee_precedente"), "contrats", 0, 0);
         fr_value(c, sizeof c, kv(t, row, "evolution_pct"), NULL, 1, 1);
-        rc = add_sentence(r,
-                          xprintf("Entrées en apprentissage en %d, toutes régions et tous OPCO : "
-                                  "%s ; en %d : %s ; évolution : %s. Source : feuille %s, ligne "
-                                  "%s %d, %s TOTAL, %s TOTAL.",
-                                  y, a, y - 1, b, c, t->sheet, tlabel(t, "annee"), y,
-                                  tlabel(t, "region"), tlabel(t, "opco")),
-                          &cap);
+        rc = add_para(r,
+                      xprintf("%s, toutes régions et tous OPCO : %s ; en %d : %s ; évolution : "
+                              "%s. Le graphique suit le cumul des entrées depuis janvier %d, "
+                              "mois par mois, face à %d. Source : feuille %s, ligne %s %d, %s "
+                              "TOTAL, %s TOTAL.",
+                              what, a, y - 1, b, c, y, y - 1, t->sheet, tlabel(t, "annee"), y,
+                              tlabel(t, "region"), tlabel(t, "opco")),
+                      &cap, find_table(r, "croissance_mensuelle"), 0);
     }
     if (rc)
         return rc;
 
     t = find_table(r, "ruptures");
-    {
-        static const char *const k[] = {"annee", "region", "opco"};
-        const char *v[] = {cs, "TOTAL", "TOTAL"};
-        row = t && t->present ? find_kept(t, 3, k, v) : NULL;
-    }
-    if (!t || !t->present)
-        rc = add_sentence(r,
-                          xprintf("Taux de rupture à 9 mois : non disponible (feuille %s : "
-                                  "tableau non produit par cette exécution).",
-                                  t ? t->sheet : "Ruptures"),
-                          &cap);
-    else if (!row)
-        rc = add_sentence(r,
-                          xprintf("Taux de rupture à 9 mois de la cohorte %d (dernière cohorte "
-                                  "dont tous les contrats sont observables 9 mois) : non "
-                                  "disponible (pas de ligne %d, Région TOTAL, OPCO TOTAL dans la "
-                                  "feuille %s).",
-                                  coh, coh, t->sheet),
-                          &cap);
-    else {
+    row = grand_total(t, coh);
+    snprintf(what, sizeof what,
+             "Taux de rupture à 9 mois de la cohorte %d (dernière cohorte dont tous les contrats "
+             "sont observables 9 mois)",
+             coh);
+    snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", coh);
+    if (!row) {
+        rc = add_para(r, unavailable(t, "Ruptures", what, where), &cap, NULL, 1);
+    } else {
         fr_value(a, sizeof a, kv(t, row, "taux_rupture_9m_pct"), NULL, 1, 0);
         fr_value(b, sizeof b, kv(t, row, "ruptures_9m"), NULL, 0, 0);
         fr_value(c, sizeof c, kv(t, row, "observables_9m"), NULL, 0, 0);
-        rc = add_sentence(r,
-                          xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en "
-                                  "%d, dernière cohorte dont tous les contrats sont observables "
-                                  "9 mois à la date d'observation), toutes régions et tous OPCO : "
-                                  "%s (ruptures dans les 9 mois : %s ; contrats observables : "
-                                  "%s). Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
-                                  coh, coh, a, b, c, t->sheet, tlabel(t, "annee"), coh,
-                                  tlabel(t, "region"), tlabel(t, "opco")),
-                          &cap);
+        rc = add_para(r,
+                      xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en "
+                              "%d, dernière cohorte dont tous les contrats sont observables "
+                              "9 mois à la date d'observation), toutes régions et tous OPCO : "
+                              "%s (ruptures dans les 9 mois : %s ; contrats observables : %s). "
+                              "Le graphique donne ce taux par région pour la même cohorte %d. "
+                              "Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
+                              coh, coh, a, b, c, coh, t->sheet, tlabel(t, "annee"), coh,
+                              tlabel(t, "region"), tlabel(t, "opco")),
+                      &cap, t, 1);
+    }
+    if (rc)
+        return rc;
+
+    t = find_table(r, "courbe_ruptures");
+    {
+        static const char *const k[] = {"annee", "region", "mois"};
+        char y9[16], y12[16];
+        const char *v9[] = {y9, "TOTAL", "09"}, *v12[] = {y12, "TOTAL", "12"};
+        char **r9, **r12;
+        snprintf(y9, sizeof y9, "%d", coh);
+        snprintf(y12, sizeof y12, "%d", coh12);
+        r9 = t && t->present ? find_kept(t, 3, k, v9) : NULL;
+        r12 = t && t->present ? find_kept(t, 3, k, v12) : NULL;
+        if (t && t->chart)
+            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %ld à %ld",
+                     t->chart->year0, t->chart->year);
+        else
+            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
+                     coh - CURVE_COHORTS + 1, coh);
+        if (!t || !t->present || !t->chart) {
+            snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d",
+                     coh - CURVE_COHORTS + 1, coh);
+            rc = add_para(r, unavailable(t, "Courbe des ruptures", what, where), &cap, NULL, 1);
+        } else {
+            fr_value(a, sizeof a, kv(t, r9, "taux_rupture_cumule_pct"), NULL, 1, 0);
+            fr_value(b, sizeof b, kv(t, r12, "taux_rupture_cumule_pct"), NULL, 1, 0);
+            rc = add_para(
+                r,
+                xprintf("%s, toutes régions et tous OPCO : part des contrats rompus dans les m "
+                        "premiers mois parmi les contrats observables m mois, selon m. Au 9e "
+                        "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
+                        "cohorte %d (la dernière dont tous les contrats sont observables 12 "
+                        "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
+                        what, coh, a, coh12, b, t->sheet, tlabel(t, "region")),
+                &cap, t, 1);
+        }
     }
     if (rc)
         return rc;
 
     t = find_table(r, "reunions");
+    tl = t && tcol(t, "type_evenement") >= 0
+             ? code_label(r, &t->cols[tcol(t, "type_evenement")], "reunion_entreprises")
+             : NULL;
+    if (!tl || !*tl)
+        tl = "Réunions d'information des entreprises";
     {
         static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
+        char ys[16];
         const char *v[] = {ys, "TOTAL", "TOTAL", "reunion_entreprises"};
+        snprintf(ys, sizeof ys, "%d", y);
         row = t && t->present ? find_kept(t, 4, k, v) : NULL;
     }
+    snprintf(what, sizeof what, "%s en %d", tl, y);
     if (!t || !t->present)
-        rc = add_sentence(r,
-                          xprintf("Réunions d'information des entreprises en %d : non disponible "
-                                  "(feuille %s : tableau non produit par cette exécution).",
-                                  y, t ? t->sheet : "Réunions"),
-                          &cap);
+        rc = add_para(r, unavailable(t, "Réunions", what, ""), &cap, NULL, 1);
     else if (!row)
-        rc = add_sentence(r,
-                          xprintf("Réunions d'information des entreprises en %d : aucune "
-                                  "recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, "
-                                  "reunion_entreprises dans la feuille %s).",
-                                  y, y, t->sheet),
-                          &cap);
+        rc = add_para(r,
+                      xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, "
+                              "%s reunion_entreprises dans la feuille %s).",
+                              what, y, tlabel(t, "type_evenement"), t->sheet),
+                      &cap, NULL, 1);
     else {
         int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
         fr_value(a, sizeof a, kv(t, row, "evenements"), "réunions", 0, 0);
@@ -1184,30 +1685,25 @@ static int build_synthese(struct report *r)
         fr_value(c, sizeof c, kv(t, row, "taux_conversion_pct"), NULL, 1, 0);
         fr_value(d, sizeof d, kv(t, row, "entreprises"), NULL, 0, 0);
         fr_value(e, sizeof e, kv(t, row, "entreprises_converties"), NULL, 0, 0);
-        rc = add_sentence(
+        rc = add_para(
             r,
-            xprintf("Réunions d'information des entreprises en %d, toutes régions et tous OPCO : "
-                    "%s ; participations : %s ; taux de conversion : %s (entreprises présentes : "
-                    "%s ; dont ayant conclu un contrat d'apprentissage dans les 12 mois suivant "
-                    "leur première réunion : %s).%s Source : feuille %s, ligne %s %d, %s TOTAL, "
-                    "%s TOTAL, %s reunion_entreprises.",
-                    y, a, b, c, d, e,
+            xprintf("%s, toutes régions et tous OPCO : %s ; participations : %s ; taux de "
+                    "conversion : %s (entreprises présentes : %s ; dont ayant conclu un contrat "
+                    "d'apprentissage dans les 12 mois suivant leur première réunion : %s).%s "
+                    "Le graphique détaille %d par OPCO. Source : feuille %s, ligne %s %d, %s "
+                    "TOTAL, %s TOTAL, %s reunion_entreprises (%s).",
+                    what, a, b, c, d, e,
                     open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la "
                            "date d'observation : ce taux peut encore augmenter."
                          : "",
-                    t->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
-                    tlabel(t, "type_evenement")),
-            &cap);
+                    y, t->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
+                    tlabel(t, "type_evenement"), tl),
+            &cap, t, 1);
     }
-    if (rc)
-        return rc;
-    return add_sentence(r,
-                        xprintf("« s » : valeur couverte par le secret statistique (effectif "
-                                "compris entre 1 et le seuil moins 1, ou taux calculé sur un tel "
-                                "effectif) ; une cellule vide : valeur sans objet (dénominateur "
-                                "nul ou absence de donnée). Définitions : feuille Méthodologie ; "
-                                "fichiers et paramètres de l'exécution : feuille Provenance."),
-                        &cap);
+    for (size_t i = 0; i < r->nsheets && !rc; i++)
+        if (r->t[i].bc.column && r->t[i].chart)
+            rc = breakdown_para(r, &r->t[i], &cap);
+    return rc;
 }
 
 /* --- writing the workbook ------------------------------------------------ */
@@ -1304,13 +1800,35 @@ static int make_formats(struct report *r)
     format_set_text_wrap(f->boldwrap);
     format_set_align(f->boldwrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_italic(f->note);
+    if (!(f->across = workbook_add_format(wb)) || !(f->subhead = workbook_add_format(wb)) ||
+        !(f->btext = workbook_add_format(wb)) || !(f->bsecret = workbook_add_format(wb)))
+        return oom();
+    format_set_bold(f->across);
+    format_set_align(f->across, LXW_ALIGN_CENTER_ACROSS);
+    format_set_bg_color(f->across, 0xDDE4EE);
+    format_set_bold(f->subhead);
+    format_set_text_wrap(f->subhead);
+    format_set_align(f->subhead, LXW_ALIGN_CENTER);
+    format_set_align(f->subhead, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bottom(f->subhead, LXW_BORDER_THIN);
+    format_set_bg_color(f->subhead, 0xDDE4EE);
+    format_set_bold(f->btext);
+    format_set_top(f->btext, LXW_BORDER_THIN);
+    format_set_bold(f->bsecret);
+    format_set_align(f->bsecret, LXW_ALIGN_RIGHT);
+    format_set_top(f->bsecret, LXW_BORDER_THIN);
     for (int i = 0; i < F_N; i++) {
-        f->num[i] = NULL;
+        f->num[i] = f->bnum[i] = NULL;
         if (!fmt_excel[i])
             continue;
-        if (!(f->num[i] = workbook_add_format(wb)))
+        if (!(f->num[i] = workbook_add_format(wb)) || !(f->bnum[i] = workbook_add_format(wb)))
             return oom();
         format_set_num_format(f->num[i], fmt_excel[i]);
+        format_set_num_format(f->bnum[i], fmt_excel[i]);
+        if (i == F_YEAR || i == F_MONTH) /* keys, not quantities: apart from the next column */
+            format_set_align(f->num[i], LXW_ALIGN_CENTER);
+        format_set_bold(f->bnum[i]);
+        format_set_top(f->bnum[i], LXW_BORDER_THIN);
     }
     return 0;
 }
@@ -1360,7 +1878,7 @@ static int side_row(const struct report *r, lxw_worksheet *ws, const char *sheet
                     const struct table *t, lxw_row_t R)
 {
     const struct chart *ch = t->chart;
-    lxw_col_t s0 = (lxw_col_t)(t->ncols + 1);
+    lxw_col_t s0 = (lxw_col_t)(t->nscols + 1);
     int rc = 0;
     if (R == 0)
         return put_str(r, ws, sheet, 0, s0, "Données du graphique", r->f.bold);
@@ -1391,7 +1909,7 @@ static int insert_chart(struct report *r, lxw_worksheet *dest, lxw_row_t drow, l
                         const char *sheet, const struct table *t)
 {
     const struct chart *ch = t->chart;
-    lxw_col_t s0 = (lxw_col_t)(t->ncols + 1);
+    lxw_col_t s0 = (lxw_col_t)(t->nscols + 1);
     lxw_row_t r0 = HEAD_ROWS, r1 = (lxw_row_t)(HEAD_ROWS + ch->n - 1);
     lxw_chart_options opt = {0};
     lxw_chart_font rot = {0};
@@ -1415,10 +1933,25 @@ static int insert_chart(struct report *r, lxw_worksheet *dest, lxw_row_t drow, l
         }
     }
     chart_title_set_name(c, ch->title);
-    chart_axis_set_name(c->x_axis, ch->xname);
-    chart_axis_set_name(c->y_axis, ch->yname);
-    chart_axis_set_num_format(c->y_axis, fmt_excel[ch->vfmt]);
-    if (ch->type == LXW_CHART_COLUMN && ch->n > 6) {
+    if (ch->type == LXW_CHART_BAR) {
+        /* bars: libxlsxwriter's x axis is the horizontal one, here the values;
+         * categories read from the top down, values from 0 at the bottom */
+        chart_axis_set_name(c->x_axis, ch->yname);
+        chart_axis_set_name(c->y_axis, ch->xname);
+        chart_axis_set_num_format(c->x_axis, fmt_excel[ch->vfmt]);
+        chart_axis_set_min(c->x_axis, 0);
+        chart_axis_set_reverse(c->y_axis);
+        chart_axis_set_crossing_max(c->y_axis);
+    } else {
+        chart_axis_set_name(c->x_axis, ch->xname);
+        chart_axis_set_name(c->y_axis, ch->yname);
+        chart_axis_set_num_format(c->y_axis, fmt_excel[ch->vfmt]);
+        /* a bar or a curve of rates starts at 0: a cut axis would magnify gaps */
+        chart_axis_set_min(c->y_axis, 0);
+    }
+    if (ch->type == LXW_CHART_LINE && ch->n > 12)
+        chart_axis_set_interval_unit(c->x_axis, 3);
+    if (ch->type == LXW_CHART_COLUMN && ch->n > 10) {
         rot.rotation = -45;
         chart_axis_set_num_font(c->x_axis, &rot);
     }
@@ -1427,7 +1960,7 @@ static int insert_chart(struct report *r, lxw_worksheet *dest, lxw_row_t drow, l
     /* the autofilter may hide the rows of the chart data: keep plotting them */
     chart_show_hidden_data(c);
     opt.x_scale = ch->n > 6 ? 2.0 : 1.5;
-    opt.y_scale = 1.5;
+    opt.y_scale = 1.5; /* 432 px: CHART_ROWS rows on the Synthèse */
     opt.description = (char *)ch->title;
     return xl(r, worksheet_insert_chart_opt(dest, drow, dcol, c, &opt), sheet, (long)drow,
               (long)dcol);
@@ -1439,21 +1972,25 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
                       unsigned long nin, unsigned long part)
 {
     char title[1024];
-    size_t maxlab = 0;
+    size_t lines = 1;
     lxw_row_t last = (lxw_row_t)(HEAD_ROWS - 1 + nin);
     int rc = 0;
 
     for (size_t c = 0; c < t->ncols && !rc; c++) {
-        size_t l = (size_t)u8len(t->cols[c].label);
-        maxlab = l > maxlab ? l : maxlab;
-        rc = xl(
-            r,
-            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(t->cols[c].width), NULL),
-            sheet, -1, 0);
+        const struct col *k = &t->cols[c];
+        size_t l = wrap_lines(k->label, k->width > MAX_WIDTH ? MAX_WIDTH : k->width);
+        lines = l > lines ? l : lines;
+        rc = xl(r, worksheet_set_column(ws, k->scol, k->scol, col_width(k->width), NULL), sheet, -1,
+                0);
+        if (!rc && k->lab)
+            rc = xl(r,
+                    worksheet_set_column(ws, (lxw_col_t)(k->scol + 1), (lxw_col_t)(k->scol + 1),
+                                         col_width(k->lwidth), NULL),
+                    sheet, -1, 0);
     }
     if (t->chart && part == 1)
         for (size_t j = 0; j <= t->chart->nser && !rc; j++) {
-            lxw_col_t c = (lxw_col_t)(t->ncols + 1 + j);
+            lxw_col_t c = (lxw_col_t)(t->nscols + 1 + j);
             rc = xl(r, worksheet_set_column(ws, c, c, col_width(t->chart->width[j]), NULL), sheet,
                     -1, 0);
         }
@@ -1468,23 +2005,24 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
     rc = put_str(r, ws, sheet, 0, 0, title, r->f.title);
     if (!rc && t->chart && part == 1)
         rc = side_row(r, ws, sheet, t, 0);
-    if (!rc && maxlab > MAX_WIDTH) /* a label wider than its column wraps */
-        rc = xl(
-            r,
-            worksheet_set_row(ws, 1, 15.0 * (double)((maxlab + MAX_WIDTH - 1) / MAX_WIDTH), NULL),
-            sheet, 1, 0);
-    for (size_t c = 0; c < t->ncols && !rc; c++)
-        rc = put_str(r, ws, sheet, 1, (lxw_col_t)c, t->cols[c].label, r->f.head);
+    if (!rc && lines > 1) /* labels wider than their column wrap */
+        rc = xl(r, worksheet_set_row(ws, 1, 15.0 * (double)lines, NULL), sheet, 1, 0);
+    for (size_t c = 0; c < t->ncols && !rc; c++) {
+        const struct col *k = &t->cols[c];
+        rc = put_str(r, ws, sheet, 1, k->scol, k->label, r->f.head);
+        if (!rc && k->lab)
+            rc = put_str(r, ws, sheet, 1, (lxw_col_t)(k->scol + 1), k->lheading, r->f.head);
+    }
     if (!rc && t->chart && part == 1)
         rc = side_row(r, ws, sheet, t, 1);
     if (rc)
         return rc;
     worksheet_freeze_panes(ws, HEAD_ROWS, 0);
-    rc = xl(r, worksheet_autofilter(ws, 1, 0, last, (lxw_col_t)(t->ncols - 1)), sheet, -1, 0);
+    rc = xl(r, worksheet_autofilter(ws, 1, 0, last, (lxw_col_t)(t->nscols - 1)), sheet, -1, 0);
     if (!rc)
         rc = xl(r, worksheet_repeat_rows(ws, 0, 1), sheet, -1, 0);
     if (!rc)
-        rc = xl(r, worksheet_print_area(ws, 0, 0, last, (lxw_col_t)(t->ncols - 1)), sheet, -1, 0);
+        rc = xl(r, worksheet_print_area(ws, 0, 0, last, (lxw_col_t)(t->nscols - 1)), sheet, -1, 0);
     return rc;
 }
 
@@ -1524,9 +2062,13 @@ static int write_table(struct report *r, struct table *t)
                 break;
             }
             rc = row_check(t, row);
-            for (size_t c = 0; c < t->ncols && !rc; c++)
-                rc = put_value(r, ws, sheet, R, (lxw_col_t)c, t->cols[c].fmt,
-                               row->f[t->cols[c].field]);
+            for (size_t c = 0; c < t->ncols && !rc; c++) {
+                const struct col *k = &t->cols[c];
+                rc = put_value(r, ws, sheet, R, k->scol, k->fmt, row->f[k->field]);
+                if (!rc && k->lab)
+                    rc = put_str(r, ws, sheet, R, (lxw_col_t)(k->scol + 1),
+                                 code_label(r, k, row->f[k->field]), NULL);
+            }
             if (!rc && t->chart && p == 1)
                 rc = side_row(r, ws, sheet, t, R);
         }
@@ -1535,14 +2077,11 @@ static int write_table(struct report *r, struct table *t)
                  R++)
                 rc = side_row(r, ws, sheet, t, R);
             if (!rc)
-                rc = insert_chart(r, ws, 1, (lxw_col_t)(t->ncols + 1 + t->chart->nser + 2), sheet,
+                rc = insert_chart(r, ws, 1, (lxw_col_t)(t->nscols + 1 + t->chart->nser + 2), sheet,
                                   t);
-            /* the same chart on the Synthèse, where it is read and printed */
-            if (!rc && t->chart->n && r->synth_ws && r->nbreaks < MAX_CHARTS) {
-                r->breaks[r->nbreaks++] = r->synth_row; /* one chart a printed page */
-                rc = insert_chart(r, r->synth_ws, r->synth_row, 0, sheet, t);
-                r->synth_row += CHART_ROWS;
-            }
+            /* the same chart on the Synthèse, under the paragraph that quotes its year */
+            if (!rc && r->synth_ws && t->synth_row >= 0)
+                rc = insert_chart(r, r->synth_ws, (lxw_row_t)t->synth_row, 0, sheet, t);
         }
         done += nin;
     }
@@ -1565,9 +2104,14 @@ static double wrap_height(const char *s, double w)
     return 15.0 * (double)lines;
 }
 
+/* The Synthèse: its paragraphs, each followed by the rows its chart will
+ * take (the chart itself is inserted with its table, whose sheet holds the
+ * data), a printed page per section. */
 static int write_synthese(struct report *r)
 {
     const char *sheet = "Synthèse";
+    lxw_row_t breaks[16], R = 2;
+    size_t nb = 0;
     lxw_worksheet *ws;
     int rc = add_sheet(r, sheet, &ws);
     const double w = 100;
@@ -1577,28 +2121,266 @@ static int write_synthese(struct report *r)
     if (!rc)
         rc = put_str(r, ws, sheet, 0, 0, r->title, r->f.title);
     for (size_t i = 0; i < r->nsynth && !rc; i++) {
-        lxw_row_t R = (lxw_row_t)(2 + 2 * i);
-        rc = xl(r, worksheet_set_row(ws, R, wrap_height(r->synth[i], w), NULL), sheet, R, 0);
+        const struct synth *p = &r->synth[i];
+        if (p->page && nb < sizeof breaks / sizeof *breaks - 1)
+            breaks[nb++] = R;
+        rc = xl(r, worksheet_set_row(ws, R, wrap_height(p->text, w), NULL), sheet, R, 0);
         if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, r->synth[i], r->f.wrap);
+            rc = put_str(r, ws, sheet, R, 0, p->text, r->f.wrap);
+        R += 2;
+        if (p->chart) {
+            p->chart->synth_row = R;
+            R += CHART_ROWS;
+        }
     }
+    breaks[nb] = 0;
+    if (!rc && nb)
+        rc = xl(r, worksheet_set_h_pagebreaks(ws, breaks), sheet, -1, 0);
+    /* column A is 100 wide; a wide chart runs over the next few columns */
+    if (!rc)
+        rc = xl(r, worksheet_print_area(ws, 0, 0, R, 5), sheet, -1, 0);
     r->synth_ws = ws;
-    r->synth_row = (lxw_row_t)(2 + 2 * r->nsynth + 1);
+    r->synth_end = R;
     return rc;
 }
 
-/* The Synthèse's print area, once its charts are in: text and charts. */
-static int finish_synthese(struct report *r)
+/* --- the Tableau de bord -------------------------------------------------- */
+
+/* One pivot of the Tableau de bord: régions in rows, years in columns, two
+ * columns of a table per year, read from its rows OPCO TOTAL (and, for
+ * reunions, one event type). */
+struct pivot {
+    const char *table, *type, *c1, *c2, *title;
+    int kind; /* 0 entries, 1 ruptures (cohorts), 2 meetings */
+};
+
+/* 1 when the figures of year y of pivot kind are provisional: the year is not
+ * over, not every contract of the cohort is observable 9 months, or the
+ * 12-month conversion window is still open for some meetings. */
+static int provisional(const struct report *r, int kind, long y)
 {
-    if (!r->synth_ws)
-        return 0;
-    worksheet_set_landscape(r->synth_ws);
-    worksheet_fit_to_pages(r->synth_ws, 1, 0);
-    r->breaks[r->nbreaks] = 0;
-    if (r->nbreaks && xl(r, worksheet_set_h_pagebreaks(r->synth_ws, r->breaks), "Synthèse", -1, 0))
-        return EX_SOFTWARE;
-    /* column A is 100 wide; a wide chart runs over the next few columns */
-    return xl(r, worksheet_print_area(r->synth_ws, 0, 0, r->synth_row, 5), "Synthèse", -1, 0);
+    return kind == 0 ? y > r->year : kind == 1 ? y > r->cohort : y >= r->year;
+}
+
+/* Writes one CSV cell of the Tableau de bord: a number, "s" or nothing;
+ * bold on the grand total's row. */
+static int dash_value(const struct report *r, lxw_worksheet *ws, lxw_row_t R, lxw_col_t C,
+                      enum fmt fmt, const char *v, int bold)
+{
+    lxw_format *f = bold ? r->f.bnum[fmt] : r->f.num[fmt];
+    if (!v || !*v)
+        return bold ? xl(r, worksheet_write_blank(ws, R, C, f), DASH_SHEET, R, C) : 0;
+    if (!strcmp(v, "s"))
+        return xl(r, worksheet_write_string(ws, R, C, "s", bold ? r->f.bsecret : r->f.secret),
+                  DASH_SHEET, R, C);
+    return xl(r, worksheet_write_number(ws, R, C, strtod(v, NULL), f), DASH_SHEET, R, C);
+}
+
+/* The kept row of t for (y, region, OPCO TOTAL[, type]), or NULL. */
+static char **pivot_row(const struct table *t, const struct pivot *p, long y, const char *reg)
+{
+    static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
+    char ys[16];
+    const char *v[] = {ys, reg, "TOTAL", p->type};
+    snprintf(ys, sizeof ys, "%ld", y);
+    return find_kept(t, p->type ? 4 : 3, k, v);
+}
+
+/* 1 when region code a sorts before b: byte order, TOTAL last (CSV order). */
+static int reg_before(const char *a, const char *b)
+{
+    if (!strcmp(a, "TOTAL") || !strcmp(b, "TOTAL"))
+        return strcmp(b, "TOTAL") == 0 && strcmp(a, "TOTAL") != 0;
+    return strcmp(a, b) < 0;
+}
+
+/* Writes one pivot from row *R on: title, two heading rows, a row per région
+ * (its libellé), the grand total in bold, a note on provisional years. */
+static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct pivot *p,
+                       const long *years, size_t ny)
+{
+    const struct table *t = find_table(r, p->table);
+    const char *reg[64], *lib[64];
+    int cy, cr, cl, c1, c2;
+    size_t nreg = 0;
+    char note[512] = "", buf[64];
+    int rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, p->title, r->f.bold);
+
+    if (rc)
+        return rc;
+    if (!t || !t->present || (cy = tcol(t, "annee")) < 0 || (cr = tcol(t, "region")) < 0 ||
+        (c1 = tcol(t, p->c1)) < 0 || (c2 = tcol(t, p->c2)) < 0) {
+        rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, NOT_PRODUCED, r->f.note);
+        (*R)++;
+        return rc;
+    }
+    cl = tcol(t, "region_libelle");
+    /* the régions of the rows shown, in the file's order */
+    for (size_t i = 0; i < t->nkept; i++) {
+        char **k = t->kept[i];
+        size_t j, q;
+        for (q = 0;
+             q < ny && !row_is(t, k, cy, years[q], "opco", "TOTAL", "type_evenement", p->type); q++)
+            ;
+        if (q == ny)
+            continue;
+        for (j = 0; j < nreg && strcmp(reg[j], k[cr]); j++)
+            ;
+        if (j < nreg || nreg == 64)
+            continue;
+        for (j = nreg; j > 0 && reg_before(k[cr], reg[j - 1]); j--)
+            reg[j] = reg[j - 1], lib[j] = lib[j - 1];
+        reg[j] = k[cr];
+        lib[j] = cl >= 0 && *k[cl] ? k[cl] : k[cr];
+        nreg++;
+    }
+    rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
+    for (size_t q = 0; q < ny && !rc; q++) {
+        lxw_col_t C = (lxw_col_t)(1 + 2 * q);
+        snprintf(buf, sizeof buf, "%ld%s", years[q], provisional(r, p->kind, years[q]) ? " *" : "");
+        rc = xl(r, worksheet_write_string(ws, *R, C, buf, r->f.across), DASH_SHEET, *R, C);
+        if (!rc)
+            rc = xl(r, worksheet_write_blank(ws, *R, (lxw_col_t)(C + 1), r->f.across), DASH_SHEET,
+                    *R, C + 1);
+    }
+    (*R)++;
+    if (!rc)
+        rc = xl(r,
+                worksheet_set_row(ws, *R,
+                                  15.0 * (double)(wrap_lines(t->cols[c1].label, 11) >
+                                                          wrap_lines(t->cols[c2].label, 11)
+                                                      ? wrap_lines(t->cols[c1].label, 11)
+                                                      : wrap_lines(t->cols[c2].label, 11)),
+                                  NULL),
+                DASH_SHEET, *R, 0);
+    if (!rc)
+        rc = xl(r, worksheet_write_string(ws, *R, 0, tlabel(t, "region"), r->f.subhead), DASH_SHEET,
+                *R, 0);
+    for (size_t q = 0; q < ny && !rc; q++) {
+        lxw_col_t C = (lxw_col_t)(1 + 2 * q);
+        rc = xl(r, worksheet_write_string(ws, *R, C, t->cols[c1].label, r->f.subhead), DASH_SHEET,
+                *R, C);
+        if (!rc)
+            rc = xl(r, worksheet_write_string(ws, *R, C + 1, t->cols[c2].label, r->f.subhead),
+                    DASH_SHEET, *R, C + 1);
+    }
+    (*R)++;
+    for (size_t i = 0; i < nreg && !rc; i++, (*R)++) {
+        int bold = !strcmp(reg[i], "TOTAL");
+        rc = put_str(r, ws, DASH_SHEET, *R, 0, lib[i], bold ? r->f.btext : NULL);
+        for (size_t q = 0; q < ny && !rc; q++) {
+            char **k = pivot_row(t, p, years[q], reg[i]);
+            lxw_col_t C = (lxw_col_t)(1 + 2 * q);
+            rc = dash_value(r, ws, *R, C, t->cols[c1].fmt, k ? k[c1] : NULL, bold);
+            if (!rc)
+                rc = dash_value(r, ws, *R, (lxw_col_t)(C + 1), t->cols[c2].fmt, k ? k[c2] : NULL,
+                                bold);
+        }
+    }
+    for (size_t q = 0; q < ny; q++)
+        if (provisional(r, p->kind, years[q])) {
+            size_t n = strlen(note);
+            snprintf(note + n, sizeof note - n, "%s%ld", n ? ", " : "* ", years[q]);
+        }
+    if (*note) {
+        size_t n = strlen(note);
+        snprintf(note + n, sizeof note - n, "%s",
+                 p->kind == 0 ? " : année en cours à la date d'observation, entrées partielles."
+                 : p->kind == 1 ? " : tous les contrats de la cohorte ne sont pas encore "
+                                  "observables 9 mois ; taux provisoire, sur les seuls contrats "
+                                  "observables."
+                                : " : la fenêtre de 12 mois après la réunion n'est pas close "
+                                  "pour toutes les réunions ; taux de conversion provisoire.");
+    }
+    if (!rc && *note)
+        rc = put_str(r, ws, DASH_SHEET, *R, 0, note, r->f.note);
+    *R += 2;
+    return rc;
+}
+
+/* The Tableau de bord (spec/outputs.md): what a director reads in five
+ * minutes on one printed page. Three région x year pivots, every figure a
+ * cell of the rows OPCO TOTAL of a table (its secrecy with it): entries and
+ * their growth, the 9-month rupture rate by cohort, the company information
+ * meetings and their conversion rate; the last DASH_YEARS years. */
+static int write_dashboard(struct report *r)
+{
+    const struct pivot piv[] = {
+        {"croissance", NULL, "contrats", "evolution_pct",
+         "Entrées en apprentissage par région : contrats débutés dans l'année et évolution sur un "
+         "an (source : feuille Croissance, lignes OPCO TOTAL)",
+         0},
+        {"ruptures", NULL, "observables_9m", "taux_rupture_9m_pct",
+         "Taux de rupture à 9 mois par région et par cohorte d'entrée, définition de la DARES "
+         "(source : feuille Ruptures, lignes OPCO TOTAL)",
+         1},
+        {"reunions", "reunion_entreprises", "evenements", "taux_conversion_pct", NULL, 2},
+    };
+    const struct table *tr = find_table(r, "reunions");
+    const char *tl =
+        tr && tcol(tr, "type_evenement") >= 0
+            ? code_label(r, &tr->cols[tcol(tr, "type_evenement")], "reunion_entreprises")
+            : NULL;
+    char title[512], head[512];
+    long years[DASH_YEARS], ymin = 99999, ymax = -1;
+    size_t ny = 0;
+    size_t wreg = 6;
+    lxw_worksheet *ws;
+    lxw_row_t R = 0;
+    struct pivot p3 = piv[2];
+    int rc;
+
+    snprintf(title, sizeof title,
+             "%s par région : réunions et taux de conversion à 12 mois (source : feuille "
+             "Réunions, lignes OPCO TOTAL)",
+             tl && *tl ? tl : "Réunions d'information des entreprises");
+    p3.title = title;
+    /* the years: those of the pivots' rows, the last DASH_YEARS of them */
+    for (size_t i = 0; i < 3; i++) {
+        const struct table *t = find_table(r, piv[i].table);
+        int cy = t ? tcol(t, "annee") : -1, co = t ? tcol(t, "opco") : -1, cl;
+        if (!t || !t->present || cy < 0 || co < 0)
+            continue;
+        cl = tcol(t, "region_libelle");
+        for (size_t k = 0; k < t->nkept; k++) {
+            long y = atol(t->kept[k][cy]);
+            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], F_YEAR))
+                continue;
+            ymin = y < ymin ? y : ymin;
+            ymax = y > ymax ? y : ymax;
+            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > wreg)
+                wreg = (size_t)u8len(t->kept[k][cl]);
+        }
+    }
+    for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
+        if (y >= ymin)
+            years[ny++] = y;
+    rc = add_sheet(r, DASH_SHEET, &ws);
+    if (rc)
+        return rc;
+    worksheet_fit_to_pages(ws, 1, 1);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+    worksheet_center_horizontally(ws);
+    rc = xl(r, worksheet_set_column(ws, 0, 0, col_width(wreg), NULL), DASH_SHEET, -1, 0);
+    if (!rc && ny)
+        rc = xl(r, worksheet_set_column(ws, 1, (lxw_col_t)(2 * ny), 12, NULL), DASH_SHEET, -1, 0);
+    snprintf(head, sizeof head, "Tableau de bord (date d'observation : %d %s %d)", r->od,
+             month_long[r->om - 1], r->oy);
+    if (!rc)
+        rc = put_str(r, ws, DASH_SHEET, R++, 0, head, r->f.title);
+    if (!rc)
+        rc = put_str(r, ws, DASH_SHEET, R++, 0,
+                     "Chaque chiffre est une cellule d'une feuille détaillée (lignes OPCO TOTAL), "
+                     "avec son secret statistique : « s », valeur non diffusable ; cellule vide, "
+                     "sans objet. Taux en %, arrondis à une décimale ; Ensemble : toutes régions.",
+                     r->f.note);
+    R++;
+    for (size_t i = 0; i < 3 && !rc; i++)
+        rc = write_pivot(r, ws, &R, i == 2 ? &p3 : &piv[i], years, ny);
+    if (!rc)
+        rc = xl(r, worksheet_print_area(ws, 0, 0, R, (lxw_col_t)(2 * (ny ? ny : 1))), DASH_SHEET,
+                -1, 0);
+    return rc;
 }
 
 /* Méthodologie: general rules, then for every table its title, file,
@@ -1641,6 +2423,26 @@ static int write_methodologie(struct report *r)
         {"Arrondis", "Les pourcentages sont calculés sur les effectifs exacts et arrondis à une "
                      "décimale, la demi-unité étant arrondie en s'éloignant de zéro (12,25 donne "
                      "12,3). Une cellule vide signale un dénominateur nul ou une valeur absente."},
+        {"Synthèse", "Les entrées et les réunions citées sont celles de l'année de référence, la "
+                     "dernière année dont le 31 décembre est antérieur ou égal à la date "
+                     "d'observation ; un taux de rupture cité est celui de la dernière cohorte "
+                     "dont tous les contrats sont observables sur toute la fenêtre (9 mois). "
+                     "Chaque graphique porte sur l'année ou la cohorte du paragraphe qui le "
+                     "précède. Une valeur secrète n'est jamais citée en chiffres."},
+        {DASH_SHEET, "Trois tableaux croisés, régions en lignes et années en colonnes (les six "
+                     "dernières) : entrées et évolution (feuille Croissance), taux de rupture à 9 "
+                     "mois par cohorte (feuille Ruptures), réunions d'information entreprises et "
+                     "taux de conversion (feuille Réunions). Chaque chiffre est la cellule de la "
+                     "ligne OPCO TOTAL de la feuille citée, secret statistique compris : aucun "
+                     "chiffre n'y est recalculé. Une année marquée d'un astérisque est "
+                     "provisoire (année en cours, cohorte pas encore observable 9 mois, fenêtre "
+                     "de conversion de 12 mois non close)."},
+        {"Libellés", "Les feuilles montrent à côté des codes leur libellé : nom de l'OPCO (le "
+                     "libellé du référentiel des OPCO jusqu'à sa première virgule), nom du "
+                     "département, secteur d'activité (section NAF), type d'événement, niveau, "
+                     "tranches d'âge et de taille, d'après les schémas de sortie et les "
+                     "référentiels ; « Ensemble » pour TOTAL, « Non déterminé » pour ND. Les "
+                     "fichiers CSV gardent les codes."},
     };
 
     snprintf(buf, sizeof buf,
@@ -1797,10 +2599,10 @@ static int write_workbook(struct report *r)
         rc = make_formats(r);
     if (!rc)
         rc = write_synthese(r);
+    if (!rc)
+        rc = write_dashboard(r);
     for (size_t i = 0; i < r->nsheets && !rc; i++)
         rc = write_table(r, &r->t[i]);
-    if (!rc)
-        rc = finish_synthese(r);
     if (!rc)
         rc = write_methodologie(r);
     if (!rc)
@@ -1866,8 +2668,12 @@ static void report_free(struct report *r)
         free(r->prov_lines[i]);
     free(r->prov_lines);
     for (size_t i = 0; i < r->nsynth; i++)
-        free(r->synth[i]);
+        free(r->synth[i].text);
     free(r->synth);
+    for (size_t i = 0; r->opco_name && r->ref && i < r->ref->nopco; i++)
+        free(r->opco_name[i]);
+    free(r->opco_name);
+    refdata_free(r->ref);
 }
 
 int main(int argc, char **argv)
@@ -1878,6 +2684,7 @@ int main(int argc, char **argv)
                                          {"observation-date", required_argument, NULL, 'd'},
                                          {"provenance", required_argument, NULL, 'p'},
                                          {"facts", required_argument, NULL, 'f'},
+                                         {"input", required_argument, NULL, 'i'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct report r = {0};
@@ -1905,6 +2712,9 @@ int main(int argc, char **argv)
             break;
         case 'f':
             factspath = optarg;
+            break;
+        case 'i':
+            r.input = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1942,7 +2752,20 @@ int main(int argc, char **argv)
         log_error("cannot set LC_NUMERIC to C");
         return EX_SOFTWARE;
     }
-    rc = load_schemas(&r);
+    r.dobs = date_from_ymd(r.oy, r.om, r.od);
+    r.year = (r.om == 12 && r.od == 31) ? r.oy : r.oy - 1;
+    r.cohort = cohort_for(&r, 9);
+    {
+        char err[1024];
+        int code = 0;
+        if (!(r.ref = refdata_load(r.schemas, r.input, &code, err, sizeof err))) {
+            log_error("%s", err);
+            return code;
+        }
+    }
+    rc = opco_names(&r);
+    if (!rc)
+        rc = load_schemas(&r);
     for (size_t i = 0; i < r.nsheets && !rc; i++)
         rc = table_scan(&r, &r.t[i]);
     for (size_t i = 0; i < r.nsheets && !rc; i++) {
@@ -1950,11 +2773,15 @@ int main(int argc, char **argv)
         if (!t->present)
             continue;
         if (!strcmp(t->name, "croissance_mensuelle"))
-            rc = chart_monthly(t);
+            rc = chart_monthly(&r, t);
         else if (!strcmp(t->name, "ruptures"))
-            rc = chart_ruptures(t);
+            rc = chart_ruptures(&r, t);
+        else if (!strcmp(t->name, "courbe_ruptures"))
+            rc = chart_courbe(&r, t);
         else if (!strcmp(t->name, "reunions"))
-            rc = chart_meetings(t);
+            rc = chart_meetings(&r, t);
+        else if (t->bc.column)
+            rc = chart_breakdown(&r, t);
     }
     if (!rc)
         rc = build_synthese(&r);

@@ -318,6 +318,12 @@ static int add_naf(refdata *r, char **v, const char *path, unsigned long line, c
         return -1;
     }
     r->naf_section[d] = v[1][0];
+    if (v[1][0] >= 'A' && v[1][0] <= 'Z' && v[2]) {
+        char **lib = &r->naf_section_lib[v[1][0] - 'A'];
+        free(*lib);
+        if (!(*lib = strdup(v[2])))
+            return -1;
+    }
     return 0;
 }
 
@@ -381,6 +387,8 @@ void refdata_free(refdata *r)
     for (i = 0; r->dept_lib && i < 1002; i++)
         free(r->dept_lib[i]);
     free(r->dept_lib);
+    for (i = 0; i < 26; i++)
+        free(r->naf_section_lib[i]);
     for (i = 0; i < r->nopco; i++) {
         free(r->opco_code[i]);
         free(r->opco_lib[i]);
@@ -472,4 +480,26 @@ int ref_cfa_known(const refdata *r, const char *uai)
     char key[9] = {0};
     snprintf(key, sizeof key, "%s", uai);
     return r->ncfa && bsearch(key, r->cfa_uai, r->ncfa, sizeof *r->cfa_uai, cmp_uai) != NULL;
+}
+
+const char *ref_opco_lib(const refdata *r, const char *code)
+{
+    size_t i;
+    for (i = 0; i < r->nopco; i++)
+        if (!strcmp(r->opco_code[i], code))
+            return r->opco_lib[i];
+    return NULL;
+}
+
+const char *ref_dept_lib(const refdata *r, const char *dept)
+{
+    int i = dept_index(dept);
+    return i < 0 || !r->dept_lib ? NULL : r->dept_lib[i];
+}
+
+const char *ref_naf_section_lib(const refdata *r, const char *section)
+{
+    if (!section[0] || section[1] || section[0] < 'A' || section[0] > 'Z')
+        return NULL;
+    return r->naf_section_lib[section[0] - 'A'];
 }

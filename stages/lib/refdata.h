@@ -39,6 +39,7 @@ typedef struct refdata {
     char (*cfa_uai)[9]; /* sorted */
     /* NAF divisions -> section letter ('\0' unknown) */
     char naf_section[100];
+    char *naf_section_lib[26]; /* section A-Z -> libellé, NULL when unknown */
 } refdata;
 
 /*
@@ -67,6 +68,12 @@ const char *ref_region_lib(const refdata *r, const char *code);
 const char *ref_opco(const refdata *r, const char *s, size_t len);
 /* OPCO of a 4-digit IDCC, or NULL. */
 const char *ref_idcc_opco(const refdata *r, const char *idcc4);
+/* libellé of an OPCO code, or NULL. */
+const char *ref_opco_lib(const refdata *r, const char *code);
+/* libellé of a département code ("14", "2A", "971"), or NULL. */
+const char *ref_dept_lib(const refdata *r, const char *dept);
+/* libellé of a NAF section letter ("I"), or NULL. */
+const char *ref_naf_section_lib(const refdata *r, const char *section);
 /* 1 when the UAI is in cfa.csv. */
 int ref_cfa_known(const refdata *r, const char *uai);
 

@@ -272,6 +272,31 @@ const char *val_tranche_age(int age)
     return "26+";
 }
 
+/* The bands of the national statistics, which single out employers of
+ * under 5 (spec/inputs.md, "Derived columns"). */
+const char *const val_tranche_effectif_names[VAL_TRANCHES_EFFECTIF] = {"0-4",    "5-9",  "10-49",
+                                                                       "50-249", "250+", "ND"};
+
+int val_tranche_effectif_index(long staff)
+{
+    if (staff < 0)
+        return 5;
+    if (staff <= 4)
+        return 0;
+    if (staff <= 9)
+        return 1;
+    if (staff <= 49)
+        return 2;
+    if (staff <= 249)
+        return 3;
+    return 4;
+}
+
+const char *val_tranche_effectif(long staff)
+{
+    return val_tranche_effectif_names[val_tranche_effectif_index(staff)];
+}
+
 /* ---- identifiers ------------------------------------------------------- */
 
 static char ascii_upper(char c)

@@ -43,6 +43,13 @@ int val_date_in_name(const char *name, date_t *out);
 int val_age(date_t birth, date_t start);
 /* "15-17", "18-20", "21-25", "26+" (14 counts as 15-17). */
 const char *val_tranche_age(int age);
+/* tranche_effectif: the employer's size band of a staff count, "0-4",
+ * "5-9", "10-49", "50-249", "250+"; "ND" for a negative count (missing). */
+const char *val_tranche_effectif(long staff);
+/* The same band as an index of val_tranche_effectif_names (ND last). */
+#define VAL_TRANCHES_EFFECTIF 6
+extern const char *const val_tranche_effectif_names[VAL_TRANCHES_EFFECTIF];
+int val_tranche_effectif_index(long staff);
 
 /* SIRET: white space (spec's four) removed, 14 digits, Luhn or the La Poste
  * rule (356000000 prefix: digit sum multiple of 5). out gets the 14 digits

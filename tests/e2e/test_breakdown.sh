@@ -6,6 +6,7 @@ cp -r schemas "$TMP/schemas"
 sed -e 's/^table: ruptures_niveau/table: ruptures_sexe/' -e 's/^file: ruptures_niveau.csv.gz/file: ruptures_sexe.csv.gz/' \
     -e 's/^sheet: ruptures_niveau/sheet: ruptures_sexe/' -e 's/^breakdown: niveau/breakdown: sexe/' \
     -e 's/^keys: \[annee, niveau\]/keys: [annee, sexe]/' -e 's/^  - name: niveau$/  - name: sexe/' \
+    -e '/^    labels:$/,/^    labels_heading:/d' -e 's/^    label: "Niveau"$/    label: "Sexe"/' \
     schemas/output/ruptures_niveau.yaml > "$TMP/schemas/output/ruptures_sexe.yaml"
 cat > "$TMP/schemas/output/croissance_naf.yaml" <<'YAML'
 table: croissance_naf
@@ -49,4 +50,26 @@ check "the workbook has the new sheets" /usr/bin/python3 -c "
 import openpyxl, sys
 wb = openpyxl.load_workbook('$TMP/o/bilan.xlsx')
 sys.exit(0 if 'ruptures_sexe' in wb.sheetnames and 'croissance_naf' in wb.sheetnames else 1)"
+check "the workbook with the new sheets passes check_xlsx.py" /usr/bin/python3 tests/e2e/check_xlsx.py \
+    "$TMP/o/bilan.xlsx" "$TMP/o" --schemas "$TMP/schemas"
+# a chart on a breakdown is a YAML edit too: bars of the 9-month rate by sexe, with labels
+cat >> "$TMP/schemas/output/ruptures_sexe.yaml" <<'YAML'
+chart:
+  column: taux_rupture_9m_pct
+  type: column
+  cohort_window_months: 9
+  title: "Taux de rupture à 9 mois selon le sexe"
+YAML
+sed -i 's/^  - name: sexe$/  - name: sexe\n    labels: {H: "Hommes", F: "Femmes"}\n    labels_heading: "Sexe (libellé)"/' \
+    "$TMP/schemas/output/ruptures_sexe.yaml"
+expect_exit 0 "run with a chart and labels on the sexe breakdown" $RUN -i samples/drop -o "$TMP/o" -c "$TMP/config.yaml" --no-secrecy -q
+check "ruptures_sexe has its chart and labels (check_xlsx.py)" /usr/bin/python3 tests/e2e/check_xlsx.py \
+    "$TMP/o/bilan.xlsx" "$TMP/o" --schemas "$TMP/schemas"
+check "the chart of ruptures_sexe is on its sheet and on the Synthèse" /usr/bin/python3 -c "
+import openpyxl, sys
+wb = openpyxl.load_workbook('$TMP/o/bilan.xlsx')
+ws = wb['ruptures_sexe']
+ok = len(ws._charts) == 1 and ws['C2'].value == 'Sexe (libellé)' and ws['C3'].value in ('Hommes', 'Femmes')
+ok = ok and any('selon le sexe, cohorte 2023' in str(c.value) for c in wb['Synthèse']['A'])
+sys.exit(0 if ok else 1)"
 finish

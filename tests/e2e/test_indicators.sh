@@ -27,6 +27,7 @@
 #                duree_mediane_avant_rupture_j
 #   reunions:    evenements,participations,structures,participants_par_evenement,visiteurs,
 #                entreprises,entreprises_nouvelles,entreprises_converties,taux_conversion_pct
+#   courbe:      opco,observables,ruptures,taux_rupture_cumule_pct
 . tests/e2e/lib.sh
 D=tests/e2e/indicators
 KEY=samples/sample.key
@@ -108,6 +109,37 @@ CR() { cells row "$L croissance" "$O/croissance.csv.gz" "annee=$1,region=$2,opco
 MR() { cells row "$L mensuelle" "$O/croissance_mensuelle.csv.gz" "annee=$1,mois=$2,region=$3,opco=$4" "$5"; }
 RR() { cells row "$L ruptures" "$O/ruptures.csv.gz" "annee=$1,region=$2,opco=$3" "$4"; }
 UR() { cells row "$L reunions" "$O/reunions.csv.gz" "annee=$1,region=$2,opco=$3,type_evenement=$4" "$5"; }
+CU() { cells row "$L courbe" "$O/courbe_ruptures.csv.gz" "annee=$1,region=$2,mois=$3" "$4"; }
+# the curve's months 09 and 12 repeat the 9- and 12-month columns of ruptures (OPCO TOTAL),
+# and a (year, région) with no contract observable at m has no row m (spec "Rupture curve")
+curve_vs_ruptures() {
+    check "$L: courbe_ruptures months 09 and 12 equal ruptures' 9- and 12-month columns" \
+        python3 - "$O/ruptures.csv.gz" "$O/courbe_ruptures.csv.gz" <<'PY'
+import csv, gzip, sys
+def rows(p):
+    with gzip.open(p, "rt", encoding="utf-8", newline="") as f:
+        r = list(csv.DictReader(f))
+    return r
+rup = rows(sys.argv[1]); cur = rows(sys.argv[2])
+curve = {(r["annee"], r["region"], r["mois"]): r for r in cur}
+bad = [r for r in cur if r["opco"] != "TOTAL"]
+n = 0
+for r in rup:
+    if r["opco"] != "TOTAL":
+        continue
+    for m, o, k in (("09", "observables_9m", "ruptures_9m"), ("12", "observables_12m", "ruptures_12m")):
+        c = curve.get((r["annee"], r["region"], m))
+        if r[o] == "0":
+            if c is not None:
+                bad.append(c)
+        elif c is None or (c["observables"], c["ruptures"]) != (r[o], r[k]):
+            bad.append((r["annee"], r["region"], m, r[o], r[k], c))
+        n += 1
+for b in bad[:5]:
+    print("    mismatch:", b)
+sys.exit(1 if bad or n == 0 else 0)
+PY
+}
 # run NAME DROP DOBS [options]: one pipeline run into $TMP/NAME, sets O and L
 run() {
     name=$1 drop=$2 dobs=$3
@@ -212,6 +244,37 @@ MR 2023 10 TOTAL TOTAL 1,7,2,250.0
 # months stop at the month of D_obs (10) in 2023: (12 + 10 months) x 11 rows = 242
 cells nrows "$L mensuelle" "$O/croissance_mensuelle.csv.gz" 242
 cells absent "$L mensuelle" "$O/croissance_mensuelle.csv.gz" "annee=2023,mois=11"
+# courbe_ruptures (D_obs 31 Oct 2023), all OPCOs of a région together:
+#   cohort 2022, région 11: M1, M2 started 31 May 2022; + 17 months = 31 Oct 2023 <= D_obs,
+#   + 18 months = 30 Nov 2023 > D_obs -> observable for m = 1..17, no row 18.
+#   M1 broken 27 Feb 2023: + 8 months = 31 Jan 2023 is not after it, + 9 months = 28 Feb 2023
+#   is -> within m months from m = 9; M2 (28 Feb) from m = 10.
+CU 2022 11 01 TOTAL,2,0,0.0
+CU 2022 11 08 TOTAL,2,0,0.0
+CU 2022 11 09 TOTAL,2,1,50.0
+CU 2022 11 10 TOTAL,2,2,100.0
+CU 2022 11 17 TOTAL,2,2,100.0
+cells absent "$L courbe" "$O/courbe_ruptures.csv.gz" "annee=2022,region=11,mois=18"
+#   cohort 2023, région 11: G1..G4 (31 Jan) observable for m <= 9 (31 Oct), F1, F2 (1 Mar)
+#   for m <= 7 (1 Oct; 1 Nov is after D_obs). F1 (14 Apr), F2 (15 Apr): 1 Apr is not after
+#   them, 1 May is -> from m = 2. G4 (30 Oct): 30 Sep (31 Sep clamped) is not after it,
+#   31 Oct is -> m = 9; G2 (31 Oct) would need m = 10; G3 is broken after D_obs.
+#   m = 1: 6, 0; m = 2..7: 6, 2 -> 33.3; m = 8: G only, 4, 0; m = 9: 4, 1 -> 25.0.
+CU 2023 11 01 TOTAL,6,0,0.0
+CU 2023 11 02 TOTAL,6,2,33.3
+CU 2023 11 07 TOTAL,6,2,33.3
+CU 2023 11 08 TOTAL,4,0,0.0
+CU 2023 11 09 TOTAL,4,1,25.0
+cells absent "$L courbe" "$O/courbe_ruptures.csv.gz" "annee=2023,region=11,mois=10"
+#   K1 (région 28, 20 Oct 2023): + 1 month = 20 Nov > D_obs: never observable, no row;
+#   the grand total is région 11's.
+cells absent "$L courbe" "$O/courbe_ruptures.csv.gz" "annee=2023,region=28"
+CU 2023 TOTAL 09 TOTAL,4,1,25.0
+CU 2022 TOTAL 10 TOTAL,2,2,100.0
+#   rows: 2022: 17 (région 11) + 17 (TOTAL); 2023: 9 + 9 -> 52
+cells nrows "$L courbe" "$O/courbe_ruptures.csv.gz" 52
+cells sorted "$L courbe" "$O/courbe_ruptures.csv.gz" annee,region,mois
+curve_vs_ruptures
 
 # the same drop one day earlier: D_obs = 30 Oct 2023
 run fenetres-30oct fenetres 2023-10-30 --no-secrecy
@@ -252,6 +315,7 @@ RR 2023 28 AKTO 3,2,66.7,0,0.0,3,1,33.3,0,0,,0,0,0.0,274
 # cohort 2024 on its first day: P1..P3 started 29 Feb = D_obs; P2, P3 broken after D_obs.
 RR 2024 28 AKTO 3,0,0.0,0,0.0,0,0,,0,0,,0,0,0.0,
 run bissextile-20250227 bissextile 2025-02-27 --no-secrecy
+curve_vs_ruptures
 # cohort 2023 from then on: 12 months: 31 May 2024 <= D_obs, 3 observable, L2 and L3
 #   before 31 May 2024 -> 2, 66.7; R + 6 months = 28 Aug / 29 Aug 2024 <= D_obs -> sans 2, 66.7.
 RR 2023 28 AKTO 3,2,66.7,0,0.0,3,1,33.3,3,2,66.7,0,2,66.7,274
@@ -315,6 +379,7 @@ RR 2023 52 ATLAS 5,0,0.0,0,0.0,0,0,,0,0,,0,0,0.0,
 RR 2023 53 OPCO_EP 1,0,0.0,0,0.0,0,0,,0,0,,0,0,0.0,
 RR 2022 52 ATLAS $Z
 run suivi-20231231 suivi 2023-12-31 --no-secrecy
+curve_vs_ruptures
 # D_obs 31 Dec 2023: J1 broken -> 8, 800/9 = 88.89 -> 88.9; J1 (30 Nov 2023) is neither
 #   before 1 Jun 2023 nor before 1 Sep 2023: 9 and 12 months stay 7 -> 77.8; followed A1, H1,
 #   J1 -> 3; sans 5 -> 55.6; median of {121 x 6, 195, 455} (even, 8): (121 + 121)/2 = 121.
@@ -340,6 +405,7 @@ CR 2023 TOTAL ATLAS 5,0,,,
 # =============================================================================
 CFG=$D/config_objectifs.yaml
 run totaux totaux 2024-12-31 --no-secrecy
+curve_vs_ruptures
 no_rejects
 sorted_all
 # croissance:
@@ -573,6 +639,7 @@ cells cells "$L qualite" "$O/qualite.csv.gz" fichier=evenements/evenements_2024.
 # =============================================================================
 CFG=$D/config_objectifs.yaml
 run totaux-secret totaux 2024-12-31
+curve_vs_ruptures
 # croissance: (TOTAL, ATLAS) 2024: contrats 1 -> s; previous 8 shown; evolution from the
 #   s count -> s; objectif 4 is not a count -> 4; realisation from the s count -> s.
 #   Secondary: region 11's line AKTO 17 + ATLAS s (1) = TOTAL 18 has one hidden cell; its

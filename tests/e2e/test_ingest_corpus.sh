@@ -102,16 +102,16 @@ case_ok aliases contrats "$IN" contrats/alias1.csv contrats/alias2.csv contrats/
 expect_vals aliases numero_contrat A1-0001 naf=5610A idcc=0016 opco=OPCO_MOBILITES departement=14 \
     region=28 niveau=3 rncp=RNCP34567 date_debut_contrat=2022-09-01 date_conclusion=2022-08-15 \
     siren_employeur=732829320 siret_cfa=12345678900015 age_debut=18 tranche_age=18-20 sexe=F \
-    date_extraction=2024-01-15
+    date_extraction=2024-01-15 effectif_employeur=12 tranche_effectif=10-49
 expect_vals aliases numero_contrat A20002 siret_employeur=73282932000074 opco=OPCO_EP niveau=4 \
     region=11 naf=5610A rncp=RNCP34567 date_rupture=2023-01-15 date_fin_contrat=2024-08-31 sexe=H \
-    uai_cfa=0751234J idcc=1516 date_extraction=2024-01-15
+    uai_cfa=0751234J idcc=1516 date_extraction=2024-01-15 effectif_employeur=0 tranche_effectif=0-4
 expect_vals aliases numero_contrat A3-0003 siret_employeur=35600000000001 departement=2A region=94 \
     opco=OPCO_EP niveau=6 date_debut_contrat=2022-09-01 date_fin_contrat=2024-08-31 \
     date_conclusion=2022-08-01 date_effet_avenant=2023-03-01 code_diplome=BP000001 sexe=F \
-    age_debut=17 tranche_age=15-17 date_extraction=2024-01-15
+    age_debut=17 tranche_age=15-17 date_extraction=2024-01-15 effectif_employeur= tranche_effectif=ND
 expect_vals aliases numero_contrat A4-0004 region=01 departement=971 idcc=0843 opco=UNIFORMATION \
-    niveau=8 naf=0111Z tranche_age=26+ sexe=H
+    niveau=8 naf=0111Z tranche_age=26+ sexe=H effectif_employeur=250 tranche_effectif=250+
 expect_vals aliases numero_contrat A5-0005 region=52 opco=OPCO_EP niveau=3 sexe=F
 expect_vals aliases numero_contrat A5-0006 region=ND departement=ND opco=ND niveau=5 sexe=H
 expect_vals aliases numero_contrat A6-0007 opco=ATLAS region=93 age_debut=20 tranche_age=18-20
@@ -119,7 +119,7 @@ expect_vals aliases numero_contrat A6-0007 opco=ATLAS region=93 age_debut=20 tra
 case_ok codes contrats "$IN" contrats/codes_20240115.csv contrats/codes2_20240115.csv
 expect_vals codes numero_contrat K01 opco=ND siret_cfa= niveau=
 expect_vals codes numero_contrat K13 age_debut=80 tranche_age=26+
-expect_vals codes numero_contrat K14 age_debut=14 tranche_age=15-17
+expect_vals codes numero_contrat K14 age_debut=14 tranche_age=15-17 tranche_effectif=ND
 expect_vals codes numero_contrat K23 date_debut_contrat=2022-02-28 date_fin_contrat=2024-08-31 \
     siret_employeur=73282932000074 age_debut=18 tranche_age=18-20 niveau=3 sexe=H
 expect_vals codes numero_contrat K24 siret_cfa=35600000000001 niveau=4

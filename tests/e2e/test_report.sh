@@ -108,6 +108,28 @@ printf '%s\n' \
     '2023,3,100,20,20.0,5,5.0,100,18,18.0,100,20,20.0,6,10,10.0,120' \
     '2023,ND,s,s,s,0,s,s,0,s,s,0,s,0,0,s,' \
     '2023,TOTAL,103,20,19.4,5,4.9,103,18,17.5,103,20,19.4,6,10,9.7,120' | gzip -n > "$TMP/full/ruptures_niveau.csv.gz"
+# the rupture curve: cohorts 2022 and 2023 of the four up to 2023 (the cohort quoted, D_obs
+# 31 Dec 2024), a secret point (a gap), 2024 and 2019 outside the chart
+printf '%s\n' \
+    'annee,region,region_libelle,opco,mois,observables,ruptures,taux_rupture_cumule_pct' \
+    '2019,TOTAL,Ensemble,TOTAL,01,50,5,10.0' \
+    '2022,TOTAL,Ensemble,TOTAL,01,100,5,5.0' \
+    '2022,TOTAL,Ensemble,TOTAL,02,100,9,9.0' \
+    '2023,11,Île-de-France,TOTAL,01,100,3,3.0' \
+    '2023,TOTAL,Ensemble,TOTAL,01,140,4,2.9' \
+    '2023,TOTAL,Ensemble,TOTAL,02,140,s,s' \
+    '2023,TOTAL,Ensemble,TOTAL,03,120,10,8.3' \
+    '2024,TOTAL,Ensemble,TOTAL,01,90,6,6.7' | gzip -n > "$TMP/full/courbe_ruptures.csv.gz"
+# a breakdown with a chart: bars in the order of the schema's labels (0-4, 5-9, 10-49), then
+# ND, then TOTAL, for the cohort 2023; the secret rate of ND is a gap
+printf '%s\n' \
+    'annee,tranche_effectif,contrats,ruptures,taux_rupture_pct,ruptures_45j,taux_rupture_45j_pct,observables_9m,ruptures_9m,taux_rupture_9m_pct,observables_12m,ruptures_12m,taux_rupture_12m_pct,ruptures_suivies_nouveau_contrat,ruptures_sans_nouveau_contrat,taux_sans_nouveau_contrat_pct,duree_mediane_avant_rupture_j' \
+    '2022,0-4,50,10,20.0,5,10.0,50,9,18.0,50,10,20.0,3,5,10.0,100' \
+    '2023,0-4,60,15,25.0,5,8.3,60,14,23.3,60,15,25.0,6,8,13.3,110' \
+    '2023,10-49,30,5,16.7,0,0.0,30,5,16.7,30,5,16.7,0,5,16.7,200' \
+    '2023,5-9,49,6,12.2,s,s,49,6,12.2,49,6,12.2,s,5,10.2,150' \
+    '2023,ND,s,s,s,0,s,s,s,s,s,s,s,0,0,s,' \
+    '2023,TOTAL,142,27,19.0,6,4.2,142,26,18.3,142,27,19.0,7,18,12.7,120' | gzip -n > "$TMP/full/ruptures_tranche_effectif.csv.gz"
 expect_exit 0 "all tables" run "$TMP/full"
 if [ -n "$PY" ]; then
     if "$PY" "$CHECK" "$TMP/full/bilan.xlsx" "$TMP/full" --schemas "$SCHEMAS" >"$TMP/check.out" 2>&1; then
@@ -117,6 +139,59 @@ if [ -n "$PY" ]; then
         sed 's/^/    /' "$TMP/check.out" | head -20
     fi
 fi
+
+if [ -n "$PY" ]; then
+    check "Synthèse: the curve and the 9-month rate quote the cohort 2023, the breakdown chart too" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
+text = " ".join(str(c.value) for c in ws["A"] if c.value)
+sys.exit(not ("Taux de rupture à 9 mois de la cohorte 2023" in text and "15,0\u00a0%" in text
+              and "Courbe des ruptures des cohortes 2022 à 2023" in text
+              and "selon la taille de l\x27employeur, cohorte 2023" in text
+              and "le plus élevé : 0 à 4 salariés (23,3\u00a0%)" in text
+              and "le plus faible : 5 à 9 salariés (12,2\u00a0%)" in text))' "$TMP/full/bilan.xlsx"
+    check "Synthèse: a libellé beside reunion_entreprises" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
+text = " ".join(str(c.value) for c in ws["A"] if c.value)
+sys.exit(not ("Réunions d\x27information entreprises en 2024" in text
+              and "reunion_entreprises (Réunions d\x27information entreprises)" in text))' "$TMP/full/bilan.xlsx"
+fi
+
+# --- a secret figure of the Synthèse is spelled out, never quoted as a number -
+mkdir -p "$TMP/secret"
+cp "$TMP/full/"*.csv.gz "$TMP/secret/"
+zcat "$TMP/full/ruptures.csv.gz" | sed 's/^2023,TOTAL,Ensemble,TOTAL,140,24,17.1,5,3.6,140,21,15.0,/2023,TOTAL,Ensemble,TOTAL,140,24,17.1,5,3.6,140,s,s,/' |
+    gzip -n > "$TMP/secret/ruptures.csv.gz"
+expect_exit 0 "a secret 9-month rate for the cohort quoted" run "$TMP/secret"
+if [ -n "$PY" ]; then
+    if "$PY" "$CHECK" "$TMP/secret/bilan.xlsx" "$TMP/secret" --schemas "$SCHEMAS" >"$TMP/check.out" 2>&1; then
+        ok "check_xlsx.py, secret 9-month rate: $(tail -n 1 "$TMP/check.out")"
+    else
+        not_ok "check_xlsx.py, secret 9-month rate"
+        sed 's/^/    /' "$TMP/check.out" | head -20
+    fi
+    check "the secret rate reads 'non diffusable', not 15,0 %" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
+p = next(str(c.value) for c in ws["A"] if str(c.value).startswith("Taux de rupture à 9 mois de la cohorte 2023"))
+sys.exit(not ("OPCO : non diffusable (secret statistique) (ruptures dans les 9 mois : non diffusable" in p
+              and "15,0" not in p))' "$TMP/secret/bilan.xlsx"
+fi
+
+# --- libellés from a reference table dropped for the run (--input) -----------
+mkdir -p "$TMP/drop/referentiels"
+sed 's/^AKTO,"Akto, /AKTO,"Akto Services, /' schemas/referentiels/opco.csv > "$TMP/drop/referentiels/opco.csv"
+expect_exit 0 "--input with a dropped opco.csv" run "$TMP/full" --input "$TMP/drop"
+if [ -n "$PY" ]; then
+    check "the OPCO's name comes from the dropped table" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Réunions"]
+names = [ws.cell(row=r, column=5).value for r in range(3, ws.max_row + 1)
+         if ws.cell(row=r, column=4).value == "AKTO"]
+sys.exit(not names or any(n != "Akto Services" for n in names))' "$TMP/full/bilan.xlsx"
+fi
+expect_exit 0 "rerun without --input" run "$TMP/full"
 
 # --- (4) usage errors --------------------------------------------------------
 expect_exit 64 "missing --outdir" "$BIN" --schemas "$SCHEMAS" --title T --observation-date 2024-12-31
@@ -147,10 +222,18 @@ check "the message names the file, line and column" grep -q "^ERROR report: inte
 check "the message does not name the folder's path" sh -c "! grep -q '$TMP/bad' '$TMP/stderr'"
 check "no bilan.xlsx after a data error" test ! -e "$TMP/bad/bilan.xlsx"
 
-mkdir -p "$TMP/schemas"
-cp -R "$SCHEMAS/output" "$TMP/schemas/"
+cp -R "$SCHEMAS" "$TMP/schemas"
 sed 's/^    format: pct$/    format: percent/' "$SCHEMAS/output/croissance.yaml" > "$TMP/schemas/output/croissance.yaml"
 expect_exit 78 "unknown format in a schema" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
 check "the schema error names file:line:column" grep -q "croissance.yaml:[0-9]*:[0-9]*: unknown format" "$TMP/stderr"
+cp "$SCHEMAS/output/croissance.yaml" "$TMP/schemas/output/croissance.yaml"
+sed 's/^    labels: opco$/    labels: opcos/' "$SCHEMAS/output/ruptures.yaml" > "$TMP/schemas/output/ruptures.yaml"
+expect_exit 78 "labels naming no reference table" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
+check "the labels error names file:line:column and the tables" \
+    grep -q "ruptures.yaml:[0-9]*:[0-9]*: labels: a mapping, or one of opco, regions, departements, naf_sections: opcos" "$TMP/stderr"
+cp "$SCHEMAS/output/ruptures.yaml" "$TMP/schemas/output/ruptures.yaml"
+sed 's/^  type: bar$/  type: pie/' "$SCHEMAS/output/ruptures_section_naf.yaml" > "$TMP/schemas/output/ruptures_section_naf.yaml"
+expect_exit 78 "a breakdown chart of an unknown type" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
+check "the chart error names file:line:column" grep -q "ruptures_section_naf.yaml:[0-9]*:[0-9]*: chart: type is column or bar, not pie" "$TMP/stderr"
 expect_exit 66 "no report folder" run "$TMP/none"
 finish

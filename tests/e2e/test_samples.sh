@@ -25,11 +25,35 @@ check "AKTO 2021: 2500 organisations" test "$(csv_row "$r" 2021 TOTAL Ensemble A
 check "AKTO 2021: 70 fairs" test "$(csv_row "$r" 2021 TOTAL Ensemble AKTO salon evenements)" = 70
 check "AKTO Normandie 2021: 5 fairs" test "$(csv_row "$r" 2021 28 Normandie AKTO salon evenements)" = 5
 # the workbook read back by an independent reader: charts where a reader finds them
-check "charts: 3 on Synthèse, 1 on each source sheet" /usr/bin/python3 -c "
+# (the Synthèse: monthly entries, ruptures by région, the curve, meetings, and the bars by
+# sector and by employer size)
+want="{'Synthèse': 6, 'Croissance mensuelle': 1, 'Ruptures': 1, 'Courbe des ruptures': 1, 'Réunions': 1, 'ruptures_section_naf': 1, 'ruptures_tranche_effectif': 1, 'ruptures_departement': 0}"
+check "charts: 6 on the Synthèse, 1 on each source sheet" /usr/bin/python3 -c "
 import openpyxl, sys
 wb = openpyxl.load_workbook('$TMP/a/bilan.xlsx')
-n = {s: len(wb[s]._charts) for s in ['Synthèse', 'Croissance mensuelle', 'Ruptures', 'Réunions']}
-sys.exit(0 if n == {'Synthèse': 3, 'Croissance mensuelle': 1, 'Ruptures': 1, 'Réunions': 1} else print(n) or 1)"
+want = $want
+n = {s: len(wb[s]._charts) for s in want}
+sys.exit(0 if n == want else print(n) or 1)"
+# the rupture curve repeats the 9- and 12-month columns of ruptures (with secrecy)
+check "courbe_ruptures months 09 and 12 equal ruptures' columns on the samples" python3 - "$TMP/a" <<'PY'
+import csv, gzip, sys
+def rows(n):
+    with gzip.open("%s/%s.csv.gz" % (sys.argv[1], n), "rt", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+cur = {(r["annee"], r["region"], r["mois"]): r for r in rows("courbe_ruptures")}
+bad = n = 0
+for r in rows("ruptures"):
+    if r["opco"] != "TOTAL":
+        continue
+    for m, o, k in (("09", "observables_9m", "ruptures_9m"), ("12", "observables_12m", "ruptures_12m")):
+        c = cur.get((r["annee"], r["region"], m))
+        got = (c["observables"], c["ruptures"]) if c else ("0", "0")
+        n += 1
+        if got != (r[o], r[k]):
+            bad += 1
+            print("    ", r["annee"], r["region"], m, got, (r[o], r[k]))
+sys.exit(1 if bad or not n else 0)
+PY
 check "bilan.xlsx passes check_xlsx.py against the CSV reports" /usr/bin/python3 tests/e2e/check_xlsx.py "$TMP/a/bilan.xlsx" "$TMP/a"
 # the independent reading of the drop agrees
 check "samples/check_figures.py finds the same figures" python3 samples/check_figures.py

@@ -203,6 +203,29 @@ static void test_shipped_opco(void **state)
     refdata_free(r);
 }
 
+/* The libellés the workbook shows beside codes: opco.csv, departements.csv and
+ * naf_sections.csv as read by hand. */
+static void test_shipped_labels(void **state)
+{
+    (void)state;
+    refdata *r = load_ok(NULL);
+    str_is(ref_opco_lib(r, "OPCO_SANTE"), "OPCO Santé, opérateur de compétences de la santé",
+           "OPCO_SANTE");
+    assert_null(ref_opco_lib(r, "ND"));
+    assert_null(ref_opco_lib(r, "OPCO EP")); /* an alias is not a code */
+    str_is(ref_dept_lib(r, "14"), "Calvados", "14");
+    str_is(ref_dept_lib(r, "2A"), "Corse-du-Sud", "2A");
+    str_is(ref_dept_lib(r, "971"), "Guadeloupe", "971");
+    assert_null(ref_dept_lib(r, "20"));
+    assert_null(ref_dept_lib(r, "ND"));
+    str_is(ref_naf_section_lib(r, "I"), "Hébergement et restauration", "I");
+    str_is(ref_naf_section_lib(r, "F"), "Construction", "F");
+    assert_null(ref_naf_section_lib(r, "Z"));
+    assert_null(ref_naf_section_lib(r, "ND"));
+    assert_null(ref_naf_section_lib(r, ""));
+    refdata_free(r);
+}
+
 static void test_shipped_files(void **state)
 {
     (void)state;
@@ -373,7 +396,7 @@ int main(void)
         cmocka_unit_test(test_shipped_opco),         cmocka_unit_test(test_shipped_files),
         cmocka_unit_test(test_dropped_cfa),          cmocka_unit_test(test_dropped_cfa_gz),
         cmocka_unit_test(test_dropped_opco),         cmocka_unit_test(test_both_csv_and_gz),
-        cmocka_unit_test(test_bad_departement_row),
+        cmocka_unit_test(test_bad_departement_row),  cmocka_unit_test(test_shipped_labels),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }

@@ -417,6 +417,22 @@ static void test_tranche(void **state)
     assert_string_equal(val_tranche_age(80), "26+");
 }
 
+static void test_tranche_effectif(void **state)
+{
+    (void)state;
+    assert_string_equal(val_tranche_effectif(-1), "ND");
+    assert_string_equal(val_tranche_effectif(0), "0-4");
+    assert_string_equal(val_tranche_effectif(4), "0-4");
+    assert_string_equal(val_tranche_effectif(5), "5-9");
+    assert_string_equal(val_tranche_effectif(9), "5-9");
+    assert_string_equal(val_tranche_effectif(10), "10-49");
+    assert_string_equal(val_tranche_effectif(49), "10-49");
+    assert_string_equal(val_tranche_effectif(50), "50-249");
+    assert_string_equal(val_tranche_effectif(249), "50-249");
+    assert_string_equal(val_tranche_effectif(250), "250+");
+    assert_string_equal(val_tranche_effectif(999999999), "250+");
+}
+
 /* ---- identifiers ------------------------------------------------------- */
 
 static void test_siret_luhn(void **state)
@@ -737,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_date_in_name),
         cmocka_unit_test(test_age),
         cmocka_unit_test(test_tranche),
+        cmocka_unit_test(test_tranche_effectif),
         cmocka_unit_test(test_siret_luhn),
         cmocka_unit_test(test_siret_la_poste),
         cmocka_unit_test(test_uai),
