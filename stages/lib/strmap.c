@@ -15,13 +15,25 @@ struct strmap_slot {
 
 uint64_t strmap_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+    /* eight bytes at a time, each word mixed by a multiply and a shift
+     * (the keys are short: contract numbers, event ids, values) */
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = 0xCBF29CE484222325ULL ^ (uint64_t)n * m, w;
+    while (n >= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
     }
-    return h ^ (h >> 29);
+    if (n) {
+        w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 31);
 }
 
 static int rehash(strmap *m)

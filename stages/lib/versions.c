@@ -29,10 +29,9 @@ struct versions {
     char disp[VERSIONS_MAX_DISPOSITIFS][16];
     size_t ndisp;
     /* contract number -> winner: open addressing; a slot holds 1 + the
-     * winner's index and its hash, so that probing reads no winner */
-    struct slot {
-        uint32_t idx, hash;
-    } * slots;
+     * winner's index (low 24 bits) and the top 8 bits of its hash, so that
+     * probing reads a winner only when those match (0: empty) */
+    uint32_t *slots;
     size_t cap;
     struct winner **w;
     size_t nwin, nwchunks;
@@ -133,18 +132,23 @@ static const char *key_of(const versions *v, const struct winner *w)
     return v->keys[w->keyoff >> 20] + (w->keyoff & (KCHUNK - 1));
 }
 
+#define SLOT_IDX 0xFFFFFFu /* 1 + index: at most 16 777 214 distinct contracts */
+#define SLOT_TAG(h) ((h) >> 24 << 24)
+
 static int rehash(versions *v)
 {
     size_t nc = v->cap ? 2 * v->cap : 1u << 16, i;
-    struct slot *ns = calloc(nc, sizeof *ns);
+    uint32_t *ns = calloc(nc, sizeof *ns);
     if (!ns)
         return -1;
     for (i = 0; i < v->cap; i++) {
         size_t j;
-        if (!v->slots[i].idx)
+        const struct winner *w;
+        if (!v->slots[i])
             continue;
-        j = v->slots[i].hash & (nc - 1);
-        while (ns[j].idx)
+        w = win(v, (v->slots[i] & SLOT_IDX) - 1);
+        j = hash_key(key_of(v, w), w->keylen) & (nc - 1);
+        while (ns[j])
             j = (j + 1) & (nc - 1);
         ns[j] = v->slots[i];
     }
@@ -223,10 +227,10 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     v->rows++;
     if ((v->nwin + 1) * 4 > v->cap * 3 && rehash(v))
         return -1;
-    for (j = h & (v->cap - 1); v->slots[j].idx; j = (j + 1) & (v->cap - 1)) {
-        if (v->slots[j].hash != h)
+    for (j = h & (v->cap - 1); v->slots[j]; j = (j + 1) & (v->cap - 1)) {
+        if ((v->slots[j] & ~SLOT_IDX) != SLOT_TAG(h))
             continue;
-        w = win(v, v->slots[j].idx - 1);
+        w = win(v, (v->slots[j] & SLOT_IDX) - 1);
         if (w->keylen == r->numlen && !memcmp(key_of(v, w), r->num, r->numlen)) {
             versions_row old = {0};
             old.extraction = w->ext;
@@ -237,6 +241,8 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
             return 0;
         }
     }
+    if (v->nwin + 1 >= SLOT_IDX)
+        return -1;
     if (v->nwin == v->nwchunks * WCHUNK) {
         struct winner **nw = realloc(v->w, (v->nwchunks + 1) * sizeof *nw);
         if (!nw)
@@ -255,8 +261,7 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     }
     w->keylen = (uint16_t)r->numlen;
     fill(v, w, r, seq);
-    v->slots[j].idx = (uint32_t)++v->nwin;
-    v->slots[j].hash = h;
+    v->slots[j] = SLOT_TAG(h) | (uint32_t)++v->nwin;
     return 0;
 }
 
@@ -396,6 +401,7 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
                      {"uai_connu", REC_INT}};
     rec_reader *r = rec_open(path, err, errlen);
     int ci[NCOLS], k, got, rc = 0;
+    size_t want;
     uint16_t cancelled[2] = {0, 0}, region_nd = 0, opco_nd = 0;
     const rec_col *fc;
     progress prog;
@@ -407,6 +413,16 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
             rec_close_reader(r);
             return -1;
         }
+    /* a table large enough for every row of a file at once: no rehash
+     * (a row takes at least 4 bytes besides its fixed part) */
+    if (r->size > 0) {
+        want = (size_t)r->size / (4 + r->h.fixed) + 1;
+        while (v->cap * 3 < want * 4)
+            if (rehash(v)) {
+                rec_close_reader(r);
+                return -2;
+            }
+    }
     fc = &r->h.cols[ci[C_FILE]];
     if (versions_files(v, (const char *const *)fc->vals, fc->nvals)) {
         rec_close_reader(r);
