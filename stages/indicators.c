@@ -50,23 +50,35 @@ struct rup {
     long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
 };
 
-/* One kept contract, stored in a byte array with a stride set at run time:
- * apprenti_id (16 bytes), date_debut_contrat, date_rupture (DATE_NONE when
- * none on or before D_obs), région and OPCO indexes (1 byte each), then one
- * u16 per breakdown table and, when there are events, the conclusion date
- * and the SIREN. Fields are read with memcpy (no alignment assumed). */
+/* One kept contract, stored in a byte array with a stride set at run time,
+ * as small as the figures allow (memory is about this array): apprenti_id
+ * (16 bytes), date_debut_contrat and date_rupture as days since 2000-01-01
+ * (2 bytes each: contract dates lie in 2000-2099; KC_NONE for no rupture on
+ * or before D_obs), région and OPCO indexes (1 byte each), then each
+ * breakdown's value index (1 byte, or 2 when it may have over 254 values)
+ * and, when there are events, the conclusion date (2 bytes) and the SIREN
+ * (4). Fields are read with memcpy (no alignment assumed). */
 #define KC_ID 0
 #define KC_DEBUT 16
-#define KC_RUPTURE 20
-#define KC_REG 24
-#define KC_OP 25
-#define KC_BD 26
+#define KC_RUPTURE 18
+#define KC_REG 20
+#define KC_OP 21
+#define KC_BD 22
+#define KC_NONE 0xFFFF
+#define DATE_2000 10957 /* 2000-01-01 */
 
 static date_t kc_date(const unsigned char *k, size_t off)
 {
-    date_t d;
+    uint16_t d;
     memcpy(&d, k + off, sizeof d);
-    return d;
+    return d == KC_NONE ? DATE_NONE : DATE_2000 + d;
+}
+
+/* Stores a date of 2000-2099 (or DATE_NONE). */
+static void kc_put_date(unsigned char *k, size_t off, date_t d)
+{
+    uint16_t v = d == DATE_NONE ? KC_NONE : (uint16_t)(d - DATE_2000);
+    memcpy(k + off, &v, sizeof v);
 }
 
 static uint32_t kc_u32(const unsigned char *k, size_t off)
@@ -98,6 +110,8 @@ struct grouping {
 struct breakdown {
     otable *t;
     char *column;  /* a column of the contract records */
+    size_t off;    /* its value index in a kept contract's bytes */
+    int wide;      /* 2 bytes (over 254 values possible), else 1 */
     int base;      /* 0 croissance, 1 ruptures */
     int col;       /* its index in the records */
     long *by_code; /* coded column: record code -> value index, -1 not seen yet */
@@ -251,6 +265,17 @@ static void grouping_free(struct grouping *g)
     free(g->median);
 }
 
+/* Makes room for n durations at once. 0 or -1. */
+static int dur_reserve(struct grouping *g, size_t n)
+{
+    uint64_t *d = realloc(g->dur, (n ? n : 1) * sizeof *d);
+    if (!d)
+        return -1;
+    g->dur = d;
+    g->capdur = n;
+    return 0;
+}
+
 /* Adds one contract to group gi of g. */
 static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
                         const struct rup *r, int32_t days)
@@ -333,6 +358,10 @@ static int grouping_medians(struct grouping *g)
             g->median[key] = (int32_t)((a + b + 1) / 2);
         }
     }
+    /* the durations are no longer needed: their memory goes back now */
+    free(g->dur);
+    g->dur = NULL;
+    g->ndur = g->capdur = 0;
     return 0;
 }
 
@@ -907,19 +936,23 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
         }
         p = c->kc + c->nkc * c->stride;
         memcpy(p + KC_ID, rec_id(r, k->id), 16);
-        memcpy(p + KC_DEBUT, &debut, sizeof debut);
-        memcpy(p + KC_RUPTURE, &rupture, sizeof rupture);
+        kc_put_date(p, KC_DEBUT, debut);
+        kc_put_date(p, KC_RUPTURE, rupture);
         p[KC_REG] = (unsigned char)k->reg_of[rc_];
         p[KC_OP] = (unsigned char)k->op_of[oc];
         for (i = 0; i < c->nbd; i++) {
+            const struct breakdown *b = &c->bd[i];
             long v = bd_of_row(&c->bd[i], r);
             uint16_t v16 = (uint16_t)v;
-            if (v < 0 || v >= UINT16_MAX) {
-                snprintf(err, errlen, "out of memory or too many values of '%s'", c->bd[i].column);
+            if (v < 0 || v >= (b->wide ? UINT16_MAX : UINT8_MAX)) {
+                snprintf(err, errlen, "out of memory or too many values of '%s'", b->column);
                 rc = -2;
                 break;
             }
-            memcpy(p + KC_BD + 2 * i, &v16, 2);
+            if (b->wide)
+                memcpy(p + b->off, &v16, 2);
+            else
+                p[b->off] = (unsigned char)v;
         }
         if (rc)
             break;
@@ -927,10 +960,10 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
             date_t concl = rec_date(r, k->concl);
             int64_t siren = rec_int(r, k->siren);
             uint32_t s32 = siren < 0 || siren > UINT32_MAX ? 0 : (uint32_t)siren;
-            if (concl == DATE_NONE)
+            if (concl == DATE_NONE || concl < DATE_2000)
                 concl = debut;
-            memcpy(p + c->off_ev, &concl, sizeof concl);
-            memcpy(p + c->off_ev + 4, &s32, sizeof s32);
+            kc_put_date(p, c->off_ev, concl);
+            memcpy(p + c->off_ev + 2, &s32, sizeof s32);
         }
         c->nkc++;
         if (y < c->ymin)
@@ -1002,6 +1035,8 @@ static int setup_dims(struct ctx *c, const rec_reader *r, struct kcols *k, char 
                      b->t->path, b->column);
             return -1;
         }
+        /* a coded column has its dictionary's values and ND at most */
+        b->wide = r->h.cols[b->col].type != REC_CODE || r->h.cols[b->col].nvals + 1 >= UINT8_MAX;
         if (r->h.cols[b->col].type == REC_CODE) {
             size_t n = r->h.cols[b->col].nvals + 1;
             if (!(b->by_code = malloc(n * sizeof *b->by_code))) {
@@ -1110,6 +1145,19 @@ static int count_contracts(struct ctx *c)
     size_t i, j, b;
     int rc = 0;
 
+    {
+        /* the durations of the broken contracts, in arrays of their exact
+         * size: four groups each in région x OPCO, one per breakdown (a
+         * breakdown's TOTAL is the grand total: its medians are copied) */
+        size_t nbroken = 0;
+        for (i = 0; i < c->nkc; i++)
+            nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
+        if (dur_reserve(&c->ro, 4 * nbroken))
+            return EX_SOFTWARE;
+        for (b = 0; b < c->nbd; b++)
+            if (dur_reserve(&c->bd[b].g, nbroken))
+                return EX_SOFTWARE;
+    }
     kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
@@ -1145,8 +1193,9 @@ static int count_contracts(struct ctx *c)
             grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.ruptures, y, m, &x, days))
             rc = EX_SOFTWARE;
         for (b = 0; b < c->nbd && !rc; b++)
-            if (grouping_add(&c->bd[b].g, kc_u16(k, KC_BD + 2 * b), x.ruptures, y, m, &x, days) ||
-                grouping_add(&c->bd[b].g, c->bd[b].nvals, x.ruptures, y, m, &x, days))
+            if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
+                             x.ruptures, y, m, &x, days) ||
+                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x, days))
                 rc = EX_SOFTWARE;
     }
     return rc;
@@ -1385,7 +1434,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
     }
     for (i = 0; i < c->nkc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
-        uint32_t siren = kc_u32(k, c->off_ev + 4);
+        uint32_t siren = kc_u32(k, c->off_ev + 2);
         starts[i] = (struct sd){siren, kc_date(k, KC_DEBUT)};
         concl[i] = (struct sd){siren, kc_date(k, c->off_ev)};
     }
@@ -1658,11 +1707,15 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    /* the per-contract record: 26 bytes, one u16 per breakdown, then the
-     * conclusion date and SIREN when there are events, 4-byte aligned */
+    /* the per-contract bytes: KC_BD, each breakdown's value index, then the
+     * conclusion date and SIREN when there are events */
     c.with_ev = c.nev > 0;
-    c.off_ev = (KC_BD + 2 * c.nbd + 3) & ~(size_t)3;
-    c.stride = c.off_ev + (c.with_ev ? 8 : 0);
+    c.off_ev = KC_BD;
+    for (i = 0; i < c.nbd; i++) {
+        c.bd[i].off = c.off_ev;
+        c.off_ev += c.bd[i].wide ? 2 : 1;
+    }
+    c.stride = c.off_ev + (c.with_ev ? 6 : 0);
     /* with --wait-kept, while merge is still at work: every version first,
      * the kept ones picked when merge's runs arrive; else the runs first */
     early = wait_kept && access(kept, F_OK);
@@ -1715,11 +1768,16 @@ int main(int argc, char **argv)
         rc = EX_SOFTWARE;
         goto done;
     }
-    for (i = 0; i < c.nbd; i++)
-        if (grouping_medians(&c.bd[i].g)) {
+    for (i = 0; i < c.nbd; i++) {
+        struct grouping *g = &c.bd[i].g;
+        size_t t = c.bd[i].nvals, gt = ro_index(&c, c.nreg, c.nop);
+        if (grouping_medians(g)) {
             rc = EX_SOFTWARE;
             goto done;
         }
+        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
+        memcpy(&g->median[t * NY], &c.ro.median[gt * NY], NY * sizeof *g->median);
+    }
     /* total rows exist when one of their pairs does */
     for (size_t a = 0; a < c.nreg; a++)
         for (size_t b = 0; b < c.nop; b++)
