@@ -892,6 +892,7 @@ static void chain_args(struct job *jobs, const char *input, const struct work *w
     arg(&jobs[J_MERGE].a, "--out"), arg(&jobs[J_MERGE].a, w->kept);
     arg(&jobs[J_MERGE].a, "--facts"), arg(&jobs[J_MERGE].a, w->merge);
     arg(&jobs[J_MERGE].a, "--dispositifs"), arg(&jobs[J_MERGE].a, disp);
+    arg(&jobs[J_MERGE].a, "--rows"), arg(&jobs[J_MERGE].a, rows_arg);
     {
         struct args *a = &jobs[J_QUALITY].a;
         jobs[J_QUALITY].label = "quality";
@@ -976,12 +977,15 @@ static int job_ready(const struct job *jobs, int k)
  * first failure met (the other jobs are stopped). */
 static int run_jobs(struct job *jobs, int to, int (*pick_obs)(void *), void *data)
 {
-    int k, rc = 0, left;
+    int k, rc = 0, left, picked = 0;
     for (;;) {
         for (k = 0; k < to && !rc && !got_signal; k++) {
             if (jobs[k].state != 0 || !job_ready(jobs, k))
                 continue;
-            if (k == J_INDICATORS && pick_obs && (rc = pick_obs(data)))
+            /* both need the number of accepted rows (and indicators the
+             * date): known once the contracts are in */
+            if ((k == J_MERGE || k == J_INDICATORS) && pick_obs && !picked++ &&
+                (rc = pick_obs(data)))
                 break;
             rc = job_start(exe_dir, &jobs[k]);
         }

@@ -8,6 +8,7 @@
  * entry per distinct contract; the versions themselves are not copied.
  * Exit codes: 0, 64 usage, 70 the records cannot be read (an internal
  * error: they are the pipeline's own), 74 a write failed. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,22 +25,27 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: merge --in CONTRATS.rec --out KEPT.rec --facts MERGE.tsv\n"
-               "             [--dispositifs APPR[,PROF]]\n"
+               "             [--dispositifs APPR[,PROF]] [--rows N]\n"
                "Merges contract versions (latest extraction, then latest amendment date, then\n"
                "highest amendment number, then last read), applies the exclusions (cancelled\n"
                "or deleted, rupture before the start, a dispositif not listed: APPR by\n"
                "default) and writes the row numbers of the kept versions and per-file counts.\n"
+               "--rows: the number of versions in CONTRATS.rec (the table is sized once).\n"
                "Exit codes: 0, 64 usage, 70 unreadable records, 74 I/O.\n");
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"in", required_argument, NULL, 'i'},    {"out", required_argument, NULL, 'o'},
-        {"facts", required_argument, NULL, 'f'}, {"dispositifs", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"facts", required_argument, NULL, 'f'},
+                                         {"dispositifs", required_argument, NULL, 'd'},
+                                         {"rows", required_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *in = NULL, *out = NULL, *factspath = NULL, *dispositifs = "APPR";
-    char err[1024];
+    char err[1024], *end;
+    unsigned long rows = 0;
     versions *v;
     int c, rc = 0;
 
@@ -58,6 +64,14 @@ int main(int argc, char **argv)
         case 'd':
             dispositifs = optarg;
             break;
+        case 'r':
+            errno = 0;
+            rows = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || *optarg == '-') {
+                fprintf(stderr, "merge: --rows: '%s' is not a number of rows\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -74,6 +88,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "merge: %s\n", err);
         usage(stderr);
         return EX_USAGE;
+    }
+    if (rows && versions_expect(v, rows)) {
+        log_error("out of memory while merging the contract versions");
+        versions_free(v);
+        return EX_SOFTWARE;
     }
     switch (versions_read_records(v, in, err, sizeof err)) {
     case 0:

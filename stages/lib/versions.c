@@ -19,9 +19,11 @@ enum { F_REGION_ND = 1, F_OPCO_ND = 2, F_UAI_UNKNOWN = 4 };
 struct winner {
     uint32_t seq;
     date_t ext, avd;
-    int32_t avn;     /* -1: missing */
-    uint32_t keyoff; /* in the arena: chunk << 20 | offset */
-    uint16_t keylen, file;
+    int32_t avn; /* -1: missing */
+    /* the contract number (key_pack): two halves, so that the struct keeps
+     * 4-byte alignment and 28 bytes */
+    uint32_t klo, khi;
+    uint16_t file;
     uint8_t excl, flags;
 };
 
@@ -122,14 +124,68 @@ static uint32_t hash_key(const char *s, size_t n)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* A contract number as 64 bits. One of 1 to 17 decimal digits (DECA's
+ * numbers have 15) is held whole: bit 63 clear, its length in bits 57-61 (so
+ * that leading zeros count), its value below (10^17 < 2^57). Any other is
+ * copied into the arena: bit 63 set, its length in bits 32-47, its offset
+ * (chunk << 20 | offset) below. Two numbers are equal exactly when their
+ * texts are: a number held whole never equals one in the arena. */
+#define K_ARENA (1ull << 63)
+#define K_DIGITS 17
+
+/* 1 and the packed number when s is held whole; 0 otherwise. */
+static int key_pack(const char *s, size_t n, uint64_t *k)
+{
+    uint64_t x = 0;
+    size_t i;
+    if (n == 0 || n > K_DIGITS)
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        x = x * 10 + d;
+    }
+    *k = (uint64_t)n << 57 | x;
+    return 1;
+}
+
+/* The hash of a number held whole (a 64-bit mix, folded to 32 bits). */
+static uint32_t hash_packed(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
+    k ^= k >> 33;
+    return (uint32_t)(k ^ (k >> 32));
+}
+
 static struct winner *win(const versions *v, size_t i)
 {
     return &v->w[i / WCHUNK][i % WCHUNK];
 }
 
-static const char *key_of(const versions *v, const struct winner *w)
+static uint64_t key_of(const struct winner *w)
 {
-    return v->keys[w->keyoff >> 20] + (w->keyoff & (KCHUNK - 1));
+    return (uint64_t)w->khi << 32 | w->klo;
+}
+
+/* The text of a number in the arena, and its length. */
+static const char *arena_key(const versions *v, uint64_t k, size_t *n)
+{
+    *n = (size_t)(k >> 32 & 0xFFFF);
+    return v->keys[(k & 0xFFFFFFFF) >> 20] + (k & (KCHUNK - 1));
+}
+
+static uint32_t hash_of(const versions *v, uint64_t k)
+{
+    size_t n;
+    const char *s;
+    if (!(k & K_ARENA))
+        return hash_packed(k);
+    s = arena_key(v, k, &n);
+    return hash_key(s, n);
 }
 
 #define SLOT_IDX 0xFFFFFFu /* 1 + index: at most 16 777 214 distinct contracts */
@@ -143,11 +199,9 @@ static int rehash(versions *v)
         return -1;
     for (i = 0; i < v->cap; i++) {
         size_t j;
-        const struct winner *w;
         if (!v->slots[i])
             continue;
-        w = win(v, (v->slots[i] & SLOT_IDX) - 1);
-        j = hash_key(key_of(v, w), w->keylen) & (nc - 1);
+        j = hash_of(v, key_of(win(v, (v->slots[i] & SLOT_IDX) - 1))) & (nc - 1);
         while (ns[j])
             j = (j + 1) & (nc - 1);
         ns[j] = v->slots[i];
@@ -158,22 +212,41 @@ static int rehash(versions *v)
     return 0;
 }
 
-/* Copies a contract number into the arena; its offset, or -1. */
-static long long store_key(versions *v, const char *s, size_t n)
+int versions_expect(versions *v, unsigned long rows)
+{
+    if (rows > SLOT_IDX) /* more distinct contracts are refused anyway */
+        rows = SLOT_IDX;
+    while ((v->cap * 3) / 4 < rows + 1)
+        if (rehash(v))
+            return -1;
+    return 0;
+}
+
+/* Copies a contract number into the arena; its packed form (K_ARENA set),
+ * or 0 when out of memory. */
+static uint64_t store_key(versions *v, const char *s, size_t n)
 {
     if (!v->nkchunks || v->kused + n > KCHUNK) {
         char **nk = realloc(v->keys, (v->nkchunks + 1) * sizeof *nk);
         if (!nk || v->nkchunks == 4095)
-            return -1;
+            return 0;
         v->keys = nk;
         if (!(nk[v->nkchunks] = malloc(KCHUNK)))
-            return -1;
+            return 0;
         v->nkchunks++;
         v->kused = 0;
     }
     memcpy(v->keys[v->nkchunks - 1] + v->kused, s, n);
     v->kused += n;
-    return (long long)((v->nkchunks - 1) << 20 | (v->kused - n));
+    return K_ARENA | (uint64_t)n << 32 | (uint64_t)((v->nkchunks - 1) << 20 | (v->kused - n));
+}
+
+/* 1 when the number k, in the arena, is the text s of n bytes. */
+static int same_text(const versions *v, uint64_t k, const char *s, size_t n)
+{
+    size_t kn;
+    const char *t = arena_key(v, k, &kn);
+    return kn == n && !memcmp(t, s, n);
 }
 
 static void fill(const versions *v, struct winner *w, const versions_row *r, uint32_t seq)
@@ -211,7 +284,9 @@ static int need_file(versions *v, size_t f)
 
 int versions_add(versions *v, const versions_row *r, uint32_t seq)
 {
-    uint32_t h = hash_key(r->num, r->numlen);
+    uint64_t k = 0;
+    int whole = key_pack(r->num, r->numlen, &k);
+    uint32_t h = whole ? hash_packed(k) : hash_key(r->num, r->numlen);
     size_t j;
     facts_merge *f;
     struct winner *w;
@@ -228,10 +303,12 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     if ((v->nwin + 1) * 4 > v->cap * 3 && rehash(v))
         return -1;
     for (j = h & (v->cap - 1); v->slots[j]; j = (j + 1) & (v->cap - 1)) {
+        uint64_t wk;
         if ((v->slots[j] & ~SLOT_IDX) != SLOT_TAG(h))
             continue;
         w = win(v, (v->slots[j] & SLOT_IDX) - 1);
-        if (w->keylen == r->numlen && !memcmp(key_of(v, w), r->num, r->numlen)) {
+        wk = key_of(w);
+        if (whole ? wk == k : (wk & K_ARENA) && same_text(v, wk, r->num, r->numlen)) {
             versions_row old = {0};
             old.extraction = w->ext;
             old.avenant_date = w->avd;
@@ -252,14 +329,11 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
             return -1;
         v->nwchunks++;
     }
+    if (!whole && !(k = store_key(v, r->num, r->numlen)))
+        return -1;
     w = win(v, v->nwin);
-    {
-        long long off = store_key(v, r->num, r->numlen);
-        if (off < 0)
-            return -1;
-        w->keyoff = (uint32_t)off;
-    }
-    w->keylen = (uint16_t)r->numlen;
+    w->klo = (uint32_t)k;
+    w->khi = (uint32_t)(k >> 32);
     fill(v, w, r, seq);
     v->slots[j] = SLOT_TAG(h) | (uint32_t)++v->nwin;
     return 0;
@@ -413,15 +487,15 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
             rec_close_reader(r);
             return -1;
         }
-    /* a table large enough for every row of a file at once: no rehash
-     * (a row takes at least 4 bytes besides its fixed part) */
-    if (r->size > 0) {
+    /* unless versions_expect said how many, a table large enough for every
+     * row of the file at once: no rehash (a row takes at least 4 bytes
+     * besides its fixed part) */
+    if (r->size > 0 && !v->cap) {
         want = (size_t)r->size / (4 + r->h.fixed) + 1;
-        while (v->cap * 3 < want * 4)
-            if (rehash(v)) {
-                rec_close_reader(r);
-                return -2;
-            }
+        if (versions_expect(v, want)) {
+            rec_close_reader(r);
+            return -2;
+        }
     }
     fc = &r->h.cols[ci[C_FILE]];
     if (versions_files(v, (const char *const *)fc->vals, fc->nvals)) {

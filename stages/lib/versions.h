@@ -76,6 +76,11 @@ const facts_merge *versions_counts(const versions *v, size_t *n);
 size_t versions_distinct(const versions *v);
 unsigned long versions_rows(const versions *v);
 
+/* versions_expect: sizes the table for `rows` versions at once (the
+ * number ingest counted), so that it never grows; 0, or -1 when out of
+ * memory. Without it, versions_read_records sizes it from the file's size. */
+int versions_expect(versions *v, unsigned long rows);
+
 /* versions_read_records: add every version of a contract record file (and
  * declare its files). 0; -1 with a message when it cannot be read (a record
  * file of this run: an internal error); -2 when out of memory. */

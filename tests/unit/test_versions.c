@@ -493,6 +493,58 @@ static void test_many(void **state)
     free(nums);
 }
 
+/* Contract numbers of digits only are held as numbers, others as text: the
+ * two must still compare exactly as texts do. Leading zeros count ("12",
+ * "012" and "0012" are three contracts), 17 digits (the longest held as a
+ * number) and 18 (held as text) each match only themselves, and a number
+ * never matches a text that reads the same once a character is dropped;
+ * two 18-digit numbers that 57 bits would confuse stay apart.
+ * Each contract is read twice, the second version from a later extract:
+ * every second read replaces the first, so replaced counts the matches. */
+static void test_numbers(void **state)
+{
+    (void)state;
+    static const char *const nums[] = {"12", "012", "0012", "1", "0", "00", "12345678901234567",
+                                       "123456789012345678", "0123456789012345678",
+                                       "99999999999999999", "999999999999999999", "12 ", " 12",
+                                       "1a", "A12", "012A", "-12", "+12",
+                                       /* 10^17 and 2^58 + 10^17: one number if
+                                          18 digits were packed in 57 bits */
+                                       "100000000000000000", "388230376151711744"};
+    enum { NN = sizeof nums / sizeof nums[0], BIG = 120000 };
+    char(*big)[16] = malloc(BIG * sizeof *big);
+    versions *v = new_v("APPR");
+    static const char *const names[2] = {"first", "second"};
+    const facts_merge *f;
+    size_t n, i, round;
+    uint32_t seq = 0;
+
+    assert_non_null(big);
+    /* 15-digit DECA-like numbers, enough to grow the table many times,
+     * interleaved with the odd ones */
+    for (i = 0; i < BIG; i++)
+        snprintf(big[i], sizeof big[i], "%03zu2024%08zu", i % 977, i);
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < BIG + NN; i++) {
+            versions_row r = base(i < BIG ? big[i] : nums[i - BIG]);
+            r.file = (int)round;
+            r.extraction = round ? D(2024, 1, 15) : D(2023, 1, 15);
+            assert_int_equal(versions_add(v, &r, ++seq), 0);
+        }
+    }
+    assert_int_equal(versions_files(v, names, 2), 0);
+    assert_int_equal(versions_finish(v), 0);
+    assert_int_equal(versions_distinct(v), BIG + NN);
+    f = versions_counts(v, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(f[0].replaced, BIG + NN);
+    assert_int_equal(f[0].kept, 0);
+    assert_int_equal(f[1].replaced, 0);
+    assert_int_equal(f[1].kept, BIG + NN);
+    versions_free(v);
+    free(big);
+}
+
 /* ---- through record files ---------------------------------------------------- */
 
 enum {
@@ -719,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_small_set),
         cmocka_unit_test(test_files_and_cfa),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_records_refused),
     };
