@@ -2,6 +2,7 @@
 #include "jobs.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,21 @@ void jobs_catch_signals(void)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
+}
+
+void jobs_block_signals(sigset_t *old)
+{
+    sigset_t caught;
+    sigemptyset(&caught);
+    sigaddset(&caught, SIGINT);
+    sigaddset(&caught, SIGTERM);
+    sigaddset(&caught, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &caught, old);
+}
+
+void jobs_unblock_signals(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
 int jobs_signal(void)
@@ -80,14 +96,17 @@ static double now_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* In the child: the stage prog with argv, or under APP_STAGE_WRAPPER.
- * Never returns: exits 70 when the program cannot be run. */
-static void exec_stage(char *prog, char **argv)
+/* In the child, which starts with the signals blocked: the stage prog with
+ * argv, or under APP_STAGE_WRAPPER, with the signals' default actions (a
+ * signal that came meanwhile is then acted on). Never returns: exits 70
+ * when the program cannot be run. */
+static void exec_stage(char *prog, char **argv, const sigset_t *mask)
 {
     const char *wrap = getenv("APP_STAGE_WRAPPER");
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    jobs_unblock_signals(mask);
     if (wrap && *wrap) {
         char *w = strdup(wrap), *tok, *save = NULL, **full;
         size_t n = 0, nargs = 0, k;
@@ -113,6 +132,7 @@ static void exec_stage(char *prog, char **argv)
 int job_start(job *j, const char *bindir)
 {
     char *prog;
+    sigset_t mask;
     pid_t pid;
     int i;
     if (j->a.failed || !j->a.v || asprintf(&prog, "%s/%s", bindir, j->a.v[0]) < 0) {
@@ -120,21 +140,26 @@ int job_start(job *j, const char *bindir)
         return EX_SOFTWARE;
     }
     j->t0 = now_seconds();
+    /* no signal handled between fork and the child's exec (the child would
+     * run the driver's handler) or before running[] has the new pid */
+    jobs_block_signals(&mask);
     pid = fork();
+    if (pid == 0)
+        exec_stage(prog, j->a.v, &mask);
+    if (pid > 0) {
+        for (i = 0; i < JOBS_MAX && running[i]; i++)
+            ;
+        if (i < JOBS_MAX)
+            running[i] = pid;
+    }
+    jobs_unblock_signals(&mask);
+    free(prog);
     if (pid < 0) {
         log_error("cannot start %s: %s", j->label, strerror(errno));
-        free(prog);
         return EX_SOFTWARE;
     }
-    if (pid == 0)
-        exec_stage(prog, j->a.v);
-    free(prog);
     j->pid = pid;
     j->state = JOB_RUNNING;
-    for (i = 0; i < JOBS_MAX && running[i]; i++)
-        ;
-    if (i < JOBS_MAX)
-        running[i] = pid;
     return 0;
 }
 

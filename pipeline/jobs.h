@@ -7,6 +7,7 @@
 #ifndef JOBS_H
 #define JOBS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -42,6 +43,12 @@ void job_free(job *j);
 void jobs_catch_signals(void);
 /* jobs_signal: the signal received since then, or 0. */
 int jobs_signal(void);
+/* jobs_block_signals, jobs_unblock_signals: SIGINT, SIGTERM and SIGHUP held
+ * back on this thread (old gets the mask to restore). A thread created
+ * meanwhile inherits the mask: create the driver's other threads so, and the
+ * handler always runs on the thread that starts the stages. */
+void jobs_block_signals(sigset_t *old);
+void jobs_unblock_signals(const sigset_t *old);
 
 /*
  * job_start: starts j's stage, bindir/v[0] with v, or under the command

@@ -673,12 +673,15 @@ static void *hash_inputs(void *arg)
 }
 
 /* The inputs' SHA-256 for the manifest, on a thread of their own while the
- * stages run (on this one when no thread can be made). */
+ * stages run (on this one when no thread can be made). The thread takes no
+ * signal (jobs.h). */
 static void start_hashing(struct run *r)
 {
-    if (pthread_create(&r->hasher, NULL, hash_inputs, r) == 0)
-        r->hashing = 1;
-    else
+    sigset_t mask;
+    jobs_block_signals(&mask);
+    r->hashing = pthread_create(&r->hasher, NULL, hash_inputs, r) == 0;
+    jobs_unblock_signals(&mask);
+    if (!r->hashing)
         hash_inputs(r);
 }
 

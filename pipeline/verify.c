@@ -71,8 +71,8 @@ static int read_overridable(const ynode *params, const settings_options *given, 
 {
     const char *obs = scalar(params, "observation_date"), *years = scalar(params, "years");
     const char *secrecy = scalar(params, "secrecy_threshold");
-    if (!given->observation_date && copy(&p->observation_source,
-                                         scalar(params, "observation_date_source")))
+    if (!given->observation_date &&
+        copy(&p->observation_source, scalar(params, "observation_date_source")))
         return -1;
     if (obs && given->observation_date) {
         if (note(p, "--verify: --observation-date %s overrides the manifest's %s",
