@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +13,6 @@
 #include <unistd.h>
 
 #include "yload.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 void publish_init(publication *p)
 {
@@ -80,15 +67,16 @@ static int check_output(const char *out, char *err, size_t errlen)
     char *mpath = NULL, yerr[256];
     ydoc *m = NULL;
     int rc = 0;
+    if (!d && errno == ENOENT)
+        return 0;
     if (!d) {
-        if (errno == ENOENT)
-            return 0;
-        return fail(err, errlen, EX_CANTCREAT, "%s: cannot use it as the output folder: %s", out,
-                    strerror(errno));
+        snprintf(err, errlen, "%s: cannot use it as the output folder: %s", out, strerror(errno));
+        return EX_CANTCREAT;
     }
     if (asprintf(&mpath, "%s/manifest.yaml", out) < 0) {
         closedir(d);
-        return fail(err, errlen, EX_SOFTWARE, "out of memory");
+        snprintf(err, errlen, "out of memory");
+        return EX_SOFTWARE;
     }
     if (access(mpath, F_OK) == 0)
         m = yload_file_max(mpath, YLOAD_MANIFEST_MAX_BYTES, yerr, sizeof yerr);
@@ -96,10 +84,11 @@ static int check_output(const char *out, char *err, size_t errlen)
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
             (m && !strcmp(e->d_name, "manifest.yaml")) || listed(m, e->d_name))
             continue;
-        rc = fail(err, errlen, EX_CANTCREAT,
-                  "%s/%s: this file is not listed in the previous run's manifest; the output "
-                  "folder is left alone. Move the file away or choose another -o",
-                  out, e->d_name);
+        snprintf(err, errlen,
+                 "%s/%s: this file is not listed in the previous run's manifest; the output "
+                 "folder is left alone. Move the file away or choose another -o",
+                 out, e->d_name);
+        rc = EX_CANTCREAT;
     }
     closedir(d);
     ydoc_free(m);
@@ -155,16 +144,19 @@ static int take_lock(publication *p, char *err, size_t errlen)
 {
     if (asprintf(&p->lock, "%s/.%s.lock", p->parent, p->name) < 0) {
         p->lock = NULL;
-        return fail(err, errlen, EX_SOFTWARE, "out of memory");
+        snprintf(err, errlen, "out of memory");
+        return EX_SOFTWARE;
     }
     p->lockfd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (p->lockfd < 0)
-        return fail(err, errlen, EX_CANTCREAT, "%s: cannot create the lock file: %s", p->lock,
-                    strerror(errno));
-    if (flock(p->lockfd, LOCK_EX | LOCK_NB))
-        return fail(err, errlen, EX_TEMPFAIL,
-                    "another run is writing %s (lock %s held); try again when it is done",
-                    p->output, p->lock);
+    if (p->lockfd < 0) {
+        snprintf(err, errlen, "%s: cannot create the lock file: %s", p->lock, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    if (flock(p->lockfd, LOCK_EX | LOCK_NB)) {
+        snprintf(err, errlen, "another run is writing %s (lock %s held); try again when it is done",
+                 p->output, p->lock);
+        return EX_TEMPFAIL;
+    }
     return 0;
 }
 
@@ -193,11 +185,12 @@ static void remove_debris(const publication *p)
 static int make_staging(publication *p, char *err, size_t errlen)
 {
     char *s;
-    if (asprintf(&s, "%s/.%s.staging-%ld", p->parent, p->name, (long)getpid()) < 0)
-        return fail(err, errlen, EX_SOFTWARE, "out of memory");
+    if (asprintf(&s, "%s/.%s.staging-%ld", p->parent, p->name, (long)getpid()) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return EX_SOFTWARE;
+    }
     if (mkdir(s, 0755)) {
-        fail(err, errlen, EX_CANTCREAT, "%s: cannot create the staging folder: %s", s,
-             strerror(errno));
+        snprintf(err, errlen, "%s: cannot create the staging folder: %s", s, strerror(errno));
         free(s);
         return EX_CANTCREAT;
     }
@@ -209,13 +202,16 @@ int publish_prepare(publication *p, const char *output, char *err, size_t errlen
 {
     int rc;
     p->output = strdup(output);
-    if (!p->output || split_output(p, output))
-        return fail(err, errlen, EX_SOFTWARE, "out of memory");
+    if (!p->output || split_output(p, output)) {
+        snprintf(err, errlen, "out of memory");
+        return EX_SOFTWARE;
+    }
     if ((rc = check_output(output, err, errlen)))
         return rc;
-    if (make_folders(p->parent))
-        return fail(err, errlen, EX_CANTCREAT, "%s: cannot create the folder: %s", p->parent,
-                    strerror(errno));
+    if (make_folders(p->parent)) {
+        snprintf(err, errlen, "%s: cannot create the folder: %s", p->parent, strerror(errno));
+        return EX_CANTCREAT;
+    }
     if ((rc = take_lock(p, err, errlen)))
         return rc;
     remove_debris(p);
@@ -233,20 +229,22 @@ int publish_commit(publication *p, char *err, size_t errlen)
             return 0;
         }
         e = errno;
-        return fail(err, errlen, e == EXDEV || e == EACCES ? EX_CANTCREAT : EX_IOERR,
-                    "cannot publish into %s: %s", p->output, strerror(e));
+        snprintf(err, errlen, "cannot publish into %s: %s", p->output, strerror(e));
+        return e == EXDEV || e == EACCES ? EX_CANTCREAT : EX_IOERR;
     }
     if (renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->output, RENAME_EXCHANGE) == 0) {
         publish_remove_tree(p->staging); /* the previous outputs */
         p->published = 1;
         return 0;
     }
-    if (asprintf(&old, "%s.old", p->staging) < 0)
-        return fail(err, errlen, EX_SOFTWARE, "out of memory");
+    if (asprintf(&old, "%s.old", p->staging) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return EX_SOFTWARE;
+    }
     if (rename(p->output, old)) {
+        snprintf(err, errlen, "cannot publish into %s: %s", p->output, strerror(errno));
         free(old);
-        return fail(err, errlen, EX_IOERR, "cannot publish into %s: %s", p->output,
-                    strerror(errno));
+        return EX_IOERR;
     }
     if (rename(p->staging, p->output)) {
         int n = snprintf(err, errlen, "cannot publish into %s: %s", p->output, strerror(errno));

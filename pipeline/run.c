@@ -207,6 +207,7 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+/* The names of the intermediate files in the work folder dir. */
 static void work_paths(struct work *w, const char *dir)
 {
     static const char *const outs[3] = {"sorties-qualite.tsv", "sorties-indicateurs.tsv",
@@ -361,10 +362,18 @@ static int setup_settings(struct run *r)
     return logged(rc, err);
 }
 
+/* An entry of an input folder that is not an input: a warning. */
 static void log_ignored(void *data, const char *path, const char *why)
 {
     (void)data;
     log_warn("%s: ignored (%s)", path, why);
+}
+
+/* The files of one kind (inputs.h): 0, 1 without that folder, or an exit
+ * code with a message in err. */
+static int list_kind(struct run *r, enum inputs_kind kind, char *err, size_t errlen)
+{
+    return inputs_list(&r->in, r->opt.input, kind, log_ignored, NULL, err, errlen);
 }
 
 /* The input files (66 without a contract file), the reference tables, the
@@ -380,7 +389,7 @@ static int list_inputs(struct run *r)
         log_error("%s: no such input folder", input);
         return EX_NOINPUT;
     }
-    rc = inputs_list(&r->in, input, INPUTS_CONTRATS, log_ignored, NULL, err, sizeof err);
+    rc = list_kind(r, INPUTS_CONTRATS, err, sizeof err);
     if (rc == 1 || (rc == 0 && r->in.n[INPUTS_CONTRATS] == 0)) {
         log_error("%s/contrats/: no contract file (.csv or .csv.gz); put the extracts there",
                   input);
@@ -392,14 +401,13 @@ static int list_inputs(struct run *r)
         return logged(rc, err);
     if ((rc = config_resolve_targets(&r->set.cfg, r->ref, err, sizeof err)))
         return logged(rc, err);
-    /* no event or attendance folder: no file of that kind (1) */
-    if ((rc = inputs_list(&r->in, input, INPUTS_EVENEMENTS, log_ignored, NULL, err, sizeof err)) >
-            1 ||
-        (rc = inputs_list(&r->in, input, INPUTS_PARTICIPATIONS, log_ignored, NULL, err,
-                          sizeof err)) > 1 ||
-        (rc = inputs_join(&r->in, input, err, sizeof err)))
-        return logged(rc, err);
-    return 0;
+    /* without an event or attendance folder (1), no file of that kind */
+    rc = list_kind(r, INPUTS_EVENEMENTS, err, sizeof err);
+    if (rc <= 1)
+        rc = list_kind(r, INPUTS_PARTICIPATIONS, err, sizeof err);
+    if (rc <= 1)
+        rc = inputs_join(&r->in, input, err, sizeof err);
+    return logged(rc, err);
 }
 
 /* The output folder checked and locked, the staging folder made beside it
@@ -497,8 +505,9 @@ static void quality(const struct run *r, job_args *a)
     job_opt(a, "--facts", w->outs[0]);
 }
 
-/* The indicator tables: started beside merge, it reads every contract
- * version and waits for merge's kept runs (--wait-kept). */
+/* The indicator tables: started once every ingest is done, beside merge;
+ * it reads every contract version and keeps those of merge's runs as they
+ * come (--wait-kept). */
 static void indicators(const struct run *r, job_args *a)
 {
     const struct work *w = &r->work;
@@ -542,8 +551,9 @@ static void report(const struct run *r, job_args *a)
 
 /* The chain (README "Architecture"): each job, the jobs it waits for and
  * its command line. Events are read beside contracts, attendance after the
- * events; merge as soon as the contracts are in, indicators beside it;
- * quality after merge; report last, after the first manifest (run_chain). */
+ * events; merge as soon as the contracts are in; indicators once every
+ * ingest is done, beside merge; quality after merge; report last, after the
+ * first manifest (run_chain). */
 static const struct stage {
     const char *label;
     unsigned after; /* DONE() of each job it waits for */

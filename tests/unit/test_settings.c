@@ -101,9 +101,8 @@ static void test_load_errors(void **state)
     assert_int_equal(settings_load_config(&s, tu_path("absent.yaml"), "/", err, sizeof err), 78);
     assert_non_null(strstr(err, "absent.yaml"));
     settings_free(&s);
-    assert_int_equal(settings_load_config(&s, tu_write_str("bad.yaml", "foo: 1\n"), "/", err,
-                                          sizeof err),
-                     78);
+    assert_int_equal(
+        settings_load_config(&s, tu_write_str("bad.yaml", "foo: 1\n"), "/", err, sizeof err), 78);
     tu_check_err_at(err, tu_path("bad.yaml"), 1, 1, "unknown configuration key 'foo'");
     settings_free(&s);
 }
@@ -209,9 +208,9 @@ static void test_finish_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_given),   cmocka_unit_test(test_load_shipped),
-        cmocka_unit_test(test_load_errors),  cmocka_unit_test(test_options),
-        cmocka_unit_test(test_finish),       cmocka_unit_test(test_finish_errors),
+        cmocka_unit_test(test_load_given),  cmocka_unit_test(test_load_shipped),
+        cmocka_unit_test(test_load_errors), cmocka_unit_test(test_options),
+        cmocka_unit_test(test_finish),      cmocka_unit_test(test_finish_errors),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }

@@ -137,9 +137,9 @@ static void test_read_errors(void **state)
     assert_int_equal(verify_read_params(tu_path("absent.yaml"), &none, &p, err, sizeof err), 66);
     assert_non_null(strstr(err, "absent.yaml"));
     err[0] = '\0';
-    assert_int_equal(verify_read_params(tu_write_str("bad.yaml", "parameters: [\n"), &none, &p,
-                                        err, sizeof err),
-                     65);
+    assert_int_equal(
+        verify_read_params(tu_write_str("bad.yaml", "parameters: [\n"), &none, &p, err, sizeof err),
+        65);
     assert_non_null(strstr(err, "bad.yaml"));
     assert_int_equal(verify_read_params(tu_write_str("other.yaml", "parameters: 3\n"), &none, &p,
                                         err, sizeof err),
@@ -210,8 +210,7 @@ static void test_private_folder(void **state)
     free(folder);
     free(output);
     /* TMPDIR that does not exist */
-    assert_int_equal(
-        verify_private_folder(tu_path("none"), &folder, &output, err, sizeof err), 73);
+    assert_int_equal(verify_private_folder(tu_path("none"), &folder, &output, err, sizeof err), 73);
     assert_non_null(strstr(err, "cannot create a private folder"));
     assert_null(folder);
     assert_null(output);
@@ -287,8 +286,8 @@ static void test_compare(void **state)
 
     /* no manifest in the rerun's folder */
     err[0] = '\0';
-    assert_int_equal(verify_compare(tu_path("pub/manifest.yaml"), tu_path("pub/none"), on_diff,
-                                    &d, err, sizeof err),
+    assert_int_equal(verify_compare(tu_path("pub/manifest.yaml"), tu_path("pub/none"), on_diff, &d,
+                                    err, sizeof err),
                      -1);
     assert_true(err[0] != '\0');
 }
