@@ -45,6 +45,10 @@ LIB        = $(BUILD)/libapp.a
 STAGES     = ingest merge indicators quality report dump
 STAGE_BINS = $(STAGES:%=$(BUILD)/bin/%)
 DRIVER     = $(BUILD)/bin/pipeline-run
+# The driver's modules (pipeline/*.c but run.c, its main), which the unit tests link too.
+DRIVER_SRCS = $(filter-out pipeline/run.c,$(sort $(wildcard pipeline/*.c)))
+DRIVER_OBJS = $(DRIVER_SRCS:pipeline/%.c=$(BUILD)/obj/driver/%.o)
+DRIVER_LIB  = $(BUILD)/libdriver.a
 GENERATOR  = $(BUILD)/bin/generate
 UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/test/%)
@@ -93,20 +97,30 @@ $(BUILD)/bin/%: stages/%.c $(LIB)
 	$(if $(Q),@echo "  LD  $@")
 	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS)
 
-$(DRIVER): pipeline/run.c $(LIB)
+$(BUILD)/obj/driver/%.o: pipeline/%.c $(wildcard pipeline/*.h) $(wildcard stages/lib/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC  $<")
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -Ipipeline -c -o $@ $<
+
+$(DRIVER_LIB): $(DRIVER_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(DRIVER): pipeline/run.c $(wildcard pipeline/*.h) $(DRIVER_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD  $@")
-	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -Ipipeline -o $@ $< $(DRIVER_LIB) $(LIB) $(LDFLAGS) \
+	  $(LIBS_PKG) $(LDLIBS)
 
 $(GENERATOR): samples/generate.c
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD  $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz -lm
 
-$(BUILD)/test/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
+$(BUILD)/test/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DRIVER_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD  $@")
-	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS_PKG) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_PKG) -Ipipeline -o $@ $< $(DRIVER_LIB) $(LIB) $(LDFLAGS) \
+	  $(LIBS_PKG) $(LDLIBS) -lcmocka
 
 # The first stage as a function, for the whole-ingest fuzz target.
 $(BUILD)/fuzz/ingest_main.o: stages/ingest.c $(wildcard stages/lib/*.h)

@@ -1,0 +1,242 @@
+#define _GNU_SOURCE /* asprintf */
+#include "jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* The only state at file scope: what the signal handler needs, since a
+ * handler can reach nothing else. It records the signal (the driver then
+ * stops, drops its staging folder and exits 128+n) and passes SIGTERM on to
+ * the stages running now (their pids; 0 in free places). */
+static volatile sig_atomic_t got_signal;
+static volatile pid_t running[JOBS_MAX];
+
+static void on_signal(int sig)
+{
+    int i;
+    got_signal = sig;
+    for (i = 0; i < JOBS_MAX; i++)
+        if (running[i] > 0)
+            kill(running[i], SIGTERM);
+}
+
+void jobs_catch_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+void jobs_block_signals(sigset_t *old)
+{
+    sigset_t caught;
+    sigemptyset(&caught);
+    sigaddset(&caught, SIGINT);
+    sigaddset(&caught, SIGTERM);
+    sigaddset(&caught, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &caught, old);
+}
+
+void jobs_unblock_signals(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+int jobs_signal(void)
+{
+    return got_signal;
+}
+
+void job_arg(job_args *a, const char *s)
+{
+    if (a->failed)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        char **v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            a->failed = 1;
+            return;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = (char *)s;
+    a->v[a->n] = NULL;
+}
+
+void job_opt(job_args *a, const char *name, const char *value)
+{
+    job_arg(a, name);
+    job_arg(a, value);
+}
+
+void job_free(job *j)
+{
+    free(j->a.v);
+    memset(&j->a, 0, sizeof j->a);
+}
+
+/* Seconds on a monotonic clock (not the time of day), to log how long each
+ * stage took. */
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* In the child, which starts with the signals blocked: the stage prog with
+ * argv, or under APP_STAGE_WRAPPER, with the signals' default actions (a
+ * signal that came meanwhile is then acted on). Never returns: exits 70
+ * when the program cannot be run. */
+static void exec_stage(char *prog, char **argv, const sigset_t *mask)
+{
+    const char *wrap = getenv("APP_STAGE_WRAPPER");
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    jobs_unblock_signals(mask);
+    if (wrap && *wrap) {
+        char *w = strdup(wrap), *tok, *save = NULL, **full;
+        size_t n = 0, nargs = 0, k;
+        while (argv[nargs])
+            nargs++;
+        full = calloc(strlen(wrap) + nargs + 2, sizeof *full);
+        if (!w || !full)
+            _exit(EX_SOFTWARE);
+        for (tok = strtok_r(w, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+            full[n++] = tok;
+        full[n++] = prog;
+        for (k = 1; k < nargs; k++)
+            full[n++] = argv[k];
+        full[n] = NULL;
+        execvp(full[0], full);
+    } else {
+        execv(prog, argv);
+    }
+    fprintf(stderr, "ERROR pipeline: cannot run %s: %s\n", prog, strerror(errno));
+    _exit(EX_SOFTWARE);
+}
+
+int job_start(job *j, const char *bindir)
+{
+    char *prog;
+    sigset_t mask;
+    pid_t pid;
+    int i;
+    if (j->a.failed || !j->a.v || asprintf(&prog, "%s/%s", bindir, j->a.v[0]) < 0) {
+        log_error("cannot start %s: out of memory", j->label);
+        return EX_SOFTWARE;
+    }
+    j->t0 = now_seconds();
+    /* no signal handled between fork and the child's exec (the child would
+     * run the driver's handler) or before running[] has the new pid */
+    jobs_block_signals(&mask);
+    pid = fork();
+    if (pid == 0)
+        exec_stage(prog, j->a.v, &mask);
+    if (pid > 0) {
+        for (i = 0; i < JOBS_MAX && running[i]; i++)
+            ;
+        if (i < JOBS_MAX)
+            running[i] = pid;
+    }
+    jobs_unblock_signals(&mask);
+    free(prog);
+    if (pid < 0) {
+        log_error("cannot start %s: %s", j->label, strerror(errno));
+        return EX_SOFTWARE;
+    }
+    j->pid = pid;
+    j->state = JOB_RUNNING;
+    return 0;
+}
+
+/* A stage's exit code as the driver's: the codes of spec/outputs.md pass
+ * on, any other is an internal error (70, logged). */
+static int stage_code(const job *j, int code)
+{
+    switch (code) {
+    case 0:
+    case EX_USAGE:
+    case EX_DATAERR:
+    case EX_NOINPUT:
+    case EX_SOFTWARE:
+    case EX_CANTCREAT:
+    case EX_IOERR:
+    case EX_TEMPFAIL:
+    case EX_CONFIG:
+        return code;
+    default:
+        log_error("stage %s exited with code %d", j->label, code);
+        return EX_SOFTWARE;
+    }
+}
+
+/* The running job whose process is pid, or NULL. */
+static job *job_of(job *jobs, size_t n, pid_t pid)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (jobs[k].state == JOB_RUNNING && jobs[k].pid == pid)
+            return &jobs[k];
+    return NULL;
+}
+
+job *jobs_wait(job *jobs, size_t n)
+{
+    job *j = NULL;
+    int status, i;
+    pid_t pid = 0;
+    while (!j) {
+        pid = waitpid(-1, &status, 0);
+        if (pid < 0 && errno != EINTR)
+            return NULL;
+        if (pid > 0)
+            j = job_of(jobs, n, pid);
+    }
+    for (i = 0; i < JOBS_MAX; i++)
+        if (running[i] == pid)
+            running[i] = 0;
+    j->state = JOB_DONE;
+    if (got_signal) {
+        j->code = 128 + got_signal;
+    } else if (WIFSIGNALED(status)) {
+        log_error("stage %s was killed by signal %d", j->label, WTERMSIG(status));
+        j->code = EX_SOFTWARE;
+    } else {
+        log_info("stage %s exit=%d seconds=%.3f", j->label, WEXITSTATUS(status),
+                 now_seconds() - j->t0);
+        j->code = stage_code(j, WEXITSTATUS(status));
+    }
+    return j;
+}
+
+size_t jobs_running(const job *jobs, size_t n)
+{
+    size_t k, running_now = 0;
+    for (k = 0; k < n; k++)
+        running_now += jobs[k].state == JOB_RUNNING;
+    return running_now;
+}
+
+void jobs_stop(job *jobs, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (jobs[k].state == JOB_RUNNING)
+            kill(jobs[k].pid, SIGTERM);
+    while (jobs_running(jobs, n) && jobs_wait(jobs, n))
+        ;
+}
