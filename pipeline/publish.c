@@ -218,6 +218,17 @@ int publish_prepare(publication *p, const char *output, char *err, size_t errlen
     return make_staging(p, err, errlen);
 }
 
+/* The previous outputs are set aside under a name the debris rule never
+ * matches: if they cannot be put back, the message sends the operator there,
+ * and no later run may delete them. */
+char *publish_aside_path(const publication *p)
+{
+    char *s;
+    if (asprintf(&s, "%s/.%s.previous-%ld", p->parent, p->name, (long)getpid()) < 0)
+        return NULL;
+    return s;
+}
+
 int publish_commit(publication *p, char *err, size_t errlen)
 {
     struct stat st;
@@ -237,7 +248,7 @@ int publish_commit(publication *p, char *err, size_t errlen)
         p->published = 1;
         return 0;
     }
-    if (asprintf(&old, "%s.old", p->staging) < 0) {
+    if (!(old = publish_aside_path(p))) {
         snprintf(err, errlen, "out of memory");
         return EX_SOFTWARE;
     }

@@ -52,6 +52,12 @@ int publish_commit(publication *p, char *err, size_t errlen);
  * not published (a failed or stopped run) is removed first. */
 void publish_free(publication *p);
 
+/* publish_aside_path: where publish_commit sets the previous outputs aside
+ * when the folders cannot be exchanged at once (PARENT/.NAME.previous-PID,
+ * malloc'd; NULL when out of memory). The debris of killed runs is removed,
+ * never this folder. */
+char *publish_aside_path(const publication *p);
+
 /* publish_remove_tree: removes a file or a folder and everything under it
  * (symbolic links are removed, not followed); what cannot be removed is left. */
 void publish_remove_tree(const char *path);

@@ -209,7 +209,8 @@ static void test_lock_held(void **state)
 }
 
 /* The staging folders a killed run left are removed, with what they hold; another output
- * folder's are not. */
+ * folder's are not, nor previous outputs a failed swap set aside (.NAME.previous-PID, which
+ * the error message tells the operator to move back). */
 static void test_debris_removed(void **state)
 {
     (void)state;
@@ -221,6 +222,8 @@ static void test_debris_removed(void **state)
     TU_WRITE_STR("debris/.out.staging-1234/.work/contrats.rec", "x");
     tu_mkdir("debris/.out.staging-99.old");
     tu_mkdir("debris/.out2.staging-5");
+    tu_mkdir("debris/.out.previous-77");
+    TU_WRITE_STR("debris/.out.previous-77/manifest.yaml", "x");
     TU_WRITE_STR("debris/.outx", "x");
     publish_init(&p);
     if (publish_prepare(&p, tu_path("debris/out"), err, sizeof err))
@@ -228,9 +231,41 @@ static void test_debris_removed(void **state)
     assert_false(exists(tu_path("debris/.out.staging-1234")));
     assert_false(exists(tu_path("debris/.out.staging-99.old")));
     assert_true(exists(tu_path("debris/.out2.staging-5")));
+    assert_true(exists(tu_path("debris/.out.previous-77/manifest.yaml")));
     assert_true(exists(tu_path("debris/.outx")));
     assert_true(is_dir(staging_of("debris", "out")));
     publish_free(&p);
+}
+
+/* Where a swap that cannot exchange the folders sets the previous outputs aside is not
+ * debris: a second run's preparation leaves it and what it holds. */
+static void test_aside_kept(void **state)
+{
+    (void)state;
+    publication p, q;
+    char err[1024] = "", *aside, file[4096];
+    tu_mkdir("aside");
+    publish_init(&p);
+    if (publish_prepare(&p, tu_path("aside/out"), err, sizeof err))
+        fail_msg("publish_prepare: %s", err);
+    aside = publish_aside_path(&p);
+    assert_non_null(aside);
+    assert_non_null(strstr(aside, "/aside/.out."));
+    assert_int_equal(mkdir(aside, 0755), 0);
+    assert_true(snprintf(file, sizeof file, "%s/manifest.yaml", aside) < (int)sizeof file);
+    {
+        FILE *fp = fopen(file, "w");
+        assert_non_null(fp);
+        fputs("x", fp);
+        fclose(fp);
+    }
+    publish_free(&p); /* releases the lock, removes its own staging folder */
+    publish_init(&q);
+    if (publish_prepare(&q, tu_path("aside/out"), err, sizeof err))
+        fail_msg("publish_prepare: %s", err);
+    assert_true(exists(file));
+    publish_free(&q);
+    free(aside);
 }
 
 /* A failed or stopped run: publish_free removes the staging folder and everything in it, and
@@ -314,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_foreign_file),
         cmocka_unit_test(test_lock_held),
         cmocka_unit_test(test_debris_removed),
+        cmocka_unit_test(test_aside_kept),
         cmocka_unit_test(test_free_drops_unpublished),
         cmocka_unit_test(test_cannot_create),
         cmocka_unit_test(test_remove_tree),
