@@ -26,6 +26,7 @@
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
+#include "ruptures.h"
 #include "secrecy.h"
 #include "strmap.h"
 #include "values.h"
@@ -36,18 +37,11 @@
 #define MAXT 256
 #define MAXB 16     /* breakdown tables */
 #define MAXTYPES 16 /* event types */
-#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
-#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
 
 struct target {
     int year;
     char opco[32], region[8]; /* "TOTAL" when not given */
     long objectif;
-};
-
-/* The rupture counts of one group (spec/indicators.md "Ruptures"). */
-struct rup {
-    long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
 };
 
 /* One kept contract, stored in a byte array with a stride set at run time,
@@ -101,7 +95,7 @@ struct grouping {
     size_t ngroups;
     unsigned char *exists; /* per group: it has a kept contract */
     unsigned long *month;  /* group x year x month entries */
-    struct rup *rup;       /* group x cohort year */
+    rup_counts *rup;       /* group x cohort year */
     uint64_t *dur;         /* broken contracts: group x year << 32 | days */
     size_t ndur, capdur;
     int32_t *median; /* group x year, INT32_MIN when none */
@@ -162,7 +156,7 @@ struct ctx {
     /* the output files written, for the manifest */
     facts_output outs[MAXB + 8];
     size_t nouts;
-    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..CURVE_M+1,
+    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..RUP_CURVE_MONTHS+1,
      * differences of observables and ruptures by m (curve_add) */
     long *cur_obs, *cur_rup;
 };
@@ -278,9 +272,9 @@ static int dur_reserve(struct grouping *g, size_t n)
 
 /* Adds one contract to group gi of g. */
 static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
-                        const struct rup *r, int32_t days)
+                        const rup_counts *r, int32_t days)
 {
-    struct rup *x = &g->rup[gi * NY + (size_t)(y - Y0)];
+    rup_counts *x = &g->rup[gi * NY + (size_t)(y - Y0)];
     g->exists[gi] = 1;
     g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)m]++;
     x->contrats += r->contrats;
@@ -331,9 +325,8 @@ static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
     }
 }
 
-/* Medians of the durations per group and year (spec: for an even count, the
- * mean of the two middle values rounded half up to a whole day). 0, or -1
- * when out of memory. */
+/* Medians of the durations per group and year (rup_median). 0, or -1 when
+ * out of memory. */
 static int grouping_medians(struct grouping *g)
 {
     size_t i, j, n = g->ngroups * NY;
@@ -345,18 +338,10 @@ static int grouping_medians(struct grouping *g)
     radix_sort(g->dur, tmp, g->ndur);
     free(tmp);
     for (i = 0; i < g->ndur; i = j) {
-        size_t cnt;
         uint32_t key = (uint32_t)(g->dur[i] >> 32);
         for (j = i; j < g->ndur && (uint32_t)(g->dur[j] >> 32) == key; j++)
             ;
-        cnt = j - i;
-        if (cnt % 2)
-            g->median[key] = (int32_t)(uint32_t)g->dur[i + cnt / 2];
-        else {
-            int64_t a = (uint32_t)g->dur[i + cnt / 2 - 1], b = (uint32_t)g->dur[i + cnt / 2];
-            /* durations are >= 0, so half up is (a + b + 1) / 2 */
-            g->median[key] = (int32_t)((a + b + 1) / 2);
-        }
+        g->median[key] = rup_median(g->dur + i, j - i);
     }
     /* the durations are no longer needed: their memory goes back now */
     free(g->dur);
@@ -448,7 +433,7 @@ static int value(const struct ctx *c, const struct rowctx *r, const char *name, 
 {
     const struct grouping *g = r->gr;
     size_t gy = r->g * NY + (size_t)(r->year - Y0);
-    const struct rup *x = g ? &g->rup[gy] : NULL;
+    const rup_counts *x = g ? &g->rup[gy] : NULL;
     int m = r->month < 0 ? 11 : r->month;
 
     if (!strcmp(name, "annee")) {
@@ -652,7 +637,7 @@ static int keep_courbe(const struct ctx *c, otable *t)
             long obs = 0, rup = 0;
             if (!ro_row_exists(c, r, c->nop, y))
                 continue;
-            for (m = 1; m <= CURVE_M; m++) {
+            for (m = 1; m <= RUP_CURVE_MONTHS; m++) {
                 struct rowctx rc_ = {0};
                 obs += c->cur_obs[curve_index(r, y, m)];
                 rup += c->cur_rup[curve_index(r, y, m)];
@@ -921,7 +906,7 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
             break;
         }
         /* a rupture after the observation date is no rupture (yet) */
-        if (rupture != DATE_NONE && rupture > c->dobs)
+        if (!rup_is_broken(rupture, c->dobs))
             rupture = DATE_NONE;
         if (c->nkc == c->capkc) {
             size_t nc = c->capkc ? 2 * c->capkc : 65536;
@@ -1091,111 +1076,93 @@ static void wait_for(const char *path)
 
 static size_t curve_index(size_t r, int y, int m)
 {
-    return (r * NY + (size_t)(y - Y0)) * (CURVE_M + 2) + (size_t)m;
+    return (r * NY + (size_t)(y - Y0)) * (RUP_CURVE_MONTHS + 2) + (size_t)m;
 }
 
-/* The smallest m >= 0 with d + m months > limit; (dy, dm) and (ly, lm) are
- * the years and months of d and limit (the caller has them: one calendar
- * conversion less per contract). */
-static int months_past(date_t d, int dy, int dm, date_t limit, int ly, int lm)
+/* Adds one contract of région reg to the curve of its région and of TOTAL:
+ * observable for m = 1 .. x->curve_observable, broken within m months from
+ * m = x->curve_broken on; stored as differences by m so that a contract
+ * costs O(1) whatever the window (the rows sum them: keep_courbe). */
+static void curve_add(struct ctx *c, const rup_contract *x, size_t reg)
 {
-    int m = (ly - dy) * 12 + lm - dm;
-    /* d + (m - 1) months lies in the month before limit's: never after it */
-    if (m < 0)
-        return 0;
-    return date_add_months(d, m) > limit ? m : m + 1;
-}
-
-/* Adds one contract of région reg, started on debut (year y, month mo,
- * 1-12), to the curve of its région and of TOTAL: it is observable for
- * m = 1 .. M (debut + m months <= D_obs) and broken within m months for
- * m >= R (rupture < debut + m months); stored as differences so that a
- * contract costs O(1) whatever the window (spec/indicators.md, "Rupture
- * curve"). */
-static void curve_add(struct ctx *c, date_t debut, date_t rupture, size_t reg, int y, int mo)
-{
-    int M = months_past(debut, y, mo, c->dobs, c->obs_y, c->obs_m) - 1, R = CURVE_M + 1;
+    int M = x->curve_observable, R = x->curve_broken;
     size_t g[2] = {reg, c->nreg}, i;
     if (M < 1)
         return;
-    if (M > CURVE_M)
-        M = CURVE_M;
-    if (rupture != DATE_NONE) {
-        int ry, rm, rd;
-        date_to_ymd(rupture, &ry, &rm, &rd);
-        R = months_past(debut, y, mo, rupture, ry, rm);
-        if (R < 1)
-            R = 1;
-    }
     for (i = 0; i < 2; i++) {
-        c->cur_obs[curve_index(g[i], y, 1)]++;
-        c->cur_obs[curve_index(g[i], y, M + 1)]--;
+        c->cur_obs[curve_index(g[i], x->year, 1)]++;
+        c->cur_obs[curve_index(g[i], x->year, M + 1)]--;
         if (R <= M) {
-            c->cur_rup[curve_index(g[i], y, R)]++;
-            c->cur_rup[curve_index(g[i], y, M + 1)]--;
+            c->cur_rup[curve_index(g[i], x->year, R)]++;
+            c->cur_rup[curve_index(g[i], x->year, M + 1)]--;
         }
     }
 }
 
-/* Counts every kept contract into its groups (rupture windows, follow-up):
- * the contracts are sorted by apprentice and start first, so that each
- * one's next contract is the one after it. */
+/* The start of the next contract of the apprentice of contract i, the
+ * contracts being sorted by apprentice and start: the first start after
+ * contract i's own among the apprentice's following ones (rup_follow_up's
+ * `next`), DATE_NONE when there is none. */
+static date_t next_start(const struct ctx *c, size_t i)
+{
+    const unsigned char *k = c->kc + i * c->stride;
+    date_t debut = kc_date(k, KC_DEBUT);
+    size_t j;
+    for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16); j++) {
+        date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
+        if (d > debut)
+            return d;
+    }
+    return DATE_NONE;
+}
+
+/* Makes room for the durations of the broken contracts, in arrays of their
+ * exact size: four groups each in région x OPCO, one per breakdown (a
+ * breakdown's TOTAL is the grand total: its medians are copied). 0 or -1. */
+static int reserve_durations(struct ctx *c)
+{
+    size_t nbroken = 0, i;
+    for (i = 0; i < c->nkc; i++)
+        nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
+    if (dur_reserve(&c->ro, 4 * nbroken))
+        return -1;
+    for (i = 0; i < c->nbd; i++)
+        if (dur_reserve(&c->bd[i].g, nbroken))
+            return -1;
+    return 0;
+}
+
+/* Counts every kept contract into its groups and the curve (ruptures.h
+ * decides what it adds): the contracts are sorted by apprentice and start
+ * first, so that each one's next contract follows it. 0 or EX_SOFTWARE. */
 static int count_contracts(struct ctx *c)
 {
-    size_t i, j, b;
+    size_t i, b;
     int rc = 0;
 
-    {
-        /* the durations of the broken contracts, in arrays of their exact
-         * size: four groups each in région x OPCO, one per breakdown (a
-         * breakdown's TOTAL is the grand total: its medians are copied) */
-        size_t nbroken = 0;
-        for (i = 0; i < c->nkc; i++)
-            nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
-        if (dur_reserve(&c->ro, 4 * nbroken))
-            return EX_SOFTWARE;
-        for (b = 0; b < c->nbd; b++)
-            if (dur_reserve(&c->bd[b].g, nbroken))
-                return EX_SOFTWARE;
-    }
+    if (reserve_durations(c))
+        return EX_SOFTWARE;
     kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
-        date_t debut = kc_date(k, KC_DEBUT), rupture = kc_date(k, KC_RUPTURE);
-        struct rup x = {1, 0, 0, 0, 0, 0, 0, 0, 0};
-        int y = date_year(debut), m = date_month(debut) - 1, followed = 0;
+        date_t rupture = kc_date(k, KC_RUPTURE);
         size_t reg = k[KC_REG], op = k[KC_OP];
-        int32_t days = 0;
-        x.obs9 = date_add_months(debut, 9) <= c->dobs;
-        x.obs12 = date_add_months(debut, 12) <= c->dobs;
-        if (rupture != DATE_NONE) {
-            /* follow-up: the apprentice's next contract started after this one */
-            for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16);
-                 j++) {
-                date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
-                if (d > debut) {
-                    followed = d <= date_add_months(rupture, 6);
-                    break;
-                }
-            }
-            x.ruptures = 1;
-            x.r45 = rupture < debut + 45;
-            x.r9 = x.obs9 && rupture < date_add_months(debut, 9);
-            x.r12 = x.obs12 && rupture < date_add_months(debut, 12);
-            x.suivies = followed;
-            x.sans = !followed && date_add_months(rupture, 6) <= c->dobs;
-            days = rupture - debut;
-        }
-        curve_add(c, debut, rupture, reg, y, m + 1);
-        if (grouping_add(&c->ro, ro_index(c, reg, op), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.ruptures, y, m, &x, days))
+        rup_contract x;
+        int y, m;
+        rup_assess(kc_date(k, KC_DEBUT), rupture,
+                   rupture != DATE_NONE ? next_start(c, i) : DATE_NONE, c->dobs, &x);
+        y = x.year;
+        m = x.month - 1;
+        curve_add(c, &x, reg);
+        if (grouping_add(&c->ro, ro_index(c, reg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days))
             rc = EX_SOFTWARE;
         for (b = 0; b < c->nbd && !rc; b++)
             if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
-                             x.ruptures, y, m, &x, days) ||
-                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x, days))
+                             x.n.ruptures, y, m, &x.n, x.days) ||
+                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x.n, x.days))
                 rc = EX_SOFTWARE;
     }
     return rc;
