@@ -8,9 +8,10 @@
  * merge's runs of kept versions; régions, OPCOs and breakdown values come
  * as codes with their dictionaries, so no reference table is loaded here.
  * Memory: about 30 bytes per kept contract (the rupture follow-up and the
- * employers' look-back need them) plus the groups. Exit codes: 0, 64
- * usage, 70 the records cannot be read (they are the pipeline's own), 74
- * I/O, 78 bad output schema. */
+ * employers' look-back need them) plus the groups. The rupture rules are
+ * stages/lib/ruptures.h's. Exit codes: 0, 64 usage, 70 the records cannot
+ * be read (they are the pipeline's own), out of memory or the secrecy
+ * audit fails, 74 I/O, 78 bad output schema. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -110,7 +111,7 @@ struct breakdown {
     int col;       /* its index in the records */
     long *by_code; /* coded column: record code -> value index, -1 not seen yet */
     strmap values; /* value -> index */
-    char **names;  /* index -> value, sorted before writing */
+    char **names;  /* index -> value, in the order first met */
     size_t nvals;
     size_t *order; /* sorted position -> index */
     struct grouping g;
@@ -130,7 +131,23 @@ struct part {
     int ent;
 };
 
+/* The record columns the contracts are read through. */
+struct kcols {
+    int debut, rupture, concl, id, siren, reg, op;
+    long *reg_of, *op_of; /* record code -> dimension index */
+};
+
+/* The run's state, freed by ctx_free. */
 struct ctx {
+    /* the tables of schemas/output/: croissance, croissance_mensuelle,
+     * ruptures and reunions; courbe_ruptures (breakdowns: bd) */
+    otable *base[4], *courbe;
+    /* the records read */
+    rec_reader *cr; /* the contract records */
+    struct kcols kcols;
+    versions_run *runs; /* merge's runs of kept versions */
+    size_t nruns;
+    strmap ev_ids;    /* event id -> index in ev */
     size_t nreg, nop; /* codes including ND; the TOTAL index is nreg / nop */
     const char **reg, **op;
     const char **reg_lib; /* libellés of reg, same index */
@@ -270,7 +287,8 @@ static int dur_reserve(struct grouping *g, size_t n)
     return 0;
 }
 
-/* Adds one contract to group gi of g. */
+/* Adds one contract (its counts r, its duration when broken) to group gi
+ * of g, entry year y and month m (0-11). 0, or -1 when out of memory. */
 static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
                         const rup_counts *r, int32_t days)
 {
@@ -669,6 +687,9 @@ static int keep_courbe(const struct ctx *c, otable *t)
     return 0;
 }
 
+/* Keeps the rows of a breakdown table: per year, its values in byte order
+ * then TOTAL, those with a kept contract. 0, or an exit code (70 when out
+ * of memory, not logged). */
 static int keep_breakdown(const struct ctx *c, struct breakdown *b)
 {
     int y, rc;
@@ -827,8 +848,8 @@ static int read_kept(const char *path, versions_run **runs, size_t *n, char *err
     return got < 0 ? -1 : 0;
 }
 
-/* The value index of a breakdown for the current record. -1 when out of
- * memory or when the column has too many values. */
+/* The value index of a breakdown for the current record (added when new).
+ * -1 when out of memory; the caller checks that the index fits its bytes. */
 static long bd_of_row(struct breakdown *b, const rec_reader *r)
 {
     const rec_col *col = &r->h.cols[b->col];
@@ -867,14 +888,10 @@ static long bd_of_row(struct breakdown *b, const rec_reader *r)
     return bd_value(b, s, n);
 }
 
-/* The record columns the contracts are read through. */
-struct kcols {
-    int debut, rupture, concl, id, siren, reg, op;
-    long *reg_of, *op_of; /* record code -> dimension index */
-};
-
-/* Reads the kept contracts: the versions of path in the kept runs; every
- * version when runs is NULL (the kept runs come later: keep_only). */
+/* Reads the kept contracts: the versions of the records r in the kept runs;
+ * every version when runs is NULL (the kept runs come later: keep_only).
+ * 0; -1 with a message when the records cannot be read; -2 with a message
+ * when out of memory or a breakdown has too many values. */
 static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
                           const versions_run *runs, size_t nruns, char *err, size_t errlen)
 {
@@ -1299,7 +1316,8 @@ static int any_in(const struct sd *v, size_t n, uint32_t siren, date_t lo, date_
 }
 
 /* The reunions groups from the events read (ids: event id -> index) and
- * the attendance records. 0, or an exit code with the error logged. */
+ * the attendance records. 0, or 70: unreadable attendance records (logged)
+ * or out of memory (not logged). */
 static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
 {
     struct part *p = NULL;
@@ -1546,7 +1564,22 @@ static int parse_years(const char *years, int *a, int *b)
     return -1;
 }
 
-int main(int argc, char **argv)
+/* --- the stage ----------------------------------------------------------- */
+
+/* The command line, but the targets and D_obs (in the ctx). */
+struct options {
+    const char *contracts, *kept, *schemas, *outdir, *events, *parts, *facts, *secrecy_summary;
+    int threshold;
+    int ya, yb; /* --years, 0 and 9999 when not given */
+    int wait_kept;
+    size_t rows_hint; /* --rows, 0 when not given */
+};
+
+/* parse_options: GO_ON when the stage is to run, else its exit code (0
+ * after --help, 64 with the usage shown). */
+#define GO_ON (-1)
+
+static int parse_options(int argc, char **argv, struct options *o, struct ctx *c)
 {
     static const struct option opts[] = {{"contracts", required_argument, NULL, 'c'},
                                          {"kept", required_argument, NULL, 'k'},
@@ -1564,76 +1597,65 @@ int main(int argc, char **argv)
                                          {"rows", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
-               *years = NULL, *events = NULL, *parts = NULL, *secsum = NULL;
-    struct ctx c;
-    char err[1024];
-    otable *base[4] = {NULL, NULL, NULL, NULL}, *courbe = NULL;
-    int opt, rc = 0, thr = 5, ya = 0, yb = 9999;
-    size_t i, nruns = 0;
-    rec_reader *cr = NULL;
-    struct kcols kcols = {0};
-    versions_run *runs = NULL;
-    strmap ids = STRMAP_ZERO;
-    const char *factspath = NULL, *reading = NULL;
-    int wait_kept = 0, early;
-    size_t rows_hint = 0;
+    const char *obs = NULL, *years = NULL;
+    char *end;
+    unsigned long n;
+    int opt;
 
-    memset(&c, 0, sizeof c);
-    log_init_env("indicators");
+    memset(o, 0, sizeof *o);
+    o->threshold = 5;
+    o->yb = 9999;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            contracts = optarg;
+            o->contracts = optarg;
             break;
         case 'k':
-            kept = optarg;
+            o->kept = optarg;
             break;
         case 's':
-            schemas = optarg;
+            o->schemas = optarg;
             break;
         case 'o':
-            outdir = optarg;
+            o->outdir = optarg;
             break;
         case 'd':
             obs = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'p':
-            parts = optarg;
+            o->parts = optarg;
             break;
         case 'y':
             years = optarg;
             break;
         case 'S':
-            thr = atoi(optarg);
+            o->threshold = atoi(optarg);
             break;
         case 'f':
-            factspath = optarg;
+            o->facts = optarg;
             break;
         case 'W':
-            wait_kept = 1;
+            o->wait_kept = 1;
             break;
-        case 'R': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
+        case 'R':
+            n = strtoul(optarg, &end, 10);
             if (*end || n > 100000000UL) {
                 fprintf(stderr, "indicators: bad --rows '%s'\n", optarg);
                 return EX_USAGE;
             }
-            rows_hint = n;
+            o->rows_hint = n;
             break;
-        }
         case 't':
-            if (parse_target(&c, optarg)) {
+            if (parse_target(c, optarg)) {
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
                 return EX_USAGE;
             }
             break;
         case 'u':
-            secsum = optarg;
+            o->secrecy_summary = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1643,197 +1665,269 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!contracts || !kept || !schemas || !outdir || !obs || optind != argc ||
-        (parts && !events)) {
+    if (!o->contracts || !o->kept || !o->schemas || !o->outdir || !obs || optind != argc ||
+        (o->parts && !o->events)) {
         usage(stderr);
         return EX_USAGE;
     }
-    if (val_date(obs, strlen(obs), &c.dobs)) {
+    if (val_date(obs, strlen(obs), &c->dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return EX_USAGE;
     }
-    if (years && parse_years(years, &ya, &yb)) {
+    if (years && parse_years(years, &o->ya, &o->yb)) {
         fprintf(stderr, "indicators: bad --years '%s'\n", years);
         return EX_USAGE;
     }
-    c.obs_y = date_year(c.dobs);
-    c.obs_m = date_month(c.dobs);
-    if ((rc = load_tables(&c, schemas, base)) || (rc = load_courbe(schemas, &courbe)))
-        goto done;
-    reading = contracts;
-    if (!(cr = rec_open(contracts, err, sizeof err)) || setup_dims(&c, cr, &kcols, err, sizeof err))
-        goto bad_records;
-    reading = events;
-    if (events) {
-        int e = read_events(&c, events, &ids, err, sizeof err);
+    c->obs_y = date_year(c->dobs);
+    c->obs_m = date_month(c->dobs);
+    return GO_ON;
+}
+
+/* Loads the output schemas: the base tables, courbe_ruptures and the
+ * breakdowns. 0 or 78, logged. */
+static int load_schemas(struct ctx *c, const char *schemas)
+{
+    int rc = load_tables(c, schemas, c->base);
+    return rc ? rc : load_courbe(schemas, &c->courbe);
+}
+
+/* An intermediate file of this run cannot be read: logged, 70. */
+static int bad_records(const char *path, const char *err)
+{
+    log_own_file(path, err);
+    return EX_SOFTWARE;
+}
+
+/* Opens the contract records and takes the dimensions from them, reads the
+ * events, and sets the bytes each kept contract takes: KC_BD, each
+ * breakdown's value index, then the conclusion date and SIREN when there
+ * are events. 0, or an exit code with the error logged. */
+static int read_dimensions(struct ctx *c, const struct options *o)
+{
+    char err[1024];
+    size_t i;
+    int e;
+
+    if (!(c->cr = rec_open(o->contracts, err, sizeof err)) ||
+        setup_dims(c, c->cr, &c->kcols, err, sizeof err))
+        return bad_records(o->contracts, err);
+    if (o->events && (e = read_events(c, o->events, &c->ev_ids, err, sizeof err))) {
         if (e == -1)
-            goto bad_records;
-        if (e) {
-            log_error("out of memory");
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-    }
-    /* the per-contract bytes: KC_BD, each breakdown's value index, then the
-     * conclusion date and SIREN when there are events */
-    c.with_ev = c.nev > 0;
-    c.off_ev = KC_BD;
-    for (i = 0; i < c.nbd; i++) {
-        c.bd[i].off = c.off_ev;
-        c.off_ev += c.bd[i].wide ? 2 : 1;
-    }
-    c.stride = c.off_ev + (c.with_ev ? 6 : 0);
-    /* with --wait-kept, while merge is still at work: every version first,
-     * the kept ones picked when merge's runs arrive; else the runs first */
-    early = wait_kept && access(kept, F_OK);
-    reading = kept;
-    if (!early && (rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
-        goto bad_records;
-    /* one allocation of the exact size: no copy of a large array */
-    for (i = 0; i < nruns; i++)
-        c.capkc += runs[i].count;
-    if (early)
-        c.capkc = rows_hint ? rows_hint : 65536;
-    if (!(c.kc = malloc((c.capkc ? c.capkc : 1) * c.stride))) {
-        log_error("out of memory for %zu contracts", c.capkc);
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    reading = contracts;
-    if ((rc = read_contracts(&c, cr, &kcols, early ? NULL : runs, nruns, err, sizeof err))) {
-        if (rc == -1)
-            goto bad_records;
-        log_error("%s", err);
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    if (early) {
-        wait_for(kept);
-        reading = kept;
-        if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
-            goto bad_records;
-        if (keep_only(&c, runs, nruns)) {
-            snprintf(err, sizeof err, "a run names a row the contracts do not have");
-            goto bad_records;
-        }
-    }
-    for (i = 0; i < c.nbd; i++)
-        if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-    c.cur_obs = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_obs);
-    c.cur_rup = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_rup);
-    if (!c.cur_obs || !c.cur_rup) {
+            return bad_records(o->events, err);
         log_error("out of memory");
-        rc = EX_SOFTWARE;
-        goto done;
+        return EX_SOFTWARE;
     }
-    if ((rc = count_contracts(&c)))
-        goto done;
-    if (grouping_medians(&c.ro)) {
-        rc = EX_SOFTWARE;
-        goto done;
+    c->with_ev = c->nev > 0;
+    c->off_ev = KC_BD;
+    for (i = 0; i < c->nbd; i++) {
+        c->bd[i].off = c->off_ev;
+        c->off_ev += c->bd[i].wide ? 2 : 1;
     }
-    for (i = 0; i < c.nbd; i++) {
-        struct grouping *g = &c.bd[i].g;
-        size_t t = c.bd[i].nvals, gt = ro_index(&c, c.nreg, c.nop);
-        if (grouping_medians(g)) {
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
-        memcpy(&g->median[t * NY], &c.ro.median[gt * NY], NY * sizeof *g->median);
+    c->stride = c->off_ev + (c->with_ev ? 6 : 0);
+    return 0;
+}
+
+/* Reads the kept contracts: merge's runs first, then the versions they
+ * name, into one allocation of the exact size (no copy of a large array).
+ * With --wait-kept while merge is still at work (no KEPT.rec yet): every
+ * version first (--rows of them room), the kept ones picked when merge's
+ * runs arrive. 0, or an exit code with the error logged. */
+static int read_kept_contracts(struct ctx *c, const struct options *o)
+{
+    char err[1024];
+    int early = o->wait_kept && access(o->kept, F_OK), rc;
+    size_t i;
+
+    if (!early && read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
+        return bad_records(o->kept, err);
+    for (i = 0; i < c->nruns; i++)
+        c->capkc += c->runs[i].count;
+    if (early)
+        c->capkc = o->rows_hint ? o->rows_hint : 65536;
+    if (!(c->kc = malloc((c->capkc ? c->capkc : 1) * c->stride))) {
+        log_error("out of memory for %zu contracts", c->capkc);
+        return EX_SOFTWARE;
     }
-    /* total rows exist when one of their pairs does */
-    for (size_t a = 0; a < c.nreg; a++)
-        for (size_t b = 0; b < c.nop; b++)
-            if (c.ro.exists[ro_index(&c, a, b)]) {
-                c.ro.exists[ro_index(&c, a, c.nop)] = 1;
-                c.ro.exists[ro_index(&c, c.nreg, b)] = 1;
-                c.ro.exists[ro_index(&c, c.nreg, c.nop)] = 1;
-            }
-    if (c.ymax > c.obs_y)
-        c.ymax = c.obs_y;
-    c.ysel0 = ya > c.ymin ? ya : c.ymin;
-    c.ysel1 = yb < c.ymax ? yb : c.ymax;
-    if ((rc = keep_ro(&c, base[0], 0)) || (rc = keep_ro(&c, base[1], 1)) ||
-        (rc = keep_ro(&c, base[2], 2)) || (rc = keep_courbe(&c, courbe)))
-        goto done;
-    for (i = 0; i < c.nbd; i++)
-        if ((rc = keep_breakdown(&c, &c.bd[i])))
-            goto done;
-    if (events) {
-        int y0, y1;
-        if ((rc = compute_reunions(&c, &ids, parts)))
-            goto done;
-        y0 = c.eymin > ya ? c.eymin : ya;
-        y1 = c.eymax < c.obs_y ? c.eymax : c.obs_y;
-        if (y1 > yb)
-            y1 = yb;
-        if ((rc = keep_reunions(&c, base[3], y0, y1)))
-            goto done;
-    }
-    {
-        otable *all[5 + MAXB];
-        size_t n = 0;
-        for (i = 0; i < 4; i++)
-            all[n++] = base[i];
-        all[n++] = courbe;
-        for (i = 0; i < c.nbd; i++)
-            all[n++] = c.bd[i].t;
-        if ((rc = write_tables(&c, all, n, outdir, thr, secsum)))
-            goto done;
-    }
-    if (factspath && facts_outputs_write(factspath, c.outs, c.nouts, err, sizeof err)) {
+    rc = read_contracts(c, c->cr, &c->kcols, early ? NULL : c->runs, c->nruns, err, sizeof err);
+    if (rc == -1)
+        return bad_records(o->contracts, err);
+    if (rc) {
         log_error("%s", err);
-        rc = EX_IOERR;
-        goto done;
+        return EX_SOFTWARE;
     }
-    log_info("contracts=%zu events=%zu", c.nkc, c.nev);
-    goto done;
-bad_records:
-    log_own_file(reading, err);
-    rc = EX_SOFTWARE;
-done:
+    if (!early)
+        return 0;
+    wait_for(o->kept);
+    if (read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
+        return bad_records(o->kept, err);
+    if (keep_only(c, c->runs, c->nruns))
+        return bad_records(o->kept, "a run names a row the contracts do not have");
+    return 0;
+}
+
+/* Counts the kept contracts into the région x OPCO groups, the breakdowns
+ * and the curve, then the medians, and marks which total rows exist (those
+ * with one of their pairs). 0, or 70 (out of memory). */
+static int count_all(struct ctx *c)
+{
+    size_t i, a, b, gt = ro_index(c, c->nreg, c->nop);
+    int rc;
+
+    for (i = 0; i < c->nbd; i++)
+        if (grouping_init(&c->bd[i].g, c->bd[i].nvals + 1))
+            return EX_SOFTWARE;
+    c->cur_obs = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_obs);
+    c->cur_rup = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_rup);
+    if (!c->cur_obs || !c->cur_rup) {
+        log_error("out of memory");
+        return EX_SOFTWARE;
+    }
+    if ((rc = count_contracts(c)))
+        return rc;
+    if (grouping_medians(&c->ro))
+        return EX_SOFTWARE;
+    for (i = 0; i < c->nbd; i++) {
+        struct grouping *g = &c->bd[i].g;
+        if (grouping_medians(g))
+            return EX_SOFTWARE;
+        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
+        memcpy(&g->median[c->bd[i].nvals * NY], &c->ro.median[gt * NY], NY * sizeof *g->median);
+    }
+    for (a = 0; a < c->nreg; a++)
+        for (b = 0; b < c->nop; b++)
+            if (c->ro.exists[ro_index(c, a, b)]) {
+                c->ro.exists[ro_index(c, a, c->nop)] = 1;
+                c->ro.exists[ro_index(c, c->nreg, b)] = 1;
+                c->ro.exists[gt] = 1;
+            }
+    return 0;
+}
+
+/* Keeps the rows of croissance, croissance_mensuelle, ruptures,
+ * courbe_ruptures and the breakdowns for the years of the data, up to
+ * D_obs's, that --years (ya-yb) selects. 0, or an exit code, logged. */
+static int keep_contract_tables(struct ctx *c, int ya, int yb)
+{
+    size_t i;
+    int rc;
+
+    if (c->ymax > c->obs_y)
+        c->ymax = c->obs_y;
+    c->ysel0 = ya > c->ymin ? ya : c->ymin;
+    c->ysel1 = yb < c->ymax ? yb : c->ymax;
+    if ((rc = keep_ro(c, c->base[0], 0)) || (rc = keep_ro(c, c->base[1], 1)) ||
+        (rc = keep_ro(c, c->base[2], 2)) || (rc = keep_courbe(c, c->courbe)))
+        return rc;
+    for (i = 0; i < c->nbd; i++)
+        if ((rc = keep_breakdown(c, &c->bd[i])))
+            return rc;
+    return 0;
+}
+
+/* Counts the reunions groups and keeps their rows, for the years of the
+ * events, up to D_obs's, that --years selects. 0, or an exit code. */
+static int reunions(struct ctx *c, const struct options *o)
+{
+    int rc = compute_reunions(c, &c->ev_ids, o->parts), y0, y1;
+    if (rc)
+        return rc;
+    y0 = c->eymin > o->ya ? c->eymin : o->ya;
+    y1 = c->eymax < c->obs_y ? c->eymax : c->obs_y;
+    if (y1 > o->yb)
+        y1 = o->yb;
+    return keep_reunions(c, c->base[3], y0, y1);
+}
+
+/* Secrecy over every table, the files, then their facts for the manifest.
+ * 0, or an exit code with the error logged. */
+static int write_outputs(struct ctx *c, const struct options *o)
+{
+    otable *all[5 + MAXB];
+    char err[1024];
+    size_t i, n = 0;
+    int rc;
+
     for (i = 0; i < 4; i++)
-        otable_free(base[i]);
-    otable_free(courbe);
-    free(c.cur_obs);
-    free(c.cur_rup);
-    for (i = 0; i < c.nbd; i++) {
-        size_t v;
-        otable_free(c.bd[i].t);
-        free(c.bd[i].column);
-        for (v = 0; v < c.bd[i].nvals; v++)
-            free(c.bd[i].names[v]);
-        free(c.bd[i].names);
-        free(c.bd[i].order);
-        strmap_free(&c.bd[i].values);
-        grouping_free(&c.bd[i].g);
+        all[n++] = c->base[i];
+    all[n++] = c->courbe;
+    for (i = 0; i < c->nbd; i++)
+        all[n++] = c->bd[i].t;
+    if ((rc = write_tables(c, all, n, o->outdir, o->threshold, o->secrecy_summary)))
+        return rc;
+    if (o->facts && facts_outputs_write(o->facts, c->outs, c->nouts, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
     }
-    grouping_free(&c.ro);
-    free(c.kc);
-    free(c.ev);
-    free(c.r_events);
-    free(c.r_vis);
-    free(c.r_part);
-    free(c.r_struct);
-    free(c.r_ent);
-    free(c.r_new);
-    free(c.r_conv);
-    free(c.r_hasvis);
-    free(c.reg);
-    free(c.op);
-    free(c.reg_lib);
-    free(kcols.reg_of);
-    free(kcols.op_of);
-    for (i = 0; i < c.nbd; i++)
-        free(c.bd[i].by_code);
-    free(runs);
-    strmap_free(&ids);
-    for (i = 0; i < c.nouts; i++)
-        free(c.outs[i].file);
-    rec_close_reader(cr);
+    return 0;
+}
+
+static void ctx_free(struct ctx *c)
+{
+    size_t i, v;
+    for (i = 0; i < 4; i++)
+        otable_free(c->base[i]);
+    otable_free(c->courbe);
+    free(c->cur_obs);
+    free(c->cur_rup);
+    for (i = 0; i < c->nbd; i++) {
+        otable_free(c->bd[i].t);
+        free(c->bd[i].column);
+        for (v = 0; v < c->bd[i].nvals; v++)
+            free(c->bd[i].names[v]);
+        free(c->bd[i].names);
+        free(c->bd[i].order);
+        strmap_free(&c->bd[i].values);
+        grouping_free(&c->bd[i].g);
+        free(c->bd[i].by_code);
+    }
+    grouping_free(&c->ro);
+    free(c->kc);
+    free(c->ev);
+    free(c->r_events);
+    free(c->r_vis);
+    free(c->r_part);
+    free(c->r_struct);
+    free(c->r_ent);
+    free(c->r_new);
+    free(c->r_conv);
+    free(c->r_hasvis);
+    free(c->reg);
+    free(c->op);
+    free(c->reg_lib);
+    free(c->kcols.reg_of);
+    free(c->kcols.op_of);
+    free(c->runs);
+    strmap_free(&c->ev_ids);
+    for (i = 0; i < c->nouts; i++)
+        free(c->outs[i].file);
+    rec_close_reader(c->cr);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct ctx c;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    log_init_env("indicators");
+    if ((rc = parse_options(argc, argv, &o, &c)) != GO_ON)
+        return rc;
+    rc = load_schemas(&c, o.schemas);
+    if (!rc)
+        rc = read_dimensions(&c, &o);
+    if (!rc)
+        rc = read_kept_contracts(&c, &o);
+    if (!rc)
+        rc = count_all(&c);
+    if (!rc)
+        rc = keep_contract_tables(&c, o.ya, o.yb);
+    if (!rc && o.events)
+        rc = reunions(&c, &o);
+    if (!rc)
+        rc = write_outputs(&c, &o);
+    if (!rc)
+        log_info("contracts=%zu events=%zu", c.nkc, c.nev);
+    ctx_free(&c);
     return rc;
 }
