@@ -23,11 +23,12 @@ static int within(date_t rupture, date_t window_end)
     return rupture != DATE_NONE && rupture < window_end;
 }
 
-static enum rup_follow_up follow_up(date_t next, date_t follow_end, date_t dobs)
+static enum rup_follow_up follow_up(date_t rupture, date_t next, date_t dobs)
 {
-    if (next != DATE_NONE && next <= follow_end)
+    date_t end = date_add_months(rupture, RUP_FOLLOW_UP_MONTHS);
+    if (next != DATE_NONE && next <= end)
         return RUP_FOLLOWED;
-    return follow_end <= dobs ? RUP_NOT_FOLLOWED : RUP_FOLLOW_UP_UNKNOWN;
+    return end <= dobs ? RUP_NOT_FOLLOWED : RUP_FOLLOW_UP_UNKNOWN;
 }
 
 /* rup_months_past with the years and months (1-12) of d and limit given:
@@ -87,7 +88,7 @@ int rup_broken_within(date_t debut, date_t rupture, enum rup_window w)
 
 enum rup_follow_up rup_follow_up(date_t rupture, date_t next, date_t dobs)
 {
-    return follow_up(next, date_add_months(rupture, RUP_FOLLOW_UP_MONTHS), dobs);
+    return follow_up(rupture, next, dobs);
 }
 
 int rup_months_past(date_t d, date_t limit)
@@ -113,7 +114,7 @@ int rup_curve_broken(date_t debut, date_t rupture)
 void rup_assess(date_t debut, date_t rupture, date_t next, date_t dobs, rup_contract *out)
 {
     int d, oy, om, od, ry, rm, rd;
-    date_t end9 = date_add_months(debut, 9), end12 = date_add_months(debut, 12);
+    date_t end9 = rup_window_end(debut, RUP_9_MONTHS), end12 = rup_window_end(debut, RUP_12_MONTHS);
     rup_counts *n = &out->n;
     enum rup_follow_up f;
 
@@ -129,10 +130,10 @@ void rup_assess(date_t debut, date_t rupture, date_t next, date_t dobs, rup_cont
     out->curve_broken = RUP_CURVE_MONTHS + 1;
     if (!is_broken(rupture, dobs))
         return;
-    f = follow_up(next, date_add_months(rupture, RUP_FOLLOW_UP_MONTHS), dobs);
+    f = follow_up(rupture, next, dobs);
     date_to_ymd(rupture, &ry, &rm, &rd);
     n->ruptures = 1;
-    n->r45 = within(rupture, debut + WINDOW_DAYS_45);
+    n->r45 = within(rupture, rup_window_end(debut, RUP_45_DAYS));
     n->r9 = n->obs9 && within(rupture, end9);
     n->r12 = n->obs12 && within(rupture, end12);
     n->suivies = f == RUP_FOLLOWED;

@@ -249,148 +249,98 @@ static void test_curve_broken(void **state)
 
 /* ---- one contract ---------------------------------------------------------------------- */
 
-/* The fields of a rup_counts, in the order of the ruptures table's columns. */
-static void check_counts(const rup_counts *n, long ruptures, long r45, long obs9, long r9,
-                         long obs12, long r12, long suivies, long sans)
+/* A date written YYYYMMDD; 0 is DATE_NONE. */
+static date_t date_of(long ymd)
 {
-    assert_int_equal(n->contrats, 1);
-    assert_int_equal(n->ruptures, ruptures);
-    assert_int_equal(n->r45, r45);
-    assert_int_equal(n->obs9, obs9);
-    assert_int_equal(n->r9, r9);
-    assert_int_equal(n->obs12, obs12);
-    assert_int_equal(n->r12, r12);
-    assert_int_equal(n->suivies, suivies);
-    assert_int_equal(n->sans, sans);
+    return ymd ? D((int)(ymd / 10000), (int)(ymd / 100 % 100), (int)(ymd % 100)) : DATE_NONE;
 }
 
-/* Not broken; started 1 March 2023, D_obs 30 June 2024: + 9 months = 1 Dec 2023 and + 12 =
- * 1 March 2024 are both <= D_obs; + 15 months = 1 June 2024 <= D_obs < 1 July 2024 = + 16. */
-static void test_assess_not_broken(void **state)
+/* What rup_assess must give for one contract, worked out by hand in the comment above each. */
+static const struct assess_case {
+    long debut, rupture, next, dobs; /* YYYYMMDD, 0 for none */
+    int year, month;
+    /* ruptures, r45, obs9, r9, obs12, r12, suivies, sans */
+    long n[8];
+    int days, curve_observable, curve_broken;
+} assess_cases[] = {
+    /* 0. Not broken. Started 1 March 2023, D_obs 30 June 2024: + 9 months = 1 Dec 2023 and + 12
+     * = 1 March 2024 are <= D_obs; + 15 months = 1 June 2024 <= D_obs < 1 July = + 16. */
+    {20230301, 0, 20230901, 20240630, 2023, 3, {0, 0, 1, 0, 1, 0, 0, 0}, 0, 15, NEVER},
+    /* 1. The same, broken 14 April (day 44): within 45 days, 9 and 12 months; + 6 months = 14 Oct
+     * 2023 and the next contract starts 1 Sep 2023: followed. Curve month 2 (1 April <= 14 April
+     * < 1 May). */
+    {20230301, 20230414, 20230901, 20240630, 2023, 3, {1, 1, 1, 1, 1, 1, 1, 0}, 44, 15, 2},
+    /* 2. Broken 15 April (day 45): not within 45 days; no next contract and 15 Oct 2023 <= D_obs:
+     * known, not followed. */
+    {20230301, 20230415, 0, 20240630, 2023, 3, {1, 0, 1, 1, 1, 1, 0, 1}, 45, 15, 2},
+    /* 3. Broken on its first day: within every window and curve month 1; 1 Sep 2023 <= D_obs. */
+    {20230301, 20230301, 0, 20240630, 2023, 3, {1, 1, 1, 1, 1, 1, 0, 1}, 0, 15, 1},
+    /* 4. Between the windows: broken 15 Dec 2023 (day 289: 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31 +
+     * 30 days to 1 Dec, 14 more): within 12 months (1 March 2024), not 9 (1 Dec 2023); curve month
+     * 10 (1 Dec <= 15 Dec < 1 Jan); + 6 months = 15 June 2024 <= D_obs: known. */
+    {20230301, 20231215, 0, 20240630, 2023, 3, {1, 0, 1, 0, 1, 1, 0, 1}, 289, 15, 10},
+    /* 5. Broken 29 Feb 2024 (day 365): within 12 months, curve month 12; 29 Aug 2024 > D_obs: the
+     * follow-up is unknown. */
+    {20230301, 20240229, 0, 20240630, 2023, 3, {1, 0, 1, 0, 1, 1, 0, 0}, 365, 15, 12},
+    /* 6. Broken 1 March 2024 (day 366) = + 12 months: not within 12 months, curve month 13. */
+    {20230301, 20240301, 0, 20240630, 2023, 3, {1, 0, 1, 0, 1, 0, 0, 0}, 366, 15, 13},
+    /* 7. A rupture after D_obs is no rupture. Started 10 Jan 2024, D_obs 30 June 2024: + 5 months
+     * = 10 June <= D_obs < 10 July = + 6; + 9 and + 12 months are after D_obs. */
+    {20240110, 20240701, 0, 20240630, 2024, 1, {0, 0, 0, 0, 0, 0, 0, 0}, 0, 5, NEVER},
+    /* 8. Broken 1 Feb 2024 (day 22: 21 days to 31 Jan, one more): within 45 days (10 Jan + 45 =
+     * 24 Feb); not observable for 9 or 12 months, so in neither ruptures_9m nor _12m; 1 Aug > D_obs
+     * and no new contract: follow-up unknown. Curve month 1 (< 10 Feb). */
+    {20240110, 20240201, 0, 20240630, 2024, 1, {1, 1, 0, 0, 0, 0, 0, 0}, 22, 5, 1},
+    /* 9. The 9-month boundary in a leap year: started 31 May 2023, + 9 months = 29 Feb 2024 =
+     * D_obs: observable for 9 months (and 9 curve months: + 10 = 31 March > D_obs). Broken 28 Feb
+     * 2024 (day 273: 30 + 31 + 31 + 30 + 31 + 30 + 31 + 31 + 28): within 9 months, curve month 9.
+     */
+    {20230531, 20240228, 0, 20240229, 2023, 5, {1, 0, 1, 1, 0, 0, 0, 0}, 273, 9, 9},
+    /* 10. Broken 29 Feb 2024: not within 9 months; its curve month 10 is not observable. */
+    {20230531, 20240229, 0, 20240229, 2023, 5, {1, 0, 1, 0, 0, 0, 0, 0}, 274, 9, 10},
+    /* 11. Follow-up exactly at 6 months: started 2 Jan 2023, broken 31 Aug 2023 (day 241: 31 + 28
+     * + 31 + 30 + 31 + 30 + 31 days to 2 Aug, 29 more), + 6 months = 29 Feb 2024, the next
+     * contract starts that day: followed. + 45 days = 16 Feb 2023, + 9 months = 2 Oct 2023, + 12 =
+     * 2 Jan 2024. Curve: + 17 months = 2 June 2024 <= D_obs < 2 July; broken in month 8 (2 Aug <=
+     * 31 Aug < 2 Sep). */
+    {20230102, 20230831, 20240229, 20240630, 2023, 1, {1, 0, 1, 1, 1, 1, 1, 0}, 241, 17, 8},
+    /* 12. The next contract a day later, 1 March 2024: not followed, and known (29 Feb <= D_obs).
+     */
+    {20230102, 20230831, 20240301, 20240630, 2023, 1, {1, 0, 1, 1, 1, 1, 0, 1}, 241, 17, 8},
+    /* 13. The same with D_obs 28 Feb 2024: not known yet (+ 13 months = 2 Feb 2024 <= D_obs). */
+    {20230102, 20230831, 20240301, 20240228, 2023, 1, {1, 0, 1, 1, 1, 1, 0, 0}, 241, 13, 8},
+    /* 14. Past the curve's 36 months: started 15 Jan 2020, broken 15 Jan 2023 = + 36 months (day
+     * 1096: 366 + 365 + 365), not within 36 months; observable for 36 months at most. */
+    {20200115, 20230115, 0, 20240630, 2020, 1, {1, 0, 1, 0, 1, 0, 0, 1}, 1096, 36, NEVER},
+};
+
+static void expect(size_t i, const char *what, long got, long want)
 {
-    (void)state;
-    rup_contract c;
-    rup_assess(D(2023, 3, 1), DATE_NONE, D(2023, 9, 1), D(2024, 6, 30), &c);
-    assert_int_equal(c.year, 2023);
-    assert_int_equal(c.month, 3);
-    check_counts(&c.n, 0, 0, 1, 0, 1, 0, 0, 0);
-    assert_int_equal(c.days, 0);
-    assert_int_equal(c.curve_observable, 15);
-    assert_int_equal(c.curve_broken, NEVER);
+    if (got != want)
+        fail_msg("assess_cases[%zu]: %s is %ld, expected %ld", i, what, got, want);
 }
 
-/* Started 1 March 2023, D_obs 30 June 2024. Broken 14 April (day 44): within 45 days, 9 and 12
- * months; + 6 months = 14 Oct 2023, and the next contract starts 1 Sep 2023: followed. Within 2
- * months in the curve (1 April <= 14 April < 1 May). Broken 15 April (day 45): not within 45
- * days; no next contract and 15 Oct 2023 <= D_obs: known, not followed. */
-static void test_assess_45_days(void **state)
+static void test_assess(void **state)
 {
     (void)state;
-    rup_contract c;
-    date_t debut = D(2023, 3, 1), dobs = D(2024, 6, 30);
-    rup_assess(debut, D(2023, 4, 14), D(2023, 9, 1), dobs, &c);
-    check_counts(&c.n, 1, 1, 1, 1, 1, 1, 1, 0);
-    assert_int_equal(c.days, 44);
-    assert_int_equal(c.curve_observable, 15);
-    assert_int_equal(c.curve_broken, 2);
-
-    rup_assess(debut, D(2023, 4, 15), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 1, 1, 1, 0, 1);
-    assert_int_equal(c.days, 45);
-}
-
-/* A rupture after D_obs is no rupture. Started 10 Jan 2024, D_obs 30 June 2024: + 5 months =
- * 10 June <= D_obs < 10 July = + 6; + 9 months (10 Oct) and + 12 are after D_obs. */
-static void test_assess_rupture_after_dobs(void **state)
-{
-    (void)state;
-    rup_contract c;
-    rup_assess(D(2024, 1, 10), D(2024, 7, 1), DATE_NONE, D(2024, 6, 30), &c);
-    check_counts(&c.n, 0, 0, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(c.days, 0);
-    assert_int_equal(c.curve_observable, 5);
-    assert_int_equal(c.curve_broken, NEVER);
-}
-
-/* Broken early, not yet observable for 9 months: started 10 Jan 2024, broken 1 Feb 2024 (day
- * 22: 21 days to 31 Jan, one more), D_obs 30 June 2024. Within 45 days (10 Jan + 45 = 24 Feb);
- * not counted in ruptures_9m / _12m (not observable); 1 Feb + 6 months = 1 Aug > D_obs and no
- * new contract: follow-up unknown, in neither column. Within 1 month in the curve. */
-static void test_assess_not_observable(void **state)
-{
-    (void)state;
-    rup_contract c;
-    rup_assess(D(2024, 1, 10), D(2024, 2, 1), DATE_NONE, D(2024, 6, 30), &c);
-    check_counts(&c.n, 1, 1, 0, 0, 0, 0, 0, 0);
-    assert_int_equal(c.days, 22);
-    assert_int_equal(c.curve_observable, 5);
-    assert_int_equal(c.curve_broken, 1);
-}
-
-/* The 9-month boundary in a leap year: started 31 May 2023, + 9 months = 29 Feb 2024 = D_obs:
- * observable for 9 months (and 9 curve months: + 10 = 31 March > D_obs). Broken 28 Feb 2024
- * (day 273: 30 + 31 + 31 + 30 + 31 + 30 + 31 + 31 + 28) is within 9 months and in curve month 9;
- * broken 29 Feb it is not, and its curve month 10 is not observable. */
-static void test_assess_9_months_leap(void **state)
-{
-    (void)state;
-    rup_contract c;
-    date_t debut = D(2023, 5, 31), dobs = D(2024, 2, 29);
-    rup_assess(debut, D(2024, 2, 28), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 1, 0, 0, 0, 0);
-    assert_int_equal(c.days, 273);
-    assert_int_equal(c.curve_observable, 9);
-    assert_int_equal(c.curve_broken, 9);
-
-    rup_assess(debut, D(2024, 2, 29), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 0, 0, 0, 0, 0);
-    assert_int_equal(c.days, 274);
-    assert_int_equal(c.curve_broken, 10);
-}
-
-/* Between the windows: started 1 March 2023, D_obs 30 June 2024; + 9 months = 1 Dec 2023,
- * + 12 months = 1 March 2024 (both observable). Broken 15 Dec 2023 (day 289: 31 + 30 + 31 + 30
- * + 31 + 31 + 30 + 31 + 30 days to 1 Dec, 14 more): within 12 months, not 9; curve month 10
- * (1 Dec <= 15 Dec < 1 Jan); + 6 months = 15 June 2024 <= D_obs, none found: known. Broken 29 Feb
- * 2024 (day 365): within 12 months, curve month 12; broken 1 March 2024 (day 366): not within 12
- * months, curve month 13; for both + 6 months is after D_obs: the follow-up is unknown. */
-static void test_assess_12_months(void **state)
-{
-    (void)state;
-    rup_contract c;
-    date_t debut = D(2023, 3, 1), dobs = D(2024, 6, 30);
-    rup_assess(debut, D(2023, 12, 15), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 0, 1, 1, 0, 1);
-    assert_int_equal(c.days, 289);
-    assert_int_equal(c.curve_broken, 10);
-
-    rup_assess(debut, D(2024, 2, 29), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 0, 1, 1, 0, 0);
-    assert_int_equal(c.days, 365);
-    assert_int_equal(c.curve_broken, 12);
-
-    rup_assess(debut, D(2024, 3, 1), DATE_NONE, dobs, &c);
-    check_counts(&c.n, 1, 0, 1, 0, 1, 0, 0, 0);
-    assert_int_equal(c.days, 366);
-    assert_int_equal(c.curve_broken, 13);
-}
-
-/* Follow-up exactly at 6 months: broken 31 Aug 2023, + 6 months = 29 Feb 2024. */
-static void test_assess_follow_up(void **state)
-{
-    (void)state;
-    rup_contract c;
-    date_t debut = D(2023, 1, 2), r = D(2023, 8, 31), dobs = D(2024, 6, 30);
-    rup_assess(debut, r, D(2024, 2, 29), dobs, &c);
-    assert_int_equal(c.n.suivies, 1);
-    assert_int_equal(c.n.sans, 0);
-    rup_assess(debut, r, D(2024, 3, 1), dobs, &c);
-    assert_int_equal(c.n.suivies, 0);
-    assert_int_equal(c.n.sans, 1);
-    /* D_obs 28 Feb 2024: the follow-up is not known yet */
-    rup_assess(debut, r, D(2024, 3, 1), D(2024, 2, 28), &c);
-    assert_int_equal(c.n.suivies, 0);
-    assert_int_equal(c.n.sans, 0);
+    static const char *const names[8] = {"ruptures", "r45", "obs9",    "r9",
+                                         "obs12",    "r12", "suivies", "sans"};
+    size_t i, j;
+    for (i = 0; i < sizeof assess_cases / sizeof *assess_cases; i++) {
+        const struct assess_case *k = &assess_cases[i];
+        rup_contract c;
+        rup_assess(date_of(k->debut), date_of(k->rupture), date_of(k->next), date_of(k->dobs), &c);
+        const long got[8] = {c.n.ruptures, c.n.r45, c.n.obs9,    c.n.r9,
+                             c.n.obs12,    c.n.r12, c.n.suivies, c.n.sans};
+        expect(i, "year", c.year, k->year);
+        expect(i, "month", c.month, k->month);
+        expect(i, "contrats", c.n.contrats, 1);
+        for (j = 0; j < 8; j++)
+            expect(i, names[j], got[j], k->n[j]);
+        expect(i, "days", c.days, k->days);
+        expect(i, "curve_observable", c.curve_observable, k->curve_observable);
+        expect(i, "curve_broken", c.curve_broken, k->curve_broken);
+    }
 }
 
 /* ---- median ---------------------------------------------------------------------------- */
@@ -434,13 +384,7 @@ int main(void)
         cmocka_unit_test(test_months_past),
         cmocka_unit_test(test_curve_observable),
         cmocka_unit_test(test_curve_broken),
-        cmocka_unit_test(test_assess_not_broken),
-        cmocka_unit_test(test_assess_45_days),
-        cmocka_unit_test(test_assess_rupture_after_dobs),
-        cmocka_unit_test(test_assess_not_observable),
-        cmocka_unit_test(test_assess_9_months_leap),
-        cmocka_unit_test(test_assess_12_months),
-        cmocka_unit_test(test_assess_follow_up),
+        cmocka_unit_test(test_assess),
         cmocka_unit_test(test_median),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
