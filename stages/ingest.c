@@ -976,19 +976,18 @@ static void take_missing_means(const struct ingest *g, size_t k, struct cell *ce
 
 /* N() of a name (schema column k) into the pseudonym's message N(nom) "|"
  * N(prenom) "|" (spec/inputs.md), built once per row in column order (nom
- * before prenom: contract_has_columns); a name whose N() is empty is
- * REQUIS. */
-static void fold_name(const struct ingest *g, struct scratch *sc, struct rowcheck *r, size_t k,
-                      const char *v, size_t n)
+ * before prenom: contract_has_columns). Returns the length of N(): a name
+ * whose N() is empty is REQUIS. */
+static size_t fold_name(const struct ingest *g, struct scratch *sc, size_t k, const char *v,
+                        size_t n)
 {
     size_t at = (int)k == g->c_prenom ? sc->nomlen : 0, len;
     len = fold_N(v, n, sc->msg + at, MSG_NAME + 1);
-    if (len == 0)
-        add_reason(r, FC_REQUIS, (int)k, v, n);
     if ((int)k == g->c_nom)
         sc->nomlen = len + 1, sc->msg[len] = '|';
     else if ((int)k == g->c_prenom)
         sc->msglen = at + len + 1, sc->msg[at + len] = '|';
+    return len;
 }
 
 /* Checks every cell of a row against its schema column into r->cells: an
@@ -1000,15 +999,18 @@ static void fold_name(const struct ingest *g, struct scratch *sc, struct rowchec
  * rule (extraction_date), which reads check_value's failure as n = 1. */
 static void check_cells(struct ingest *g, struct scratch *sc, struct rowcheck *r)
 {
-    const schema *s = g->sch;
-    const header_map *m = r->f->m;
+    /* in locals: the calls below could change them, for the compiler */
+    const schema_col *cols = g->sch->cols;
+    const int *field_of_col = r->f->m->field_of_col;
+    csvin_row *row = r->row;
     struct cell *cells = r->cells;
+    struct reason *rs = r->rs;
+    size_t k, ncols = g->sch->ncols, nr = 0, invalid = 0;
     int enc_given = 0;
-    size_t k;
 
-    for (k = 0; k < s->ncols; k++) {
-        const schema_col *c = &s->cols[k];
-        int fi = m->field_of_col[k];
+    for (k = 0; k < ncols; k++) {
+        const schema_col *c = &cols[k];
+        int fi = field_of_col[k];
         size_t n;
         char *v;
         cells[k].s = NULL;
@@ -1021,14 +1023,14 @@ static void check_cells(struct ingest *g, struct scratch *sc, struct rowcheck *r
                 take_missing_means(g, k, &cells[k]);
             continue;
         }
-        n = r->row->len[fi];
-        v = csvin_trim(r->row->f[fi], &n);
+        n = row->len[fi];
+        v = csvin_trim(row->f[fi], &n);
         cells[k].raw = v;
         cells[k].rawn = n;
-        if (r->row->bad[fi]) {
+        if (row->bad[fi]) {
             if (!enc_given) {
                 enc_given = 1;
-                add_reason(r, FC_ENCODAGE, (int)k, v, n);
+                rs[nr++] = (struct reason){FC_ENCODAGE, (int)k, v, n};
             }
             continue;
         }
@@ -1036,7 +1038,7 @@ static void check_cells(struct ingest *g, struct scratch *sc, struct rowcheck *r
             if (c->missing_means)
                 take_missing_means(g, k, &cells[k]);
             else if (c->required && (int)k != g->c_extraction)
-                add_reason(r, FC_REQUIS, (int)k, v, n);
+                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
             continue;
         }
         if (c->type == T_CONTRACT_NUMBER) {
@@ -1050,14 +1052,16 @@ static void check_cells(struct ingest *g, struct scratch *sc, struct rowcheck *r
             if ((int)k == g->c_extraction)
                 cells[k].n = 1; /* marks "given but invalid" */
             else if (c->required)
-                add_reason(r, code_of(c->reject_code), (int)k, v, n);
+                rs[nr++] = (struct reason){code_of(c->reject_code), (int)k, v, n};
             else
-                r->invalid++;
+                invalid++;
             continue;
         }
-        if (c->personal && c->type == T_TEXT)
-            fold_name(g, sc, r, k, v, n);
+        if (c->personal && c->type == T_TEXT && fold_name(g, sc, k, v, n) == 0)
+            rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
     }
+    r->nr = nr;
+    r->invalid = invalid;
 }
 
 /* Writes a rejected row's reasons to the rejects (personal values masked)
@@ -1085,18 +1089,22 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk,
                     const struct rowcheck *r)
 {
     rec_row *rr = &sc->row;
-    size_t k;
+    /* in locals: the rec_set_ calls could change them, for the compiler */
+    const rec_col *rcols = g->head.cols;
+    const int *rcol = g->rcol;
+    const struct cell *cells = r->cells;
+    size_t k, ncols = g->sch->ncols;
 
     rec_set_code(rr, g->r_file, (uint16_t)(r->f->index + 1));
     rec_set_int(rr, g->r_line, (int64_t)r->row->line);
     if (g->k->derive(g, sc, snk, r->cells))
         return -1;
-    for (k = 0; k < g->sch->ncols; k++) {
-        const struct cell *c = &r->cells[k];
-        int rc = g->rcol[k];
+    for (k = 0; k < ncols; k++) {
+        const struct cell *c = &cells[k];
+        int rc = rcol[k];
         if (rc < 0)
             continue;
-        switch (g->head.cols[rc].type) {
+        switch (rcols[rc].type) {
         case REC_DATE:
             rec_set_date(rr, rc, c->s ? c->d : DATE_NONE);
             break;
