@@ -935,12 +935,35 @@ static int derive_participation(struct ingest *g, struct scratch *sc, struct sin
 /* --- the kinds ----------------------------------------------------------- */
 
 static const struct kind kinds[] = {
-    {"contrats", "code_postal_employeur", "siret_employeur", 1, 1, 1, 0, 0, contract_has_columns,
-     contract_columns, contract_header, check_contract, derive_contract},
-    {"evenements", "code_postal", "siret", 0, 0, 1, 0, 0, event_has_columns, event_columns,
-     event_header, check_event, derive_event},
-    {"participations", "code_postal", "siret", 0, 0, 0, 1, 1, participation_has_columns,
-     participation_columns, NULL, check_participation, derive_participation},
+    {.name = "contrats",
+     .postcode_col = "code_postal_employeur",
+     .siret_col = "siret_employeur",
+     .stateless = 1,
+     .pseudonymised = 1,
+     .uses_ref = 1,
+     .has_columns = contract_has_columns,
+     .add_columns = contract_columns,
+     .check_header = contract_header,
+     .check_row = check_contract,
+     .derive = derive_contract},
+    {.name = "evenements",
+     .postcode_col = "code_postal",
+     .siret_col = "siret",
+     .uses_ref = 1,
+     .has_columns = event_has_columns,
+     .add_columns = event_columns,
+     .check_header = event_header,
+     .check_row = check_event,
+     .derive = derive_event},
+    {.name = "participations",
+     .postcode_col = "code_postal",
+     .siret_col = "siret",
+     .reads_events = 1,
+     .counts_dups = 1,
+     .has_columns = participation_has_columns,
+     .add_columns = participation_columns,
+     .check_row = check_participation,
+     .derive = derive_participation},
 };
 
 /* The kind of that name, NULL when there is none. */
@@ -1571,7 +1594,8 @@ static int file_facts(facts_input *f, const char *rel, const char *enc, const ch
     return f->file && f->encoding && f->separator && f->ignored ? 0 : -1;
 }
 
-/* Reads the accepted event ids of the events' records into g->seen. */
+/* Reads the accepted event ids of the events' records into g->seen. 0, or
+ * 70 with the error logged. */
 static int load_events(struct ingest *g, const char *path)
 {
     char err[1024];
