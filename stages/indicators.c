@@ -8,9 +8,10 @@
  * merge's runs of kept versions; régions, OPCOs and breakdown values come
  * as codes with their dictionaries, so no reference table is loaded here.
  * Memory: about 30 bytes per kept contract (the rupture follow-up and the
- * employers' look-back need them) plus the groups. Exit codes: 0, 64
- * usage, 70 the records cannot be read (they are the pipeline's own), 74
- * I/O, 78 bad output schema. */
+ * employers' look-back need them) plus the groups. The rupture rules are
+ * stages/lib/ruptures.h's. Exit codes: 0, 64 usage, 70 the records cannot
+ * be read (they are the pipeline's own), out of memory or the secrecy
+ * audit fails, 74 I/O, 78 bad output schema. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
+#include "ruptures.h"
 #include "secrecy.h"
 #include "strmap.h"
 #include "values.h"
@@ -36,18 +38,11 @@
 #define MAXT 256
 #define MAXB 16     /* breakdown tables */
 #define MAXTYPES 16 /* event types */
-#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
-#define CURVE_M 36  /* courbe_ruptures: months since the start, 1 to 36 */
 
 struct target {
     int year;
     char opco[32], region[8]; /* "TOTAL" when not given */
     long objectif;
-};
-
-/* The rupture counts of one group (spec/indicators.md "Ruptures"). */
-struct rup {
-    long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
 };
 
 /* One kept contract, stored in a byte array with a stride set at run time,
@@ -101,7 +96,7 @@ struct grouping {
     size_t ngroups;
     unsigned char *exists; /* per group: it has a kept contract */
     unsigned long *month;  /* group x year x month entries */
-    struct rup *rup;       /* group x cohort year */
+    rup_counts *rup;       /* group x cohort year */
     uint64_t *dur;         /* broken contracts: group x year << 32 | days */
     size_t ndur, capdur;
     int32_t *median; /* group x year, INT32_MIN when none */
@@ -116,7 +111,7 @@ struct breakdown {
     int col;       /* its index in the records */
     long *by_code; /* coded column: record code -> value index, -1 not seen yet */
     strmap values; /* value -> index */
-    char **names;  /* index -> value, sorted before writing */
+    char **names;  /* index -> value, in the order first met */
     size_t nvals;
     size_t *order; /* sorted position -> index */
     struct grouping g;
@@ -136,7 +131,23 @@ struct part {
     int ent;
 };
 
+/* The record columns the contracts are read through. */
+struct kcols {
+    int debut, rupture, concl, id, siren, reg, op;
+    long *reg_of, *op_of; /* record code -> dimension index */
+};
+
+/* The run's state, freed by ctx_free. */
 struct ctx {
+    /* the tables of schemas/output/: croissance, croissance_mensuelle,
+     * ruptures and reunions; courbe_ruptures (breakdowns: bd) */
+    otable *base[4], *courbe;
+    /* the records read */
+    rec_reader *cr; /* the contract records */
+    struct kcols kcols;
+    versions_run *runs; /* merge's runs of kept versions */
+    size_t nruns;
+    strmap ev_ids;    /* event id -> index in ev */
     size_t nreg, nop; /* codes including ND; the TOTAL index is nreg / nop */
     const char **reg, **op;
     const char **reg_lib; /* libellés of reg, same index */
@@ -162,7 +173,7 @@ struct ctx {
     /* the output files written, for the manifest */
     facts_output outs[MAXB + 8];
     size_t nouts;
-    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..CURVE_M+1,
+    /* courbe_ruptures: per (région or TOTAL) x cohort year x m in 0..RUP_CURVE_MONTHS+1,
      * differences of observables and ruptures by m (curve_add) */
     long *cur_obs, *cur_rup;
 };
@@ -276,11 +287,12 @@ static int dur_reserve(struct grouping *g, size_t n)
     return 0;
 }
 
-/* Adds one contract to group gi of g. */
+/* Adds one contract (its counts r, its duration when broken) to group gi
+ * of g, entry year y and month m (0-11). 0, or -1 when out of memory. */
 static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
-                        const struct rup *r, int32_t days)
+                        const rup_counts *r, int32_t days)
 {
-    struct rup *x = &g->rup[gi * NY + (size_t)(y - Y0)];
+    rup_counts *x = &g->rup[gi * NY + (size_t)(y - Y0)];
     g->exists[gi] = 1;
     g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)m]++;
     x->contrats += r->contrats;
@@ -331,9 +343,8 @@ static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
     }
 }
 
-/* Medians of the durations per group and year (spec: for an even count, the
- * mean of the two middle values rounded half up to a whole day). 0, or -1
- * when out of memory. */
+/* Medians of the durations per group and year (rup_median). 0, or -1 when
+ * out of memory. */
 static int grouping_medians(struct grouping *g)
 {
     size_t i, j, n = g->ngroups * NY;
@@ -345,18 +356,10 @@ static int grouping_medians(struct grouping *g)
     radix_sort(g->dur, tmp, g->ndur);
     free(tmp);
     for (i = 0; i < g->ndur; i = j) {
-        size_t cnt;
         uint32_t key = (uint32_t)(g->dur[i] >> 32);
         for (j = i; j < g->ndur && (uint32_t)(g->dur[j] >> 32) == key; j++)
             ;
-        cnt = j - i;
-        if (cnt % 2)
-            g->median[key] = (int32_t)(uint32_t)g->dur[i + cnt / 2];
-        else {
-            int64_t a = (uint32_t)g->dur[i + cnt / 2 - 1], b = (uint32_t)g->dur[i + cnt / 2];
-            /* durations are >= 0, so half up is (a + b + 1) / 2 */
-            g->median[key] = (int32_t)((a + b + 1) / 2);
-        }
+        g->median[key] = rup_median(g->dur + i, j - i);
     }
     /* the durations are no longer needed: their memory goes back now */
     free(g->dur);
@@ -448,7 +451,7 @@ static int value(const struct ctx *c, const struct rowctx *r, const char *name, 
 {
     const struct grouping *g = r->gr;
     size_t gy = r->g * NY + (size_t)(r->year - Y0);
-    const struct rup *x = g ? &g->rup[gy] : NULL;
+    const rup_counts *x = g ? &g->rup[gy] : NULL;
     int m = r->month < 0 ? 11 : r->month;
 
     if (!strcmp(name, "annee")) {
@@ -652,7 +655,7 @@ static int keep_courbe(const struct ctx *c, otable *t)
             long obs = 0, rup = 0;
             if (!ro_row_exists(c, r, c->nop, y))
                 continue;
-            for (m = 1; m <= CURVE_M; m++) {
+            for (m = 1; m <= RUP_CURVE_MONTHS; m++) {
                 struct rowctx rc_ = {0};
                 obs += c->cur_obs[curve_index(r, y, m)];
                 rup += c->cur_rup[curve_index(r, y, m)];
@@ -684,6 +687,9 @@ static int keep_courbe(const struct ctx *c, otable *t)
     return 0;
 }
 
+/* Keeps the rows of a breakdown table: per year, its values in byte order
+ * then TOTAL, those with a kept contract. 0, or an exit code (70 when out
+ * of memory, not logged). */
 static int keep_breakdown(const struct ctx *c, struct breakdown *b)
 {
     int y, rc;
@@ -842,8 +848,8 @@ static int read_kept(const char *path, versions_run **runs, size_t *n, char *err
     return got < 0 ? -1 : 0;
 }
 
-/* The value index of a breakdown for the current record. -1 when out of
- * memory or when the column has too many values. */
+/* The value index of a breakdown for the current record (added when new).
+ * -1 when out of memory; the caller checks that the index fits its bytes. */
 static long bd_of_row(struct breakdown *b, const rec_reader *r)
 {
     const rec_col *col = &r->h.cols[b->col];
@@ -882,14 +888,10 @@ static long bd_of_row(struct breakdown *b, const rec_reader *r)
     return bd_value(b, s, n);
 }
 
-/* The record columns the contracts are read through. */
-struct kcols {
-    int debut, rupture, concl, id, siren, reg, op;
-    long *reg_of, *op_of; /* record code -> dimension index */
-};
-
-/* Reads the kept contracts: the versions of path in the kept runs; every
- * version when runs is NULL (the kept runs come later: keep_only). */
+/* Reads the kept contracts: the versions of the records r in the kept runs;
+ * every version when runs is NULL (the kept runs come later: keep_only).
+ * 0; -1 with a message when the records cannot be read; -2 with a message
+ * when out of memory or a breakdown has too many values. */
 static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
                           const versions_run *runs, size_t nruns, char *err, size_t errlen)
 {
@@ -921,7 +923,7 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
             break;
         }
         /* a rupture after the observation date is no rupture (yet) */
-        if (rupture != DATE_NONE && rupture > c->dobs)
+        if (!rup_is_broken(rupture, c->dobs))
             rupture = DATE_NONE;
         if (c->nkc == c->capkc) {
             size_t nc = c->capkc ? 2 * c->capkc : 65536;
@@ -1091,111 +1093,93 @@ static void wait_for(const char *path)
 
 static size_t curve_index(size_t r, int y, int m)
 {
-    return (r * NY + (size_t)(y - Y0)) * (CURVE_M + 2) + (size_t)m;
+    return (r * NY + (size_t)(y - Y0)) * (RUP_CURVE_MONTHS + 2) + (size_t)m;
 }
 
-/* The smallest m >= 0 with d + m months > limit; (dy, dm) and (ly, lm) are
- * the years and months of d and limit (the caller has them: one calendar
- * conversion less per contract). */
-static int months_past(date_t d, int dy, int dm, date_t limit, int ly, int lm)
+/* Adds one contract of région reg to the curve of its région and of TOTAL:
+ * observable for m = 1 .. x->curve_observable, broken within m months from
+ * m = x->curve_broken on; stored as differences by m so that a contract
+ * costs O(1) whatever the window (the rows sum them: keep_courbe). */
+static void curve_add(struct ctx *c, const rup_contract *x, size_t reg)
 {
-    int m = (ly - dy) * 12 + lm - dm;
-    /* d + (m - 1) months lies in the month before limit's: never after it */
-    if (m < 0)
-        return 0;
-    return date_add_months(d, m) > limit ? m : m + 1;
-}
-
-/* Adds one contract of région reg, started on debut (year y, month mo,
- * 1-12), to the curve of its région and of TOTAL: it is observable for
- * m = 1 .. M (debut + m months <= D_obs) and broken within m months for
- * m >= R (rupture < debut + m months); stored as differences so that a
- * contract costs O(1) whatever the window (spec/indicators.md, "Rupture
- * curve"). */
-static void curve_add(struct ctx *c, date_t debut, date_t rupture, size_t reg, int y, int mo)
-{
-    int M = months_past(debut, y, mo, c->dobs, c->obs_y, c->obs_m) - 1, R = CURVE_M + 1;
+    int M = x->curve_observable, R = x->curve_broken;
     size_t g[2] = {reg, c->nreg}, i;
     if (M < 1)
         return;
-    if (M > CURVE_M)
-        M = CURVE_M;
-    if (rupture != DATE_NONE) {
-        int ry, rm, rd;
-        date_to_ymd(rupture, &ry, &rm, &rd);
-        R = months_past(debut, y, mo, rupture, ry, rm);
-        if (R < 1)
-            R = 1;
-    }
     for (i = 0; i < 2; i++) {
-        c->cur_obs[curve_index(g[i], y, 1)]++;
-        c->cur_obs[curve_index(g[i], y, M + 1)]--;
+        c->cur_obs[curve_index(g[i], x->year, 1)]++;
+        c->cur_obs[curve_index(g[i], x->year, M + 1)]--;
         if (R <= M) {
-            c->cur_rup[curve_index(g[i], y, R)]++;
-            c->cur_rup[curve_index(g[i], y, M + 1)]--;
+            c->cur_rup[curve_index(g[i], x->year, R)]++;
+            c->cur_rup[curve_index(g[i], x->year, M + 1)]--;
         }
     }
 }
 
-/* Counts every kept contract into its groups (rupture windows, follow-up):
- * the contracts are sorted by apprentice and start first, so that each
- * one's next contract is the one after it. */
+/* The start of the next contract of the apprentice of contract i, the
+ * contracts being sorted by apprentice and start: the first start after
+ * contract i's own among the apprentice's following ones (rup_follow_up's
+ * `next`), DATE_NONE when there is none. */
+static date_t next_start(const struct ctx *c, size_t i)
+{
+    const unsigned char *k = c->kc + i * c->stride;
+    date_t debut = kc_date(k, KC_DEBUT);
+    size_t j;
+    for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16); j++) {
+        date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
+        if (d > debut)
+            return d;
+    }
+    return DATE_NONE;
+}
+
+/* Makes room for the durations of the broken contracts, in arrays of their
+ * exact size: four groups each in région x OPCO, one per breakdown (a
+ * breakdown's TOTAL is the grand total: its medians are copied). 0 or -1. */
+static int reserve_durations(struct ctx *c)
+{
+    size_t nbroken = 0, i;
+    for (i = 0; i < c->nkc; i++)
+        nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
+    if (dur_reserve(&c->ro, 4 * nbroken))
+        return -1;
+    for (i = 0; i < c->nbd; i++)
+        if (dur_reserve(&c->bd[i].g, nbroken))
+            return -1;
+    return 0;
+}
+
+/* Counts every kept contract into its groups and the curve (ruptures.h
+ * decides what it adds): the contracts are sorted by apprentice and start
+ * first, so that each one's next contract follows it. 0 or EX_SOFTWARE. */
 static int count_contracts(struct ctx *c)
 {
-    size_t i, j, b;
+    size_t i, b;
     int rc = 0;
 
-    {
-        /* the durations of the broken contracts, in arrays of their exact
-         * size: four groups each in région x OPCO, one per breakdown (a
-         * breakdown's TOTAL is the grand total: its medians are copied) */
-        size_t nbroken = 0;
-        for (i = 0; i < c->nkc; i++)
-            nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
-        if (dur_reserve(&c->ro, 4 * nbroken))
-            return EX_SOFTWARE;
-        for (b = 0; b < c->nbd; b++)
-            if (dur_reserve(&c->bd[b].g, nbroken))
-                return EX_SOFTWARE;
-    }
+    if (reserve_durations(c))
+        return EX_SOFTWARE;
     kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
-        date_t debut = kc_date(k, KC_DEBUT), rupture = kc_date(k, KC_RUPTURE);
-        struct rup x = {1, 0, 0, 0, 0, 0, 0, 0, 0};
-        int y = date_year(debut), m = date_month(debut) - 1, followed = 0;
+        date_t rupture = kc_date(k, KC_RUPTURE);
         size_t reg = k[KC_REG], op = k[KC_OP];
-        int32_t days = 0;
-        x.obs9 = date_add_months(debut, 9) <= c->dobs;
-        x.obs12 = date_add_months(debut, 12) <= c->dobs;
-        if (rupture != DATE_NONE) {
-            /* follow-up: the apprentice's next contract started after this one */
-            for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16);
-                 j++) {
-                date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
-                if (d > debut) {
-                    followed = d <= date_add_months(rupture, 6);
-                    break;
-                }
-            }
-            x.ruptures = 1;
-            x.r45 = rupture < debut + 45;
-            x.r9 = x.obs9 && rupture < date_add_months(debut, 9);
-            x.r12 = x.obs12 && rupture < date_add_months(debut, 12);
-            x.suivies = followed;
-            x.sans = !followed && date_add_months(rupture, 6) <= c->dobs;
-            days = rupture - debut;
-        }
-        curve_add(c, debut, rupture, reg, y, m + 1);
-        if (grouping_add(&c->ro, ro_index(c, reg, op), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.ruptures, y, m, &x, days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.ruptures, y, m, &x, days))
+        rup_contract x;
+        int y, m;
+        rup_assess(kc_date(k, KC_DEBUT), rupture,
+                   rupture != DATE_NONE ? next_start(c, i) : DATE_NONE, c->dobs, &x);
+        y = x.year;
+        m = x.month - 1;
+        curve_add(c, &x, reg);
+        if (grouping_add(&c->ro, ro_index(c, reg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
+            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days))
             rc = EX_SOFTWARE;
         for (b = 0; b < c->nbd && !rc; b++)
             if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
-                             x.ruptures, y, m, &x, days) ||
-                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x, days))
+                             x.n.ruptures, y, m, &x.n, x.days) ||
+                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x.n, x.days))
                 rc = EX_SOFTWARE;
     }
     return rc;
@@ -1332,7 +1316,8 @@ static int any_in(const struct sd *v, size_t n, uint32_t siren, date_t lo, date_
 }
 
 /* The reunions groups from the events read (ids: event id -> index) and
- * the attendance records. 0, or an exit code with the error logged. */
+ * the attendance records. 0, or 70: unreadable attendance records (logged)
+ * or out of memory (not logged). */
 static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
 {
     struct part *p = NULL;
@@ -1579,7 +1564,22 @@ static int parse_years(const char *years, int *a, int *b)
     return -1;
 }
 
-int main(int argc, char **argv)
+/* --- the stage ----------------------------------------------------------- */
+
+/* The command line, but the targets and D_obs (in the ctx). */
+struct options {
+    const char *contracts, *kept, *schemas, *outdir, *events, *parts, *facts, *secrecy_summary;
+    int threshold;
+    int ya, yb; /* --years, 0 and 9999 when not given */
+    int wait_kept;
+    size_t rows_hint; /* --rows, 0 when not given */
+};
+
+/* parse_options: GO_ON when the stage is to run, else its exit code (0
+ * after --help, 64 with the usage shown). */
+#define GO_ON (-1)
+
+static int parse_options(int argc, char **argv, struct options *o, struct ctx *c)
 {
     static const struct option opts[] = {{"contracts", required_argument, NULL, 'c'},
                                          {"kept", required_argument, NULL, 'k'},
@@ -1597,76 +1597,65 @@ int main(int argc, char **argv)
                                          {"rows", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *contracts = NULL, *kept = NULL, *schemas = NULL, *outdir = NULL, *obs = NULL,
-               *years = NULL, *events = NULL, *parts = NULL, *secsum = NULL;
-    struct ctx c;
-    char err[1024];
-    otable *base[4] = {NULL, NULL, NULL, NULL}, *courbe = NULL;
-    int opt, rc = 0, thr = 5, ya = 0, yb = 9999;
-    size_t i, nruns = 0;
-    rec_reader *cr = NULL;
-    struct kcols kcols = {0};
-    versions_run *runs = NULL;
-    strmap ids = STRMAP_ZERO;
-    const char *factspath = NULL, *reading = NULL;
-    int wait_kept = 0, early;
-    size_t rows_hint = 0;
+    const char *obs = NULL, *years = NULL;
+    char *end;
+    unsigned long n;
+    int opt;
 
-    memset(&c, 0, sizeof c);
-    log_init_env("indicators");
+    memset(o, 0, sizeof *o);
+    o->threshold = 5;
+    o->yb = 9999;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            contracts = optarg;
+            o->contracts = optarg;
             break;
         case 'k':
-            kept = optarg;
+            o->kept = optarg;
             break;
         case 's':
-            schemas = optarg;
+            o->schemas = optarg;
             break;
         case 'o':
-            outdir = optarg;
+            o->outdir = optarg;
             break;
         case 'd':
             obs = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'p':
-            parts = optarg;
+            o->parts = optarg;
             break;
         case 'y':
             years = optarg;
             break;
         case 'S':
-            thr = atoi(optarg);
+            o->threshold = atoi(optarg);
             break;
         case 'f':
-            factspath = optarg;
+            o->facts = optarg;
             break;
         case 'W':
-            wait_kept = 1;
+            o->wait_kept = 1;
             break;
-        case 'R': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
+        case 'R':
+            n = strtoul(optarg, &end, 10);
             if (*end || n > 100000000UL) {
                 fprintf(stderr, "indicators: bad --rows '%s'\n", optarg);
                 return EX_USAGE;
             }
-            rows_hint = n;
+            o->rows_hint = n;
             break;
-        }
         case 't':
-            if (parse_target(&c, optarg)) {
+            if (parse_target(c, optarg)) {
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
                 return EX_USAGE;
             }
             break;
         case 'u':
-            secsum = optarg;
+            o->secrecy_summary = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1676,197 +1665,269 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!contracts || !kept || !schemas || !outdir || !obs || optind != argc ||
-        (parts && !events)) {
+    if (!o->contracts || !o->kept || !o->schemas || !o->outdir || !obs || optind != argc ||
+        (o->parts && !o->events)) {
         usage(stderr);
         return EX_USAGE;
     }
-    if (val_date(obs, strlen(obs), &c.dobs)) {
+    if (val_date(obs, strlen(obs), &c->dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return EX_USAGE;
     }
-    if (years && parse_years(years, &ya, &yb)) {
+    if (years && parse_years(years, &o->ya, &o->yb)) {
         fprintf(stderr, "indicators: bad --years '%s'\n", years);
         return EX_USAGE;
     }
-    c.obs_y = date_year(c.dobs);
-    c.obs_m = date_month(c.dobs);
-    if ((rc = load_tables(&c, schemas, base)) || (rc = load_courbe(schemas, &courbe)))
-        goto done;
-    reading = contracts;
-    if (!(cr = rec_open(contracts, err, sizeof err)) || setup_dims(&c, cr, &kcols, err, sizeof err))
-        goto bad_records;
-    reading = events;
-    if (events) {
-        int e = read_events(&c, events, &ids, err, sizeof err);
+    c->obs_y = date_year(c->dobs);
+    c->obs_m = date_month(c->dobs);
+    return GO_ON;
+}
+
+/* Loads the output schemas: the base tables, courbe_ruptures and the
+ * breakdowns. 0 or 78, logged. */
+static int load_schemas(struct ctx *c, const char *schemas)
+{
+    int rc = load_tables(c, schemas, c->base);
+    return rc ? rc : load_courbe(schemas, &c->courbe);
+}
+
+/* An intermediate file of this run cannot be read: logged, 70. */
+static int bad_records(const char *path, const char *err)
+{
+    log_own_file(path, err);
+    return EX_SOFTWARE;
+}
+
+/* Opens the contract records and takes the dimensions from them, reads the
+ * events, and sets the bytes each kept contract takes: KC_BD, each
+ * breakdown's value index, then the conclusion date and SIREN when there
+ * are events. 0, or an exit code with the error logged. */
+static int read_dimensions(struct ctx *c, const struct options *o)
+{
+    char err[1024];
+    size_t i;
+    int e;
+
+    if (!(c->cr = rec_open(o->contracts, err, sizeof err)) ||
+        setup_dims(c, c->cr, &c->kcols, err, sizeof err))
+        return bad_records(o->contracts, err);
+    if (o->events && (e = read_events(c, o->events, &c->ev_ids, err, sizeof err))) {
         if (e == -1)
-            goto bad_records;
-        if (e) {
-            log_error("out of memory");
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-    }
-    /* the per-contract bytes: KC_BD, each breakdown's value index, then the
-     * conclusion date and SIREN when there are events */
-    c.with_ev = c.nev > 0;
-    c.off_ev = KC_BD;
-    for (i = 0; i < c.nbd; i++) {
-        c.bd[i].off = c.off_ev;
-        c.off_ev += c.bd[i].wide ? 2 : 1;
-    }
-    c.stride = c.off_ev + (c.with_ev ? 6 : 0);
-    /* with --wait-kept, while merge is still at work: every version first,
-     * the kept ones picked when merge's runs arrive; else the runs first */
-    early = wait_kept && access(kept, F_OK);
-    reading = kept;
-    if (!early && (rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
-        goto bad_records;
-    /* one allocation of the exact size: no copy of a large array */
-    for (i = 0; i < nruns; i++)
-        c.capkc += runs[i].count;
-    if (early)
-        c.capkc = rows_hint ? rows_hint : 65536;
-    if (!(c.kc = malloc((c.capkc ? c.capkc : 1) * c.stride))) {
-        log_error("out of memory for %zu contracts", c.capkc);
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    reading = contracts;
-    if ((rc = read_contracts(&c, cr, &kcols, early ? NULL : runs, nruns, err, sizeof err))) {
-        if (rc == -1)
-            goto bad_records;
-        log_error("%s", err);
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    if (early) {
-        wait_for(kept);
-        reading = kept;
-        if ((rc = read_kept(kept, &runs, &nruns, err, sizeof err)))
-            goto bad_records;
-        if (keep_only(&c, runs, nruns)) {
-            snprintf(err, sizeof err, "a run names a row the contracts do not have");
-            goto bad_records;
-        }
-    }
-    for (i = 0; i < c.nbd; i++)
-        if (grouping_init(&c.bd[i].g, c.bd[i].nvals + 1)) {
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-    c.cur_obs = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_obs);
-    c.cur_rup = calloc(curve_index(c.nreg + 1, Y0, 0), sizeof *c.cur_rup);
-    if (!c.cur_obs || !c.cur_rup) {
+            return bad_records(o->events, err);
         log_error("out of memory");
-        rc = EX_SOFTWARE;
-        goto done;
+        return EX_SOFTWARE;
     }
-    if ((rc = count_contracts(&c)))
-        goto done;
-    if (grouping_medians(&c.ro)) {
-        rc = EX_SOFTWARE;
-        goto done;
+    c->with_ev = c->nev > 0;
+    c->off_ev = KC_BD;
+    for (i = 0; i < c->nbd; i++) {
+        c->bd[i].off = c->off_ev;
+        c->off_ev += c->bd[i].wide ? 2 : 1;
     }
-    for (i = 0; i < c.nbd; i++) {
-        struct grouping *g = &c.bd[i].g;
-        size_t t = c.bd[i].nvals, gt = ro_index(&c, c.nreg, c.nop);
-        if (grouping_medians(g)) {
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
-        memcpy(&g->median[t * NY], &c.ro.median[gt * NY], NY * sizeof *g->median);
+    c->stride = c->off_ev + (c->with_ev ? 6 : 0);
+    return 0;
+}
+
+/* Reads the kept contracts: merge's runs first, then the versions they
+ * name, into one allocation of the exact size (no copy of a large array).
+ * With --wait-kept while merge is still at work (no KEPT.rec yet): every
+ * version first (--rows of them room), the kept ones picked when merge's
+ * runs arrive. 0, or an exit code with the error logged. */
+static int read_kept_contracts(struct ctx *c, const struct options *o)
+{
+    char err[1024];
+    int early = o->wait_kept && access(o->kept, F_OK), rc;
+    size_t i;
+
+    if (!early && read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
+        return bad_records(o->kept, err);
+    for (i = 0; i < c->nruns; i++)
+        c->capkc += c->runs[i].count;
+    if (early)
+        c->capkc = o->rows_hint ? o->rows_hint : 65536;
+    if (!(c->kc = malloc((c->capkc ? c->capkc : 1) * c->stride))) {
+        log_error("out of memory for %zu contracts", c->capkc);
+        return EX_SOFTWARE;
     }
-    /* total rows exist when one of their pairs does */
-    for (size_t a = 0; a < c.nreg; a++)
-        for (size_t b = 0; b < c.nop; b++)
-            if (c.ro.exists[ro_index(&c, a, b)]) {
-                c.ro.exists[ro_index(&c, a, c.nop)] = 1;
-                c.ro.exists[ro_index(&c, c.nreg, b)] = 1;
-                c.ro.exists[ro_index(&c, c.nreg, c.nop)] = 1;
-            }
-    if (c.ymax > c.obs_y)
-        c.ymax = c.obs_y;
-    c.ysel0 = ya > c.ymin ? ya : c.ymin;
-    c.ysel1 = yb < c.ymax ? yb : c.ymax;
-    if ((rc = keep_ro(&c, base[0], 0)) || (rc = keep_ro(&c, base[1], 1)) ||
-        (rc = keep_ro(&c, base[2], 2)) || (rc = keep_courbe(&c, courbe)))
-        goto done;
-    for (i = 0; i < c.nbd; i++)
-        if ((rc = keep_breakdown(&c, &c.bd[i])))
-            goto done;
-    if (events) {
-        int y0, y1;
-        if ((rc = compute_reunions(&c, &ids, parts)))
-            goto done;
-        y0 = c.eymin > ya ? c.eymin : ya;
-        y1 = c.eymax < c.obs_y ? c.eymax : c.obs_y;
-        if (y1 > yb)
-            y1 = yb;
-        if ((rc = keep_reunions(&c, base[3], y0, y1)))
-            goto done;
-    }
-    {
-        otable *all[5 + MAXB];
-        size_t n = 0;
-        for (i = 0; i < 4; i++)
-            all[n++] = base[i];
-        all[n++] = courbe;
-        for (i = 0; i < c.nbd; i++)
-            all[n++] = c.bd[i].t;
-        if ((rc = write_tables(&c, all, n, outdir, thr, secsum)))
-            goto done;
-    }
-    if (factspath && facts_outputs_write(factspath, c.outs, c.nouts, err, sizeof err)) {
+    rc = read_contracts(c, c->cr, &c->kcols, early ? NULL : c->runs, c->nruns, err, sizeof err);
+    if (rc == -1)
+        return bad_records(o->contracts, err);
+    if (rc) {
         log_error("%s", err);
-        rc = EX_IOERR;
-        goto done;
+        return EX_SOFTWARE;
     }
-    log_info("contracts=%zu events=%zu", c.nkc, c.nev);
-    goto done;
-bad_records:
-    log_own_file(reading, err);
-    rc = EX_SOFTWARE;
-done:
+    if (!early)
+        return 0;
+    wait_for(o->kept);
+    if (read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
+        return bad_records(o->kept, err);
+    if (keep_only(c, c->runs, c->nruns))
+        return bad_records(o->kept, "a run names a row the contracts do not have");
+    return 0;
+}
+
+/* Counts the kept contracts into the région x OPCO groups, the breakdowns
+ * and the curve, then the medians, and marks which total rows exist (those
+ * with one of their pairs). 0, or 70 (out of memory). */
+static int count_all(struct ctx *c)
+{
+    size_t i, a, b, gt = ro_index(c, c->nreg, c->nop);
+    int rc;
+
+    for (i = 0; i < c->nbd; i++)
+        if (grouping_init(&c->bd[i].g, c->bd[i].nvals + 1))
+            return EX_SOFTWARE;
+    c->cur_obs = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_obs);
+    c->cur_rup = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_rup);
+    if (!c->cur_obs || !c->cur_rup) {
+        log_error("out of memory");
+        return EX_SOFTWARE;
+    }
+    if ((rc = count_contracts(c)))
+        return rc;
+    if (grouping_medians(&c->ro))
+        return EX_SOFTWARE;
+    for (i = 0; i < c->nbd; i++) {
+        struct grouping *g = &c->bd[i].g;
+        if (grouping_medians(g))
+            return EX_SOFTWARE;
+        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
+        memcpy(&g->median[c->bd[i].nvals * NY], &c->ro.median[gt * NY], NY * sizeof *g->median);
+    }
+    for (a = 0; a < c->nreg; a++)
+        for (b = 0; b < c->nop; b++)
+            if (c->ro.exists[ro_index(c, a, b)]) {
+                c->ro.exists[ro_index(c, a, c->nop)] = 1;
+                c->ro.exists[ro_index(c, c->nreg, b)] = 1;
+                c->ro.exists[gt] = 1;
+            }
+    return 0;
+}
+
+/* Keeps the rows of croissance, croissance_mensuelle, ruptures,
+ * courbe_ruptures and the breakdowns for the years of the data, up to
+ * D_obs's, that --years (ya-yb) selects. 0, or an exit code, logged. */
+static int keep_contract_tables(struct ctx *c, int ya, int yb)
+{
+    size_t i;
+    int rc;
+
+    if (c->ymax > c->obs_y)
+        c->ymax = c->obs_y;
+    c->ysel0 = ya > c->ymin ? ya : c->ymin;
+    c->ysel1 = yb < c->ymax ? yb : c->ymax;
+    if ((rc = keep_ro(c, c->base[0], 0)) || (rc = keep_ro(c, c->base[1], 1)) ||
+        (rc = keep_ro(c, c->base[2], 2)) || (rc = keep_courbe(c, c->courbe)))
+        return rc;
+    for (i = 0; i < c->nbd; i++)
+        if ((rc = keep_breakdown(c, &c->bd[i])))
+            return rc;
+    return 0;
+}
+
+/* Counts the reunions groups and keeps their rows, for the years of the
+ * events, up to D_obs's, that --years selects. 0, or an exit code. */
+static int reunions(struct ctx *c, const struct options *o)
+{
+    int rc = compute_reunions(c, &c->ev_ids, o->parts), y0, y1;
+    if (rc)
+        return rc;
+    y0 = c->eymin > o->ya ? c->eymin : o->ya;
+    y1 = c->eymax < c->obs_y ? c->eymax : c->obs_y;
+    if (y1 > o->yb)
+        y1 = o->yb;
+    return keep_reunions(c, c->base[3], y0, y1);
+}
+
+/* Secrecy over every table, the files, then their facts for the manifest.
+ * 0, or an exit code with the error logged. */
+static int write_outputs(struct ctx *c, const struct options *o)
+{
+    otable *all[5 + MAXB];
+    char err[1024];
+    size_t i, n = 0;
+    int rc;
+
     for (i = 0; i < 4; i++)
-        otable_free(base[i]);
-    otable_free(courbe);
-    free(c.cur_obs);
-    free(c.cur_rup);
-    for (i = 0; i < c.nbd; i++) {
-        size_t v;
-        otable_free(c.bd[i].t);
-        free(c.bd[i].column);
-        for (v = 0; v < c.bd[i].nvals; v++)
-            free(c.bd[i].names[v]);
-        free(c.bd[i].names);
-        free(c.bd[i].order);
-        strmap_free(&c.bd[i].values);
-        grouping_free(&c.bd[i].g);
+        all[n++] = c->base[i];
+    all[n++] = c->courbe;
+    for (i = 0; i < c->nbd; i++)
+        all[n++] = c->bd[i].t;
+    if ((rc = write_tables(c, all, n, o->outdir, o->threshold, o->secrecy_summary)))
+        return rc;
+    if (o->facts && facts_outputs_write(o->facts, c->outs, c->nouts, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
     }
-    grouping_free(&c.ro);
-    free(c.kc);
-    free(c.ev);
-    free(c.r_events);
-    free(c.r_vis);
-    free(c.r_part);
-    free(c.r_struct);
-    free(c.r_ent);
-    free(c.r_new);
-    free(c.r_conv);
-    free(c.r_hasvis);
-    free(c.reg);
-    free(c.op);
-    free(c.reg_lib);
-    free(kcols.reg_of);
-    free(kcols.op_of);
-    for (i = 0; i < c.nbd; i++)
-        free(c.bd[i].by_code);
-    free(runs);
-    strmap_free(&ids);
-    for (i = 0; i < c.nouts; i++)
-        free(c.outs[i].file);
-    rec_close_reader(cr);
+    return 0;
+}
+
+static void ctx_free(struct ctx *c)
+{
+    size_t i, v;
+    for (i = 0; i < 4; i++)
+        otable_free(c->base[i]);
+    otable_free(c->courbe);
+    free(c->cur_obs);
+    free(c->cur_rup);
+    for (i = 0; i < c->nbd; i++) {
+        otable_free(c->bd[i].t);
+        free(c->bd[i].column);
+        for (v = 0; v < c->bd[i].nvals; v++)
+            free(c->bd[i].names[v]);
+        free(c->bd[i].names);
+        free(c->bd[i].order);
+        strmap_free(&c->bd[i].values);
+        grouping_free(&c->bd[i].g);
+        free(c->bd[i].by_code);
+    }
+    grouping_free(&c->ro);
+    free(c->kc);
+    free(c->ev);
+    free(c->r_events);
+    free(c->r_vis);
+    free(c->r_part);
+    free(c->r_struct);
+    free(c->r_ent);
+    free(c->r_new);
+    free(c->r_conv);
+    free(c->r_hasvis);
+    free(c->reg);
+    free(c->op);
+    free(c->reg_lib);
+    free(c->kcols.reg_of);
+    free(c->kcols.op_of);
+    free(c->runs);
+    strmap_free(&c->ev_ids);
+    for (i = 0; i < c->nouts; i++)
+        free(c->outs[i].file);
+    rec_close_reader(c->cr);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct ctx c;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    log_init_env("indicators");
+    if ((rc = parse_options(argc, argv, &o, &c)) != GO_ON)
+        return rc;
+    rc = load_schemas(&c, o.schemas);
+    if (!rc)
+        rc = read_dimensions(&c, &o);
+    if (!rc)
+        rc = read_kept_contracts(&c, &o);
+    if (!rc)
+        rc = count_all(&c);
+    if (!rc)
+        rc = keep_contract_tables(&c, o.ya, o.yb);
+    if (!rc && o.events)
+        rc = reunions(&c, &o);
+    if (!rc)
+        rc = write_outputs(&c, &o);
+    if (!rc)
+        log_info("contracts=%zu events=%zu", c.nkc, c.nev);
+    ctx_free(&c);
     return rc;
 }

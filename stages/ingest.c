@@ -4,7 +4,10 @@
  * resolves the reference tables once (départements, régions, OPCOs, NAF
  * sections, CFAs) and writes accepted rows as typed records
  * (stages/lib/rec.h), rejects and per-file quality counts as TSV
- * (stages/lib/tsv.h). Names and birth dates never leave this stage. */
+ * (stages/lib/tsv.h). Names and birth dates never leave this stage.
+ * A row's cells are checked the same way whatever the kind (check_cells);
+ * each kind's own rules, columns and derived columns have a section of
+ * their own, reached through the kinds[] table. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -29,8 +32,6 @@
 #include "tsv.h"
 #include "values.h"
 
-enum kind { K_CONTRATS, K_EVENEMENTS, K_PARTICIPATIONS };
-
 /* The code of a schema's reject_code name (REQUIS when unknown: the
  * schema loader only accepts known names). */
 static enum facts_code code_of(const char *name)
@@ -39,6 +40,8 @@ static enum facts_code code_of(const char *name)
     return c < 0 ? FC_REQUIS : (enum facts_code)c;
 }
 
+/* Why a row is rejected: a code of the quality report, the column and the
+ * value it is about. */
 struct reason {
     enum facts_code code;
     int col; /* schema column, -1 for none */
@@ -106,13 +109,56 @@ struct filectx {
     date_t name_date; /* the date in the file's name, DATE_NONE */
 };
 
+/* One row being checked: its cells (sc->cells), the reasons to reject it
+ * found so far and its invalid optional cells. */
+struct rowcheck {
+    const struct filectx *f;
+    csvin_row *row;
+    struct cell *cells;
+    struct reason *rs;
+    size_t nr, invalid;
+};
+
+struct ingest;
+
+/* What sets an input kind apart (contrats, evenements, participations):
+ * its own columns, rules and derived columns (the kinds[] table). */
+struct kind {
+    const char *name;
+    /* its postcode and SIRET columns' names in the schema */
+    const char *postcode_col, *siret_col;
+    /* its rows carry no state from one to the next: they are checked on
+     * several threads, and a pass over a file can be undone to read it again
+     * in another encoding */
+    int stateless;
+    int pseudonymised; /* its rows name apprentices (--key-file) */
+    int uses_ref;      /* it derives régions or OPCOs from the reference tables */
+    int reads_events;  /* its rows name events of --events */
+    int counts_dups;   /* its quality rows count repeated SIRETs */
+    /* 1 when the schema has every column the kind's rules need */
+    int (*has_columns)(const struct ingest *g);
+    /* adds its derived record columns, after the schema's: 0, or -1 when
+     * out of memory */
+    int (*add_columns)(struct ingest *g);
+    /* checks a file's header (f->m) and name (base) against its rules (NULL:
+     * none): 0, or an exit code with the error logged by pass_error */
+    int (*check_header)(const struct ingest *g, struct filectx *f, const char *base,
+                        unsigned long line);
+    /* its rules over a row whose cells are checked: more reasons, or
+     * optional cells found invalid */
+    void (*check_row)(struct ingest *g, struct scratch *sc, struct rowcheck *r);
+    /* the derived columns of an accepted row, into sc->row: 0, or -1 on a
+     * libcrypto or memory failure (logged, but for the event and
+     * attendance maps) */
+    int (*derive)(struct ingest *g, struct scratch *sc, struct sink *snk, struct cell *cells);
+};
+
 struct ingest {
-    enum kind kind;
-    const char *kind_name;
+    const struct kind *k;
     const char *input_dir;
     schema *sch;
     refdata *ref;
-    const unsigned char *key;
+    unsigned char *key; /* the pseudonymisation key, NULL for a kind that needs none */
     size_t klen;
     rec_head head;      /* the records' columns */
     rec_writer *out;    /* accepted rows */
@@ -381,11 +427,6 @@ static void write_reject(struct sink *k, const char *file, unsigned long line, c
     tsvw_endrow(k->rej);
 }
 
-static int opt_col(const schema *s, const char *name)
-{
-    return schema_col_index(s, name);
-}
-
 /* The record type of a schema column. */
 static enum rec_type rec_type_of(enum col_type t)
 {
@@ -405,8 +446,9 @@ static enum rec_type rec_type_of(enum col_type t)
     }
 }
 
-/* The dictionary of the OPCO or région codes of the reference tables, ND
- * last, with their libellés. */
+/* A record column coded by the OPCO or région codes of the reference
+ * tables, ND last, with their libellés. Its index, or -1 when out of
+ * memory. */
 static int add_ref_column(struct ingest *g, const char *name, int opco)
 {
     const refdata *r = g->ref;
@@ -427,7 +469,8 @@ static int add_ref_column(struct ingest *g, const char *name, int opco)
     return col;
 }
 
-/* The département codes of departements.csv in index order, ND last. */
+/* The departement column: the codes of departements.csv in index order,
+ * ND last (g->dept_code, g->dept_nd). Its index, or -1 when out of memory. */
 static int add_dept_column(struct ingest *g)
 {
     const char *v[1003], *l[1003];
@@ -453,7 +496,9 @@ static int add_dept_column(struct ingest *g)
     return col;
 }
 
-/* NAF sections (letters of naf_sections.csv, in letter order), ND last. */
+/* The section_naf column: the letters of naf_sections.csv in letter order,
+ * ND last (g->section_code, g->section_nd). Its index, or -1 when out of
+ * memory. */
 static int add_section_column(struct ingest *g)
 {
     const char *v[28];
@@ -487,14 +532,13 @@ static int add_section_column(struct ingest *g)
  * memory. */
 static int build_head(struct ingest *g, char *const *files, size_t nfiles)
 {
-    static const char *const tranches[] = {"15-17", "18-20", "21-25", "26+"};
     rec_head *h = &g->head;
     size_t k, i;
     int bad = 0;
 
     g->r_siren = g->r_dept = g->r_region = g->r_id = g->r_age = g->r_tranche = g->r_teff =
         g->r_section = g->r_uai = g->r_compte = -1;
-    h->kind = strdup(g->kind_name);
+    h->kind = strdup(g->k->name);
     g->rcol = calloc(g->sch->ncols, sizeof *g->rcol);
     g->misscode = calloc(g->sch->ncols, sizeof *g->misscode);
     if (!h->kind || !g->rcol || !g->misscode)
@@ -527,28 +571,7 @@ static int build_head(struct ingest *g, char *const *files, size_t nfiles)
     }
     g->region_nd = g->ref ? (uint16_t)(g->ref->nreg + 1) : 0;
     g->opco_nd = g->ref ? (uint16_t)(g->ref->nopco + 1) : 0;
-    if (g->kind == K_CONTRATS) {
-        g->r_siren = rec_head_add(h, "siren_employeur", REC_INT, NULL, NULL, 0);
-        g->r_dept = add_dept_column(g);
-        g->r_region = add_ref_column(g, "region", 0);
-        g->r_id = rec_head_add(h, "apprenti_id", REC_ID128, NULL, NULL, 0);
-        g->r_age = rec_head_add(h, "age_debut", REC_INT, NULL, NULL, 0);
-        g->r_tranche = rec_head_add(h, "tranche_age", REC_CODE, tranches, NULL, 4);
-        g->r_teff = rec_head_add(h, "tranche_effectif", REC_CODE, val_tranche_effectif_names, NULL,
-                                 VAL_TRANCHES_EFFECTIF);
-        g->r_section = add_section_column(g);
-        g->r_uai = rec_head_add(h, "uai_connu", REC_INT, NULL, NULL, 0);
-        bad |= g->r_siren < 0 || g->r_dept < 0 || g->r_region < 0 || g->r_id < 0 || g->r_age < 0 ||
-               g->r_tranche < 0 || g->r_teff < 0 || g->r_section < 0 || g->r_uai < 0;
-    } else if (g->kind == K_EVENEMENTS) {
-        g->r_region = add_ref_column(g, "region", 0);
-        bad |= g->r_region < 0;
-    } else {
-        g->r_siren = rec_head_add(h, "siren", REC_INT, NULL, NULL, 0);
-        g->r_compte = rec_head_add(h, "compte", REC_INT, NULL, NULL, 0);
-        bad |= g->r_siren < 0 || g->r_compte < 0;
-    }
-    return bad ? -1 : 0;
+    return bad || g->k->add_columns(g) ? -1 : 0;
 }
 
 /* The first 9 digits of a SIRET as a number. */
@@ -568,105 +591,543 @@ static uint16_t teff_code(const struct cell *c)
     return (uint16_t)(val_tranche_effectif_index(c->s ? (long)c->iv : -1) + 1);
 }
 
-/* Derives and writes one accepted row. Returns 0, or -1 on a libcrypto or
- * memory failure (logged). */
-static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size_t file,
-                    const csvin_row *row, struct cell *cells)
+/* The département of a valid postcode as an index of refdata's
+ * dept_region; -1 when departements.csv does not have it. */
+static int dept_of_postcode(const struct ingest *g, const char *cp5)
 {
-    const schema *s = g->sch;
-    rec_row *rr = &sc->row;
-    size_t k;
+    int di = val_postcode_dept_index(cp5);
+    return di < 1 || di > 1001 || g->ref->dept_region[di] < 0 ? -1 : di;
+}
 
-    rec_set_code(rr, g->r_file, (uint16_t)(file + 1));
-    rec_set_int(rr, g->r_line, (int64_t)row->line);
-    if (g->kind == K_CONTRATS) {
-        struct cell *op = &cells[g->c_opco], *nv = &cells[g->c_niveau];
-        char *msg = sc->msg;
-        unsigned char id[16];
-        int age, di;
-        if (!op->s) {
-            const char *o = NULL;
-            if (cells[g->c_idcc].s) {
-                const char *b = cells[g->c_idcc].buf; /* 4 digits */
-                int i = (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0');
-                o = g->ref->idcc_opco[i] >= 0 ? g->ref->opco_code[g->ref->idcc_opco[i]] : NULL;
-            }
-            op->s = o ? o : "ND";
-            op->code = o ? opco_code(g->ref, o) : g->opco_nd;
-        }
-        if (!nv->s && cells[g->c_cfd].s) {
-            int l = val_niveau_from_cfd(cells[g->c_cfd].buf);
-            if (l > 0) {
-                nv->s = nv->buf;
-                nv->iv = l;
-            }
-        }
-        di = val_postcode_dept_index(cells[g->c_cp].buf);
-        if (di < 1 || di > 1001 || g->ref->dept_region[di] < 0)
-            di = -1;
-        rec_set_code(rr, g->r_dept, di > 0 ? g->dept_code[di] : g->dept_nd);
-        rec_set_code(rr, g->r_region,
-                     di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd);
-        age = sc->age; /* found by process_row's AGE check */
-        rec_set_int(rr, g->r_age, age);
-        rec_set_code(rr, g->r_tranche,
-                     (uint16_t)(age <= 17   ? 1
-                                : age <= 20 ? 2
-                                : age <= 25 ? 3
-                                            : 4));
-        rec_set_code(rr, g->r_teff, teff_code(&cells[g->c_effectif]));
-        if (cells[g->c_naf].s) {
-            const char *nf = cells[g->c_naf].buf;
-            rec_set_code(rr, g->r_section, g->section_code[(nf[0] - '0') * 10 + (nf[1] - '0')]);
-        } else {
-            rec_set_code(rr, g->r_section, g->section_nd);
-        }
-        if (g->ref->have_cfa)
-            rec_set_int(rr, g->r_uai, ref_cfa_known(g->ref, cells[g->c_uai].buf));
-        else
-            rec_set_int(rr, g->r_uai, REC_INT_NONE);
-        rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
-        /* N(nom) "|" N(prenom) "|" YYYY-MM-DD, the names folded by process_row */
-        memcpy(msg + sc->msglen, cells[g->c_naissance].buf, 10);
-        if (pseudo_id_raw(sc->ps, msg, sc->msglen + 10, id)) {
-            log_error("libcrypto: HMAC-SHA256 failed");
-            return -1;
-        }
-        rec_set_id(rr, g->r_id, id);
-    } else if (g->kind == K_EVENEMENTS) {
-        rec_set_code(rr, g->r_region, sc->ev_region);
-        if (strmap_put(&g->seen, cells[g->c_id].s, cells[g->c_id].n, 1, NULL) < 0)
-            return -1;
-    } else {
-        int counted = 0;
-        if (cells[g->c_presence].s && !strcmp(cells[g->c_presence].s, "present")) {
-            /* the whole id (up to CSVIN_MAX_DECODED bytes): a cut key would
-             * merge two events whose ids share a long beginning */
-            char small[512], *key = small;
-            size_t n = cells[g->c_id].n + 1 + strlen(cells[g->c_siret].buf);
-            int r;
-            if (n >= sizeof small && !(key = malloc(n + 1)))
-                return -1;
-            memcpy(key, cells[g->c_id].s, cells[g->c_id].n);
-            key[cells[g->c_id].n] = '\t';
-            strcpy(key + cells[g->c_id].n + 1, cells[g->c_siret].buf);
-            r = strmap_put(&g->present, key, n, 1, NULL);
-            if (key != small)
-                free(key);
-            if (r < 0)
-                return -1;
-            counted = r == 1;
-            g->dups += !counted;
-        }
-        rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
-        rec_set_int(rr, g->r_compte, counted);
+/* 1 when every column index of cols[0..n) was found in the schema. */
+static int all_found(const int *cols, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (cols[i] < 0)
+            return 0;
+    return 1;
+}
+
+static void add_reason(struct rowcheck *r, enum facts_code code, int col, const char *v, size_t n)
+{
+    r->rs[r->nr++] = (struct reason){code, col, v, n};
+}
+
+/* --- contrats ------------------------------------------------------------ */
+
+static int contract_has_columns(const struct ingest *g)
+{
+    const int need[] = {g->c_num,       g->c_debut, g->c_fin,    g->c_rupture, g->c_extraction,
+                        g->c_naissance, g->c_nom,   g->c_prenom, g->c_cp,      g->c_opco,
+                        g->c_idcc,      g->c_cfd,   g->c_niveau, g->c_siret,   g->c_effectif,
+                        g->c_naf,       g->c_uai};
+    /* the pseudonym's message is built in column order: nom before prenom */
+    return all_found(need, sizeof need / sizeof *need) && g->c_nom < g->c_prenom;
+}
+
+/* siren_employeur, departement and region (of the employer's postcode),
+ * apprenti_id, age_debut, tranche_age, tranche_effectif, section_naf and
+ * uai_connu. */
+static int contract_columns(struct ingest *g)
+{
+    static const char *const tranches[] = {"15-17", "18-20", "21-25", "26+"};
+    rec_head *h = &g->head;
+    g->r_siren = rec_head_add(h, "siren_employeur", REC_INT, NULL, NULL, 0);
+    g->r_dept = add_dept_column(g);
+    g->r_region = add_ref_column(g, "region", 0);
+    g->r_id = rec_head_add(h, "apprenti_id", REC_ID128, NULL, NULL, 0);
+    g->r_age = rec_head_add(h, "age_debut", REC_INT, NULL, NULL, 0);
+    g->r_tranche = rec_head_add(h, "tranche_age", REC_CODE, tranches, NULL, 4);
+    g->r_teff = rec_head_add(h, "tranche_effectif", REC_CODE, val_tranche_effectif_names, NULL,
+                             VAL_TRANCHES_EFFECTIF);
+    g->r_section = add_section_column(g);
+    g->r_uai = rec_head_add(h, "uai_connu", REC_INT, NULL, NULL, 0);
+    return g->r_siren < 0 || g->r_dept < 0 || g->r_region < 0 || g->r_id < 0 || g->r_age < 0 ||
+                   g->r_tranche < 0 || g->r_teff < 0 || g->r_section < 0 || g->r_uai < 0
+               ? -1
+               : 0;
+}
+
+/* A contract file gives its extraction date in a date_extraction column or
+ * in its name (DECA exports have no such column). */
+static int contract_header(const struct ingest *g, struct filectx *f, const char *base,
+                           unsigned long line)
+{
+    if (val_date_in_name(base, &f->name_date))
+        f->name_date = DATE_NONE;
+    if (f->m->field_of_col[g->c_extraction] < 0 && f->name_date == DATE_NONE) {
+        pass_error(g,
+                   "%s:%lu:1: no date_extraction column and no date (YYYYMMDD) in the file "
+                   "name; add one of them",
+                   f->rel, line);
+        return EX_DATAERR;
     }
-    for (k = 0; k < s->ncols; k++) {
+    return 0;
+}
+
+/* date_extraction missing or invalid (check_cells leaves it to this rule):
+ * the date in the file's name stands for it (an invalid value then counts
+ * as an invalid optional cell); without one the row is rejected, REQUIS or
+ * DATE, the reason put in column order among those found so far. */
+static void extraction_date(const struct ingest *g, struct rowcheck *r)
+{
+    struct cell *x = &r->cells[g->c_extraction];
+    int fx = r->f->m->field_of_col[g->c_extraction];
+    int given_bad = fx >= 0 && x->n == 1; /* check_cells's mark */
+    size_t n, at;
+    char *v;
+
+    if (fx >= 0 && r->row->bad[fx])
+        return; /* ENCODAGE already given for this cell */
+    if (r->f->name_date != DATE_NONE) {
+        x->d = r->f->name_date;
+        x->s = "";
+        x->n = 10;
+        r->invalid += given_bad;
+        return;
+    }
+    /* no date in the name: contract_header made sure the column is there */
+    n = r->row->len[fx];
+    v = csvin_trim(r->row->f[fx], &n);
+    for (at = r->nr; at > 0 && r->rs[at - 1].col > g->c_extraction; at--)
+        ;
+    memmove(r->rs + at + 1, r->rs + at, (r->nr - at) * sizeof *r->rs);
+    r->rs[at] = (struct reason){given_bad ? FC_DATE : FC_REQUIS, g->c_extraction, v, n};
+    r->nr++;
+}
+
+/* The contract's dates: date_fin_contrat after date_debut_contrat,
+ * date_rupture not after date_fin_contrat (DATES); age_debut from 14 to 80
+ * (AGE; kept in sc->age for the derived columns). */
+static void check_contract(struct ingest *g, struct scratch *sc, struct rowcheck *r)
+{
+    struct cell *debut = &r->cells[g->c_debut], *fin = &r->cells[g->c_fin],
+                *rupture = &r->cells[g->c_rupture], *naissance = &r->cells[g->c_naissance];
+    if (!r->cells[g->c_extraction].s)
+        extraction_date(g, r);
+    if (debut->s && fin->s && fin->d <= debut->d)
+        add_reason(r, FC_DATES, g->c_fin, fin->raw, fin->rawn);
+    if (rupture->s && fin->s && rupture->d > fin->d)
+        add_reason(r, FC_DATES, g->c_rupture, rupture->raw, rupture->rawn);
+    if (naissance->s && debut->s) {
+        sc->age = val_age(naissance->d, debut->d);
+        if (sc->age < 14 || sc->age > 80)
+            add_reason(r, FC_AGE, g->c_naissance, "", 0);
+    }
+}
+
+/* The OPCO and niveau a row does not give, from other columns
+ * (spec/inputs.md): the OPCO of its IDCC (idcc_opco.csv), else ND; the
+ * niveau of code_diplome's first character. */
+static void contract_opco_niveau(const struct ingest *g, struct cell *cells)
+{
+    struct cell *op = &cells[g->c_opco], *nv = &cells[g->c_niveau];
+    if (!op->s) {
+        const char *o = NULL;
+        if (cells[g->c_idcc].s) {
+            const char *b = cells[g->c_idcc].buf; /* 4 digits */
+            int i = (b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0');
+            o = g->ref->idcc_opco[i] >= 0 ? g->ref->opco_code[g->ref->idcc_opco[i]] : NULL;
+        }
+        op->s = o ? o : "ND";
+        op->code = o ? opco_code(g->ref, o) : g->opco_nd;
+    }
+    if (!nv->s && cells[g->c_cfd].s) {
+        int l = val_niveau_from_cfd(cells[g->c_cfd].buf);
+        if (l > 0) {
+            nv->s = nv->buf;
+            nv->iv = l;
+        }
+    }
+}
+
+/* An accepted contract: its extraction date counted for the file, the
+ * missing OPCO and niveau, then contract_columns' columns; the
+ * pseudonym is HMAC-SHA256(key, N(nom) "|" N(prenom) "|" YYYY-MM-DD). */
+static int derive_contract(struct ingest *g, struct scratch *sc, struct sink *snk,
+                           struct cell *cells)
+{
+    rec_row *rr = &sc->row;
+    unsigned char id[16];
+    int age = sc->age, di = dept_of_postcode(g, cells[g->c_cp].buf);
+
+    if (cells[g->c_extraction].d > snk->st->ext_max)
+        snk->st->ext_max = cells[g->c_extraction].d;
+    contract_opco_niveau(g, cells);
+    rec_set_code(rr, g->r_dept, di > 0 ? g->dept_code[di] : g->dept_nd);
+    rec_set_code(rr, g->r_region, di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd);
+    rec_set_int(rr, g->r_age, age);
+    rec_set_code(rr, g->r_tranche, (uint16_t)(age <= 17 ? 1 : age <= 20 ? 2 : age <= 25 ? 3 : 4));
+    rec_set_code(rr, g->r_teff, teff_code(&cells[g->c_effectif]));
+    if (cells[g->c_naf].s) {
+        const char *nf = cells[g->c_naf].buf;
+        rec_set_code(rr, g->r_section, g->section_code[(nf[0] - '0') * 10 + (nf[1] - '0')]);
+    } else {
+        rec_set_code(rr, g->r_section, g->section_nd);
+    }
+    if (g->ref->have_cfa)
+        rec_set_int(rr, g->r_uai, ref_cfa_known(g->ref, cells[g->c_uai].buf));
+    else
+        rec_set_int(rr, g->r_uai, REC_INT_NONE);
+    rec_set_int(rr, g->r_siren, siren_of(cells[g->c_siret].buf));
+    /* the names were folded into sc->msg by check_cells */
+    memcpy(sc->msg + sc->msglen, cells[g->c_naissance].buf, 10);
+    if (pseudo_id_raw(sc->ps, sc->msg, sc->msglen + 10, id)) {
+        log_error("libcrypto: HMAC-SHA256 failed");
+        return -1;
+    }
+    rec_set_id(rr, g->r_id, id);
+    return 0;
+}
+
+/* --- evenements ---------------------------------------------------------- */
+
+static int event_has_columns(const struct ingest *g)
+{
+    const int need[] = {g->c_id, g->c_type_ev, g->c_region, g->c_visiteurs, g->c_cp};
+    return all_found(need, sizeof need / sizeof *need);
+}
+
+/* region: the event's région, from code_region or code_postal. */
+static int event_columns(struct ingest *g)
+{
+    g->r_region = add_ref_column(g, "region", 0);
+    return g->r_region < 0 ? -1 : 0;
+}
+
+/* An event file has a code_region or a code_postal column. */
+static int event_header(const struct ingest *g, struct filectx *f, const char *base,
+                        unsigned long line)
+{
+    (void)base;
+    if (f->m->field_of_col[g->c_region] < 0 && f->m->field_of_col[g->c_cp] < 0) {
+        pass_error(g, "%s:%lu:1: neither a code_region nor a code_postal column", f->rel, line);
+        return EX_DATAERR;
+    }
+    return 0;
+}
+
+/* The event's région into sc->ev_region: a valid code_region wins (an
+ * invalid postcode beside it is an invalid optional value); else the région
+ * of a valid code_postal's département (ND when departements.csv does not
+ * have it). Neither given: REQUIS; only invalid ones given: ENUM and/or
+ * CODE_POSTAL. */
+static void event_region(struct ingest *g, struct scratch *sc, struct rowcheck *r)
+{
+    const csvin_row *row = r->row;
+    int fr = r->f->m->field_of_col[g->c_region], fc = r->f->m->field_of_col[g->c_cp];
+    struct cell *reg = &r->cells[g->c_region], *cp = &r->cells[g->c_cp];
+    size_t nreg = fr >= 0 ? row->len[fr] : 0, ncp = fc >= 0 ? row->len[fc] : 0;
+    const char *vreg = fr >= 0 ? csvin_trim(row->f[fr], &nreg) : "";
+    const char *vcp = fc >= 0 ? csvin_trim(row->f[fc], &ncp) : "";
+    int reg_given = nreg && !is_missing_literal(vreg, nreg) && !row->bad[fr];
+    int cp_given = ncp && !is_missing_literal(vcp, ncp) && !row->bad[fc];
+
+    if (reg->s) {
+        sc->ev_region = reg->code;
+    } else if (cp->s) {
+        int di = dept_of_postcode(g, cp->buf);
+        sc->ev_region = di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd;
+    } else if (!reg_given && !cp_given) {
+        if (!(fr >= 0 && row->bad[fr]) && !(fc >= 0 && row->bad[fc]))
+            add_reason(r, FC_REQUIS, fr >= 0 ? g->c_region : g->c_cp, "", 0);
+    } else {
+        if (reg_given)
+            add_reason(r, FC_ENUM, g->c_region, vreg, nreg);
+        if (cp_given)
+            add_reason(r, FC_CODE_POSTAL, g->c_cp, vcp, ncp);
+    }
+}
+
+/* The event's région; visiteurs only for a salon (else an invalid optional
+ * value); an id already accepted is a DOUBLON (when nothing else is
+ * wrong). */
+static void check_event(struct ingest *g, struct scratch *sc, struct rowcheck *r)
+{
+    struct cell *cells = r->cells;
+    event_region(g, sc, r);
+    if (cells[g->c_visiteurs].s && cells[g->c_type_ev].s &&
+        strcmp(cells[g->c_type_ev].s, "salon")) {
+        cells[g->c_visiteurs].s = NULL;
+        r->invalid++;
+    }
+    if (r->nr == 0 && strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
+        add_reason(r, FC_DOUBLON, g->c_id, cells[g->c_id].raw, cells[g->c_id].rawn);
+}
+
+/* An accepted event: its région, and its id remembered (DOUBLON). 0, or -1
+ * when out of memory (not logged). */
+static int derive_event(struct ingest *g, struct scratch *sc, struct sink *snk, struct cell *cells)
+{
+    (void)snk;
+    rec_set_code(&sc->row, g->r_region, sc->ev_region);
+    return strmap_put(&g->seen, cells[g->c_id].s, cells[g->c_id].n, 1, NULL) < 0 ? -1 : 0;
+}
+
+/* --- participations ------------------------------------------------------ */
+
+static int participation_has_columns(const struct ingest *g)
+{
+    const int need[] = {g->c_id, g->c_presence, g->c_siret};
+    return all_found(need, sizeof need / sizeof *need);
+}
+
+/* siren, and compte: 1 for a present row counted (the first of its SIRET
+ * for its event), else 0. */
+static int participation_columns(struct ingest *g)
+{
+    g->r_siren = rec_head_add(&g->head, "siren", REC_INT, NULL, NULL, 0);
+    g->r_compte = rec_head_add(&g->head, "compte", REC_INT, NULL, NULL, 0);
+    return g->r_siren < 0 || g->r_compte < 0 ? -1 : 0;
+}
+
+/* An attendance row of an event not accepted is EVENEMENT_INCONNU (when
+ * nothing else is wrong). */
+static void check_participation(struct ingest *g, struct scratch *sc, struct rowcheck *r)
+{
+    const struct cell *id = &r->cells[g->c_id];
+    (void)sc;
+    if (r->nr == 0 && !strmap_get(&g->seen, id->s, id->n))
+        add_reason(r, FC_EVENEMENT_INCONNU, g->c_id, id->raw, id->rawn);
+}
+
+/* A present row: counted once per event and SIRET, a repeat counted in
+ * g->dups. 1 counted, 0 a repeat, -1 when out of memory. */
+static int count_presence(struct ingest *g, const struct cell *cells)
+{
+    /* the whole id (up to CSVIN_MAX_DECODED bytes): a cut key would merge
+     * two events whose ids share a long beginning */
+    const struct cell *id = &cells[g->c_id];
+    const char *siret = cells[g->c_siret].buf;
+    char small[512], *key = small;
+    size_t n = id->n + 1 + strlen(siret);
+    int r;
+    if (n >= sizeof small && !(key = malloc(n + 1)))
+        return -1;
+    memcpy(key, id->s, id->n);
+    key[id->n] = '\t';
+    strcpy(key + id->n + 1, siret);
+    r = strmap_put(&g->present, key, n, 1, NULL);
+    if (key != small)
+        free(key);
+    if (r < 0)
+        return -1;
+    g->dups += r != 1;
+    return r == 1;
+}
+
+/* An accepted attendance row: siren and compte. 0, or -1 when out of
+ * memory (not logged). */
+static int derive_participation(struct ingest *g, struct scratch *sc, struct sink *snk,
+                                struct cell *cells)
+{
+    int counted = 0;
+    (void)snk;
+    if (cells[g->c_presence].s && !strcmp(cells[g->c_presence].s, "present") &&
+        (counted = count_presence(g, cells)) < 0)
+        return -1;
+    rec_set_int(&sc->row, g->r_siren, siren_of(cells[g->c_siret].buf));
+    rec_set_int(&sc->row, g->r_compte, counted);
+    return 0;
+}
+
+/* --- the kinds ----------------------------------------------------------- */
+
+static const struct kind kinds[] = {
+    {.name = "contrats",
+     .postcode_col = "code_postal_employeur",
+     .siret_col = "siret_employeur",
+     .stateless = 1,
+     .pseudonymised = 1,
+     .uses_ref = 1,
+     .has_columns = contract_has_columns,
+     .add_columns = contract_columns,
+     .check_header = contract_header,
+     .check_row = check_contract,
+     .derive = derive_contract},
+    {.name = "evenements",
+     .postcode_col = "code_postal",
+     .siret_col = "siret",
+     .uses_ref = 1,
+     .has_columns = event_has_columns,
+     .add_columns = event_columns,
+     .check_header = event_header,
+     .check_row = check_event,
+     .derive = derive_event},
+    {.name = "participations",
+     .postcode_col = "code_postal",
+     .siret_col = "siret",
+     .reads_events = 1,
+     .counts_dups = 1,
+     .has_columns = participation_has_columns,
+     .add_columns = participation_columns,
+     .check_row = check_participation,
+     .derive = derive_participation},
+};
+
+/* The kind of that name, NULL when there is none. */
+static const struct kind *kind_of(const char *name)
+{
+    size_t i;
+    for (i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(kinds[i].name, name))
+            return &kinds[i];
+    return NULL;
+}
+
+/* --- one row, whatever its kind ------------------------------------------ */
+
+/* A row with another number of fields than the header: COLONNES. */
+static void reject_ragged(struct sink *snk, const struct filectx *f, const csvin_row *row)
+{
+    char v[64];
+    int n = snprintf(v, sizeof v, "%zu/%zu", row->n, f->m->nfields);
+    snk->st->rejected++;
+    snk->st->codes[FC_COLONNES]++;
+    write_reject(snk, f->rel, row->line, "COLONNES", "", v, (size_t)n);
+}
+
+/* The missing_means value of schema column k (presence: present). */
+static void take_missing_means(const struct ingest *g, size_t k, struct cell *cell)
+{
+    const char *mm = g->sch->cols[k].missing_means;
+    cell->s = mm;
+    cell->n = strlen(mm);
+    cell->code = g->misscode[k];
+}
+
+/* N() of a name (schema column k) into the pseudonym's message N(nom) "|"
+ * N(prenom) "|" (spec/inputs.md), built once per row in column order (nom
+ * before prenom: contract_has_columns). Returns the length of N(): a name
+ * whose N() is empty is REQUIS. */
+static size_t fold_name(const struct ingest *g, struct scratch *sc, size_t k, const char *v,
+                        size_t n)
+{
+    size_t at = (int)k == g->c_prenom ? sc->nomlen : 0, len;
+    len = fold_N(v, n, sc->msg + at, MSG_NAME + 1);
+    if ((int)k == g->c_nom)
+        sc->nomlen = len + 1, sc->msg[len] = '|';
+    else if ((int)k == g->c_prenom)
+        sc->msglen = at + len + 1, sc->msg[at + len] = '|';
+    return len;
+}
+
+/* Checks every cell of a row against its schema column into r->cells: an
+ * absent column or a missing value takes the column's missing_means, or is
+ * REQUIS for a required column; a field that is not text in the file's
+ * encoding is ENCODAGE (once per row); an invalid value is the column's
+ * reject code when it is required, else an invalid optional cell (set to
+ * missing). date_extraction, missing or invalid, is left to the contracts'
+ * rule (extraction_date), which reads check_value's failure as n = 1. */
+static void check_cells(struct ingest *g, struct scratch *sc, struct rowcheck *r)
+{
+    /* in locals: the calls below could change them, for the compiler */
+    const schema_col *cols = g->sch->cols;
+    const int *field_of_col = r->f->m->field_of_col;
+    csvin_row *row = r->row;
+    struct cell *cells = r->cells;
+    struct reason *rs = r->rs;
+    size_t k, ncols = g->sch->ncols, nr = 0, invalid = 0;
+    int enc_given = 0;
+
+    for (k = 0; k < ncols; k++) {
+        const schema_col *c = &cols[k];
+        int fi = field_of_col[k];
+        size_t n;
+        char *v;
+        cells[k].s = NULL;
+        cells[k].n = 0;
+        cells[k].d = DATE_NONE;
+        cells[k].raw = "";
+        cells[k].rawn = 0;
+        if (fi < 0) {
+            if (c->missing_means)
+                take_missing_means(g, k, &cells[k]);
+            continue;
+        }
+        n = row->len[fi];
+        v = csvin_trim(row->f[fi], &n);
+        cells[k].raw = v;
+        cells[k].rawn = n;
+        if (row->bad[fi]) {
+            if (!enc_given) {
+                enc_given = 1;
+                rs[nr++] = (struct reason){FC_ENCODAGE, (int)k, v, n};
+            }
+            continue;
+        }
+        if (n == 0 || (!c->free_text && is_missing_literal(v, n))) {
+            if (c->missing_means)
+                take_missing_means(g, k, &cells[k]);
+            else if (c->required && (int)k != g->c_extraction)
+                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
+            continue;
+        }
+        if (c->type == T_CONTRACT_NUMBER) {
+            /* normalised in place: keep the raw value for the rejects */
+            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_DECODED */
+            sc->rawcopy[n] = '\0';
+            cells[k].raw = sc->rawcopy;
+        }
+        if (check_value(g, c, v, n, &cells[k], &sc->memo[k])) {
+            cells[k].s = NULL;
+            if ((int)k == g->c_extraction)
+                cells[k].n = 1; /* marks "given but invalid" */
+            else if (c->required)
+                rs[nr++] = (struct reason){code_of(c->reject_code), (int)k, v, n};
+            else
+                invalid++;
+            continue;
+        }
+        if (c->personal && c->type == T_TEXT && fold_name(g, sc, k, v, n) == 0)
+            rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
+    }
+    r->nr = nr;
+    r->invalid = invalid;
+}
+
+/* Writes a rejected row's reasons to the rejects (personal values masked)
+ * and counts each of its codes once. */
+static void reject_row(const struct ingest *g, struct sink *snk, const struct rowcheck *r)
+{
+    int seen[FC_NCODES] = {0};
+    size_t i;
+    snk->st->rejected++;
+    for (i = 0; i < r->nr; i++) {
+        const struct reason *x = &r->rs[i];
+        const schema_col *c = x->col >= 0 ? &g->sch->cols[x->col] : NULL;
+        int personal = c && c->personal;
+        if (!seen[x->code]++)
+            snk->st->codes[x->code]++;
+        write_reject(snk, r->f->rel, r->row->line, facts_code_names[x->code], c ? c->name : "",
+                     personal ? "***" : x->val, personal ? 3 : x->len);
+    }
+}
+
+/* Writes an accepted row: fichier, ligne, the kind's derived columns, then
+ * the schema's (but the personal ones). 0, or -1 when libcrypto fails or
+ * memory is short (logged, but for the event and attendance maps). */
+static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk,
+                    const struct rowcheck *r)
+{
+    rec_row *rr = &sc->row;
+    /* in locals: the rec_set_ calls could change them, for the compiler */
+    const rec_col *rcols = g->head.cols;
+    const int *rcol = g->rcol;
+    const struct cell *cells = r->cells;
+    size_t k, ncols = g->sch->ncols;
+
+    rec_set_code(rr, g->r_file, (uint16_t)(r->f->index + 1));
+    rec_set_int(rr, g->r_line, (int64_t)r->row->line);
+    if (g->k->derive(g, sc, snk, r->cells))
+        return -1;
+    for (k = 0; k < ncols; k++) {
         const struct cell *c = &cells[k];
-        int rc = g->rcol[k];
+        int rc = rcol[k];
         if (rc < 0)
             continue;
-        switch (g->head.cols[rc].type) {
+        switch (rcols[rc].type) {
         case REC_DATE:
             rec_set_date(rr, rc, c->s ? c->d : DATE_NONE);
             break;
@@ -689,198 +1150,25 @@ static int emit_row(struct ingest *g, struct scratch *sc, struct sink *snk, size
 }
 
 /* Checks one row of a file and writes it to the sink: accepted (with its
- * derived columns) or rejected with every reason. Returns 0, or -1 when
- * libcrypto fails (logged). */
+ * derived columns) or rejected with every reason: the cells, then the
+ * kind's rules. 0, or -1 as emit_row. */
 static int process_row(struct ingest *g, struct scratch *sc, struct sink *snk,
                        const struct filectx *f, csvin_row *row)
 {
-    const schema *s = g->sch;
-    const header_map *m = f->m;
-    const char *rel = f->rel;
-    date_t name_date = f->name_date;
-    struct cell *cells = sc->cells;
-    struct reason *rs = sc->rs;
-    struct fstats *st = snk->st;
-    size_t k;
-    size_t nr = 0, invalid = 0;
-    int enc_given = 0;
-    if (row->n != m->nfields) {
-        char v[64];
-        int n = snprintf(v, sizeof v, "%zu/%zu", row->n, m->nfields);
-        st->rejected++;
-        st->codes[FC_COLONNES]++;
-        write_reject(snk, rel, row->line, "COLONNES", "", v, (size_t)n);
+    struct rowcheck r = {f, row, sc->cells, sc->rs, 0, 0};
+    if (row->n != f->m->nfields) {
+        reject_ragged(snk, f, row);
         return 0;
     }
-    for (k = 0; k < s->ncols; k++) {
-        const schema_col *c = &s->cols[k];
-        int fi = m->field_of_col[k];
-        size_t n;
-        char *v;
-        cells[k].s = NULL;
-        cells[k].n = 0;
-        cells[k].d = DATE_NONE;
-        cells[k].raw = "";
-        cells[k].rawn = 0;
-        if (fi < 0) {
-            /* an absent column is a missing value (presence: present) */
-            if (c->missing_means) {
-                cells[k].s = c->missing_means;
-                cells[k].n = strlen(c->missing_means);
-                cells[k].code = g->misscode[k];
-            }
-            continue;
-        }
-        n = row->len[fi];
-        v = csvin_trim(row->f[fi], &n);
-        cells[k].raw = v;
-        cells[k].rawn = n;
-        if (row->bad[fi]) {
-            if (!enc_given) {
-                enc_given = 1;
-                rs[nr++] = (struct reason){FC_ENCODAGE, (int)k, v, n};
-            }
-            continue;
-        }
-        if (n == 0 || (!c->free_text && is_missing_literal(v, n))) {
-            if (c->missing_means) {
-                cells[k].s = c->missing_means;
-                cells[k].n = strlen(c->missing_means);
-                cells[k].code = g->misscode[k];
-            } else if (c->required && (int)k != g->c_extraction) {
-                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
-            }
-            continue;
-        }
-        if (c->type == T_CONTRACT_NUMBER) {
-            /* normalised in place: keep the raw value for the rejects */
-            memcpy(sc->rawcopy, v, n); /* n <= CSVIN_MAX_DECODED */
-            sc->rawcopy[n] = '\0';
-            cells[k].raw = sc->rawcopy;
-        }
-        if (check_value(g, c, v, n, &cells[k], &sc->memo[k])) {
-            cells[k].s = NULL;
-            if ((int)k == g->c_extraction)
-                cells[k].n = 1; /* marks "given but invalid" */
-            else if (c->required)
-                rs[nr++] = (struct reason){code_of(c->reject_code), (int)k, v, n};
-            else
-                invalid++;
-            continue;
-        }
-        if (c->personal && c->type == T_TEXT) {
-            /* N() of a name: the pseudonym's message is built here, in the
-             * order nom, prenom (spec/inputs.md), once per row */
-            size_t at = (int)k == g->c_prenom ? sc->nomlen : 0, len;
-            len = fold_N(v, n, sc->msg + at, MSG_NAME + 1);
-            if (len == 0)
-                rs[nr++] = (struct reason){FC_REQUIS, (int)k, v, n};
-            if ((int)k == g->c_nom)
-                sc->nomlen = len + 1, sc->msg[len] = '|';
-            else if ((int)k == g->c_prenom)
-                sc->msglen = at + len + 1, sc->msg[at + len] = '|';
-        }
-    }
-    /* kind-specific rules */
-    if (g->kind == K_CONTRATS) {
-        struct cell *x = &cells[g->c_extraction];
-        if (!x->s) {
-            int given_bad = m->field_of_col[g->c_extraction] >= 0 && x->n == 1;
-            int fx = m->field_of_col[g->c_extraction];
-            if (fx >= 0 && row->bad[fx]) {
-                /* ENCODAGE already given for this cell */
-            } else if (name_date != DATE_NONE) {
-                x->d = name_date;
-                x->s = "";
-                x->n = 10;
-                invalid += given_bad;
-            } else {
-                int fi = m->field_of_col[g->c_extraction];
-                size_t n = row->len[fi];
-                char *v = csvin_trim(row->f[fi], &n);
-                /* in column order among the reasons found so far */
-                size_t at = nr;
-                while (at > 0 && rs[at - 1].col > g->c_extraction)
-                    at--;
-                memmove(rs + at + 1, rs + at, (nr - at) * sizeof *rs);
-                rs[at] = (struct reason){given_bad ? FC_DATE : FC_REQUIS, g->c_extraction, v, n};
-                nr++;
-            }
-        }
-        if (cells[g->c_debut].s && cells[g->c_fin].s) {
-            if (cells[g->c_fin].d <= cells[g->c_debut].d)
-                rs[nr++] =
-                    (struct reason){FC_DATES, g->c_fin, cells[g->c_fin].raw, cells[g->c_fin].rawn};
-        }
-        if (cells[g->c_rupture].s && cells[g->c_fin].s && cells[g->c_rupture].d > cells[g->c_fin].d)
-            rs[nr++] = (struct reason){FC_DATES, g->c_rupture, cells[g->c_rupture].raw,
-                                       cells[g->c_rupture].rawn};
-        if (cells[g->c_naissance].s && cells[g->c_debut].s) {
-            int age = sc->age = val_age(cells[g->c_naissance].d, cells[g->c_debut].d);
-            if (age < 14 || age > 80)
-                rs[nr++] = (struct reason){FC_AGE, g->c_naissance, "", 0};
-        }
-    } else if (g->kind == K_EVENEMENTS) {
-        int fr = m->field_of_col[g->c_region], fc = m->field_of_col[g->c_cp];
-        struct cell *reg = &cells[g->c_region], *cp = &cells[g->c_cp];
-        size_t nreg = fr >= 0 ? row->len[fr] : 0, ncp = fc >= 0 ? row->len[fc] : 0;
-        const char *vreg = fr >= 0 ? csvin_trim(row->f[fr], &nreg) : "";
-        const char *vcp = fc >= 0 ? csvin_trim(row->f[fc], &ncp) : "";
-        int reg_given = nreg && !is_missing_literal(vreg, nreg) && !row->bad[fr];
-        int cp_given = ncp && !is_missing_literal(vcp, ncp) && !row->bad[fc];
-        if (reg->s) {
-            /* a valid code wins; an invalid postcode beside it is an invalid value */
-            sc->ev_region = reg->code;
-        } else if (cp->s) {
-            int di;
-            di = val_postcode_dept_index(cp->buf);
-            if (di < 1 || di > 1001 || g->ref->dept_region[di] < 0)
-                di = -1;
-            sc->ev_region = di > 0 ? (uint16_t)(g->ref->dept_region[di] + 1) : g->region_nd;
-        } else if (!reg_given && !cp_given) {
-            if (!(fr >= 0 && row->bad[fr]) && !(fc >= 0 && row->bad[fc]))
-                rs[nr++] = (struct reason){FC_REQUIS, fr >= 0 ? g->c_region : g->c_cp, "", 0};
-        } else {
-            if (reg_given)
-                rs[nr++] = (struct reason){FC_ENUM, g->c_region, vreg, nreg};
-            if (cp_given)
-                rs[nr++] = (struct reason){FC_CODE_POSTAL, g->c_cp, vcp, ncp};
-        }
-        if (cells[g->c_visiteurs].s && cells[g->c_type_ev].s &&
-            strcmp(cells[g->c_type_ev].s, "salon")) {
-            cells[g->c_visiteurs].s = NULL;
-            invalid++;
-        }
-    }
-    if (nr == 0 && g->kind == K_EVENEMENTS) {
-        if (strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-            rs[nr++] =
-                (struct reason){FC_DOUBLON, g->c_id, cells[g->c_id].raw, cells[g->c_id].rawn};
-    }
-    if (nr == 0 && g->kind == K_PARTICIPATIONS) {
-        if (!strmap_get(&g->seen, cells[g->c_id].s, cells[g->c_id].n))
-            rs[nr++] = (struct reason){FC_EVENEMENT_INCONNU, g->c_id, cells[g->c_id].raw,
-                                       cells[g->c_id].rawn};
-    }
-    if (nr) {
-        int seen[FC_NCODES] = {0};
-        size_t i;
-        st->rejected++;
-        for (i = 0; i < nr; i++) {
-            const schema_col *c = rs[i].col >= 0 ? &s->cols[rs[i].col] : NULL;
-            int personal = c && c->personal;
-            if (!seen[rs[i].code]++)
-                st->codes[rs[i].code]++;
-            write_reject(snk, rel, row->line, facts_code_names[rs[i].code], c ? c->name : "",
-                         personal ? "***" : rs[i].val, personal ? 3 : rs[i].len);
-        }
+    check_cells(g, sc, &r);
+    g->k->check_row(g, sc, &r);
+    if (r.nr) {
+        reject_row(g, snk, &r);
         return 0;
     }
-    st->accepted++;
-    st->invalid += invalid;
-    if (g->kind == K_CONTRATS && cells[g->c_extraction].d > st->ext_max)
-        st->ext_max = cells[g->c_extraction].d;
-    return emit_row(g, sc, snk, f->index, row, cells);
+    snk->st->accepted++;
+    snk->st->invalid += r.invalid;
+    return emit_row(g, sc, snk, &r);
 }
 
 /* --- reading and checking the rows of a contract file on several threads - */
@@ -1039,8 +1327,8 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
 }
 
 /* Reads the rows of a contract file (after its header) and has them parsed
- * and checked on every core. 0, an exit code, or -1 with *e filled (a
- * file-level error, at its place in read order). */
+ * and checked on every core. 0, an exit code, RETRY_CP1252, or -1 with *e
+ * filled (a file-level error, at its place in read order). */
 static int rows_parallel(struct ingest *g, struct scratch *sc, const struct filectx *f, csvin *in,
                          struct fstats *st, csvin_err *e)
 {
@@ -1106,7 +1394,8 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     return rc;
 }
 
-/* One thread's scratch space; NULL when out of memory. */
+/* One thread's scratch space. 0, or -1 when out of memory or libcrypto
+ * fails (scratch_free frees what was made). */
 static int scratch_init(struct ingest *g, struct scratch *sc)
 {
     memset(sc, 0, sizeof *sc);
@@ -1115,14 +1404,11 @@ static int scratch_init(struct ingest *g, struct scratch *sc)
     sc->rs = calloc(g->sch->ncols + 4, sizeof *sc->rs);
     sc->rawcopy = malloc(CSVIN_MAX_DECODED + 1);
     sc->msg = malloc(2 * (MSG_NAME + 1) + 16);
-    if (g->kind == K_CONTRATS)
+    if (g->key)
         sc->ps = pseudo_new(g->key, g->klen);
-    if (rec_row_init(&sc->row, &g->head))
+    if (!sc->cells || !sc->memo || !sc->rs || !sc->rawcopy || !sc->msg || (g->key && !sc->ps))
         return -1;
-    return sc->cells && sc->memo && sc->rs && sc->rawcopy && sc->msg &&
-                   (g->kind != K_CONTRATS || sc->ps)
-               ? 0
-               : -1;
+    return rec_row_init(&sc->row, &g->head) ? -1 : 0;
 }
 
 static void scratch_free(struct scratch *sc)
@@ -1134,6 +1420,38 @@ static void scratch_free(struct scratch *sc)
     free(sc->msg);
     pseudo_free(sc->ps);
     rec_row_free(&sc->row);
+}
+
+/* Reads the rows of a file (after its header) and checks them on this
+ * thread, the records written by the MiB. 0; an exit code; RETRY_CP1252;
+ * or -1 with *e filled (a file-level error, after the rows before it). */
+static int rows_sequential(struct ingest *g, struct scratch *sc, const struct filectx *f, csvin *in,
+                           struct fstats *st, csvin_err *e)
+{
+    rec_buf outbuf = {0};
+    struct sink snk = {&outbuf, g->rej, st};
+    csvin_row *row;
+    int rc = 0, got;
+
+    while ((got = csvin_next(in, &row, e)) == 1) {
+        if (csvin_not_utf8(in)) {
+            rc = RETRY_CP1252;
+            break;
+        }
+        if (progress_due(&g->prog, ++st->read))
+            progress_tick(&g->prog, st->read, csvin_fraction(in));
+        if (process_row(g, sc, &snk, f, row) ||
+            (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf))) {
+            rc = EX_SOFTWARE;
+            break;
+        }
+    }
+    if (!rc && csvin_not_utf8(in))
+        rc = RETRY_CP1252;
+    if (!rc && rec_write_buf(g->out, &outbuf))
+        rc = EX_SOFTWARE;
+    rec_buf_free(&outbuf);
+    return !rc && got < 0 ? -1 : rc;
 }
 
 /* One pass over a file with the given encoding rule. Returns 0; an exit
@@ -1150,8 +1468,6 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     const schema *s = g->sch;
     struct scratch sc[MAXTHREADS + 1];
     struct filectx f;
-    rec_buf outbuf = {0};
-    struct sink snk = {&outbuf, g->rej, st};
     const char *base;
     int rc = 0, got, bad, nsc = 0, i;
     unsigned long dups0 = g->dups;
@@ -1198,57 +1514,22 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     }
     free(*ignored);
     *ignored = strdup(m.ignored);
-    if (g->kind == K_CONTRATS) {
-        if (val_date_in_name(base, &f.name_date))
-            f.name_date = DATE_NONE;
-        if (m.field_of_col[g->c_extraction] < 0 && f.name_date == DATE_NONE) {
-            pass_error(g,
-                       "%s:%lu:1: no date_extraction column and no date (YYYYMMDD) in the file "
-                       "name; add one of them",
-                       rel, row->line);
-            rc = EX_DATAERR;
-            goto done;
-        }
-    }
-    if (g->kind == K_EVENEMENTS && m.field_of_col[g->c_region] < 0 && m.field_of_col[g->c_cp] < 0) {
-        pass_error(g, "%s:%lu:1: neither a code_region nor a code_postal column", rel, row->line);
-        rc = EX_DATAERR;
+    if (g->k->check_header && (rc = g->k->check_header(g, &f, base, row->line)))
         goto done;
-    }
     /* one scratch per checking thread, the reading thread's last */
-    for (nsc = 0; nsc <= (g->kind == K_CONTRATS ? g->threads : 0); nsc++)
+    for (nsc = 0; nsc <= (g->k->stateless ? g->threads : 0); nsc++)
         if (scratch_init(g, &sc[nsc])) {
             scratch_free(&sc[nsc]);
             pass_error(g, "out of memory or libcrypto failure");
             rc = EX_SOFTWARE;
             goto done;
         }
-    if (g->kind == K_CONTRATS && g->threads > 0 && csvin_can_split(in)) {
+    if (g->k->stateless && g->threads > 0 && csvin_can_split(in))
         rc = rows_parallel(g, sc, &f, in, st, &e);
-        got = rc == -1 ? -1 : 0;
-        if (rc == -1)
-            rc = 0;
-    } else {
-        while ((got = csvin_next(in, &row, &e)) == 1) {
-            if (csvin_not_utf8(in)) {
-                rc = RETRY_CP1252;
-                break;
-            }
-            if (progress_due(&g->prog, ++st->read))
-                progress_tick(&g->prog, st->read, csvin_fraction(in));
-            if (process_row(g, &sc[0], &snk, &f, row) ||
-                (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf))) {
-                rc = EX_SOFTWARE;
-                break;
-            }
-        }
-        if (!rc && csvin_not_utf8(in))
-            rc = RETRY_CP1252;
-        if (!rc && rec_write_buf(g->out, &outbuf))
-            rc = EX_SOFTWARE;
-    }
+    else
+        rc = rows_sequential(g, &sc[0], &f, in, st, &e);
     progress_end(&g->prog);
-    if (!rc && got < 0) {
+    if (rc == -1) {
         pass_error(g, "%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
         rc = e.code;
     }
@@ -1256,14 +1537,14 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
 done:
     for (i = 0; i < nsc; i++)
         scratch_free(&sc[i]);
-    rec_buf_free(&outbuf);
     header_map_free(&m);
     csvin_close(in);
     return rc;
 }
 
 /* Ingests one file. Returns 0, or an exit code with the error logged.
- * A contract file whose encoding is to be detected is first read as UTF-8
+ * A file of a stateless kind (contracts) whose encoding is to be detected,
+ * written to files (the outputs can be rewound), is first read as UTF-8
  * at once (CSVIN_AUTO_LAZY: no first pass over the whole file); when a field
  * proves it is not, what the pass wrote is dropped and the file is read as
  * Windows-1252, and when the pass fails for another reason it is redone with
@@ -1275,7 +1556,7 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
     rec_pos mark;
     long long rejmark;
     int rc;
-    if (!(g->kind == K_CONTRATS && g->sch->encoding == CSVIN_AUTO && g->rewindable))
+    if (!(g->k->stateless && g->sch->encoding == CSVIN_AUTO && g->rewindable))
         return ingest_pass(g, rel, index, st, enc_out, sep_out, ignored, g->sch->encoding);
     rec_mark(g->out, &mark);
     rejmark = tsvw_tell(g->rej);
@@ -1313,7 +1594,8 @@ static int file_facts(facts_input *f, const char *rel, const char *enc, const ch
     return f->file && f->encoding && f->separator && f->ignored ? 0 : -1;
 }
 
-/* Reads the accepted event ids of the events' records into g->seen. */
+/* Reads the accepted event ids of the events' records into g->seen. 0, or
+ * 70 with the error logged. */
 static int load_events(struct ingest *g, const char *path)
 {
     char err[1024];
@@ -1337,7 +1619,23 @@ static int load_events(struct ingest *g, const char *path)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* --- the stage ----------------------------------------------------------- */
+
+/* The command line. */
+struct options {
+    const struct kind *kind;
+    const char *schemas, *input, *out, *rejects, *quality, *keyfile, *events;
+    int threads; /* checking threads, the reading one included */
+    double max_expansion;
+    char **files; /* relative to input */
+    size_t nfiles;
+};
+
+/* parse_options: GO_ON when the stage is to run, else its exit code (0
+ * after --help, 64 with the usage or the error shown). */
+#define GO_ON (-1)
+
+static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option opts[] = {
         {"kind", required_argument, NULL, 'k'},     {"schemas", required_argument, NULL, 's'},
@@ -1346,66 +1644,55 @@ int main(int argc, char **argv)
         {"key-file", required_argument, NULL, 'K'}, {"events", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'T'},  {"max-expansion", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    const char *kind = NULL, *schemas = NULL, *out = NULL, *rejects = NULL, *quality = NULL,
-               *keyfile = NULL, *events = NULL;
-    struct ingest g;
-    int threads;
-    char err[1024], spath[4096];
-    facts_input *qf = NULL;
-    size_t nqf = 0;
-    unsigned char *key = NULL;
-    int c, rc = 0, code, i, needs_ref = 0;
+    const char *kind = NULL;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    char *end;
+    int c;
 
-    memset(&g, 0, sizeof g);
-    g.max_expansion = CSVIN_DEFAULT_MAX_EXPANSION;
-    log_init_env("ingest");
-    {
-        /* by default one checking thread per core besides the reading one */
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n < 1 ? 1 : n > MAXTHREADS + 1 ? MAXTHREADS + 1 : (int)n;
-    }
+    memset(o, 0, sizeof *o);
+    o->max_expansion = CSVIN_DEFAULT_MAX_EXPANSION;
+    /* by default one checking thread per core besides the reading one */
+    o->threads = ncpu < 1 ? 1 : ncpu > MAXTHREADS + 1 ? MAXTHREADS + 1 : (int)ncpu;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'k':
             kind = optarg;
             break;
         case 's':
-            schemas = optarg;
+            o->schemas = optarg;
             break;
         case 'i':
-            g.input_dir = optarg;
+            o->input = optarg;
             break;
         case 'o':
-            out = optarg;
+            o->out = optarg;
             break;
         case 'r':
-            rejects = optarg;
+            o->rejects = optarg;
             break;
         case 'q':
-            quality = optarg;
+            o->quality = optarg;
             break;
         case 'K':
-            keyfile = optarg;
+            o->keyfile = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'T':
-            threads = atoi(optarg);
-            if (threads < 1 || threads > MAXTHREADS + 1) {
+            o->threads = atoi(optarg);
+            if (o->threads < 1 || o->threads > MAXTHREADS + 1) {
                 fprintf(stderr, "ingest: --threads wants 1 to %d\n", MAXTHREADS + 1);
                 return EX_USAGE;
             }
             break;
-        case 'X': {
-            char *end;
-            g.max_expansion = strtod(optarg, &end);
-            if (end == optarg || *end || !(g.max_expansion > 1) || g.max_expansion > 1e9) {
+        case 'X':
+            o->max_expansion = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->max_expansion > 1) || o->max_expansion > 1e9) {
                 fprintf(stderr, "ingest: --max-expansion wants a number above 1\n");
                 return EX_USAGE;
             }
             break;
-        }
         case 'h':
             usage(stdout);
             return 0;
@@ -1414,39 +1701,23 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!kind || !schemas || !g.input_dir || !out || !rejects || !quality) {
+    if (!kind || !o->schemas || !o->input || !o->out || !o->rejects || !o->quality) {
         usage(stderr);
         return EX_USAGE;
     }
-    if (!strcmp(kind, "contrats"))
-        g.kind = K_CONTRATS;
-    else if (!strcmp(kind, "evenements"))
-        g.kind = K_EVENEMENTS;
-    else if (!strcmp(kind, "participations"))
-        g.kind = K_PARTICIPATIONS;
-    else {
+    if (!(o->kind = kind_of(kind))) {
         fprintf(stderr, "ingest: unknown kind '%s'\n", kind);
         return EX_USAGE;
     }
-    g.kind_name = kind;
-    g.threads = threads - 1;
-    snprintf(spath, sizeof spath, "%s/input/%s.yaml", schemas, kind);
-    g.sch = schema_load(spath, err, sizeof err);
-    if (!g.sch) {
-        log_error("%s", err);
-        return EX_CONFIG;
-    }
-    /* the reference tables are resolved here once, for the kinds that use
-     * them (attendance rows name no région or OPCO) */
-    for (i = 0; i < (int)g.sch->ncols; i++)
-        needs_ref |= g.sch->cols[i].type == T_OPCO || g.sch->cols[i].type == T_REGION;
-    if ((g.kind != K_PARTICIPATIONS || needs_ref) &&
-        !(g.ref = refdata_load(schemas, g.input_dir, &code, err, sizeof err))) {
-        log_error("%s", err);
-        rc = code;
-        goto done;
-    }
-#define COL(field, name) g.field = opt_col(g.sch, name)
+    o->files = argv + optind;
+    o->nfiles = (size_t)(argc - optind);
+    return GO_ON;
+}
+
+/* The schema columns the stage's own rules use (-1 when absent). */
+static void find_columns(struct ingest *g)
+{
+#define COL(field, name) g->field = schema_col_index(g->sch, name)
     COL(c_num, "numero_contrat");
     COL(c_debut, "date_debut_contrat");
     COL(c_fin, "date_fin_contrat");
@@ -1467,122 +1738,178 @@ int main(int argc, char **argv)
     COL(c_effectif, "effectif_employeur");
     COL(c_naf, "naf");
     COL(c_uai, "uai_cfa");
-    g.c_cp = opt_col(g.sch, g.kind == K_CONTRATS ? "code_postal_employeur" : "code_postal");
-    g.c_siret = opt_col(g.sch, g.kind == K_CONTRATS ? "siret_employeur" : "siret");
+    COL(c_cp, g->k->postcode_col);
+    COL(c_siret, g->k->siret_col);
 #undef COL
-    {
-        /* the columns this stage's own rules need must be in the schema */
-        int need[8], n = 0, j;
-        if (g.kind == K_CONTRATS) {
-            int v[] = {g.c_num,        g.c_debut,     g.c_fin, g.c_rupture,
-                       g.c_extraction, g.c_naissance, g.c_nom, g.c_prenom};
-            memcpy(need, v, sizeof v);
-            n = 8;
-            /* the pseudonym's message is built in column order: nom before prenom */
-            if (g.c_cp < 0 || g.c_opco < 0 || g.c_idcc < 0 || g.c_cfd < 0 || g.c_niveau < 0 ||
-                g.c_siret < 0 || g.c_effectif < 0 || g.c_naf < 0 || g.c_uai < 0 ||
-                g.c_nom > g.c_prenom)
-                n = -1;
-        } else if (g.kind == K_EVENEMENTS) {
-            int v[] = {g.c_id, g.c_type_ev, g.c_region, g.c_visiteurs, g.c_cp};
-            memcpy(need, v, sizeof v);
-            n = 5;
-        } else {
-            int v[] = {g.c_id, g.c_presence, g.c_siret};
-            memcpy(need, v, sizeof v);
-            n = 3;
-        }
-        for (j = 0; j < n; j++)
-            if (need[j] < 0)
-                n = -1;
-        if (n < 0) {
-            log_error("%s: a column this stage needs is missing from the schema", spath);
-            rc = EX_CONFIG;
-            goto done;
-        }
+}
+
+/* 1 when a column of the schema is an OPCO or a région (checked against the
+ * reference tables). */
+static int schema_uses_ref(const schema *s)
+{
+    size_t i;
+    for (i = 0; i < s->ncols; i++)
+        if (s->cols[i].type == T_OPCO || s->cols[i].type == T_REGION)
+            return 1;
+    return 0;
+}
+
+/* The pseudonymisation key into g->key. 0, or 78 with the error logged. */
+static int read_key(struct ingest *g, const char *keyfile)
+{
+    char err[1024];
+    int loose;
+    if (!keyfile) {
+        log_error("no pseudonymisation key: give --key-file FILE (at least %d bytes)",
+                  PSEUDO_MIN_KEY);
+        return EX_CONFIG;
     }
-    if (g.kind == K_CONTRATS) {
-        size_t klen;
-        int loose;
-        if (!keyfile) {
-            log_error("no pseudonymisation key: give --key-file FILE (at least %d bytes)",
-                      PSEUDO_MIN_KEY);
-            rc = EX_CONFIG;
-            goto done;
-        }
-        key = pseudo_read_key(keyfile, &klen, &loose, err, sizeof err);
-        if (!key) {
-            log_error("%s", err);
-            rc = EX_CONFIG;
-            goto done;
-        }
-        g.key = key;
-        g.klen = klen;
-    }
-    if (g.kind == K_PARTICIPATIONS && events && (rc = load_events(&g, events)))
-        goto done;
-    if (build_head(&g, argv + optind, (size_t)(argc - optind))) {
-        log_error("out of memory");
-        rc = EX_SOFTWARE;
-        goto done;
-    }
-    g.rewindable = strcmp(out, "-") && strcmp(rejects, "-");
-    g.out = rec_create(out, &g.head, err, sizeof err);
-    g.rej = g.out ? tsvw_open(rejects, err, sizeof err) : NULL;
-    if (!g.rej) {
+    if (!(g->key = pseudo_read_key(keyfile, &g->klen, &loose, err, sizeof err))) {
         log_error("%s", err);
-        rc = EX_CANTCREAT;
-        goto done;
+        return EX_CONFIG;
     }
-    tsvw_str(g.rej, "fichier");
-    tsvw_str(g.rej, "ligne");
-    tsvw_str(g.rej, "code");
-    tsvw_str(g.rej, "colonne");
-    tsvw_str(g.rej, "valeur");
-    tsvw_endrow(g.rej);
-    if (!(qf = calloc((size_t)(argc - optind) + 1, sizeof *qf))) {
+    return 0;
+}
+
+/* What the kind's rows are checked against: its schema, the reference
+ * tables (resolved here once, for the kinds that use them), the
+ * pseudonymisation key, the known events; then the records' columns. 0, or
+ * an exit code with the error logged. */
+static int setup(struct ingest *g, const struct options *o)
+{
+    char err[1024], spath[4096];
+    int code;
+
+    memset(g, 0, sizeof *g);
+    g->k = o->kind;
+    g->input_dir = o->input;
+    g->threads = o->threads - 1;
+    g->max_expansion = o->max_expansion;
+    snprintf(spath, sizeof spath, "%s/input/%s.yaml", o->schemas, g->k->name);
+    if (!(g->sch = schema_load(spath, err, sizeof err))) {
+        log_error("%s", err);
+        return EX_CONFIG;
+    }
+    if ((g->k->uses_ref || schema_uses_ref(g->sch)) &&
+        !(g->ref = refdata_load(o->schemas, g->input_dir, &code, err, sizeof err))) {
+        log_error("%s", err);
+        return code;
+    }
+    find_columns(g);
+    if (!g->k->has_columns(g)) {
+        log_error("%s: a column this stage needs is missing from the schema", spath);
+        return EX_CONFIG;
+    }
+    if (g->k->pseudonymised && (code = read_key(g, o->keyfile)))
+        return code;
+    if (g->k->reads_events && o->events && (code = load_events(g, o->events)))
+        return code;
+    if (build_head(g, o->files, o->nfiles)) {
         log_error("out of memory");
-        rc = EX_SOFTWARE;
-        goto done;
+        return EX_SOFTWARE;
     }
-    for (i = optind; i < argc; i++) {
+    return 0;
+}
+
+/* Creates the records and the rejects (with their header). 0, or 73 with
+ * the error logged. */
+static int open_outputs(struct ingest *g, const char *out, const char *rejects)
+{
+    char err[1024];
+    g->rewindable = strcmp(out, "-") && strcmp(rejects, "-");
+    g->out = rec_create(out, &g->head, err, sizeof err);
+    g->rej = g->out ? tsvw_open(rejects, err, sizeof err) : NULL;
+    if (!g->rej) {
+        log_error("%s", err);
+        return EX_CANTCREAT;
+    }
+    tsvw_str(g->rej, "fichier");
+    tsvw_str(g->rej, "ligne");
+    tsvw_str(g->rej, "code");
+    tsvw_str(g->rej, "colonne");
+    tsvw_str(g->rej, "valeur");
+    tsvw_endrow(g->rej);
+    return 0;
+}
+
+/* Ingests every file, in order, then writes their quality rows. 0, or an
+ * exit code with the error logged. */
+static int ingest_files(struct ingest *g, char *const *files, size_t nfiles, const char *quality)
+{
+    facts_input *qf = calloc(nfiles + 1, sizeof *qf);
+    size_t nqf = 0, i;
+    char err[1024];
+    int rc = 0;
+
+    if (!qf) {
+        log_error("out of memory");
+        return EX_SOFTWARE;
+    }
+    for (i = 0; i < nfiles && !rc; i++) {
         struct fstats st;
         char enc[16] = "", sep[8] = "", *ignored = NULL;
         memset(&st, 0, sizeof st);
-        rc = ingest_file(&g, argv[i], (size_t)(i - optind), &st, enc, sep, &ignored);
-        if (rc) {
+        if ((rc = ingest_file(g, files[i], i, &st, enc, sep, &ignored))) {
             free(ignored);
-            goto done;
+            break;
         }
-        log_info("%s: read=%lu accepted=%lu rejected=%lu", argv[i], st.read, st.accepted,
+        log_info("%s: read=%lu accepted=%lu rejected=%lu", files[i], st.read, st.accepted,
                  st.rejected);
-        if (file_facts(&qf[nqf++], argv[i], enc, sep, &st, ignored, g.kind == K_PARTICIPATIONS)) {
+        if (file_facts(&qf[nqf++], files[i], enc, sep, &st, ignored, g->k->counts_dups)) {
             log_error("out of memory");
             rc = EX_SOFTWARE;
-            goto done;
         }
     }
-    if (facts_inputs_write(quality, qf, nqf, err, sizeof err)) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-    }
-done:
-    if (g.out && rec_close(g.out, err, sizeof err) && !rc) {
-        log_error("%s", err);
-        rc = EX_IOERR;
-    }
-    if (g.rej && tsvw_close(g.rej, err, sizeof err) && !rc) {
+    if (!rc && facts_inputs_write(quality, qf, nqf, err, sizeof err)) {
         log_error("%s", err);
         rc = EX_IOERR;
     }
     facts_inputs_free(qf, nqf);
-    strmap_free(&g.seen);
-    strmap_free(&g.present);
-    rec_head_free(&g.head);
-    free(g.rcol);
-    free(g.misscode);
-    free(key);
-    refdata_free(g.ref);
-    schema_free(g.sch);
+    return rc;
+}
+
+/* Closes the outputs: rc, or 74 when rc is 0 and a close fails (logged). */
+static int close_outputs(struct ingest *g, int rc)
+{
+    char err[1024];
+    if (g->out && rec_close(g->out, err, sizeof err) && !rc) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+    }
+    if (g->rej && tsvw_close(g->rej, err, sizeof err) && !rc) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+    }
+    return rc;
+}
+
+static void ingest_free(struct ingest *g)
+{
+    strmap_free(&g->seen);
+    strmap_free(&g->present);
+    rec_head_free(&g->head);
+    free(g->rcol);
+    free(g->misscode);
+    free(g->key);
+    refdata_free(g->ref);
+    schema_free(g->sch);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct ingest g;
+    int rc;
+
+    log_init_env("ingest");
+    if ((rc = parse_options(argc, argv, &o)) != GO_ON)
+        return rc;
+    rc = setup(&g, &o);
+    if (!rc)
+        rc = open_outputs(&g, o.out, o.rejects);
+    if (!rc)
+        rc = ingest_files(&g, o.files, o.nfiles, o.quality);
+    rc = close_outputs(&g, rc);
+    ingest_free(&g);
     return rc;
 }

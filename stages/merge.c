@@ -7,7 +7,8 @@
  * versions plus per-file counts (stages/lib/facts.h). It holds one small
  * entry per distinct contract; the versions themselves are not copied.
  * Exit codes: 0, 64 usage, 70 the records cannot be read (an internal
- * error: they are the pipeline's own), 74 a write failed. */
+ * error: they are the pipeline's own) or memory is short, 74 a write
+ * failed. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -34,7 +35,17 @@ static void usage(FILE *f)
                "Exit codes: 0, 64 usage, 70 unreadable records, 74 I/O.\n");
 }
 
-int main(int argc, char **argv)
+/* The command line. */
+struct options {
+    const char *in, *out, *facts, *dispositifs;
+    unsigned long rows; /* --rows, 0 when not given */
+};
+
+/* parse_options: GO_ON when the stage is to run, else its exit code (0
+ * after --help, 64 with the usage shown). */
+#define GO_ON (-1)
+
+static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
                                          {"out", required_argument, NULL, 'o'},
@@ -43,30 +54,28 @@ int main(int argc, char **argv)
                                          {"rows", required_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *in = NULL, *out = NULL, *factspath = NULL, *dispositifs = "APPR";
-    char err[1024], *end;
-    unsigned long rows = 0;
-    versions *v;
-    int c, rc = 0;
+    char *end;
+    int c;
 
-    log_init_env("merge");
+    memset(o, 0, sizeof *o);
+    o->dispositifs = "APPR";
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
-            in = optarg;
+            o->in = optarg;
             break;
         case 'o':
-            out = optarg;
+            o->out = optarg;
             break;
         case 'f':
-            factspath = optarg;
+            o->facts = optarg;
             break;
         case 'd':
-            dispositifs = optarg;
+            o->dispositifs = optarg;
             break;
         case 'r':
             errno = 0;
-            rows = strtoul(optarg, &end, 10);
+            o->rows = strtoul(optarg, &end, 10);
             if (errno || end == optarg || *end || *optarg == '-') {
                 fprintf(stderr, "merge: --rows: '%s' is not a number of rows\n", optarg);
                 return EX_USAGE;
@@ -80,36 +89,57 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!in || !out || !factspath || optind != argc) {
+    if (!o->in || !o->out || !o->facts || optind != argc) {
         usage(stderr);
         return EX_USAGE;
     }
-    if (!(v = versions_new(dispositifs, err, sizeof err))) {
+    return GO_ON;
+}
+
+/* Logs that memory ran short; 70. */
+static int out_of_memory(void)
+{
+    log_error("out of memory while merging the contract versions");
+    return EX_SOFTWARE;
+}
+
+/* Reads every version of the records at path into v (its table sized for
+ * rows versions at once, when rows is not 0) and decides the kept ones and
+ * the exclusions. 0, or 70 with the error logged. */
+static int merge_versions(versions *v, const char *path, unsigned long rows)
+{
+    char err[1024];
+    if (rows && versions_expect(v, rows))
+        return out_of_memory();
+    switch (versions_read_records(v, path, err, sizeof err)) {
+    case 0:
+        break;
+    case -1:
+        log_own_file(path, err);
+        return EX_SOFTWARE;
+    default:
+        return out_of_memory();
+    }
+    return versions_finish(v) ? out_of_memory() : 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    char err[1024];
+    versions *v;
+    int rc;
+
+    log_init_env("merge");
+    if ((rc = parse_options(argc, argv, &o)) != GO_ON)
+        return rc;
+    if (!(v = versions_new(o.dispositifs, err, sizeof err))) {
         fprintf(stderr, "merge: %s\n", err);
         usage(stderr);
         return EX_USAGE;
     }
-    if (rows && versions_expect(v, rows)) {
-        log_error("out of memory while merging the contract versions");
-        versions_free(v);
-        return EX_SOFTWARE;
-    }
-    switch (versions_read_records(v, in, err, sizeof err)) {
-    case 0:
-        break;
-    case -1:
-        log_own_file(in, err);
-        rc = EX_SOFTWARE;
-        break;
-    default:
-        log_error("out of memory while merging the contract versions");
-        rc = EX_SOFTWARE;
-    }
-    if (!rc && versions_finish(v)) {
-        log_error("out of memory while merging the contract versions");
-        rc = EX_SOFTWARE;
-    }
-    if (!rc && versions_write(v, out, factspath, err, sizeof err)) {
+    rc = merge_versions(v, o.in, o.rows);
+    if (!rc && versions_write(v, o.out, o.facts, err, sizeof err)) {
         log_error("%s", err);
         rc = EX_IOERR;
     }
