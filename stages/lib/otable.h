@@ -41,7 +41,8 @@ typedef struct otable {
     char *name, *file;
     ocol *cols;
     size_t ncols;
-    char **keys; /* sort keys (the schema's `keys`) */
+    char **keys; /* the columns naming a row, in sort order (the schema's `keys`): secrecy's
+                    relations */
     size_t nkeys;
     char *breakdown; /* breakdown column, or NULL */
     char *base;      /* table whose indicators a breakdown repeats */
@@ -56,7 +57,9 @@ typedef struct otable {
     size_t primary, secondary, determined; /* after otable_protect: written cells */
 } otable;
 
-/* otable_load: read a schema. NULL with "file:line:col: message" on error. */
+/* otable_load: reads an output schema through oschema.h (which checks every
+ * key of it) and keeps what writing the CSV needs. NULL with
+ * "file:line:col: message" on error. */
 otable *otable_load(const char *path, char *err, size_t errlen);
 int otable_col(const otable *t, const char *name);
 /* otable_open: create DIR/<file> and write the header. */
