@@ -37,6 +37,7 @@
 #include "facts.h"
 #include "log.h"
 #include "manifest.h"
+#include "oschema.h"
 #include "refdata.h"
 #include "values.h"
 #include "yload.h"
@@ -59,12 +60,11 @@
 #define NBSP "\xc2\xa0"
 #define MINUS "\xe2\x88\x92"
 
-enum fmt { F_TEXT, F_YEAR, F_MONTH, F_COUNT, F_PCT, F_DECIMAL1, F_DAYS, F_N };
-static const char *const fmt_names[F_N] = {"text", "year",     "month", "count",
-                                           "pct",  "decimal1", "days"};
-/* Excel number formats: no thousands separator for years, two digits for
- * months, one decimal for rates and means (spec/outputs.md). */
-static const char *const fmt_excel[F_N] = {NULL, "0", "00", "#,##0", "0.0", "0.0", "#,##0"};
+/* Excel number formats by enum oschema_format: no thousands separator for
+ * years, two digits for months, one decimal for rates and means
+ * (spec/outputs.md). */
+static const char *const fmt_excel[OSCHEMA_NFORMATS] = {NULL,  "0",   "00",   "#,##0",
+                                                        "0.0", "0.0", "#,##0"};
 
 /* The tables whose sheets come first, in the spec's order (spec/outputs.md,
  * "Output folder"); the other tables with a sheet (breakdowns) follow, then
@@ -74,7 +74,6 @@ static const char *const core_tables[] = {"croissance", "croissance_mensuelle", 
 #define NCORE (sizeof core_tables / sizeof core_tables[0])
 #define LAST_TABLE "qualite"
 #define DASH_SHEET "Tableau de bord"
-static const char *const reserved_sheets[] = {"Synthèse", DASH_SHEET, "Méthodologie", "Provenance"};
 
 /* Rows kept in memory after the first pass: those whose column a or b is
  * TOTAL, enough for the charts, the Synthèse and the Tableau de bord and
@@ -87,35 +86,26 @@ static const struct {
                   {"courbe_ruptures", "region", NULL},
                   {"reunions", "region", "opco"}};
 
-/* Where the libellés of a column's codes come from (schema key `labels`). */
-enum labels { LAB_NONE, LAB_MAP, LAB_OPCO, LAB_REGIONS, LAB_DEPTS, LAB_NAF };
-static const char *const lab_tables[] = {NULL,      NULL,           "opco",
-                                         "regions", "departements", "naf_sections"};
-
 static const char *const month_long[] = {"janvier",   "février", "mars",     "avril",
                                          "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
 static const char *const month_short[] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
                                           "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
 
+/* A column of a table's sheet: its schema and what the first pass measured. */
 struct col {
-    const char *name, *label, *definition; /* owned by the schema's ydoc */
-    enum fmt fmt;
-    size_t field; /* index in the CSV header */
-    size_t width; /* longest cell in characters, label included */
-    /* labels: a column of libellés beside the codes, in the workbook only */
-    enum labels lab;
-    const ynode *labmap; /* LAB_MAP: code -> libellé */
-    const char *lheading;
-    size_t lwidth;
-    lxw_col_t scol; /* the column's place in the sheet (libellé columns shift it) */
+    const oschema_col *s; /* name, label, format, definition, labels */
+    size_t field;         /* index in the CSV header */
+    size_t width;         /* longest cell in characters, label included */
+    size_t lwidth;        /* the same for its libellés, when it has labels */
+    lxw_col_t scol;       /* the column's place in the sheet (libellé columns shift it) */
 };
 
 /* A chart and the small block of data it plots, written beside the table. */
 struct chart {
     uint8_t type; /* LXW_CHART_LINE, LXW_CHART_COLUMN or LXW_CHART_BAR */
     char title[300], xname[100], yname[100];
-    enum fmt vfmt;                  /* format of the plotted values */
+    enum oschema_format vfmt;       /* format of the plotted values */
     char head[MAX_SERIES + 1][200]; /* category label, then one name per series */
     size_t nser, n, cap, vcap;
     char **cat; /* n category labels */
@@ -124,17 +114,9 @@ struct chart {
     long year, year0; /* the year or cohort it shows (the last one), the first one */
 };
 
-/* A breakdown table's chart, from its schema (key `chart`). */
-struct bchart {
-    const char *column, *title;
-    uint8_t type;
-    int window; /* months: the latest cohort observable that long; 0: latest complete year */
-};
-
+/* A table of the report: its schema (schemas/output/NAME.yaml) and its CSV. */
 struct table {
-    char *path; /* schema file */
-    ydoc *doc;
-    const char *name, *file, *sheet, *title, *description;
+    oschema *s; /* file, sheet, title, description, breakdown, chart */
     struct col *cols;
     size_t ncols;
     char *csv;           /* DIR/file */
@@ -147,15 +129,13 @@ struct table {
     size_t nkept, capkept;
     struct chart *chart;
     lxw_col_t nscols; /* columns of its sheet */
-    const char *breakdown;
-    struct bchart bc; /* bc.column NULL: no chart */
     long synth_row;   /* where its chart goes on the Synthèse, -1 nowhere */
 };
 
 struct fmts {
-    lxw_format *title, *head, *secret, *wrap, *bold, *boldwrap, *note, *num[F_N];
+    lxw_format *title, *head, *secret, *wrap, *bold, *boldwrap, *note, *num[OSCHEMA_NFORMATS];
     /* Tableau de bord: centred year headings, the grand total's row in bold */
-    lxw_format *across, *subhead, *btext, *bsecret, *bnum[F_N];
+    lxw_format *across, *subhead, *btext, *bsecret, *bnum[OSCHEMA_NFORMATS];
 };
 
 /* One paragraph of the Synthèse and the chart shown under it. */
@@ -312,17 +292,9 @@ static int grow(void *a, size_t *cap, size_t need, size_t sz)
     return 0;
 }
 
-/* Removes trailing white space (folded YAML scalars end with a newline). */
-static void rstrip(char *s)
-{
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-}
-
 /* 1 when v is a number of format f: an integer, or a decimal for rates,
  * means and medians; "." is the decimal mark (CSV conventions). */
-static int num_ok(const char *v, enum fmt f)
+static int num_ok(const char *v, enum oschema_format f)
 {
     const char *p = v;
     if (*p == '-')
@@ -331,7 +303,7 @@ static int num_ok(const char *v, enum fmt f)
         return 0;
     while (isdigit((unsigned char)*p))
         p++;
-    if (*p == '.' && (f == F_PCT || f == F_DECIMAL1 || f == F_DAYS)) {
+    if (*p == '.' && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1 || f == OSCHEMA_DAYS)) {
         p++;
         if (!isdigit((unsigned char)*p))
             return 0;
@@ -342,7 +314,7 @@ static int num_ok(const char *v, enum fmt f)
 }
 
 /* Characters the number v takes once shown with format f. */
-static size_t num_width(const char *v, enum fmt f)
+static size_t num_width(const char *v, enum oschema_format f)
 {
     char b[64];
     double x;
@@ -355,24 +327,24 @@ static size_t num_width(const char *v, enum fmt f)
     if (ilen > (size_t)(v[0] == '-') &&
         (ilen == (size_t)(v[0] == '-') + 1 || v[v[0] == '-'] != '0')) {
         digits = (int)ilen - (v[0] == '-');
-        if (!dot && (f == F_COUNT || f == F_DAYS))
+        if (!dot && (f == OSCHEMA_COUNT || f == OSCHEMA_DAYS))
             return len + (size_t)(digits - 1) / 3;
-        if (!dot && (f == F_YEAR || (f == F_MONTH && len >= 2)))
+        if (!dot && (f == OSCHEMA_YEAR || (f == OSCHEMA_MONTH && len >= 2)))
             return len;
-        if (dot && len - ilen == 2 && (f == F_PCT || f == F_DECIMAL1))
+        if (dot && len - ilen == 2 && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1))
             return len;
     }
     x = strtod(v, NULL);
     switch (f) {
-    case F_PCT:
-    case F_DECIMAL1:
+    case OSCHEMA_PCT:
+    case OSCHEMA_DECIMAL1:
         n = snprintf(b, sizeof b, "%.1f", x);
         return (size_t)n;
-    case F_MONTH:
+    case OSCHEMA_MONTH:
         n = snprintf(b, sizeof b, "%02.0f", x);
         return (size_t)n;
-    case F_COUNT:
-    case F_DAYS:
+    case OSCHEMA_COUNT:
+    case OSCHEMA_DAYS:
         n = snprintf(b, sizeof b, "%.0f", x);
         digits = n - (b[0] == '-');
         return (size_t)(n + (digits - 1) / 3);
@@ -383,12 +355,12 @@ static size_t num_width(const char *v, enum fmt f)
 }
 
 /* Width of a cell holding the CSV value v of a column of format f. */
-static size_t cell_width(const char *v, enum fmt f)
+static size_t cell_width(const char *v, enum oschema_format f)
 {
     long n;
     if (!*v)
         return 0;
-    if (f != F_TEXT && num_ok(v, f))
+    if (f != OSCHEMA_TEXT && num_ok(v, f))
         return num_width(v, f);
     n = u8len(v);
     return n < 0 ? 0 : (size_t)n;
@@ -413,10 +385,10 @@ static size_t wrap_lines(const char *s, size_t w)
 /* The width a column's label asks for: a text column shows it on one line;
  * a number column lets it wrap over up to three lines, its longest word
  * whole, so that a wide table of counts and rates still prints legibly. */
-static size_t head_width(const char *label, enum fmt f)
+static size_t head_width(const char *label, enum oschema_format f)
 {
     size_t n = (size_t)u8len(label), w;
-    if (f == F_TEXT)
+    if (f == OSCHEMA_TEXT)
         return n;
     for (w = (n + 2) / 3; w < n && wrap_lines(label, w) > 3; w++)
         ;
@@ -438,7 +410,7 @@ static double col_width(size_t w)
 static int tcol(const struct table *t, const char *name)
 {
     for (size_t i = 0; i < t->ncols; i++)
-        if (!strcmp(t->cols[i].name, name))
+        if (!strcmp(t->cols[i].s->name, name))
             return (int)i;
     return -1;
 }
@@ -446,13 +418,13 @@ static int tcol(const struct table *t, const char *name)
 static const char *tlabel(const struct table *t, const char *name)
 {
     int i = tcol(t, name);
-    return i < 0 ? name : t->cols[i].label;
+    return i < 0 ? name : t->cols[i].s->label;
 }
 
 static struct table *find_table(struct report *r, const char *name)
 {
     for (size_t i = 0; i < r->nt; i++)
-        if (!strcmp(r->t[i].name, name))
+        if (!strcmp(r->t[i].s->table, name))
             return &r->t[i];
     return NULL;
 }
@@ -483,26 +455,24 @@ static char **find_kept(const struct table *t, size_t n, const char *const *name
 static const char *code_label(const struct report *r, const struct col *k, const char *code)
 {
     const char *l = NULL;
-    const ynode *v;
-    switch (k->lab) {
-    case LAB_NONE:
+    switch (k->s->labels) {
+    case OSCHEMA_LABELS_NONE:
         return NULL;
-    case LAB_MAP:
-        v = ymap_get(k->labmap, code);
-        l = v && v->type == YN_SCALAR ? v->str : NULL;
+    case OSCHEMA_LABELS_MAP:
+        l = oschema_label(k->s, code);
         break;
-    case LAB_OPCO:
+    case OSCHEMA_LABELS_OPCO:
         for (size_t i = 0; i < r->ref->nopco && !l; i++)
             if (!strcmp(r->ref->opco_code[i], code))
                 l = r->opco_name[i];
         break;
-    case LAB_REGIONS:
+    case OSCHEMA_LABELS_REGIONS:
         l = ref_region_lib(r->ref, code); /* "Non déterminée" for ND, as region_libelle */
         break;
-    case LAB_DEPTS:
+    case OSCHEMA_LABELS_DEPARTEMENTS:
         l = ref_dept_lib(r->ref, code);
         break;
-    case LAB_NAF:
+    case OSCHEMA_LABELS_NAF_SECTIONS:
         l = ref_naf_section_lib(r->ref, code);
         break;
     }
@@ -538,325 +508,88 @@ static int opco_names(struct report *r)
 
 /* --- schemas ------------------------------------------------------------- */
 
-static int yerr(const char *path, const ynode *n, const char *what, const char *arg)
+/* Where a table's sheet goes: first the core tables in the spec's order
+ * (0 .. NCORE-1), then the other tables with a sheet (breakdowns, NCORE),
+ * then qualite (NCORE+1); tables without a sheet come after (NCORE+2). */
+static size_t sheet_rank(const oschema *s)
 {
-    log_error("%s:%d:%d: %s%s", path, n ? n->line : 1, n ? n->col : 1, what, arg);
-    return EX_CONFIG;
+    if (!s->sheet)
+        return NCORE + 2;
+    if (!strcmp(s->table, LAST_TABLE))
+        return NCORE + 1;
+    for (size_t c = 0; c < NCORE; c++)
+        if (!strcmp(s->table, core_tables[c]))
+            return c;
+    return NCORE;
 }
 
-/* The string value of key in the mapping m, trailing blanks removed; NULL
- * when absent. Sets *rc to 78 (logged) when the value is not a scalar or a
- * required key is missing. */
-static const char *ystr(const char *path, const ynode *m, const char *key, int required, int *rc)
+/* Sets up table t of schema t->s: columns measured from their headings,
+ * their places in the sheet, the rows the first pass keeps. 0 or 70. */
+static int table_init(struct table *t)
 {
-    ynode *v = ymap_get(m, key);
-    if (!v || yis_null(v)) {
-        if (required && !*rc)
-            *rc = yerr(path, m, "missing key: ", key);
-        return NULL;
-    }
-    if (v->type != YN_SCALAR) {
-        if (!*rc)
-            *rc = yerr(path, v, "expected a string for key ", key);
-        return NULL;
-    }
-    rstrip(v->str);
-    return v->str;
-}
-
-/* NULL when s can name a sheet, else what is wrong with it. */
-static const char *sheet_name_problem(const char *s)
-{
-    long n = u8len(s);
-    if (n <= 0 || n > LXW_SHEETNAME_MAX)
-        return "a sheet name has 1 to 31 characters";
-    if (strpbrk(s, "[]:*?/\\"))
-        return "a sheet name cannot hold any of [ ] : * ? / \\";
-    if (s[0] == '\'' || s[strlen(s) - 1] == '\'')
-        return "a sheet name cannot start or end with an apostrophe";
-    for (size_t i = 0; i < sizeof reserved_sheets / sizeof *reserved_sheets; i++)
-        if (!strcasecmp(s, reserved_sheets[i]))
-            return "this sheet name is the report's own";
-    return NULL;
-}
-
-/* Reads a column's optional `labels` (a mapping code -> libellé, or the name
- * of a reference table: opco, regions, departements, naf_sections) and
- * `labels_heading`. 0 or 78 (logged). */
-static int labels_load(const char *path, const ynode *c, struct col *k)
-{
-    const ynode *v = ymap_get(c, "labels");
-    int rc = 0;
-    k->lab = LAB_NONE;
-    if (!v || yis_null(v))
-        return 0;
-    if (v->type == YN_MAP) {
-        for (size_t i = 0; i < v->n; i++)
-            if (v->kids[2 * i]->type != YN_SCALAR || v->kids[2 * i + 1]->type != YN_SCALAR ||
-                u8len(v->kids[2 * i + 1]->str) < 0)
-                return yerr(path, v->kids[2 * i + 1], "a libellé is a UTF-8 string in labels of ",
-                            k->name);
-        k->lab = LAB_MAP;
-        k->labmap = v;
-    } else if (v->type == YN_SCALAR) {
-        for (k->lab = LAB_OPCO; k->lab <= LAB_NAF && strcmp(v->str, lab_tables[k->lab]); k->lab++)
-            ;
-        if (k->lab > LAB_NAF)
-            return yerr(
-                path, v,
-                "labels: a mapping, or one of opco, regions, departements, naf_sections: ", v->str);
-    } else {
-        return yerr(path, v, "labels: a mapping or a reference table name in column ", k->name);
-    }
-    k->lheading = ystr(path, c, "labels_heading", 0, &rc);
-    if (!rc && !k->lheading)
-        k->lheading = "Libellé";
-    if (!rc && u8len(k->lheading) < 0)
-        return yerr(path, c, "invalid UTF-8 in labels_heading of ", k->name);
-    if (!rc)
-        k->lwidth = (size_t)u8len(k->lheading);
-    return rc;
-}
-
-/* Reads a breakdown table's optional `chart` (column, title, type: column or
- * bar, cohort_window_months). 0 or 78 (logged). */
-static int bchart_load(const char *path, const ynode *root, struct table *t)
-{
-    const ynode *m = ymap_get(root, "chart"), *w;
-    const char *type;
-    int rc = 0;
-    if (!m || yis_null(m))
-        return 0;
-    if (m->type != YN_MAP || !t->breakdown)
-        return yerr(path, m, "chart: a mapping, in a breakdown table only", "");
-    t->bc.column = ystr(path, m, "column", 1, &rc);
-    t->bc.title = ystr(path, m, "title", 1, &rc);
-    type = ystr(path, m, "type", 0, &rc);
-    if (rc)
-        return rc;
-    if (tcol(t, t->bc.column) < 0 || t->cols[tcol(t, t->bc.column)].fmt == F_TEXT)
-        return yerr(path, ymap_get(m, "column"),
-                    "chart: not a numeric column of the table: ", t->bc.column);
-    if (u8len(t->bc.title) < 0 || u8len(t->bc.title) > 200)
-        return yerr(path, ymap_get(m, "title"), "chart: a title of at most 200 characters", "");
-    if (!type || !strcmp(type, "column"))
-        t->bc.type = LXW_CHART_COLUMN;
-    else if (!strcmp(type, "bar"))
-        t->bc.type = LXW_CHART_BAR;
-    else
-        return yerr(path, ymap_get(m, "type"), "chart: type is column or bar, not ", type);
-    w = ymap_get(m, "cohort_window_months");
-    if (w && !yis_null(w)) {
-        char *end;
-        long v = w->type == YN_SCALAR ? strtol(w->str, &end, 10) : -1;
-        if (v < 1 || v > 36 || *end)
-            return yerr(path, w, "chart: cohort_window_months is a whole number from 1 to 36", "");
-        t->bc.window = (int)v;
-    }
-    return 0;
-}
-
-/* Loads one output schema into t. 0 or 78 (logged). */
-static int table_load(struct table *t, const char *path)
-{
-    char err[1024];
-    const ynode *root, *cols, *v;
-    const char *why;
-    int rc = 0;
-
+    const oschema *s = t->s;
+    lxw_col_t sc = 0;
     t->keep = t->keep2 = -1;
     t->synth_row = -1;
-    if (!(t->path = strdup(path)))
+    if (!(t->cols = calloc(s->ncols, sizeof *t->cols)))
         return oom();
-    if (!(t->doc = yload_file(path, err, sizeof err))) {
-        log_error("%s", err);
-        return EX_CONFIG;
+    t->ncols = s->ncols;
+    for (size_t c = 0; c < s->ncols; c++) {
+        struct col *k = &t->cols[c];
+        k->s = &s->cols[c];
+        k->width = head_width(k->s->label, k->s->format);
+        if (k->s->labels)
+            k->lwidth = (size_t)u8len(k->s->labels_heading);
+        k->scol = sc;
+        sc = (lxw_col_t)(sc + (k->s->labels ? 2 : 1));
     }
-    root = t->doc->root;
-    if (!root || root->type != YN_MAP)
-        return yerr(path, root, "an output schema is a mapping", "");
-    t->name = ystr(path, root, "table", 1, &rc);
-    t->file = ystr(path, root, "file", 1, &rc);
-    t->sheet = ystr(path, root, "sheet", 0, &rc);
-    t->title = ystr(path, root, "title", 1, &rc);
-    t->description = ystr(path, root, "description", 0, &rc);
-    if (rc)
-        return rc;
-    if (!*t->file || strchr(t->file, '/') || !strcmp(t->file, ".."))
-        return yerr(path, ymap_get(root, "file"), "file must be a plain file name", "");
-    if (t->sheet && (why = sheet_name_problem(t->sheet)))
-        return yerr(path, ymap_get(root, "sheet"), why, "");
-    cols = ymap_get(root, "columns");
-    if (!cols || cols->type != YN_SEQ || cols->n == 0)
-        return yerr(path, cols ? cols : root, "columns must be a non-empty list", "");
-    if (cols->n > 16000)
-        return yerr(path, cols, "too many columns", "");
-    if (!(t->cols = calloc(cols->n, sizeof *t->cols)))
-        return oom();
-    t->ncols = cols->n;
-    for (size_t i = 0; i < cols->n && !rc; i++) {
-        const ynode *c = cols->kids[i];
-        struct col *k = &t->cols[i];
-        const char *f;
-        if (c->type != YN_MAP)
-            return yerr(path, c, "a column is a mapping", "");
-        k->name = ystr(path, c, "name", 1, &rc);
-        k->label = ystr(path, c, "label", 1, &rc);
-        f = ystr(path, c, "format", 1, &rc);
-        k->definition = ystr(path, c, "definition", 0, &rc);
-        if (rc)
-            return rc;
-        if (u8len(k->label) < 0 || (k->definition && u8len(k->definition) < 0))
-            return yerr(path, c, "invalid UTF-8 in column ", k->name);
-        for (k->fmt = F_TEXT; k->fmt < F_N && strcmp(fmt_names[k->fmt], f); k->fmt++)
-            ;
-        if (k->fmt == F_N) {
-            v = ymap_get(c, "format");
-            return yerr(path, v,
-                        "unknown format (text, year, month, count, pct, decimal1, days): ", f);
+    t->nscols = sc;
+    for (size_t q = 0; q < sizeof keep_rules / sizeof *keep_rules; q++)
+        if (!strcmp(s->table, keep_rules[q].table)) {
+            t->keep = tcol(t, keep_rules[q].a);
+            t->keep2 = keep_rules[q].b ? tcol(t, keep_rules[q].b) : -1;
         }
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(t->cols[j].name, k->name))
-                return yerr(path, c, "duplicate column: ", k->name);
-        k->width = head_width(k->label, k->fmt);
-        if ((rc = labels_load(path, c, k)))
-            return rc;
-    }
-    t->breakdown = ystr(path, root, "breakdown", 0, &rc);
-    if (!rc)
-        rc = bchart_load(path, root, t);
-    if (rc)
-        return rc;
-    if (u8len(t->title) < 0 || (t->description && u8len(t->description) < 0))
-        return yerr(path, root, "invalid UTF-8 in title or description", "");
+    t->keep_all = s->chart.column != NULL;
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Loads every SCHEMAS/output/NAME.yaml and orders them: the five core tables,
- * the other tables with a sheet (by file name), then those without. */
+/* Loads every SCHEMAS/output/NAME.yaml (oschema.h) into r->t, in sheet
+ * order (sheet_rank, then file names); the core tables and qualite must
+ * have a sheet. 0, 70 or 78 (logged). */
 static int load_schemas(struct report *r)
 {
-    char dir[PATH_LEN], path[PATH_LEN * 2];
-    char **names = NULL;
-    size_t n = 0, cap = 0, i, k = 0;
-    struct table *t = NULL;
-    struct dirent *de;
-    DIR *d;
-    int rc = 0;
+    char err[1024];
+    oschema **s = NULL;
+    size_t n = 0;
 
-    snprintf(dir, sizeof dir, "%s/output", r->schemas);
-    if (!(d = opendir(dir))) {
-        log_error("%s: cannot open the output schemas: %s", dir, strerror(errno));
-        return EX_CONFIG;
+    if (oschema_load_dir(r->schemas, &s, &n, err, sizeof err)) {
+        log_error("%s", err);
+        return errno == ENOMEM ? oom() : EX_CONFIG;
     }
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".yaml"))
+    if (!(r->t = calloc(n ? n : 1, sizeof *r->t))) {
+        oschema_free_all(s, n);
+        return oom();
+    }
+    for (size_t rank = 0; rank <= NCORE + 2; rank++) {
+        size_t before = r->nt;
+        for (size_t i = 0; i < n; i++)
+            if (sheet_rank(s[i]) == rank)
+                r->t[r->nt++].s = s[i];
+        if (rank == NCORE + 2)
             continue;
-        if (grow(&names, &cap, n + 1, sizeof *names) || !(names[n] = strdup(de->d_name))) {
-            rc = oom();
-            break;
+        if (r->nt == before && rank != NCORE) {
+            log_error("%s/output:1:1: no output schema with a sheet for table %s", r->schemas,
+                      rank < NCORE ? core_tables[rank] : LAST_TABLE);
+            free(s);
+            return EX_CONFIG;
         }
-        n++;
+        r->nsheets = r->nt;
     }
-    closedir(d);
-    if (rc)
-        goto done;
-    qsort(names, n, sizeof *names, cmp_str);
-    if (!(t = calloc(n ? n : 1, sizeof *t))) {
-        rc = oom();
-        goto done;
-    }
-    for (i = 0; i < n && !rc; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = table_load(&t[i], path);
-    }
-    r->t = t, r->nt = n;
-    if (rc)
-        goto done;
-    for (i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(t[i].name, t[j].name)) {
-                log_error("%s:1:1: table %s is also described by %s", t[i].path, t[i].name,
-                          t[j].path);
-                rc = EX_CONFIG;
-                goto done;
-            }
-            if (t[i].sheet && t[j].sheet && !strcasecmp(t[i].sheet, t[j].sheet)) {
-                log_error("%s:1:1: sheet %s is also the sheet of %s", t[i].path, t[i].sheet,
-                          t[j].path);
-                rc = EX_CONFIG;
-                goto done;
-            }
-        }
-    /* reorder in place: a stable selection into a new array */
-    {
-        struct table *o = calloc(n ? n : 1, sizeof *o);
-        char *used = calloc(n ? n : 1, 1);
-        if (!o || !used) {
-            free(o), free(used);
-            rc = oom();
-            goto done;
-        }
-        for (size_t c = 0; c < NCORE && !rc; c++) {
-            for (i = 0; i < n && strcmp(t[i].name, core_tables[c]); i++)
-                ;
-            if (i == n || !t[i].sheet) {
-                log_error("%s:1:1: no output schema with a sheet for table %s", dir,
-                          core_tables[c]);
-                rc = EX_CONFIG;
-                break;
-            }
-            o[k++] = t[i], used[i] = 1;
-        }
-        for (i = 0; i < n; i++)
-            if (!used[i] && t[i].sheet && strcmp(t[i].name, LAST_TABLE))
-                o[k++] = t[i], used[i] = 1;
-        for (i = 0; i < n && strcmp(t[i].name, LAST_TABLE); i++)
-            ;
-        if (!rc && (i == n || !t[i].sheet)) {
-            log_error("%s:1:1: no output schema with a sheet for table %s", dir, LAST_TABLE);
-            rc = EX_CONFIG;
-        } else if (!rc) {
-            o[k++] = t[i], used[i] = 1;
-        }
-        r->nsheets = k;
-        for (i = 0; i < n; i++)
-            if (!used[i])
-                o[k++] = t[i];
-        free(used);
-        if (rc) {
-            free(o);
-            goto done;
-        }
-        free(t);
-        r->t = o;
-    }
-    for (i = 0; i < r->nt; i++) {
-        struct table *x = &r->t[i];
-        lxw_col_t sc = 0;
-        for (size_t q = 0; q < sizeof keep_rules / sizeof *keep_rules; q++)
-            if (!strcmp(x->name, keep_rules[q].table)) {
-                x->keep = tcol(x, keep_rules[q].a);
-                x->keep2 = keep_rules[q].b ? tcol(x, keep_rules[q].b) : -1;
-            }
-        x->keep_all = x->bc.column != NULL;
-        for (size_t c = 0; c < x->ncols; c++) {
-            x->cols[c].scol = sc;
-            sc = (lxw_col_t)(sc + (x->cols[c].lab ? 2 : 1));
-        }
-        x->nscols = sc;
-    }
-done:
-    for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return rc;
+    free(s);
+    for (size_t i = 0; i < r->nt; i++)
+        if (table_init(&r->t[i]))
+            return EX_SOFTWARE;
+    return 0;
 }
 
 /* --- reading the CSV reports --------------------------------------------- */
@@ -879,10 +612,10 @@ static int own_csv_fail(const struct table *t, unsigned long line, unsigned long
     if (line)
         log_error("internal error: %s, written by an earlier stage of this run, cannot be used "
                   "(line %lu, column %lu): %s",
-                  t->file, line, col ? col : 1, msg);
+                  t->s->file, line, col ? col : 1, msg);
     else
         log_error("internal error: %s, written by an earlier stage of this run, cannot be used: %s",
-                  t->file, msg);
+                  t->s->file, msg);
     return EX_SOFTWARE;
 }
 
@@ -890,7 +623,7 @@ static int own_csv_fail(const struct table *t, unsigned long line, unsigned long
 static int csv_fail(const struct table *t, const csvin_err *e)
 {
     if (e->code == EX_IOERR) {
-        log_error("%s (in the output folder being built): %s", t->file, e->msg);
+        log_error("%s (in the output folder being built): %s", t->s->file, e->msg);
         return EX_IOERR;
     }
     return own_csv_fail(t, e->line, e->col, "%s", e->msg);
@@ -914,23 +647,23 @@ static int table_open(struct table *t, csvin **out, int warn)
         csvin_close(in);
         if (got < 0)
             return csv_fail(t, &e);
-        return own_csv_fail(t, 1, 1, "empty file: a header line is expected (%s)", t->path);
+        return own_csv_fail(t, 1, 1, "empty file: a header line is expected (%s)", t->s->path);
     }
     for (size_t c = 0; c < t->ncols; c++) {
         size_t k;
-        for (k = 0; k < row->n && strcmp(row->f[k], t->cols[c].name); k++)
+        for (k = 0; k < row->n && strcmp(row->f[k], t->cols[c].s->name); k++)
             ;
         if (k == row->n) {
             csvin_close(in);
             return own_csv_fail(t, 1, 1, "column %s of %s is missing from the header",
-                                t->cols[c].name, t->path);
+                                t->cols[c].s->name, t->s->path);
         }
         t->cols[c].field = k;
     }
     for (size_t k = 0; warn && k < row->n; k++)
         if (tcol(t, row->f[k]) < 0)
-            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->file, k + 1, row->f[k],
-                     t->path);
+            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->s->file, k + 1, row->f[k],
+                     t->s->path);
     t->nfields = row->n;
     *out = in;
     return 0;
@@ -946,12 +679,13 @@ static int row_check(const struct table *t, const csvin_row *row)
         const struct col *k = &t->cols[c];
         const char *v = row->f[k->field];
         if (u8len(v) < 0)
-            return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s", k->name);
-        if (k->fmt != F_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->fmt))
+            return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s",
+                                k->s->name);
+        if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->s->format))
             return own_csv_fail(t, row->line, k->field + 1,
                                 "column %s (%s) holds \"%.40s\": expected a number, \"s\" or an "
                                 "empty value",
-                                k->name, fmt_names[k->fmt], v);
+                                k->s->name, oschema_format_names[k->s->format], v);
     }
     return 0;
 }
@@ -966,14 +700,14 @@ static int table_scan(struct report *r, struct table *t)
     csvin *in = NULL;
     int rc, got;
 
-    if (!(t->csv = xprintf("%s/%s", r->outdir, t->file)))
+    if (!(t->csv = xprintf("%s/%s", r->outdir, t->s->file)))
         return oom();
     if (stat(t->csv, &st) != 0) {
         if (errno == ENOENT) {
-            log_info("%s absent: sheet %s gets a note", t->file, t->sheet);
+            log_info("%s absent: sheet %s gets a note", t->s->file, t->s->sheet);
             return 0;
         }
-        log_error("%s (in the output folder being built): cannot read: %s", t->file,
+        log_error("%s (in the output folder being built): cannot read: %s", t->s->file,
                   strerror(errno));
         return EX_IOERR;
     }
@@ -985,10 +719,10 @@ static int table_scan(struct report *r, struct table *t)
             break;
         for (size_t c = 0; c < t->ncols; c++) {
             struct col *k = &t->cols[c];
-            size_t w = cell_width(row->f[k->field], k->fmt);
+            size_t w = cell_width(row->f[k->field], k->s->format);
             if (w > k->width)
                 k->width = w;
-            if (k->lab && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
+            if (k->s->labels && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
                 k->lwidth = w;
         }
         t->nrows++;
@@ -1097,7 +831,7 @@ static int chart_point(struct chart *ch, const char *cat, char *const *vals)
     return 0;
 }
 
-static struct chart *chart_new(uint8_t type, size_t nser, enum fmt vfmt)
+static struct chart *chart_new(uint8_t type, size_t nser, enum oschema_format vfmt)
 {
     struct chart *ch = calloc(1, sizeof *ch);
     if (ch)
@@ -1117,7 +851,7 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
 {
     for (size_t i = 0; i < n; i++)
         if ((idx[i] = tcol(t, names[i])) < 0) {
-            log_warn("%s: no column %s: no chart on sheet %s", t->path, names[i], t->sheet);
+            log_warn("%s: no column %s: no chart on sheet %s", t->s->path, names[i], t->s->sheet);
             return -1;
         }
     return 0;
@@ -1127,7 +861,7 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
 static int chart_done(struct table *t, const char *why)
 {
     if (t->chart && !t->chart->n) {
-        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->sheet);
+        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->s->sheet);
         chart_free(t->chart);
         t->chart = NULL;
     }
@@ -1152,7 +886,7 @@ static int row_is(const struct table *t, char **k, int cy, long y, const char *a
                   const char *b, const char *vb)
 {
     const char *const cn[2] = {a, b}, *const want[2] = {va, vb};
-    if (!num_ok(k[cy], F_YEAR) || atol(k[cy]) != y)
+    if (!num_ok(k[cy], OSCHEMA_YEAR) || atol(k[cy]) != y)
         return 0;
     for (int i = 0; i < 2; i++) {
         int c;
@@ -1176,7 +910,7 @@ static int chart_monthly(const struct report *r, struct table *t)
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    if (!(ch = chart_new(LXW_CHART_LINE, 2, F_COUNT)))
+    if (!(ch = chart_new(LXW_CHART_LINE, 2, OSCHEMA_COUNT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1213,7 +947,7 @@ static int chart_ruptures(const struct report *r, struct table *t)
 
     if (need_cols(t, c, nm, 3))
         return 0;
-    if (!(ch = chart_new(LXW_CHART_COLUMN, 1, F_PCT)))
+    if (!(ch = chart_new(LXW_CHART_COLUMN, 1, OSCHEMA_PCT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1266,10 +1000,10 @@ static int chart_courbe(const struct report *r, struct table *t)
             }
     if (!nser) {
         log_warn("%s: no curve for cohorts %ld to %ld: no chart on sheet %s", t->csv, y0, y1,
-                 t->sheet);
+                 t->s->sheet);
         return 0;
     }
-    if (!(ch = chart_new(LXW_CHART_LINE, nser, F_PCT)))
+    if (!(ch = chart_new(LXW_CHART_LINE, nser, OSCHEMA_PCT)))
         return oom();
     t->chart = ch;
     ch->year = ys[nser - 1];
@@ -1309,7 +1043,7 @@ static int chart_meetings(const struct report *r, struct table *t)
     if (need_cols(t, c, nm, 5))
         return 0;
     type = code_label(r, &t->cols[c[2]], "reunion_entreprises");
-    if (!(ch = chart_new(LXW_CHART_COLUMN, 2, F_COUNT)))
+    if (!(ch = chart_new(LXW_CHART_COLUMN, 2, OSCHEMA_COUNT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1340,30 +1074,32 @@ static int chart_meetings(const struct report *r, struct table *t)
  * TOTAL last, as "Ensemble". */
 static int chart_breakdown(const struct report *r, struct table *t)
 {
-    int cy = tcol(t, "annee"), cb = t->breakdown ? tcol(t, t->breakdown) : -1,
-        cv = tcol(t, t->bc.column);
-    long y = t->bc.window ? cohort_for(r, t->bc.window) : r->year;
+    int cy = tcol(t, "annee"), cb = t->s->breakdown ? tcol(t, t->s->breakdown) : -1,
+        cv = tcol(t, t->s->chart.column);
+    long y = t->s->chart.window ? cohort_for(r, t->s->chart.window) : r->year;
     size_t *ord = NULL, n = 0;
     const struct col *kb;
     struct chart *ch;
 
     if (cy < 0 || cb < 0 || cv < 0) {
-        log_warn("%s: no annee or %s column: no chart on sheet %s", t->path,
-                 t->breakdown ? t->breakdown : "breakdown", t->sheet);
+        log_warn("%s: no annee or %s column: no chart on sheet %s", t->s->path,
+                 t->s->breakdown ? t->s->breakdown : "breakdown", t->s->sheet);
         return 0;
     }
     kb = &t->cols[cb];
-    if (!(ch = chart_new(t->bc.type, 1, t->cols[cv].fmt)))
+    if (!(ch = chart_new(t->s->chart.type == OSCHEMA_CHART_BAR ? LXW_CHART_BAR : LXW_CHART_COLUMN,
+                         1, t->cols[cv].s->format)))
         return oom();
     t->chart = ch;
     ch->year = y;
-    snprintf(ch->title, sizeof ch->title, "%s, %s %ld%s", t->bc.title,
-             t->bc.window ? "cohorte" : "année", y, t->cols[cv].fmt == F_PCT ? " (%)" : "");
-    snprintf(ch->xname, sizeof ch->xname, "%s", kb->label);
-    snprintf(ch->yname, sizeof ch->yname, "%s", t->cols[cv].label);
-    snprintf(ch->head[0], sizeof ch->head[0], "%s", kb->label);
-    snprintf(ch->head[1], sizeof ch->head[1], "%s, %s %ld", t->cols[cv].label,
-             t->bc.window ? "cohorte" : "année", y);
+    snprintf(ch->title, sizeof ch->title, "%s, %s %ld%s", t->s->chart.title,
+             t->s->chart.window ? "cohorte" : "année", y,
+             t->cols[cv].s->format == OSCHEMA_PCT ? " (%)" : "");
+    snprintf(ch->xname, sizeof ch->xname, "%s", kb->s->label);
+    snprintf(ch->yname, sizeof ch->yname, "%s", t->cols[cv].s->label);
+    snprintf(ch->head[0], sizeof ch->head[0], "%s", kb->s->label);
+    snprintf(ch->head[1], sizeof ch->head[1], "%s, %s %ld", t->cols[cv].s->label,
+             t->s->chart.window ? "cohorte" : "année", y);
     chart_heads(ch);
     if (!(ord = malloc((t->nkept ? t->nkept : 1) * sizeof *ord)))
         return oom();
@@ -1373,14 +1109,13 @@ static int chart_breakdown(const struct report *r, struct table *t)
     /* a stable insertion sort on (rank in the labels mapping, file order) */
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
-            size_t base = kb->lab == LAB_MAP ? kb->labmap->n : 0;
+            size_t base = kb->s->nlab;
             size_t a = ord[j - 1], b = ord[j], ra = base + a, rb = base + b, tmp;
             const char *va = t->kept[a][cb], *vb = t->kept[b][cb];
-            for (size_t q = 0; kb->lab == LAB_MAP && q < kb->labmap->n; q++) {
-                const char *key = kb->labmap->kids[2 * q]->str;
-                if (!strcmp(key, va))
+            for (size_t q = 0; q < kb->s->nlab; q++) {
+                if (!strcmp(kb->s->lab_code[q], va))
                     ra = q;
-                if (!strcmp(key, vb))
+                if (!strcmp(kb->s->lab_code[q], vb))
                     rb = q;
             }
             if (!strcmp(va, "TOTAL"))
@@ -1418,7 +1153,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
         snprintf(b, n, TXT_SECRET);
         return;
     }
-    if (!num_ok(v, F_PCT) || n < 64) {
+    if (!num_ok(v, OSCHEMA_PCT) || n < 64) {
         snprintf(b, n, "%s", v);
         return;
     }
@@ -1481,9 +1216,9 @@ static char *unavailable(const struct table *t, const char *dflt_sheet, const ch
     if (!t || !t->present)
         return xprintf("%s : non disponible (feuille %s : tableau non produit par cette "
                        "exécution).",
-                       what, t ? t->sheet : dflt_sheet);
+                       what, t ? t->s->sheet : dflt_sheet);
     return xprintf("%s : non disponible (pas de ligne %s dans la feuille %s).", what, row,
-                   t->sheet);
+                   t->s->sheet);
 }
 
 /* The paragraph over a breakdown table's chart: the figure for the whole
@@ -1491,21 +1226,21 @@ static char *unavailable(const struct table *t, const char *dflt_sheet, const ch
  * breakdown's values (ND aside), for the chart's year or cohort. */
 static int breakdown_para(struct report *r, struct table *t, size_t *cap)
 {
-    int cy = tcol(t, "annee"), cb = tcol(t, t->breakdown), cv = tcol(t, t->bc.column);
+    int cy = tcol(t, "annee"), cb = tcol(t, t->s->breakdown), cv = tcol(t, t->s->chart.column);
     const struct chart *ch = t->chart;
     char **hi = NULL, **lo = NULL, **tot = NULL;
     char a[128], b[128], c[128], period[64];
-    int pct = t->cols[cv].fmt == F_PCT, rc;
+    int pct = t->cols[cv].s->format == OSCHEMA_PCT, rc;
     char *extra;
 
-    snprintf(period, sizeof period, "%s %ld", t->bc.window ? "cohorte" : "année", ch->year);
+    snprintf(period, sizeof period, "%s %ld", t->s->chart.window ? "cohorte" : "année", ch->year);
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         if (!row_is(t, k, cy, ch->year, NULL, NULL, NULL, NULL))
             continue;
         if (!strcmp(k[cb], "TOTAL"))
             tot = k;
-        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].fmt)) {
+        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].s->format)) {
             if (!hi || strtod(k[cv], NULL) > strtod(hi[cv], NULL))
                 hi = k;
             if (!lo || strtod(k[cv], NULL) < strtod(lo[cv], NULL))
@@ -1528,7 +1263,8 @@ static int breakdown_para(struct report *r, struct table *t, size_t *cap)
                   xprintf("%s, %s, toutes régions et tous OPCO : %s pour l'ensemble%s. Les "
                           "valeurs couvertes par le secret statistique ne sont pas comparées. "
                           "Source : feuille %s, lignes %s %ld.",
-                          t->bc.title, period, a, extra, t->sheet, tlabel(t, "annee"), ch->year),
+                          t->s->chart.title, period, a, extra, t->s->sheet, tlabel(t, "annee"),
+                          ch->year),
                   cap, t, 1);
     free(extra);
     return rc;
@@ -1585,7 +1321,7 @@ static int build_synthese(struct report *r)
                               "%s. Le graphique suit le cumul des entrées depuis janvier %d, "
                               "mois par mois, face à %d. Source : feuille %s, ligne %s %d, %s "
                               "TOTAL, %s TOTAL.",
-                              what, a, y - 1, b, c, y, y - 1, t->sheet, tlabel(t, "annee"), y,
+                              what, a, y - 1, b, c, y, y - 1, t->s->sheet, tlabel(t, "annee"), y,
                               tlabel(t, "region"), tlabel(t, "opco")),
                       &cap, find_table(r, "croissance_mensuelle"), 0);
     }
@@ -1612,7 +1348,7 @@ static int build_synthese(struct report *r)
                               "%s (ruptures dans les 9 mois : %s ; contrats observables : %s). "
                               "Le graphique donne ce taux par région pour la même cohorte %d. "
                               "Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
-                              coh, coh, a, b, c, coh, t->sheet, tlabel(t, "annee"), coh,
+                              coh, coh, a, b, c, coh, t->s->sheet, tlabel(t, "annee"), coh,
                               tlabel(t, "region"), tlabel(t, "opco")),
                       &cap, t, 1);
     }
@@ -1649,7 +1385,7 @@ static int build_synthese(struct report *r)
                         "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
                         "cohorte %d (la dernière dont tous les contrats sont observables 12 "
                         "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
-                        what, coh, a, coh12, b, t->sheet, tlabel(t, "region")),
+                        what, coh, a, coh12, b, t->s->sheet, tlabel(t, "region")),
                 &cap, t, 1);
         }
     }
@@ -1676,7 +1412,7 @@ static int build_synthese(struct report *r)
         rc = add_para(r,
                       xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, "
                               "%s reunion_entreprises dans la feuille %s).",
-                              what, y, tlabel(t, "type_evenement"), t->sheet),
+                              what, y, tlabel(t, "type_evenement"), t->s->sheet),
                       &cap, NULL, 1);
     else {
         int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
@@ -1696,12 +1432,12 @@ static int build_synthese(struct report *r)
                     open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la "
                            "date d'observation : ce taux peut encore augmenter."
                          : "",
-                    y, t->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
+                    y, t->s->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
                     tlabel(t, "type_evenement"), tl),
             &cap, t, 1);
     }
     for (size_t i = 0; i < r->nsheets && !rc; i++)
-        if (r->t[i].bc.column && r->t[i].chart)
+        if (r->t[i].s->chart.column && r->t[i].chart)
             rc = breakdown_para(r, &r->t[i], &cap);
     return rc;
 }
@@ -1763,13 +1499,13 @@ static int put_str(const struct report *r, lxw_worksheet *ws, const char *sheet,
 /* Writes one CSV value in a column of format fmt: a number, "s" aligned
  * right, text, or nothing for an empty value. */
 static int put_value(const struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t row,
-                     lxw_col_t col, enum fmt fmt, const char *v)
+                     lxw_col_t col, enum oschema_format fmt, const char *v)
 {
     if (!*v)
         return 0;
-    if (fmt != F_TEXT && !strcmp(v, "s"))
+    if (fmt != OSCHEMA_TEXT && !strcmp(v, "s"))
         return xl(r, worksheet_write_string(ws, row, col, "s", r->f.secret), sheet, row, col);
-    if (fmt == F_TEXT)
+    if (fmt == OSCHEMA_TEXT)
         return put_str(r, ws, sheet, row, col, v, NULL);
     return xl(r, worksheet_write_number(ws, row, col, strtod(v, NULL), r->f.num[fmt]), sheet, row,
               col);
@@ -1817,7 +1553,7 @@ static int make_formats(struct report *r)
     format_set_bold(f->bsecret);
     format_set_align(f->bsecret, LXW_ALIGN_RIGHT);
     format_set_top(f->bsecret, LXW_BORDER_THIN);
-    for (int i = 0; i < F_N; i++) {
+    for (int i = 0; i < OSCHEMA_NFORMATS; i++) {
         f->num[i] = f->bnum[i] = NULL;
         if (!fmt_excel[i])
             continue;
@@ -1825,7 +1561,8 @@ static int make_formats(struct report *r)
             return oom();
         format_set_num_format(f->num[i], fmt_excel[i]);
         format_set_num_format(f->bnum[i], fmt_excel[i]);
-        if (i == F_YEAR || i == F_MONTH) /* keys, not quantities: apart from the next column */
+        if (i == OSCHEMA_YEAR ||
+            i == OSCHEMA_MONTH) /* keys, not quantities: apart from the next column */
             format_set_align(f->num[i], LXW_ALIGN_CENTER);
         format_set_bold(f->bnum[i]);
         format_set_top(f->bnum[i], LXW_BORDER_THIN);
@@ -1978,11 +1715,11 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
 
     for (size_t c = 0; c < t->ncols && !rc; c++) {
         const struct col *k = &t->cols[c];
-        size_t l = wrap_lines(k->label, k->width > MAX_WIDTH ? MAX_WIDTH : k->width);
+        size_t l = wrap_lines(k->s->label, k->width > MAX_WIDTH ? MAX_WIDTH : k->width);
         lines = l > lines ? l : lines;
         rc = xl(r, worksheet_set_column(ws, k->scol, k->scol, col_width(k->width), NULL), sheet, -1,
                 0);
-        if (!rc && k->lab)
+        if (!rc && k->s->labels)
             rc = xl(r,
                     worksheet_set_column(ws, (lxw_col_t)(k->scol + 1), (lxw_col_t)(k->scol + 1),
                                          col_width(k->lwidth), NULL),
@@ -1997,10 +1734,10 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
     if (rc)
         return rc;
     if (part > 1)
-        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d) — suite %lu", t->title,
+        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d) — suite %lu", t->s->title,
                  r->od, month_long[r->om - 1], r->oy, part);
     else
-        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d)", t->title, r->od,
+        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d)", t->s->title, r->od,
                  month_long[r->om - 1], r->oy);
     rc = put_str(r, ws, sheet, 0, 0, title, r->f.title);
     if (!rc && t->chart && part == 1)
@@ -2009,9 +1746,10 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
         rc = xl(r, worksheet_set_row(ws, 1, 15.0 * (double)lines, NULL), sheet, 1, 0);
     for (size_t c = 0; c < t->ncols && !rc; c++) {
         const struct col *k = &t->cols[c];
-        rc = put_str(r, ws, sheet, 1, k->scol, k->label, r->f.head);
-        if (!rc && k->lab)
-            rc = put_str(r, ws, sheet, 1, (lxw_col_t)(k->scol + 1), k->lheading, r->f.head);
+        rc = put_str(r, ws, sheet, 1, k->scol, k->s->label, r->f.head);
+        if (!rc && k->s->labels)
+            rc =
+                put_str(r, ws, sheet, 1, (lxw_col_t)(k->scol + 1), k->s->labels_heading, r->f.head);
     }
     if (!rc && t->chart && part == 1)
         rc = side_row(r, ws, sheet, t, 1);
@@ -2038,16 +1776,16 @@ static int write_table(struct report *r, struct table *t)
     int rc, got;
 
     if (!t->present)
-        return write_note(r, t->sheet, t->title, NOT_PRODUCED);
+        return write_note(r, t->s->sheet, t->s->title, NOT_PRODUCED);
     if ((rc = table_open(t, &in, 0)))
         return rc;
     nparts = t->nrows ? (t->nrows + PART_ROWS - 1) / PART_ROWS : 1;
     if (nparts > 1)
         log_warn("%s: %lu rows, more than one sheet holds: split over %lu sheets %s, %s (2), ...",
-                 t->file, t->nrows, nparts, t->sheet, t->sheet);
+                 t->s->file, t->nrows, nparts, t->s->sheet, t->s->sheet);
     for (unsigned long p = 1; p <= nparts && !rc; p++) {
         unsigned long nin = t->nrows - done < PART_ROWS ? t->nrows - done : PART_ROWS;
-        part_name(sheet, sizeof sheet, t->sheet, p);
+        part_name(sheet, sizeof sheet, t->s->sheet, p);
         rc = add_sheet(r, sheet, &ws);
         if (!rc)
             rc = table_head(r, ws, sheet, t, nin, p);
@@ -2064,8 +1802,8 @@ static int write_table(struct report *r, struct table *t)
             rc = row_check(t, row);
             for (size_t c = 0; c < t->ncols && !rc; c++) {
                 const struct col *k = &t->cols[c];
-                rc = put_value(r, ws, sheet, R, k->scol, k->fmt, row->f[k->field]);
-                if (!rc && k->lab)
+                rc = put_value(r, ws, sheet, R, k->scol, k->s->format, row->f[k->field]);
+                if (!rc && k->s->labels)
                     rc = put_str(r, ws, sheet, R, (lxw_col_t)(k->scol + 1),
                                  code_label(r, k, row->f[k->field]), NULL);
             }
@@ -2165,7 +1903,7 @@ static int provisional(const struct report *r, int kind, long y)
 /* Writes one CSV cell of the Tableau de bord: a number, "s" or nothing;
  * bold on the grand total's row. */
 static int dash_value(const struct report *r, lxw_worksheet *ws, lxw_row_t R, lxw_col_t C,
-                      enum fmt fmt, const char *v, int bold)
+                      enum oschema_format fmt, const char *v, int bold)
 {
     lxw_format *f = bold ? r->f.bnum[fmt] : r->f.num[fmt];
     if (!v || !*v)
@@ -2247,10 +1985,10 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
     if (!rc)
         rc = xl(r,
                 worksheet_set_row(ws, *R,
-                                  15.0 * (double)(wrap_lines(t->cols[c1].label, 11) >
-                                                          wrap_lines(t->cols[c2].label, 11)
-                                                      ? wrap_lines(t->cols[c1].label, 11)
-                                                      : wrap_lines(t->cols[c2].label, 11)),
+                                  15.0 * (double)(wrap_lines(t->cols[c1].s->label, 11) >
+                                                          wrap_lines(t->cols[c2].s->label, 11)
+                                                      ? wrap_lines(t->cols[c1].s->label, 11)
+                                                      : wrap_lines(t->cols[c2].s->label, 11)),
                                   NULL),
                 DASH_SHEET, *R, 0);
     if (!rc)
@@ -2258,10 +1996,10 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
                 *R, 0);
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
-        rc = xl(r, worksheet_write_string(ws, *R, C, t->cols[c1].label, r->f.subhead), DASH_SHEET,
-                *R, C);
+        rc = xl(r, worksheet_write_string(ws, *R, C, t->cols[c1].s->label, r->f.subhead),
+                DASH_SHEET, *R, C);
         if (!rc)
-            rc = xl(r, worksheet_write_string(ws, *R, C + 1, t->cols[c2].label, r->f.subhead),
+            rc = xl(r, worksheet_write_string(ws, *R, C + 1, t->cols[c2].s->label, r->f.subhead),
                     DASH_SHEET, *R, C + 1);
     }
     (*R)++;
@@ -2271,10 +2009,10 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
         for (size_t q = 0; q < ny && !rc; q++) {
             char **k = pivot_row(t, p, years[q], reg[i]);
             lxw_col_t C = (lxw_col_t)(1 + 2 * q);
-            rc = dash_value(r, ws, *R, C, t->cols[c1].fmt, k ? k[c1] : NULL, bold);
+            rc = dash_value(r, ws, *R, C, t->cols[c1].s->format, k ? k[c1] : NULL, bold);
             if (!rc)
-                rc = dash_value(r, ws, *R, (lxw_col_t)(C + 1), t->cols[c2].fmt, k ? k[c2] : NULL,
-                                bold);
+                rc = dash_value(r, ws, *R, (lxw_col_t)(C + 1), t->cols[c2].s->format,
+                                k ? k[c2] : NULL, bold);
         }
     }
     for (size_t q = 0; q < ny; q++)
@@ -2344,7 +2082,7 @@ static int write_dashboard(struct report *r)
         cl = tcol(t, "region_libelle");
         for (size_t k = 0; k < t->nkept; k++) {
             long y = atol(t->kept[k][cy]);
-            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], F_YEAR))
+            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], OSCHEMA_YEAR))
                 continue;
             ymin = y < ymin ? y : ymin;
             ymax = y > ymax ? y : ymax;
@@ -2468,19 +2206,19 @@ static int write_methodologie(struct report *r)
     for (size_t i = 0; i < r->nt && !rc; i++) {
         const struct table *t = &r->t[i];
         R++;
-        if (t->sheet)
-            snprintf(buf, sizeof buf, "%s (feuille %s)", t->file, t->sheet);
+        if (t->s->sheet)
+            snprintf(buf, sizeof buf, "%s (feuille %s)", t->s->file, t->s->sheet);
         else
-            snprintf(buf, sizeof buf, "%s (pas de feuille)", t->file);
-        if (t->description)
-            rc =
-                xl(r, worksheet_set_row(ws, R, wrap_height(t->description, wc), NULL), sheet, R, 0);
+            snprintf(buf, sizeof buf, "%s (pas de feuille)", t->s->file);
+        if (t->s->description)
+            rc = xl(r, worksheet_set_row(ws, R, wrap_height(t->s->description, wc), NULL), sheet, R,
+                    0);
         if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, t->title, r->f.boldwrap);
+            rc = put_str(r, ws, sheet, R, 0, t->s->title, r->f.boldwrap);
         if (!rc)
             rc = put_str(r, ws, sheet, R, 1, buf, r->f.wrap);
-        if (!rc && t->description)
-            rc = put_str(r, ws, sheet, R, 2, t->description, r->f.wrap);
+        if (!rc && t->s->description)
+            rc = put_str(r, ws, sheet, R, 2, t->s->description, r->f.wrap);
         R++;
         if (!rc)
             rc = put_str(r, ws, sheet, R, 0, "Libellé", r->f.head);
@@ -2491,15 +2229,15 @@ static int write_methodologie(struct report *r)
         R++;
         for (size_t c = 0; c < t->ncols && !rc; c++, R++) {
             const struct col *k = &t->cols[c];
-            if (k->definition)
-                rc = xl(r, worksheet_set_row(ws, R, wrap_height(k->definition, wc), NULL), sheet, R,
-                        0);
+            if (k->s->definition)
+                rc = xl(r, worksheet_set_row(ws, R, wrap_height(k->s->definition, wc), NULL), sheet,
+                        R, 0);
             if (!rc)
-                rc = put_str(r, ws, sheet, R, 0, k->label, r->f.wrap);
+                rc = put_str(r, ws, sheet, R, 0, k->s->label, r->f.wrap);
             if (!rc)
-                rc = put_str(r, ws, sheet, R, 1, k->name, r->f.wrap);
-            if (!rc && k->definition)
-                rc = put_str(r, ws, sheet, R, 2, k->definition, r->f.wrap);
+                rc = put_str(r, ws, sheet, R, 1, k->s->name, r->f.wrap);
+            if (!rc && k->s->definition)
+                rc = put_str(r, ws, sheet, R, 2, k->s->definition, r->f.wrap);
         }
     }
     return rc;
@@ -2660,8 +2398,7 @@ static void report_free(struct report *r)
         chart_free(t->chart);
         free(t->cols);
         free(t->csv);
-        free(t->path);
-        ydoc_free(t->doc);
+        oschema_free(t->s);
     }
     free(r->t);
     for (size_t i = 0; i < r->nprov; i++)
@@ -2772,15 +2509,15 @@ int main(int argc, char **argv)
         struct table *t = &r.t[i];
         if (!t->present)
             continue;
-        if (!strcmp(t->name, "croissance_mensuelle"))
+        if (!strcmp(t->s->table, "croissance_mensuelle"))
             rc = chart_monthly(&r, t);
-        else if (!strcmp(t->name, "ruptures"))
+        else if (!strcmp(t->s->table, "ruptures"))
             rc = chart_ruptures(&r, t);
-        else if (!strcmp(t->name, "courbe_ruptures"))
+        else if (!strcmp(t->s->table, "courbe_ruptures"))
             rc = chart_courbe(&r, t);
-        else if (!strcmp(t->name, "reunions"))
+        else if (!strcmp(t->s->table, "reunions"))
             rc = chart_meetings(&r, t);
-        else if (t->bc.column)
+        else if (t->s->chart.column)
             rc = chart_breakdown(&r, t);
     }
     if (!rc)
