@@ -59,6 +59,7 @@
 #define TXT_NA "non disponible"
 #define NBSP "\xc2\xa0"
 #define MINUS "\xe2\x88\x92"
+#define SECRECY_MAX 1000000 /* the largest secrecy_threshold (stages/lib/config.c) */
 
 /* Excel number formats by enum oschema_format: no thousands separator for
  * years, two digits for months, one decimal for rates and means
@@ -149,8 +150,9 @@ struct report {
     const char *outdir, *schemas, *title, *prov, *obs, *input;
     int oy, om, od; /* observation date */
     date_t dobs;
-    int year;   /* the latest complete year: 31 December <= D_obs */
-    int cohort; /* the latest cohort observable 9 months for all its contracts */
+    int year;      /* the latest complete year: 31 December <= D_obs */
+    int cohort;    /* the latest cohort observable 9 months for all its contracts */
+    int threshold; /* the run's secrecy_threshold (from its manifest), -1 when not known */
     struct table *t;
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
@@ -750,7 +752,30 @@ static int table_scan(struct report *r, struct table *t)
     return rc;
 }
 
-/* Reads the provenance manifest, one string per line. 0 or an exit code. */
+/* The run's secrecy threshold into r->threshold, from the manifest's
+ * parameters (where the driver writes it: stages/lib/manifest.c), so that
+ * the Méthodologie sheet quotes it and the driver passes nothing more. It
+ * stays -1, with a warning, when the file is not such a manifest. */
+static void read_threshold(struct report *r)
+{
+    char err[1024], *end = NULL;
+    ydoc *d = yload_file_max(r->prov, YLOAD_MANIFEST_MAX_BYTES, err, sizeof err);
+    const ynode *v = d ? ymap_get(ymap_get(d->root, "parameters"), "secrecy_threshold") : NULL;
+    long t = v && v->type == YN_SCALAR ? strtol(v->str, &end, 10) : -1;
+
+    if (!d)
+        log_warn("%s; the Méthodologie sheet quotes no secrecy threshold", err);
+    else if (t < 0 || t > SECRECY_MAX || !end || end == v->str || *end)
+        log_warn("%s: no parameters.secrecy_threshold (a whole number from 0 to %d): the "
+                 "Méthodologie sheet quotes no secrecy threshold",
+                 r->prov, SECRECY_MAX);
+    else
+        r->threshold = (int)t;
+    ydoc_free(d);
+}
+
+/* Reads the provenance manifest, one string per line, and the secrecy
+ * threshold it lists. 0 or an exit code. */
 static int read_provenance(struct report *r)
 {
     FILE *f = fopen(r->prov, "r");
@@ -786,6 +811,8 @@ static int read_provenance(struct report *r)
     }
     free(line);
     fclose(f);
+    if (!rc)
+        read_threshold(r);
     return rc;
 }
 
@@ -2121,43 +2148,79 @@ static int write_dashboard(struct report *r)
     return rc;
 }
 
-/* Méthodologie: general rules, then for every table its title, file,
- * description, and each column's label, name and definition. */
-static int write_methodologie(struct report *r)
+/* The part of the secrecy rule that does not depend on the threshold: how
+ * secondary cells are chosen and audited (spec/indicators.md). */
+#define SECRECY_SECONDARY                                                                               \
+    " : c'est le secret primaire. Seul dans une ligne, un tel effectif se retrouverait par "            \
+    "soustraction : le total moins les autres cellules, un cumul mensuel moins celui du mois "          \
+    "précédent, ou le même chiffre publié ailleurs (les contrats de Croissance et de Ruptures, "    \
+    "le cumul du dernier mois et les contrats de l'année, l'année précédente de Croissance, la "    \
+    "ligne TOTAL d'une ventilation et le total général, la courbe des ruptures à 9 et 12 mois). "    \
+    "D'autres effectifs, jamais nuls, sont donc aussi remplacés par « s » (secret secondaire) : "    \
+    "des cellules de détail plutôt que des totaux, et de petites valeurs plutôt que de grandes. "    \
+    "Un même chiffre est masqué partout où il est publié. Chaque exécution vérifie ensuite, par " \
+    "un calcul exact sur les relations entre cellules (totaux par région, par OPCO et des "            \
+    "ventilations, cumuls mensuels, chiffres publiés deux fois, les effectifs distincts étant "       \
+    "traités comme s'ils s'additionnaient), qu'aucun effectif masqué ne peut être déduit des "      \
+    "cellules publiées ; sinon elle échoue et ne publie rien. Un lecteur peut refaire les "           \
+    "totaux et les taux publiés et retrouver la somme de plusieurs cellules masquées, mais "          \
+    "jamais la valeur d'une seule. Tout taux, moyenne ou médiane dont le dénominateur est "
+#define SECRECY_END                                                                                \
+    " ou qui est calculé à partir d'un effectif masqué est aussi « s » ; les lignes TOTAL "   \
+    "suivent la même règle. Les graphiques laissent ces valeurs en blanc. Les tableaux de "      \
+    "qualité et de rejets ne sont pas soumis au secret."
+
+/* The "Secret statistique" rule of the Méthodologie sheet for the run's
+ * threshold T (r->threshold): counts from 1 to T - 1 are hidden; 0 means
+ * secrecy was off (--no-secrecy); -1, not known (no manifest): the rule is
+ * stated without a figure. NULL when out of memory. */
+static char *secrecy_rule(const struct report *r)
 {
-    const char *sheet = "Méthodologie";
-    const double wc = 100;
-    char buf[512];
-    lxw_worksheet *ws;
-    lxw_row_t R = 0;
-    int rc = add_sheet(r, sheet, &ws);
+    int t = r->threshold;
+    char range[64];
+    if (t == 0)
+        return xprintf("Secret statistique non appliqué : cette exécution a été produite sans "
+                       "secret statistique (option --no-secrecy, ou secrecy_threshold égal à 0 ; "
+                       "son manifeste indique « secrecy: disabled (internal use only) »), pour "
+                       "un usage interne. Tous les effectifs sont publiés tels quels, même les "
+                       "plus petits, et aucune cellule n'est remplacée par « s » ; les "
+                       "descriptions des tableaux ci-dessous décrivent le secret tel qu'il "
+                       "s'applique par défaut, pas à ce classeur. Ce classeur ne doit pas être "
+                       "diffusé hors de l'organisme qui l'a produit.");
+    if (t == 1)
+        return xprintf("Le seuil de secret statistique de cette exécution est 1 (paramètre "
+                       "secrecy_threshold de son manifeste) : aucun effectif n'est compris entre "
+                       "1 et le seuil moins 1, aucune cellule n'est donc remplacée par « s ». Les "
+                       "tableaux de qualité et de rejets ne sont pas soumis au secret.");
+    if (t < 0)
+        return xprintf("« s » remplace tout effectif compris entre 1 et le seuil moins 1 (seuil "
+                       "non indiqué : ce classeur a été produit sans le manifeste de l'exécution, "
+                       "option --provenance ; 5 par défaut)" SECRECY_SECONDARY
+                       "compris entre 1 et le seuil moins 1" SECRECY_END);
+    if (t == 2)
+        snprintf(range, sizeof range, "égal à 1");
+    else
+        snprintf(range, sizeof range, "compris entre 1 et %d", t - 1);
+    return xprintf("« s » remplace tout effectif %s (seuil de secret statistique de cette "
+                   "exécution : %d, paramètre secrecy_threshold de son manifeste)" SECRECY_SECONDARY
+                   "%s" SECRECY_END,
+                   range, t, range);
+}
+
+/* The general rules at the head of the Méthodologie sheet, from row *R on:
+ * what the dates, secrecy, rounding, Synthèse, Tableau de bord and
+ * libellés mean. 0 or an exit code. */
+static int write_rules(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
+                       double wc)
+{
+    char date[512], *secrecy = secrecy_rule(r);
     const char *general[][2] = {
-        {"Date d'observation", buf},
+        {"Date d'observation", date},
         {"Source des définitions",
          "Les titres, descriptions et définitions ci-dessous sont ceux des schémas de sortie "
          "(schemas/output/*.yaml), qui décrivent aussi les fichiers CSV : une seule source pour "
          "les fichiers et ce classeur."},
-        {"Secret statistique",
-         "« s » remplace tout effectif compris entre 1 et le seuil moins 1 (seuil de 5 par "
-         "défaut) : c'est le secret primaire. Seul dans une ligne, un tel effectif se "
-         "retrouverait par soustraction : le total moins les autres cellules, un cumul mensuel "
-         "moins celui du mois précédent, ou le même chiffre publié ailleurs (les contrats de "
-         "Croissance et de Ruptures, le cumul du dernier mois et les contrats de l'année, "
-         "l'année précédente de Croissance, la ligne TOTAL d'une ventilation et le total "
-         "général, la courbe des ruptures à 9 et 12 mois). D'autres effectifs, jamais nuls, "
-         "sont donc aussi remplacés par « s » (secret secondaire) : des cellules de détail "
-         "plutôt que des totaux, et de petites valeurs plutôt que de grandes. Un même chiffre "
-         "est masqué partout où il est publié. Chaque exécution vérifie ensuite, par un calcul "
-         "exact sur les relations entre cellules (totaux par région, par OPCO et des "
-         "ventilations, cumuls mensuels, chiffres publiés deux fois, les effectifs distincts "
-         "étant traités comme s'ils s'additionnaient), qu'aucun effectif masqué ne peut être "
-         "déduit des cellules publiées ; sinon elle échoue et ne publie rien. Un lecteur peut "
-         "refaire les totaux et les taux publiés et retrouver la somme de plusieurs cellules "
-         "masquées, mais jamais la valeur d'une seule. Tout taux, moyenne ou médiane dont le "
-         "dénominateur est compris entre 1 et le seuil moins 1 ou qui est calculé à partir d'un "
-         "effectif masqué est aussi « s » ; les lignes TOTAL suivent la même règle. Les "
-         "graphiques laissent ces valeurs en blanc. Les tableaux de qualité et de rejets ne "
-         "sont pas soumis au secret."},
+        {"Secret statistique", secrecy},
         {"Arrondis", "Les pourcentages sont calculés sur les effectifs exacts et arrondis à une "
                      "décimale, la demi-unité étant arrondie en s'éloignant de zéro (12,25 donne "
                      "12,3). Une cellule vide signale un dénominateur nul ou une valeur absente."},
@@ -2182,11 +2245,79 @@ static int write_methodologie(struct report *r)
                      "référentiels ; « Ensemble » pour TOTAL, « Non déterminé » pour ND. Les "
                      "fichiers CSV gardent les codes."},
     };
+    int rc = 0;
 
-    snprintf(buf, sizeof buf,
+    if (!secrecy)
+        return oom();
+    snprintf(date, sizeof date,
              "%d %s %d : les contrats, ruptures et événements sont comptés tels que connus à "
              "cette date.",
              r->od, month_long[r->om - 1], r->oy);
+    for (size_t i = 0; i < sizeof general / sizeof *general && !rc; i++, (*R)++) {
+        rc = xl(r, worksheet_set_row(ws, *R, wrap_height(general[i][1], wc), NULL), sheet, *R, 0);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 0, general[i][0], r->f.boldwrap);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 2, general[i][1], r->f.wrap);
+    }
+    free(secrecy);
+    return rc;
+}
+
+/* One table on the Méthodologie sheet, from row *R on: its title, file
+ * (and sheet) and description, then each column's label, name and
+ * definition. 0 or an exit code. */
+static int write_definitions(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
+                             double wc, const struct table *t)
+{
+    char buf[512];
+    int rc = 0;
+    if (t->s->sheet)
+        snprintf(buf, sizeof buf, "%s (feuille %s)", t->s->file, t->s->sheet);
+    else
+        snprintf(buf, sizeof buf, "%s (pas de feuille)", t->s->file);
+    if (t->s->description)
+        rc = xl(r, worksheet_set_row(ws, *R, wrap_height(t->s->description, wc), NULL), sheet, *R,
+                0);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 0, t->s->title, r->f.boldwrap);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 1, buf, r->f.wrap);
+    if (!rc && t->s->description)
+        rc = put_str(r, ws, sheet, *R, 2, t->s->description, r->f.wrap);
+    (*R)++;
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 0, "Libellé", r->f.head);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 1, "Colonne du fichier", r->f.head);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 2, "Définition", r->f.head);
+    (*R)++;
+    for (size_t c = 0; c < t->ncols && !rc; c++, (*R)++) {
+        const oschema_col *k = t->cols[c].s;
+        if (k->definition)
+            rc = xl(r, worksheet_set_row(ws, *R, wrap_height(k->definition, wc), NULL), sheet, *R,
+                    0);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 0, k->label, r->f.wrap);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 1, k->name, r->f.wrap);
+        if (!rc && k->definition)
+            rc = put_str(r, ws, sheet, *R, 2, k->definition, r->f.wrap);
+    }
+    return rc;
+}
+
+/* Méthodologie: general rules, then for every table its title, file,
+ * description, and each column's label, name and definition. */
+static int write_methodologie(struct report *r)
+{
+    const char *sheet = "Méthodologie";
+    const double wc = 100;
+    lxw_worksheet *ws;
+    lxw_row_t R = 0;
+    int rc = add_sheet(r, sheet, &ws);
+
     if (!rc)
         rc = xl(r, worksheet_set_column(ws, 0, 0, 45, NULL), sheet, -1, 0);
     if (!rc)
@@ -2196,49 +2327,11 @@ static int write_methodologie(struct report *r)
     if (!rc)
         rc = put_str(r, ws, sheet, R, 0, "Méthodologie", r->f.title);
     R += 2;
-    for (size_t i = 0; i < sizeof general / sizeof *general && !rc; i++, R++) {
-        rc = xl(r, worksheet_set_row(ws, R, wrap_height(general[i][1], wc), NULL), sheet, R, 0);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, general[i][0], r->f.boldwrap);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 2, general[i][1], r->f.wrap);
-    }
+    if (!rc)
+        rc = write_rules(r, ws, sheet, &R, wc);
     for (size_t i = 0; i < r->nt && !rc; i++) {
-        const struct table *t = &r->t[i];
         R++;
-        if (t->s->sheet)
-            snprintf(buf, sizeof buf, "%s (feuille %s)", t->s->file, t->s->sheet);
-        else
-            snprintf(buf, sizeof buf, "%s (pas de feuille)", t->s->file);
-        if (t->s->description)
-            rc = xl(r, worksheet_set_row(ws, R, wrap_height(t->s->description, wc), NULL), sheet, R,
-                    0);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, t->s->title, r->f.boldwrap);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 1, buf, r->f.wrap);
-        if (!rc && t->s->description)
-            rc = put_str(r, ws, sheet, R, 2, t->s->description, r->f.wrap);
-        R++;
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, "Libellé", r->f.head);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 1, "Colonne du fichier", r->f.head);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 2, "Définition", r->f.head);
-        R++;
-        for (size_t c = 0; c < t->ncols && !rc; c++, R++) {
-            const struct col *k = &t->cols[c];
-            if (k->s->definition)
-                rc = xl(r, worksheet_set_row(ws, R, wrap_height(k->s->definition, wc), NULL), sheet,
-                        R, 0);
-            if (!rc)
-                rc = put_str(r, ws, sheet, R, 0, k->s->label, r->f.wrap);
-            if (!rc)
-                rc = put_str(r, ws, sheet, R, 1, k->s->name, r->f.wrap);
-            if (!rc && k->s->definition)
-                rc = put_str(r, ws, sheet, R, 2, k->s->definition, r->f.wrap);
-        }
+        rc = write_definitions(r, ws, sheet, &R, wc, &r->t[i]);
     }
     return rc;
 }
@@ -2426,6 +2519,7 @@ int main(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     struct report r = {0};
     struct stat st;
+    r.threshold = -1;
     int opt, rc = 0;
     const char *factspath = NULL;
 
