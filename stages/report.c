@@ -1,8 +1,10 @@
 /* report: writes DIR/bilan.xlsx, the partners' workbook of spec/outputs.md
  * ("Excel workbook"), from the gzip CSV reports found in DIR. Sheet names,
  * French labels, number formats, titles and definitions all come from the
- * output schemas (schemas/output/NAME.yaml), so renaming a label or adding a
- * breakdown needs no change here.
+ * output schemas (schemas/output/NAME.yaml, read through oschema.h), so
+ * renaming a label or adding a breakdown needs no change here. The run's
+ * manifest (--provenance) gives the Provenance sheet and the secrecy
+ * threshold the Méthodologie sheet quotes.
  *
  * Every CSV is read twice: a first pass checks it and measures it (rows,
  * column widths, the few rows the charts and the Synthèse quote) before the
@@ -177,11 +179,13 @@ static void usage(FILE *f)
            "ruptures.csv.gz, courbe_ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and\n"
            "every other table of SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME ":\n"
            "a Synthèse, a Tableau de bord, one sheet per table (a note when its CSV is\n"
-           "absent), charts, Méthodologie (from the schemas) and Provenance (the lines of\n"
-           "FILE, a YAML manifest). Codes are shown with their libellés, from the schemas\n"
-           "and the reference tables (SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
+           "absent), charts, Méthodologie (from the schemas, with the secrecy threshold\n"
+           "FILE lists) and Provenance (the lines of FILE, the run's manifest). Codes are\n"
+           "shown with their libellés, from the schemas and the reference tables\n"
+           "(SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
            "--facts writes the workbook's size and SHA-256 for the manifest.\n"
-           "Exit: 0 ok, 64 usage, 65 bad CSV, 66 no DIR, 70 internal, 74 I/O, 78 bad schema.\n");
+           "Exit: 0 ok, 64 usage, 65 FILE is not UTF-8 text, 66 no DIR, 70 internal (a CSV\n"
+           "report it cannot use), 74 I/O, 78 bad schema.\n");
 }
 
 /* --- small helpers ------------------------------------------------------- */
@@ -423,7 +427,7 @@ static const char *tlabel(const struct table *t, const char *name)
     return i < 0 ? name : t->cols[i].s->label;
 }
 
-static struct table *find_table(struct report *r, const char *name)
+static struct table *find_table(const struct report *r, const char *name)
 {
     for (size_t i = 0; i < r->nt; i++)
         if (!strcmp(r->t[i].s->table, name))
@@ -1297,29 +1301,49 @@ static int breakdown_para(struct report *r, struct table *t, size_t *cap)
     return rc;
 }
 
-/* Builds the Synthèse: what it covers, then one paragraph per figure, each
- * followed by the chart of the same year or cohort: entries of the latest
- * complete year, the 9-month rupture rate of the latest cohort observable 9
- * months (and its curve), meetings and conversions of the latest complete
- * year. A secret figure is spelled out as such, never quoted as a number. */
-static int build_synthese(struct report *r)
-{
-    int y = r->year, coh = r->cohort, coh12 = cohort_for(r, 12);
-    char a[128], b[128], c[128], d[128], e[128], what[256], where[128];
-    const char *tl;
-    size_t cap = 0;
-    struct table *t;
-    char **row;
-    int rc;
+/* One figure of the Synthèse: the table it quotes and its paragraph. */
+struct figure {
+    struct table *t;     /* the table quoted; NULL when no schema describes it */
+    const char *sheet;   /* the table's sheet, named when t is NULL */
+    const char *what;    /* what the figure is, to say it is not available */
+    const char *where;   /* the row it quotes, to say the table lacks it */
+    int found;           /* t has the row (or the chart) the paragraph quotes */
+    char *text;          /* the paragraph when found (malloc'd), else NULL */
+    char *none;          /* the paragraph when t lacks the row, NULL: the usual one */
+    struct table *chart; /* the table whose chart follows the paragraph */
+    int page;            /* the paragraph starts a printed page */
+};
 
-    rc = add_para(r,
-                  xprintf("Date d'observation : %d %s %d. Année de référence : %d, la dernière "
-                          "année dont le 31 décembre est antérieur ou égal à la date "
-                          "d'observation. Cohorte de référence pour les ruptures : %d, la "
-                          "dernière dont tous les contrats sont observables 9 mois (débutés au "
-                          "plus tard le 31 décembre %d, 9 mois écoulés au 30 septembre %d).",
-                          r->od, month_long[r->om - 1], r->oy, y, coh, coh, coh + 1),
-                  &cap, NULL, 0);
+/* Adds the paragraph of figure f, one of three: the figure (with its
+ * chart), the table present without the row quoted, or the table absent.
+ * Takes over f->text and f->none. 0 or 70. */
+static int add_figure(struct report *r, size_t *cap, struct figure *f)
+{
+    int present = f->t && f->t->present;
+    if (present && f->found) {
+        free(f->none);
+        return add_para(r, f->text, cap, f->chart, f->page);
+    }
+    free(f->text);
+    if (present && f->none)
+        return add_para(r, f->none, cap, NULL, f->page);
+    free(f->none);
+    return add_para(r, unavailable(f->t, f->sheet, f->what, f->where), cap, NULL, f->page);
+}
+
+/* The Synthèse's opening: the dates it uses, how to read its figures. */
+static int para_intro(struct report *r, size_t *cap)
+{
+    int coh = r->cohort;
+    int rc = add_para(r,
+                      xprintf("Date d'observation : %d %s %d. Année de référence : %d, la "
+                              "dernière année dont le 31 décembre est antérieur ou égal à la "
+                              "date d'observation. Cohorte de référence pour les ruptures : %d, "
+                              "la dernière dont tous les contrats sont observables 9 mois "
+                              "(débutés au plus tard le 31 décembre %d, 9 mois écoulés au 30 "
+                              "septembre %d).",
+                              r->od, month_long[r->om - 1], r->oy, r->year, coh, coh, coh + 1),
+                      cap, NULL, 0);
     if (!rc)
         rc = add_para(r,
                       xprintf("« s » : valeur couverte par le secret statistique (effectif "
@@ -1329,140 +1353,187 @@ static int build_synthese(struct report *r)
                               "année : feuille %s. Définitions : feuille Méthodologie ; fichiers "
                               "et paramètres de l'exécution : feuille Provenance.",
                               DASH_SHEET),
-                      &cap, NULL, 0);
-    if (rc)
-        return rc;
+                      cap, NULL, 0);
+    return rc;
+}
 
-    t = find_table(r, "croissance");
-    row = grand_total(t, y);
+/* Entries of the reference year against the year before (grand total),
+ * followed by the chart of their monthly cumul. */
+static int para_entries(struct report *r, size_t *cap)
+{
+    int y = r->year;
+    char a[128], b[128], c[128], what[256], where[128];
+    struct table *t = find_table(r, "croissance");
+    char **row = grand_total(t, y);
+    struct figure f = {.t = t,
+                       .sheet = "Croissance",
+                       .what = what,
+                       .where = where,
+                       .found = row != NULL,
+                       .chart = find_table(r, "croissance_mensuelle")};
+
     snprintf(what, sizeof what, "Entrées en apprentissage en %d", y);
     snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", y);
-    if (!row) {
-        rc = add_para(r, unavailable(t, "Croissance", what, where), &cap, NULL, 0);
-    } else {
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "contrats"), "contrats débutés", 0, 0);
         fr_value(b, sizeof b, kv(t, row, "contrats_annee_precedente"), "contrats", 0, 0);
         fr_value(c, sizeof c, kv(t, row, "evolution_pct"), NULL, 1, 1);
-        rc = add_para(r,
-                      xprintf("%s, toutes régions et tous OPCO : %s ; en %d : %s ; évolution : "
-                              "%s. Le graphique suit le cumul des entrées depuis janvier %d, "
-                              "mois par mois, face à %d. Source : feuille %s, ligne %s %d, %s "
-                              "TOTAL, %s TOTAL.",
-                              what, a, y - 1, b, c, y, y - 1, t->s->sheet, tlabel(t, "annee"), y,
-                              tlabel(t, "region"), tlabel(t, "opco")),
-                      &cap, find_table(r, "croissance_mensuelle"), 0);
+        f.text = xprintf("%s, toutes régions et tous OPCO : %s ; en %d : %s ; évolution : %s. Le "
+                         "graphique suit le cumul des entrées depuis janvier %d, mois par mois, "
+                         "face à %d. Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
+                         what, a, y - 1, b, c, y, y - 1, t->s->sheet, tlabel(t, "annee"), y,
+                         tlabel(t, "region"), tlabel(t, "opco"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "ruptures");
-    row = grand_total(t, coh);
+/* The 9-month rupture rate of the reference cohort (grand total), followed
+ * by its chart by région. */
+static int para_ruptures(struct report *r, size_t *cap)
+{
+    int coh = r->cohort;
+    char a[128], b[128], c[128], what[256], where[128];
+    struct table *t = find_table(r, "ruptures");
+    char **row = grand_total(t, coh);
+    struct figure f = {.t = t,
+                       .sheet = "Ruptures",
+                       .what = what,
+                       .where = where,
+                       .found = row != NULL,
+                       .chart = t,
+                       .page = 1};
+
     snprintf(what, sizeof what,
              "Taux de rupture à 9 mois de la cohorte %d (dernière cohorte dont tous les contrats "
              "sont observables 9 mois)",
              coh);
     snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", coh);
-    if (!row) {
-        rc = add_para(r, unavailable(t, "Ruptures", what, where), &cap, NULL, 1);
-    } else {
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "taux_rupture_9m_pct"), NULL, 1, 0);
         fr_value(b, sizeof b, kv(t, row, "ruptures_9m"), NULL, 0, 0);
         fr_value(c, sizeof c, kv(t, row, "observables_9m"), NULL, 0, 0);
-        rc = add_para(r,
-                      xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en "
-                              "%d, dernière cohorte dont tous les contrats sont observables "
-                              "9 mois à la date d'observation), toutes régions et tous OPCO : "
-                              "%s (ruptures dans les 9 mois : %s ; contrats observables : %s). "
-                              "Le graphique donne ce taux par région pour la même cohorte %d. "
-                              "Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
-                              coh, coh, a, b, c, coh, t->s->sheet, tlabel(t, "annee"), coh,
-                              tlabel(t, "region"), tlabel(t, "opco")),
-                      &cap, t, 1);
+        f.text = xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en %d, "
+                         "dernière cohorte dont tous les contrats sont observables 9 mois à la "
+                         "date d'observation), toutes régions et tous OPCO : %s (ruptures dans "
+                         "les 9 mois : %s ; contrats observables : %s). Le graphique donne ce "
+                         "taux par région pour la même cohorte %d. Source : feuille %s, ligne %s "
+                         "%d, %s TOTAL, %s TOTAL.",
+                         coh, coh, a, b, c, coh, t->s->sheet, tlabel(t, "annee"), coh,
+                         tlabel(t, "region"), tlabel(t, "opco"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "courbe_ruptures");
-    {
-        static const char *const k[] = {"annee", "region", "mois"};
-        char y9[16], y12[16];
-        const char *v9[] = {y9, "TOTAL", "09"}, *v12[] = {y12, "TOTAL", "12"};
-        char **r9, **r12;
+/* The rupture curve of the four cohorts up to the reference one, with its
+ * points at 9 months (that cohort) and 12 months (the latest cohort
+ * observable 12 months), followed by its chart. */
+static int para_courbe(struct report *r, size_t *cap)
+{
+    static const char *const k[] = {"annee", "region", "mois"};
+    int coh = r->cohort, coh12 = cohort_for(r, 12);
+    char a[128], b[128], what[256], where[128], y9[16], y12[16];
+    const char *v9[] = {y9, "TOTAL", "09"}, *v12[] = {y12, "TOTAL", "12"};
+    struct table *t = find_table(r, "courbe_ruptures");
+    struct figure f = {.t = t,
+                       .sheet = "Courbe des ruptures",
+                       .what = what,
+                       .where = where,
+                       .found = t && t->chart,
+                       .chart = t,
+                       .page = 1};
+
+    if (t && t->chart)
+        snprintf(what, sizeof what, "Courbe des ruptures des cohortes %ld à %ld", t->chart->year0,
+                 t->chart->year);
+    else
+        snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
+                 coh - CURVE_COHORTS + 1, coh);
+    snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d", coh - CURVE_COHORTS + 1,
+             coh);
+    if (f.found && t->present) {
         snprintf(y9, sizeof y9, "%d", coh);
         snprintf(y12, sizeof y12, "%d", coh12);
-        r9 = t && t->present ? find_kept(t, 3, k, v9) : NULL;
-        r12 = t && t->present ? find_kept(t, 3, k, v12) : NULL;
-        if (t && t->chart)
-            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %ld à %ld",
-                     t->chart->year0, t->chart->year);
-        else
-            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
-                     coh - CURVE_COHORTS + 1, coh);
-        if (!t || !t->present || !t->chart) {
-            snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d",
-                     coh - CURVE_COHORTS + 1, coh);
-            rc = add_para(r, unavailable(t, "Courbe des ruptures", what, where), &cap, NULL, 1);
-        } else {
-            fr_value(a, sizeof a, kv(t, r9, "taux_rupture_cumule_pct"), NULL, 1, 0);
-            fr_value(b, sizeof b, kv(t, r12, "taux_rupture_cumule_pct"), NULL, 1, 0);
-            rc = add_para(
-                r,
-                xprintf("%s, toutes régions et tous OPCO : part des contrats rompus dans les m "
-                        "premiers mois parmi les contrats observables m mois, selon m. Au 9e "
-                        "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
-                        "cohorte %d (la dernière dont tous les contrats sont observables 12 "
-                        "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
-                        what, coh, a, coh12, b, t->s->sheet, tlabel(t, "region")),
-                &cap, t, 1);
-        }
+        fr_value(a, sizeof a, kv(t, find_kept(t, 3, k, v9), "taux_rupture_cumule_pct"), NULL, 1, 0);
+        fr_value(b, sizeof b, kv(t, find_kept(t, 3, k, v12), "taux_rupture_cumule_pct"), NULL, 1,
+                 0);
+        f.text = xprintf("%s, toutes régions et tous OPCO : part des contrats rompus dans les m "
+                         "premiers mois parmi les contrats observables m mois, selon m. Au 9e "
+                         "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
+                         "cohorte %d (la dernière dont tous les contrats sont observables 12 "
+                         "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
+                         what, coh, a, coh12, b, t->s->sheet, tlabel(t, "region"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "reunions");
-    tl = t && tcol(t, "type_evenement") >= 0
-             ? code_label(r, &t->cols[tcol(t, "type_evenement")], "reunion_entreprises")
-             : NULL;
+/* The company information meetings of the reference year and their
+ * conversion rate (grand total), followed by their chart by OPCO. */
+static int para_meetings(struct report *r, size_t *cap)
+{
+    static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
+    int y = r->year;
+    int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
+    char a[128], b[128], c[128], d[128], e[128], what[256], ys[16];
+    const char *v[] = {ys, "TOTAL", "TOTAL", "reunion_entreprises"};
+    struct table *t = find_table(r, "reunions");
+    const char *tl = t && tcol(t, "type_evenement") >= 0
+                         ? code_label(r, &t->cols[tcol(t, "type_evenement")], "reunion_entreprises")
+                         : NULL;
+    char **row;
+    struct figure f = {
+        .t = t, .sheet = "Réunions", .what = what, .where = "", .chart = t, .page = 1};
+
     if (!tl || !*tl)
         tl = "Réunions d'information des entreprises";
-    {
-        static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
-        char ys[16];
-        const char *v[] = {ys, "TOTAL", "TOTAL", "reunion_entreprises"};
-        snprintf(ys, sizeof ys, "%d", y);
-        row = t && t->present ? find_kept(t, 4, k, v) : NULL;
-    }
+    snprintf(ys, sizeof ys, "%d", y);
     snprintf(what, sizeof what, "%s en %d", tl, y);
     if (!t || !t->present)
-        rc = add_para(r, unavailable(t, "Réunions", what, ""), &cap, NULL, 1);
-    else if (!row)
-        rc = add_para(r,
-                      xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, "
-                              "%s reunion_entreprises dans la feuille %s).",
-                              what, y, tlabel(t, "type_evenement"), t->s->sheet),
-                      &cap, NULL, 1);
-    else {
-        int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
+        return add_figure(r, cap, &f);
+    row = find_kept(t, 4, k, v);
+    f.found = row != NULL;
+    f.none = xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, %s "
+                     "reunion_entreprises dans la feuille %s).",
+                     what, y, tlabel(t, "type_evenement"), t->s->sheet);
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "evenements"), "réunions", 0, 0);
         fr_value(b, sizeof b, kv(t, row, "participations"), NULL, 0, 0);
         fr_value(c, sizeof c, kv(t, row, "taux_conversion_pct"), NULL, 1, 0);
         fr_value(d, sizeof d, kv(t, row, "entreprises"), NULL, 0, 0);
         fr_value(e, sizeof e, kv(t, row, "entreprises_converties"), NULL, 0, 0);
-        rc = add_para(
-            r,
-            xprintf("%s, toutes régions et tous OPCO : %s ; participations : %s ; taux de "
-                    "conversion : %s (entreprises présentes : %s ; dont ayant conclu un contrat "
-                    "d'apprentissage dans les 12 mois suivant leur première réunion : %s).%s "
-                    "Le graphique détaille %d par OPCO. Source : feuille %s, ligne %s %d, %s "
-                    "TOTAL, %s TOTAL, %s reunion_entreprises (%s).",
-                    what, a, b, c, d, e,
-                    open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la "
-                           "date d'observation : ce taux peut encore augmenter."
-                         : "",
-                    y, t->s->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
-                    tlabel(t, "type_evenement"), tl),
-            &cap, t, 1);
+        f.text = xprintf(
+            "%s, toutes régions et tous OPCO : %s ; participations : %s ; taux de conversion : "
+            "%s (entreprises présentes : %s ; dont ayant conclu un contrat d'apprentissage dans "
+            "les 12 mois suivant leur première réunion : %s).%s Le graphique détaille %d par "
+            "OPCO. Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL, %s reunion_entreprises "
+            "(%s).",
+            what, a, b, c, d, e,
+            open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la date "
+                   "d'observation : ce taux peut encore augmenter."
+                 : "",
+            y, t->s->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
+            tlabel(t, "type_evenement"), tl);
     }
+    return add_figure(r, cap, &f);
+}
+
+/* Builds the Synthèse: what it covers, then one paragraph per figure, each
+ * followed by the chart of the same year or cohort: entries of the latest
+ * complete year, the 9-month rupture rate of the latest cohort observable 9
+ * months (and its curve), meetings and conversions of the latest complete
+ * year, then each breakdown with a chart. A secret figure is spelled out as
+ * such, never quoted as a number. */
+static int build_synthese(struct report *r)
+{
+    size_t cap = 0;
+    int rc = para_intro(r, &cap);
+    if (!rc)
+        rc = para_entries(r, &cap);
+    if (!rc)
+        rc = para_ruptures(r, &cap);
+    if (!rc)
+        rc = para_courbe(r, &cap);
+    if (!rc)
+        rc = para_meetings(r, &cap);
     for (size_t i = 0; i < r->nsheets && !rc; i++)
         if (r->t[i].s->chart.column && r->t[i].chart)
             rc = breakdown_para(r, &r->t[i], &cap);
@@ -1959,28 +2030,14 @@ static int reg_before(const char *a, const char *b)
     return strcmp(a, b) < 0;
 }
 
-/* Writes one pivot from row *R on: title, two heading rows, a row per région
- * (its libellé), the grand total in bold, a note on provisional years. */
-static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct pivot *p,
-                       const long *years, size_t ny)
+/* The régions of the rows pivot p shows (OPCO TOTAL[, its event type], one
+ * of the years), at most 64, in CSV order (TOTAL last), into reg, with
+ * their libellés (region_libelle, else the code) into lib. Their count. */
+static size_t pivot_regions(const struct table *t, const struct pivot *p, const long *years,
+                            size_t ny, const char **reg, const char **lib)
 {
-    const struct table *t = find_table(r, p->table);
-    const char *reg[64], *lib[64];
-    int cy, cr, cl, c1, c2;
+    int cy = tcol(t, "annee"), cr = tcol(t, "region"), cl = tcol(t, "region_libelle");
     size_t nreg = 0;
-    char note[512] = "", buf[64];
-    int rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, p->title, r->f.bold);
-
-    if (rc)
-        return rc;
-    if (!t || !t->present || (cy = tcol(t, "annee")) < 0 || (cr = tcol(t, "region")) < 0 ||
-        (c1 = tcol(t, p->c1)) < 0 || (c2 = tcol(t, p->c2)) < 0) {
-        rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, NOT_PRODUCED, r->f.note);
-        (*R)++;
-        return rc;
-    }
-    cl = tcol(t, "region_libelle");
-    /* the régions of the rows shown, in the file's order */
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         size_t j, q;
@@ -1999,7 +2056,21 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
         lib[j] = cl >= 0 && *k[cl] ? k[cl] : k[cr];
         nreg++;
     }
-    rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
+    return nreg;
+}
+
+/* A pivot's two heading rows from *R on: the years (starred when
+ * provisional), each over two columns; then the région heading and, under
+ * each year, the labels of columns c1 and c2. 0 or an exit code. */
+static int pivot_heads(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct table *t,
+                       const struct pivot *p, const long *years, size_t ny, int c1, int c2)
+{
+    const char *l1 = t->cols[c1].s->label, *l2 = t->cols[c2].s->label;
+    size_t lines =
+        wrap_lines(l1, 11) > wrap_lines(l2, 11) ? wrap_lines(l1, 11) : wrap_lines(l2, 11);
+    char buf[64];
+    int rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
+
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
         snprintf(buf, sizeof buf, "%ld%s", years[q], provisional(r, p->kind, years[q]) ? " *" : "");
@@ -2010,26 +2081,67 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
     }
     (*R)++;
     if (!rc)
-        rc = xl(r,
-                worksheet_set_row(ws, *R,
-                                  15.0 * (double)(wrap_lines(t->cols[c1].s->label, 11) >
-                                                          wrap_lines(t->cols[c2].s->label, 11)
-                                                      ? wrap_lines(t->cols[c1].s->label, 11)
-                                                      : wrap_lines(t->cols[c2].s->label, 11)),
-                                  NULL),
-                DASH_SHEET, *R, 0);
+        rc = xl(r, worksheet_set_row(ws, *R, 15.0 * (double)lines, NULL), DASH_SHEET, *R, 0);
     if (!rc)
         rc = xl(r, worksheet_write_string(ws, *R, 0, tlabel(t, "region"), r->f.subhead), DASH_SHEET,
                 *R, 0);
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
-        rc = xl(r, worksheet_write_string(ws, *R, C, t->cols[c1].s->label, r->f.subhead),
-                DASH_SHEET, *R, C);
+        rc = xl(r, worksheet_write_string(ws, *R, C, l1, r->f.subhead), DASH_SHEET, *R, C);
         if (!rc)
-            rc = xl(r, worksheet_write_string(ws, *R, C + 1, t->cols[c2].s->label, r->f.subhead),
-                    DASH_SHEET, *R, C + 1);
+            rc = xl(r, worksheet_write_string(ws, *R, C + 1, l2, r->f.subhead), DASH_SHEET, *R,
+                    C + 1);
     }
     (*R)++;
+    return rc;
+}
+
+/* The note under a pivot naming its provisional years and why, into note
+ * (n bytes); "" when no year is provisional. */
+static void pivot_note(const struct report *r, const struct pivot *p, const long *years, size_t ny,
+                       char *note, size_t n)
+{
+    size_t len;
+    *note = '\0';
+    for (size_t q = 0; q < ny; q++)
+        if (provisional(r, p->kind, years[q])) {
+            len = strlen(note);
+            snprintf(note + len, n - len, "%s%ld", len ? ", " : "* ", years[q]);
+        }
+    if (!*note)
+        return;
+    len = strlen(note);
+    snprintf(note + len, n - len, "%s",
+             p->kind == 0   ? " : année en cours à la date d'observation, entrées partielles."
+             : p->kind == 1 ? " : tous les contrats de la cohorte ne sont pas encore "
+                              "observables 9 mois ; taux provisoire, sur les seuls contrats "
+                              "observables."
+                            : " : la fenêtre de 12 mois après la réunion n'est pas close "
+                              "pour toutes les réunions ; taux de conversion provisoire.");
+}
+
+/* Writes one pivot from row *R on: title, two heading rows, a row per région
+ * (its libellé), the grand total in bold, a note on provisional years. */
+static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct pivot *p,
+                       const long *years, size_t ny)
+{
+    const struct table *t = find_table(r, p->table);
+    const char *reg[64], *lib[64];
+    int c1, c2;
+    size_t nreg;
+    char note[512];
+    int rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, p->title, r->f.bold);
+
+    if (rc)
+        return rc;
+    if (!t || !t->present || tcol(t, "annee") < 0 || tcol(t, "region") < 0 ||
+        (c1 = tcol(t, p->c1)) < 0 || (c2 = tcol(t, p->c2)) < 0) {
+        rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, NOT_PRODUCED, r->f.note);
+        (*R)++;
+        return rc;
+    }
+    nreg = pivot_regions(t, p, years, ny, reg, lib);
+    rc = pivot_heads(r, ws, R, t, p, years, ny, c1, c2);
     for (size_t i = 0; i < nreg && !rc; i++, (*R)++) {
         int bold = !strcmp(reg[i], "TOTAL");
         rc = put_str(r, ws, DASH_SHEET, *R, 0, lib[i], bold ? r->f.btext : NULL);
@@ -2042,25 +2154,41 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
                                 k ? k[c2] : NULL, bold);
         }
     }
-    for (size_t q = 0; q < ny; q++)
-        if (provisional(r, p->kind, years[q])) {
-            size_t n = strlen(note);
-            snprintf(note + n, sizeof note - n, "%s%ld", n ? ", " : "* ", years[q]);
-        }
-    if (*note) {
-        size_t n = strlen(note);
-        snprintf(note + n, sizeof note - n, "%s",
-                 p->kind == 0 ? " : année en cours à la date d'observation, entrées partielles."
-                 : p->kind == 1 ? " : tous les contrats de la cohorte ne sont pas encore "
-                                  "observables 9 mois ; taux provisoire, sur les seuls contrats "
-                                  "observables."
-                                : " : la fenêtre de 12 mois après la réunion n'est pas close "
-                                  "pour toutes les réunions ; taux de conversion provisoire.");
-    }
+    pivot_note(r, p, years, ny, note, sizeof note);
     if (!rc && *note)
         rc = put_str(r, ws, DASH_SHEET, *R, 0, note, r->f.note);
     *R += 2;
     return rc;
+}
+
+/* The years of the Tableau de bord into years: the last DASH_YEARS years
+ * of the OPCO TOTAL rows of the n pivots' tables, in order. *wreg grows to
+ * the longest région libellé among those rows. Their count. */
+static size_t dash_years(const struct report *r, const struct pivot *piv, size_t n, long *years,
+                         size_t *wreg)
+{
+    long ymin = 99999, ymax = -1;
+    size_t ny = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct table *t = find_table(r, piv[i].table);
+        int cy = t ? tcol(t, "annee") : -1, co = t ? tcol(t, "opco") : -1, cl;
+        if (!t || !t->present || cy < 0 || co < 0)
+            continue;
+        cl = tcol(t, "region_libelle");
+        for (size_t k = 0; k < t->nkept; k++) {
+            long y = atol(t->kept[k][cy]);
+            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], OSCHEMA_YEAR))
+                continue;
+            ymin = y < ymin ? y : ymin;
+            ymax = y > ymax ? y : ymax;
+            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > *wreg)
+                *wreg = (size_t)u8len(t->kept[k][cl]);
+        }
+    }
+    for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
+        if (y >= ymin)
+            years[ny++] = y;
+    return ny;
 }
 
 /* The Tableau de bord (spec/outputs.md): what a director reads in five
@@ -2087,9 +2215,8 @@ static int write_dashboard(struct report *r)
             ? code_label(r, &tr->cols[tcol(tr, "type_evenement")], "reunion_entreprises")
             : NULL;
     char title[512], head[512];
-    long years[DASH_YEARS], ymin = 99999, ymax = -1;
-    size_t ny = 0;
-    size_t wreg = 6;
+    long years[DASH_YEARS];
+    size_t wreg = 6, ny = dash_years(r, piv, 3, years, &wreg);
     lxw_worksheet *ws;
     lxw_row_t R = 0;
     struct pivot p3 = piv[2];
@@ -2100,26 +2227,6 @@ static int write_dashboard(struct report *r)
              "Réunions, lignes OPCO TOTAL)",
              tl && *tl ? tl : "Réunions d'information des entreprises");
     p3.title = title;
-    /* the years: those of the pivots' rows, the last DASH_YEARS of them */
-    for (size_t i = 0; i < 3; i++) {
-        const struct table *t = find_table(r, piv[i].table);
-        int cy = t ? tcol(t, "annee") : -1, co = t ? tcol(t, "opco") : -1, cl;
-        if (!t || !t->present || cy < 0 || co < 0)
-            continue;
-        cl = tcol(t, "region_libelle");
-        for (size_t k = 0; k < t->nkept; k++) {
-            long y = atol(t->kept[k][cy]);
-            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], OSCHEMA_YEAR))
-                continue;
-            ymin = y < ymin ? y : ymin;
-            ymax = y > ymax ? y : ymax;
-            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > wreg)
-                wreg = (size_t)u8len(t->kept[k][cl]);
-        }
-    }
-    for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
-        if (y >= ymin)
-            years[ny++] = y;
     rc = add_sheet(r, DASH_SHEET, &ws);
     if (rc)
         return rc;
@@ -2506,7 +2613,9 @@ static void report_free(struct report *r)
     refdata_free(r->ref);
 }
 
-int main(int argc, char **argv)
+/* Reads the options into r and *facts, and checks them: -1 to go on, else
+ * the exit code (0 after --help). */
+static int parse_options(int argc, char **argv, struct report *r, const char **facts)
 {
     static const struct option opts[] = {{"outdir", required_argument, NULL, 'o'},
                                          {"schemas", required_argument, NULL, 's'},
@@ -2517,35 +2626,30 @@ int main(int argc, char **argv)
                                          {"input", required_argument, NULL, 'i'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    struct report r = {0};
-    struct stat st;
-    r.threshold = -1;
-    int opt, rc = 0;
-    const char *factspath = NULL;
+    int opt;
 
-    log_init_env("report");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case 'o':
-            r.outdir = optarg;
+            r->outdir = optarg;
             break;
         case 's':
-            r.schemas = optarg;
+            r->schemas = optarg;
             break;
         case 't':
-            r.title = optarg;
+            r->title = optarg;
             break;
         case 'd':
-            r.obs = optarg;
+            r->obs = optarg;
             break;
         case 'p':
-            r.prov = optarg;
+            r->prov = optarg;
             break;
         case 'f':
-            factspath = optarg;
+            *facts = optarg;
             break;
         case 'i':
-            r.input = optarg;
+            r->input = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -2555,26 +2659,37 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!r.outdir || !r.schemas || !r.title || !r.obs || optind != argc) {
+    if (!r->outdir || !r->schemas || !r->title || !r->obs || optind != argc) {
         log_error("missing option or extra argument: --outdir, --schemas, --title and "
                   "--observation-date are required (see report --help)");
         usage(stderr);
         return EX_USAGE;
     }
-    if (parse_date(r.obs, &r.oy, &r.om, &r.od)) {
-        log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r.obs);
+    if (parse_date(r->obs, &r->oy, &r->om, &r->od)) {
+        log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
         return EX_USAGE;
     }
-    if (u8len(r.title) <= 0) {
+    if (u8len(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
         return EX_USAGE;
     }
-    if (stat(r.outdir, &st) != 0) {
-        log_error("%s: cannot open the folder of reports: %s", r.outdir, strerror(errno));
+    return -1;
+}
+
+/* Checks the report folder, sets the process up for libxlsxwriter, and
+ * reads the reference tables the libellés come from. 0 or an exit code. */
+static int open_report(struct report *r)
+{
+    struct stat st;
+    char err[1024];
+    int code = 0;
+
+    if (stat(r->outdir, &st) != 0) {
+        log_error("%s: cannot open the folder of reports: %s", r->outdir, strerror(errno));
         return EX_NOINPUT;
     }
     if (!S_ISDIR(st.st_mode)) {
-        log_error("%s: not a folder", r.outdir);
+        log_error("%s: not a folder", r->outdir);
         return EX_NOINPUT;
     }
     /* libxlsxwriter prints numbers with printf: a decimal-comma locale would
@@ -2583,45 +2698,61 @@ int main(int argc, char **argv)
         log_error("cannot set LC_NUMERIC to C");
         return EX_SOFTWARE;
     }
-    r.dobs = date_from_ymd(r.oy, r.om, r.od);
-    r.year = (r.om == 12 && r.od == 31) ? r.oy : r.oy - 1;
-    r.cohort = cohort_for(&r, 9);
-    {
-        char err[1024];
-        int code = 0;
-        if (!(r.ref = refdata_load(r.schemas, r.input, &code, err, sizeof err))) {
-            log_error("%s", err);
-            return code;
-        }
+    r->dobs = date_from_ymd(r->oy, r->om, r->od);
+    r->year = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
+    r->cohort = cohort_for(r, 9);
+    if (!(r->ref = refdata_load(r->schemas, r->input, &code, err, sizeof err))) {
+        log_error("%s", err);
+        return code;
     }
-    rc = opco_names(&r);
-    if (!rc)
-        rc = load_schemas(&r);
-    for (size_t i = 0; i < r.nsheets && !rc; i++)
-        rc = table_scan(&r, &r.t[i]);
-    for (size_t i = 0; i < r.nsheets && !rc; i++) {
-        struct table *t = &r.t[i];
+    return opco_names(r);
+}
+
+/* First pass over every table with a sheet: checks and measures its CSV. */
+static int scan_tables(struct report *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsheets && !rc; i++)
+        rc = table_scan(r, &r->t[i]);
+    return rc;
+}
+
+/* The chart of each table that has one, from the rows the first pass kept. */
+static int make_charts(struct report *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsheets && !rc; i++) {
+        struct table *t = &r->t[i];
         if (!t->present)
             continue;
         if (!strcmp(t->s->table, "croissance_mensuelle"))
-            rc = chart_monthly(&r, t);
+            rc = chart_monthly(r, t);
         else if (!strcmp(t->s->table, "ruptures"))
-            rc = chart_ruptures(&r, t);
+            rc = chart_ruptures(r, t);
         else if (!strcmp(t->s->table, "courbe_ruptures"))
-            rc = chart_courbe(&r, t);
+            rc = chart_courbe(r, t);
         else if (!strcmp(t->s->table, "reunions"))
-            rc = chart_meetings(&r, t);
+            rc = chart_meetings(r, t);
         else if (t->s->chart.column)
-            rc = chart_breakdown(&r, t);
+            rc = chart_breakdown(r, t);
     }
-    if (!rc)
-        rc = build_synthese(&r);
-    if (!rc && r.prov)
-        rc = read_provenance(&r);
-    if (!rc)
-        rc = write_workbook(&r);
-    if (!rc && factspath)
-        rc = write_facts(&r, factspath);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct report r = {0};
+    const char *facts = NULL;
+    int rc;
+
+    r.threshold = -1;
+    log_init_env("report");
+    if ((rc = parse_options(argc, argv, &r, &facts)) >= 0)
+        return rc;
+    if (!(rc = open_report(&r)) && !(rc = load_schemas(&r)) && !(rc = scan_tables(&r)) &&
+        !(rc = make_charts(&r)) && !(rc = build_synthese(&r)) &&
+        !(rc = r.prov ? read_provenance(&r) : 0) && !(rc = write_workbook(&r)) && facts)
+        rc = write_facts(&r, facts);
     report_free(&r);
     return rc;
 }
