@@ -232,6 +232,29 @@ static int load_column(struct ctx *c, oschema *s, size_t i, const ynode *m)
     return load_labels(c, m, k);
 }
 
+/* The columns that the value v of key `what` lists, as indexes into *idx
+ * (malloc'd, *n of them); none when v is absent or null. 0, or -1 when v is
+ * not a list of column names. */
+static int col_list(struct ctx *c, const oschema *s, const ynode *v, const char *what, int **idx,
+                    size_t *n)
+{
+    *n = 0;
+    if (!v || yis_null(v))
+        return 0;
+    if (v->type != YN_SEQ)
+        return fail(c, v, "%s: a list of column names", what);
+    if (!(*idx = calloc(v->n ? v->n : 1, sizeof **idx)))
+        return oom(c);
+    for (; *n < v->n; (*n)++) {
+        const ynode *x = v->kids[*n];
+        if (x->type != YN_SCALAR)
+            return fail(c, x, "an item of %s must be a column name", what);
+        if (((*idx)[*n] = oschema_find(s, x->str)) < 0)
+            return fail(c, x, "unknown column '%s' in %s", x->str, what);
+    }
+    return 0;
+}
+
 /* A column's `denominator` (a count column) and `from` (columns). 0 or -1. */
 static int load_refs(struct ctx *c, oschema *s, oschema_col *k, const ynode *m)
 {
@@ -244,24 +267,11 @@ static int load_refs(struct ctx *c, oschema *s, oschema_col *k, const ynode *m)
         if (s->cols[k->denominator].format != OSCHEMA_COUNT)
             return fail(c, dn, "denominator: '%s' is not a count column", dn->str);
     }
-    if (!fr || yis_null(fr))
-        return 0;
-    if (fr->type != YN_SEQ)
-        return fail(c, fr, "from: a list of column names");
-    if (!(k->from = calloc(fr->n ? fr->n : 1, sizeof *k->from)))
-        return oom(c);
-    for (size_t j = 0; j < fr->n; j++) {
-        const ynode *x = fr->kids[j];
-        int col;
-        if (x->type != YN_SCALAR)
-            return fail(c, x, "an item of 'from' must be a column name");
-        if ((col = oschema_find(s, x->str)) < 0)
-            return fail(c, x, "unknown column '%s' in 'from'", x->str);
-        k->from[k->nfrom++] = col;
-    }
-    return 0;
+    return col_list(c, s, fr, "from", &k->from, &k->nfrom);
 }
 
+/* `columns`: a non-empty list of columns, then the references between them
+ * (denominator, from) once every name is known. 0 or -1. */
 static int load_columns(struct ctx *c, oschema *s, const ynode *root)
 {
     const ynode *cols = ymap_get(root, "columns");
@@ -288,29 +298,21 @@ static int load_columns(struct ctx *c, oschema *s, const ynode *root)
 static int load_keys(struct ctx *c, oschema *s, const ynode *root)
 {
     const ynode *v = ymap_get(root, "keys");
-    if (!v || yis_null(v))
-        return 0;
-    if (v->type != YN_SEQ)
-        return fail(c, v, "keys: a list of column names");
-    if (!(s->keys = calloc(v->n ? v->n : 1, sizeof *s->keys)))
-        return oom(c);
-    for (size_t i = 0; i < v->n; i++) {
-        const ynode *x = v->kids[i];
-        int col;
-        if (x->type != YN_SCALAR)
-            return fail(c, x, "a key is a column name");
-        if ((col = oschema_find(s, x->str)) < 0)
-            return fail(c, x, "unknown key column '%s'", x->str);
-        if (s->cols[col].format != OSCHEMA_TEXT && s->cols[col].format != OSCHEMA_YEAR &&
-            s->cols[col].format != OSCHEMA_MONTH)
-            return fail(c, x, "key column '%s' is a number: a key is text, a year or a month",
-                        x->str);
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(s->keys[j], x->str))
-                return fail(c, x, "key column '%s' listed twice", x->str);
-        s->keys[s->nkeys++] = x->str;
+    int *idx = NULL, rc = col_list(c, s, v, "keys", &idx, &s->nkeys);
+    if (!rc && !(s->keys = calloc(s->nkeys ? s->nkeys : 1, sizeof *s->keys)))
+        rc = oom(c);
+    for (size_t i = 0; i < s->nkeys && !rc; i++) {
+        const oschema_col *k = &s->cols[idx[i]];
+        if (k->format != OSCHEMA_TEXT && k->format != OSCHEMA_YEAR && k->format != OSCHEMA_MONTH)
+            rc = fail(c, v->kids[i],
+                      "key column '%s' is a number: a key is text, a year or a month", k->name);
+        for (size_t j = 0; j < i && !rc; j++)
+            if (idx[j] == idx[i])
+                rc = fail(c, v->kids[i], "key column '%s' listed twice", k->name);
+        s->keys[i] = k->name;
     }
-    return 0;
+    free(idx);
+    return rc;
 }
 
 /* `breakdown` (one of keys) and `base`, which go together. 0 or -1. */

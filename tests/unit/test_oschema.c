@@ -378,8 +378,8 @@ static void test_bad_references(void **state)
     /* line 14 "    from: n": the value at column 11 */
     refused(RCOLS "    from: n\n", 14, 11, "from: a list of column names");
     /* line 14 "    from: [n, [t]]": "    from: [n, " is 14 characters */
-    refused(RCOLS "    from: [n, [t]]\n", 14, 15, "an item of 'from' must be a column name");
-    refused(RCOLS "    from: [n, q]\n", 14, 15, "unknown column 'q' in 'from'");
+    refused(RCOLS "    from: [n, [t]]\n", 14, 15, "an item of from must be a column name");
+    refused(RCOLS "    from: [n, q]\n", 14, 15, "unknown column 'q' in from");
 #undef RCOLS
 }
 
@@ -389,8 +389,8 @@ static void test_bad_keys(void **state)
     /* line 4 "keys: annee": the value at column 7 */
     refused(HEAD "keys: annee\n" COLS, 4, 7, "keys: a list of column names");
     /* line 4 "keys: [annee, ...]": "keys: [annee, " is 14 characters, the second item at 15 */
-    refused(HEAD "keys: [annee, [x]]\n" COLS, 4, 15, "a key is a column name");
-    refused(HEAD "keys: [annee, zz]\n" COLS, 4, 15, "unknown key column 'zz'");
+    refused(HEAD "keys: [annee, [x]]\n" COLS, 4, 15, "an item of keys must be a column name");
+    refused(HEAD "keys: [annee, zz]\n" COLS, 4, 15, "unknown column 'zz' in keys");
     refused(HEAD "keys: [annee, n]\n" COLS, 4, 15, "key column 'n' is a number");
     refused(HEAD "keys: [annee, annee]\n" COLS, 4, 15, "key column 'annee' listed twice");
 }
