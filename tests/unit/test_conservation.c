@@ -91,6 +91,10 @@ static void test_rate_parse(void **state)
     assert_true(r.nano == 500000000u);
     assert_int_equal(conservation_rate_parse("1e-05", &r), 0); /* as %g writes 0.00001 */
     assert_true(r.nano == 10000u);
+    /* 0.000065 x 10^9 = 65000; in binary floating point the product is 64999.99999999999, which
+     * only rounding to the nearest integer turns back into 65000 */
+    assert_int_equal(conservation_rate_parse("0.000065", &r), 0);
+    assert_true(r.nano == 65000u);
     assert_int_equal(conservation_rate_parse("0.123456789", &r), 0);
     assert_true(r.nano == 123456789u);
     assert_int_equal(conservation_rate_parse("0.1234567894", &r), 0); /* ten decimals: rounded */
