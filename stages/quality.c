@@ -40,7 +40,8 @@ struct quality {
     size_t nrejects;
     conservation_rate rate;
     otable *qualite, *rejets;
-    facts_input *in; /* every file, in read order: the first ncontracts are contract files */
+    int rfield[R_NFIELDS]; /* per column of rejets: the reject field it shows */
+    facts_input *in;       /* every file, in read order: the first ncontracts are contract files */
     size_t nin, ncontracts;
     facts_merge *m; /* merge's counts per contract file */
     size_t nm;
@@ -200,7 +201,8 @@ static int load_table(const struct quality *q, const char *name, otable **t)
 
 /* Loads qualite.yaml and rejets.yaml and checks that every column of the
  * first is a quality count and every column of the second a field of the
- * rejects. 0 or 78 (logged). */
+ * rejects (each once: oschema refuses a repeated column, so a sixth one is
+ * not a field). 0 or 78 (logged). */
 static int load_tables(struct quality *q)
 {
     facts_input probe = {0};
@@ -220,7 +222,7 @@ static int load_tables(struct quality *q)
             return EX_CONFIG;
         }
     for (size_t k = 0; k < q->rejets->ncols; k++)
-        if (reject_field(q->rejets->cols[k].name) < 0) {
+        if (k == R_NFIELDS || (q->rfield[k] = reject_field(q->rejets->cols[k].name)) < 0) {
             log_error("%s: column '%s' is not a field of the rejects (fichier, ligne, code, "
                       "colonne, valeur)",
                       q->rejets->path, q->rejets->cols[k].name);
@@ -344,9 +346,7 @@ static void log_reject(struct quality *q, char *const *f, unsigned long *shown)
 }
 
 /* Appends the rows of one rejects record (path) to rejets.csv.gz, each
- * schema column from the field of its name (load_tables made sure there is
- * one, and oschema that no column is repeated: at most R_NFIELDS).
- * 0 or 70 (logged). */
+ * schema column from the field of its name (q->rfield). 0 or 70 (logged). */
 static int copy_rejects(struct quality *q, const char *path, unsigned long *shown)
 {
     otable *t = q->rejets;
@@ -369,7 +369,7 @@ static int copy_rejects(struct quality *q, const char *path, unsigned long *show
         for (size_t k = 0; k < R_NFIELDS; k++)
             f[k] = r->field[idx[k]];
         for (size_t k = 0; k < t->ncols; k++)
-            v[k] = ov_text(f[reject_field(t->cols[k].name)]);
+            v[k] = ov_text(f[q->rfield[k]]);
         otable_row(t, v);
         log_reject(q, f, shown);
     }
