@@ -159,10 +159,10 @@ static int load_head(struct ctx *c, oschema *s, const ynode *root)
  * name) and `labels_heading`. 0 or -1. */
 static int load_labels(struct ctx *c, const ynode *m, oschema_col *k)
 {
-    const ynode *v = ymap_get(m, "labels");
+    const ynode *v = ymap_get(m, "labels"), *h = ymap_get(m, "labels_heading");
     if (!v || yis_null(v)) {
-        if (ymap_get(m, "labels_heading"))
-            return fail(c, ymap_get(m, "labels_heading"), "labels_heading: only beside labels");
+        if (h && !yis_null(h))
+            return fail(c, h, "labels_heading: only beside labels");
         return 0;
     }
     if (v->type == YN_MAP) {

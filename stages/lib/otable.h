@@ -6,8 +6,8 @@
  *
  * Two ways to write. Streaming (otable_open, otable_row, otable_close)
  * applies the primary rule only, row by row: for tables whose cells are not
- * linked to others (qualite is written with threshold 0). The indicator
- * tables are kept instead (otable_keep), protected together
+ * linked to others (qualite and rejets are written with threshold 0). The
+ * indicator tables are kept instead (otable_keep), protected together
  * (otable_protect: primary and secondary cells, audit, secrecy.h) and then
  * written (otable_write). */
 #ifndef OTABLE_H
@@ -41,8 +41,9 @@ typedef struct otable {
     char *name, *file;
     ocol *cols;
     size_t ncols;
-    char **keys; /* the columns naming a row, in sort order (the schema's `keys`): secrecy's
-                    relations */
+    /* the columns naming a row, in sort order (the schema's `keys`), from
+     * which secrecy takes its relations */
+    char **keys;
     size_t nkeys;
     char *breakdown; /* breakdown column, or NULL */
     char *base;      /* table whose indicators a breakdown repeats */
