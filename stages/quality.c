@@ -1,15 +1,19 @@
 /* quality: gathers the per-file counts of ingest and merge
- * (stages/lib/facts.h) into qualite.csv.gz, the rejects into rejets.csv.gz,
- * and enforces the two conservation checks and max_reject_rate of
- * spec/indicators.md and spec/outputs.md. Exit codes: 0, 64 usage, 65 a
- * check failed, 70 the pipeline's own counts cannot be read, 74 I/O, 78 bad
- * schema. */
+ * (stages/lib/facts.h) into qualite.csv.gz and ingest's rejects into
+ * rejets.csv.gz, each written from its output schema (schemas/output/), and
+ * enforces the conservation checks and max_reject_rate of
+ * spec/indicators.md and spec/outputs.md (stages/lib/conservation.h). The
+ * reports are written even when a check fails, so that the operator can
+ * read them in the staging folder; the exit code says the run failed.
+ * Exit codes: 0, 64 usage, 65 a check failed, 70 the pipeline's own counts
+ * or rejects cannot be read, 74 I/O, 78 bad schema. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "conservation.h"
 #include "csvout.h"
 #include "facts.h"
 #include "log.h"
@@ -17,6 +21,35 @@
 #include "tsv.h"
 
 #define MAXR 8
+#define LOGGED_REJECTS 10 /* rejects logged per file over max_reject_rate */
+/* qualite has at most one column per quality count (oschema refuses a
+ * repeated column, load_tables an unknown one): fewer than this */
+#define MAX_QCOLS 64
+
+/* The fields of ingest's rejects records (stages/ingest.c), which are also
+ * the columns rejets.yaml may list. */
+enum { R_FICHIER, R_LIGNE, R_CODE, R_COLONNE, R_VALEUR, R_NFIELDS };
+static const char *const reject_fields[R_NFIELDS] = {"fichier", "ligne", "code", "colonne",
+                                                     "valeur"};
+
+/* The run's options, what it read and what it wrote. */
+struct quality {
+    const char *schemas, *outdir, *merge, *facts;
+    const char *counts[3]; /* ingest's counts of the contract, event and attendance files */
+    const char *rejects[MAXR];
+    size_t nrejects;
+    conservation_rate rate;
+    otable *qualite, *rejets;
+    int rfield[R_NFIELDS]; /* per column of rejets: the reject field it shows */
+    facts_input *in;       /* every file, in read order: the first ncontracts are contract files */
+    size_t nin, ncontracts;
+    facts_merge *m; /* merge's counts per contract file */
+    size_t nm;
+    unsigned char *failing; /* per file of in: over max_reject_rate */
+    size_t nfail;
+    facts_output outs[2]; /* what the manifest lists of qualite and rejets */
+    size_t nouts;
+};
 
 static void usage(FILE *f)
 {
@@ -30,8 +63,72 @@ static void usage(FILE *f)
                "pipeline's own counts cannot be read, 74 I/O, 78 bad schema.\n");
 }
 
+/* Reads the options into q: -1 to go on, else the exit code (0 for --help). */
+static int parse_options(int argc, char **argv, struct quality *q)
+{
+    static const struct option opts[] = {{"schemas", required_argument, NULL, 's'},
+                                         {"outdir", required_argument, NULL, 'o'},
+                                         {"merge", required_argument, NULL, 'm'},
+                                         {"contrats", required_argument, NULL, 'c'},
+                                         {"evenements", required_argument, NULL, 'e'},
+                                         {"participations", required_argument, NULL, 'p'},
+                                         {"rejects", required_argument, NULL, 'r'},
+                                         {"max-reject-rate", required_argument, NULL, 'x'},
+                                         {"facts", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int opt;
+    conservation_rate_parse("0.10", &q->rate);
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 's':
+            q->schemas = optarg;
+            break;
+        case 'o':
+            q->outdir = optarg;
+            break;
+        case 'm':
+            q->merge = optarg;
+            break;
+        case 'c':
+        case 'e':
+        case 'p':
+            q->counts[opt == 'c' ? 0 : opt == 'e' ? 1 : 2] = optarg;
+            break;
+        case 'r':
+            if (q->nrejects == MAXR) {
+                usage(stderr);
+                return EX_USAGE;
+            }
+            q->rejects[q->nrejects++] = optarg;
+            break;
+        case 'x':
+            if (conservation_rate_parse(optarg, &q->rate)) {
+                fprintf(stderr, "quality: --max-reject-rate wants a fraction from 0 to 1\n");
+                return EX_USAGE;
+            }
+            break;
+        case 'f':
+            q->facts = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
+        }
+    }
+    if (!q->schemas || !q->outdir || !q->merge || !q->counts[0] || optind != argc) {
+        usage(stderr);
+        return EX_USAGE;
+    }
+    return -1;
+}
+
 /* The value of quality column `name` for one file: its ingest counts and,
- * for a contract file, merge's. Writes into buf (32 bytes) when numeric. */
+ * for a contract file, merge's. Writes into buf (32 bytes) when numeric;
+ * NULL for a name that is not a quality column. */
 static const char *qvalue(const char *name, const facts_input *in, const facts_merge *m,
                           int contract, char *buf)
 {
@@ -81,251 +178,264 @@ static const char *qvalue(const char *name, const facts_input *in, const facts_m
     return buf;
 }
 
-/* One list of output facts: the file's name and what its writer knew. */
-static int add_fact(facts_output *f, const char *name, const csvout_stats *st, char *err,
-                    size_t errlen)
+/* The index of reject field name, or -1. */
+static int reject_field(const char *name)
 {
-    memset(f, 0, sizeof f[0]);
-    if (!(f->file = strdup(name))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    f->bytes = st->bytes;
-    memcpy(f->sha256, st->sha256, 65);
-    memcpy(f->content_sha256, st->content_sha256, 65);
-    f->rows = (long long)st->rows;
-    return 0;
+    for (int k = 0; k < R_NFIELDS; k++)
+        if (!strcmp(reject_fields[k], name))
+            return k;
+    return -1;
 }
 
-int main(int argc, char **argv)
+/* Loads SCHEMAS/output/NAME.yaml into *t. 0 or 78 (logged). */
+static int load_table(const struct quality *q, const char *name, otable **t)
 {
-    static const struct option opts[] = {{"schemas", required_argument, NULL, 's'},
-                                         {"outdir", required_argument, NULL, 'o'},
-                                         {"merge", required_argument, NULL, 'm'},
-                                         {"contrats", required_argument, NULL, 'c'},
-                                         {"evenements", required_argument, NULL, 'e'},
-                                         {"participations", required_argument, NULL, 'p'},
-                                         {"rejects", required_argument, NULL, 'r'},
-                                         {"max-reject-rate", required_argument, NULL, 'x'},
-                                         {"facts", required_argument, NULL, 'f'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *schemas = NULL, *outdir = NULL, *mpath = NULL, *factspath = NULL;
-    const char *qfiles[3] = {NULL, NULL, NULL}, *rfiles[MAXR];
-    size_t nr = 0, nin = 0, nm = 0, ncontracts = 0, i, k, nfail = 0;
-    double maxrate = 0.10;
-    char err[1024], path[4096], *end;
-    otable *t = NULL;
-    facts_input *in = NULL;
-    facts_merge *m = NULL;
-    facts_merge_total mt;
-    facts_output outs[2];
-    size_t nouts = 0;
-    csvout_stats st;
-    csvout *w = NULL;
-    tsvr *r = NULL;
-    unsigned long acc_contracts = 0;
-    unsigned char *failing = NULL;
-    int opt, rc = 0, got;
-
-    log_init_env("quality");
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (opt) {
-        case 's':
-            schemas = optarg;
-            break;
-        case 'o':
-            outdir = optarg;
-            break;
-        case 'm':
-            mpath = optarg;
-            break;
-        case 'c':
-            qfiles[0] = optarg;
-            break;
-        case 'e':
-            qfiles[1] = optarg;
-            break;
-        case 'p':
-            qfiles[2] = optarg;
-            break;
-        case 'r':
-            if (nr == MAXR) {
-                usage(stderr);
-                return EX_USAGE;
-            }
-            rfiles[nr++] = optarg;
-            break;
-        case 'x':
-            maxrate = strtod(optarg, &end);
-            if (*end || maxrate < 0 || maxrate > 1) {
-                fprintf(stderr, "quality: --max-reject-rate wants a fraction from 0 to 1\n");
-                return EX_USAGE;
-            }
-            break;
-        case 'f':
-            factspath = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return EX_USAGE;
-        }
-    }
-    if (!schemas || !outdir || !mpath || !qfiles[0] || optind != argc) {
-        usage(stderr);
-        return EX_USAGE;
-    }
-    snprintf(path, sizeof path, "%s/output/qualite.yaml", schemas);
-    t = otable_load(path, err, sizeof err);
-    if (!t) {
+    char path[4096], err[1024];
+    snprintf(path, sizeof path, "%s/output/%s.yaml", q->schemas, name);
+    if (!(*t = otable_load(path, err, sizeof err))) {
         log_error("%s", err);
         return EX_CONFIG;
     }
-    /* the counts of ingest, in read order, and merge's */
-    for (i = 0; i < 3 && !rc; i++) {
-        if (qfiles[i] && facts_inputs_read(qfiles[i], &in, &nin, err, sizeof err)) {
-            log_own_file(qfiles[i], err);
-            rc = EX_SOFTWARE;
+    return 0;
+}
+
+/* Loads qualite.yaml and rejets.yaml and checks that every column of the
+ * first is a quality count and every column of the second a field of the
+ * rejects (each once: oschema refuses a repeated column, so a sixth one is
+ * not a field). 0 or 78 (logged). */
+static int load_tables(struct quality *q)
+{
+    facts_input probe = {0};
+    char buf[32];
+    int rc;
+    probe.file = probe.encoding = probe.separator = probe.ignored = "";
+    if ((rc = load_table(q, "qualite", &q->qualite)) || (rc = load_table(q, "rejets", &q->rejets)))
+        return rc;
+    if (q->qualite->ncols > MAX_QCOLS) {
+        log_error("%s: more than %d columns", q->qualite->path, MAX_QCOLS);
+        return EX_CONFIG;
+    }
+    for (size_t k = 0; k < q->qualite->ncols; k++)
+        if (!qvalue(q->qualite->cols[k].name, &probe, NULL, 1, buf)) {
+            log_error("%s: column '%s' is not a quality count", q->qualite->path,
+                      q->qualite->cols[k].name);
+            return EX_CONFIG;
+        }
+    for (size_t k = 0; k < q->rejets->ncols; k++)
+        if (k == R_NFIELDS || (q->rfield[k] = reject_field(q->rejets->cols[k].name)) < 0) {
+            log_error("%s: column '%s' is not a field of the rejects (fichier, ligne, code, "
+                      "colonne, valeur)",
+                      q->rejets->path, q->rejets->cols[k].name);
+            return EX_CONFIG;
+        }
+    return 0;
+}
+
+/* Reads the counts of ingest, in read order, and merge's. 0 or 70 (logged). */
+static int read_counts(struct quality *q)
+{
+    char err[1024];
+    for (size_t i = 0; i < 3; i++) {
+        if (q->counts[i] && facts_inputs_read(q->counts[i], &q->in, &q->nin, err, sizeof err)) {
+            log_own_file(q->counts[i], err);
+            return EX_SOFTWARE;
         }
         if (i == 0)
-            ncontracts = nin;
+            q->ncontracts = q->nin;
     }
-    if (!rc && facts_merge_read(mpath, &m, &nm, err, sizeof err)) {
-        log_own_file(mpath, err);
-        rc = EX_SOFTWARE;
+    if (facts_merge_read(q->merge, &q->m, &q->nm, err, sizeof err)) {
+        log_own_file(q->merge, err);
+        return EX_SOFTWARE;
     }
-    if (rc)
-        goto done;
-    for (k = 0; k < t->ncols; k++) {
-        char buf[32];
-        facts_input probe = {0};
-        probe.file = probe.encoding = probe.separator = probe.ignored = "";
-        if (!qvalue(t->cols[k].name, &probe, NULL, 1, buf)) {
-            log_error("%s: column '%s' is not a quality count", path, t->cols[k].name);
-            rc = EX_CONFIG;
-            goto done;
-        }
-    }
-    facts_merge_sum(m, nm, &mt);
-    failing = calloc(nin + 1, 1);
-    if (!failing) {
+    if (!(q->failing = calloc(q->nin + 1, 1))) {
         log_error("out of memory");
-        rc = EX_SOFTWARE;
-        goto done;
+        return EX_SOFTWARE;
     }
-    /* the checks */
-    for (i = 0; i < nin; i++) {
-        const facts_input *f = &in[i];
-        if (f->read != f->accepted + f->rejected) {
+    return 0;
+}
+
+/* The checks: logs every broken one and marks the files over
+ * max_reject_rate. 0, or 65 when a conservation check is broken. */
+static int check_counts(struct quality *q)
+{
+    facts_merge_total mt;
+    unsigned long accepted;
+    int rc = 0;
+    for (size_t i = 0; i < q->nin; i++) {
+        const facts_input *f = &q->in[i];
+        if (!conservation_rows_hold(f)) {
             log_error("conservation broken for %s: lignes_lues=%lu lignes_acceptees=%lu "
                       "lignes_rejetees=%lu",
                       f->file, f->read, f->accepted, f->rejected);
             rc = EX_DATAERR;
         }
-        if (i < ncontracts)
-            acc_contracts += f->accepted;
-        if (f->read >= 20 && (double)f->rejected > maxrate * (double)f->read) {
+        if (conservation_rate_exceeded(&q->rate, f)) {
             log_error("%s: %lu of %lu rows rejected, more than max_reject_rate=%g; fix the "
                       "file or raise max_reject_rate",
-                      f->file, f->rejected, f->read, maxrate);
-            failing[i] = 1;
-            nfail++;
+                      f->file, f->rejected, f->read, q->rate.value);
+            q->failing[i] = 1;
+            q->nfail++;
         }
     }
-    if (acc_contracts != mt.kept + mt.replaced + mt.cancelled + mt.rupture_before + mt.dispositif) {
+    facts_merge_sum(q->m, q->nm, &mt);
+    if (!conservation_versions_hold(q->in, q->ncontracts, &mt, &accepted)) {
         log_error("conservation broken over the contract files: lignes_acceptees=%lu, kept=%lu "
                   "+ replaced or excluded=%lu",
-                  acc_contracts, mt.kept,
+                  accepted, mt.kept,
                   mt.replaced + mt.cancelled + mt.rupture_before + mt.dispositif);
         rc = EX_DATAERR;
     }
-    /* qualite.csv.gz */
-    if (otable_open(t, outdir, 0, err, sizeof err))
-        goto io_error;
-    for (i = 0; i < nin; i++) {
-        oval v[64];
-        char bufs[64][32];
+    return rc;
+}
+
+/* Closes table t and keeps what the manifest needs of its file. 0 or 74 (logged). */
+static int close_table(struct quality *q, otable *t)
+{
+    char err[1024];
+    csvout_stats st;
+    facts_output *f = &q->outs[q->nouts];
+    if (otable_close_stats(t, &st, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    if (!(f->file = strdup(t->file))) {
+        log_error("out of memory");
+        return EX_IOERR;
+    }
+    q->nouts++;
+    f->bytes = st.bytes;
+    memcpy(f->sha256, st.sha256, sizeof f->sha256);
+    memcpy(f->content_sha256, st.content_sha256, sizeof f->content_sha256);
+    f->rows = (long long)st.rows;
+    return 0;
+}
+
+/* qualite.csv.gz: one row per file, in read order. 0 or 74 (logged). */
+static int write_qualite(struct quality *q)
+{
+    otable *t = q->qualite;
+    char err[1024];
+    if (otable_open(t, q->outdir, 0, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    for (size_t i = 0; i < q->nin; i++) {
+        oval v[MAX_QCOLS];
+        char bufs[MAX_QCOLS][32];
         const facts_merge *fm = NULL;
-        for (k = 0; i < ncontracts && k < nm; k++)
-            if (!strcmp(m[k].file, in[i].file))
-                fm = &m[k];
-        for (k = 0; k < t->ncols && k < 64; k++)
-            v[k] = ov_text(qvalue(t->cols[k].name, &in[i], fm, i < ncontracts, bufs[k]));
+        for (size_t k = 0; i < q->ncontracts && k < q->nm; k++)
+            if (!strcmp(q->m[k].file, q->in[i].file))
+                fm = &q->m[k];
+        for (size_t k = 0; k < t->ncols; k++)
+            v[k] = ov_text(qvalue(t->cols[k].name, &q->in[i], fm, i < q->ncontracts, bufs[k]));
         otable_row(t, v);
     }
-    if (otable_close_stats(t, &st, err, sizeof err) ||
-        add_fact(&outs[nouts++], t->file, &st, err, sizeof err))
-        goto io_error;
-    /* rejets.csv.gz, in read order; the first 10 of each failing file are logged */
-    snprintf(path, sizeof path, "%s/rejets.csv.gz", outdir);
-    if (!(w = csvout_open(path, 1, err, sizeof err)))
-        goto io_error;
-    csvout_str(w, "fichier");
-    csvout_str(w, "ligne");
-    csvout_str(w, "code");
-    csvout_str(w, "colonne");
-    csvout_str(w, "valeur");
-    csvout_endrow(w);
-    {
-        unsigned long *shown = calloc(nin + 1, sizeof *shown);
-        for (i = 0; i < nr && shown; i++) {
-            if (!(r = tsvr_open(rfiles[i], err, sizeof err)) || r->ncols != 5) {
-                free(shown);
-                rc = EX_SOFTWARE;
-                log_own_file(rfiles[i], r ? "not 5 columns" : err);
-                goto done;
-            }
-            while ((got = tsvr_next(r, err, sizeof err)) == 1) {
-                for (k = 0; k < 5; k++)
-                    csvout_field(w, r->field[k], r->len[k]);
-                csvout_endrow(w);
-                for (k = 0; nfail && k < nin; k++)
-                    if (failing[k] && shown[k] < 10 && !strcmp(in[k].file, r->field[0])) {
-                        shown[k]++;
-                        log_error("%s:%s: %s %s '%s'", r->field[0], r->field[1], r->field[2],
-                                  r->field[3], r->field[4]);
-                    }
-            }
-            tsvr_close(r);
-            r = NULL;
-            if (got < 0) {
-                free(shown);
-                rc = EX_SOFTWARE;
-                log_own_file(rfiles[i], err);
-                goto done;
-            }
+    return close_table(q, t);
+}
+
+/* Logs the reject (its fields f) when it belongs to a file over
+ * max_reject_rate that has had fewer than LOGGED_REJECTS logged. */
+static void log_reject(struct quality *q, char *const *f, unsigned long *shown)
+{
+    for (size_t k = 0; q->nfail && k < q->nin; k++)
+        if (q->failing[k] && shown[k] < LOGGED_REJECTS && !strcmp(q->in[k].file, f[R_FICHIER])) {
+            shown[k]++;
+            log_error("%s:%s: %s %s '%s'", f[R_FICHIER], f[R_LIGNE], f[R_CODE], f[R_COLONNE],
+                      f[R_VALEUR]);
         }
-        if (!shown) {
-            log_error("out of memory");
-            rc = EX_SOFTWARE;
-            goto done;
-        }
-        free(shown);
+}
+
+/* Appends the rows of one rejects record (path) to rejets.csv.gz, each
+ * schema column from the field of its name (q->rfield). 0 or 70 (logged). */
+static int copy_rejects(struct quality *q, const char *path, unsigned long *shown)
+{
+    otable *t = q->rejets;
+    char err[1024], *f[R_NFIELDS];
+    int idx[R_NFIELDS], got;
+    oval v[R_NFIELDS];
+    tsvr *r = tsvr_open(path, err, sizeof err);
+
+    if (!r || r->ncols != R_NFIELDS) {
+        log_own_file(path, r ? "not 5 columns" : err);
+        tsvr_close(r);
+        return EX_SOFTWARE;
     }
-    got = csvout_close_stats(w, &st, err, sizeof err);
-    w = NULL;
-    if (got || add_fact(&outs[nouts++], "rejets.csv.gz", &st, err, sizeof err))
-        goto io_error;
-    if (factspath && facts_outputs_write(factspath, outs, nouts, err, sizeof err))
-        goto io_error;
-    if (nfail && !rc)
-        rc = EX_DATAERR;
-    goto done;
-io_error:
-    log_error("%s", err);
-    rc = EX_IOERR;
-done:
-    if (w)
-        csvout_abort(w);
+    if (tsvr_cols(r, reject_fields, idx, R_NFIELDS, err, sizeof err)) {
+        log_own_file(path, err);
+        tsvr_close(r);
+        return EX_SOFTWARE;
+    }
+    while ((got = tsvr_next(r, err, sizeof err)) == 1) {
+        for (size_t k = 0; k < R_NFIELDS; k++)
+            f[k] = r->field[idx[k]];
+        for (size_t k = 0; k < t->ncols; k++)
+            v[k] = ov_text(f[q->rfield[k]]);
+        otable_row(t, v);
+        log_reject(q, f, shown);
+    }
+    if (got < 0)
+        log_own_file(path, err);
     tsvr_close(r);
-    for (i = 0; i < nouts; i++)
-        free(outs[i].file);
-    free(failing);
-    facts_inputs_free(in, nin);
-    facts_merge_free(m, nm);
-    otable_free(t);
+    return got < 0 ? EX_SOFTWARE : 0;
+}
+
+/* rejets.csv.gz: the rejects records in read order. 0, 70 or 74 (logged). */
+static int write_rejets(struct quality *q)
+{
+    unsigned long *shown = calloc(q->nin + 1, sizeof *shown);
+    char err[1024];
+    int rc = 0;
+    if (!shown) {
+        log_error("out of memory");
+        return EX_SOFTWARE;
+    }
+    if (otable_open(q->rejets, q->outdir, 0, err, sizeof err)) {
+        log_error("%s", err);
+        rc = EX_IOERR;
+    }
+    for (size_t i = 0; i < q->nrejects && !rc; i++)
+        rc = copy_rejects(q, q->rejects[i], shown);
+    if (!rc)
+        rc = close_table(q, q->rejets);
+    free(shown);
+    return rc;
+}
+
+/* The facts of qualite and rejets for the manifest. 0 or 74 (logged). */
+static int write_facts(const struct quality *q)
+{
+    char err[1024];
+    if (q->facts && facts_outputs_write(q->facts, q->outs, q->nouts, err, sizeof err)) {
+        log_error("%s", err);
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+static void quality_free(struct quality *q)
+{
+    for (size_t i = 0; i < q->nouts; i++)
+        free(q->outs[i].file);
+    free(q->failing);
+    facts_inputs_free(q->in, q->nin);
+    facts_merge_free(q->m, q->nm);
+    otable_free(q->qualite);
+    otable_free(q->rejets);
+}
+
+int main(int argc, char **argv)
+{
+    struct quality q = {0};
+    int rc, checks;
+
+    log_init_env("quality");
+    if ((rc = parse_options(argc, argv, &q)) >= 0)
+        return rc;
+    if (!(rc = load_tables(&q)) && !(rc = read_counts(&q))) {
+        checks = check_counts(&q);
+        if (!(rc = write_qualite(&q)) && !(rc = write_rejets(&q)) && !(rc = write_facts(&q)))
+            rc = checks ? checks : q.nfail ? EX_DATAERR : 0;
+    }
+    quality_free(&q);
     return rc;
 }

@@ -1,8 +1,10 @@
 /* report: writes DIR/bilan.xlsx, the partners' workbook of spec/outputs.md
  * ("Excel workbook"), from the gzip CSV reports found in DIR. Sheet names,
  * French labels, number formats, titles and definitions all come from the
- * output schemas (schemas/output/NAME.yaml), so renaming a label or adding a
- * breakdown needs no change here.
+ * output schemas (schemas/output/NAME.yaml, read through oschema.h), so
+ * renaming a label or adding a breakdown needs no change here. The run's
+ * manifest (--provenance) gives the Provenance sheet and the secrecy
+ * threshold the Méthodologie sheet quotes.
  *
  * Every CSV is read twice: a first pass checks it and measures it (rows,
  * column widths, the few rows the charts and the Synthèse quote) before the
@@ -37,6 +39,7 @@
 #include "facts.h"
 #include "log.h"
 #include "manifest.h"
+#include "oschema.h"
 #include "refdata.h"
 #include "values.h"
 #include "yload.h"
@@ -58,13 +61,13 @@
 #define TXT_NA "non disponible"
 #define NBSP "\xc2\xa0"
 #define MINUS "\xe2\x88\x92"
+#define SECRECY_MAX 1000000 /* the largest secrecy_threshold (stages/lib/config.c) */
 
-enum fmt { F_TEXT, F_YEAR, F_MONTH, F_COUNT, F_PCT, F_DECIMAL1, F_DAYS, F_N };
-static const char *const fmt_names[F_N] = {"text", "year",     "month", "count",
-                                           "pct",  "decimal1", "days"};
-/* Excel number formats: no thousands separator for years, two digits for
- * months, one decimal for rates and means (spec/outputs.md). */
-static const char *const fmt_excel[F_N] = {NULL, "0", "00", "#,##0", "0.0", "0.0", "#,##0"};
+/* Excel number formats by enum oschema_format: no thousands separator for
+ * years, two digits for months, one decimal for rates and means
+ * (spec/outputs.md). */
+static const char *const fmt_excel[OSCHEMA_NFORMATS] = {NULL,  "0",   "00",   "#,##0",
+                                                        "0.0", "0.0", "#,##0"};
 
 /* The tables whose sheets come first, in the spec's order (spec/outputs.md,
  * "Output folder"); the other tables with a sheet (breakdowns) follow, then
@@ -74,7 +77,6 @@ static const char *const core_tables[] = {"croissance", "croissance_mensuelle", 
 #define NCORE (sizeof core_tables / sizeof core_tables[0])
 #define LAST_TABLE "qualite"
 #define DASH_SHEET "Tableau de bord"
-static const char *const reserved_sheets[] = {"Synthèse", DASH_SHEET, "Méthodologie", "Provenance"};
 
 /* Rows kept in memory after the first pass: those whose column a or b is
  * TOTAL, enough for the charts, the Synthèse and the Tableau de bord and
@@ -87,35 +89,26 @@ static const struct {
                   {"courbe_ruptures", "region", NULL},
                   {"reunions", "region", "opco"}};
 
-/* Where the libellés of a column's codes come from (schema key `labels`). */
-enum labels { LAB_NONE, LAB_MAP, LAB_OPCO, LAB_REGIONS, LAB_DEPTS, LAB_NAF };
-static const char *const lab_tables[] = {NULL,      NULL,           "opco",
-                                         "regions", "departements", "naf_sections"};
-
 static const char *const month_long[] = {"janvier",   "février", "mars",     "avril",
                                          "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
 static const char *const month_short[] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
                                           "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
 
+/* A column of a table's sheet: its schema and what the first pass measured. */
 struct col {
-    const char *name, *label, *definition; /* owned by the schema's ydoc */
-    enum fmt fmt;
-    size_t field; /* index in the CSV header */
-    size_t width; /* longest cell in characters, label included */
-    /* labels: a column of libellés beside the codes, in the workbook only */
-    enum labels lab;
-    const ynode *labmap; /* LAB_MAP: code -> libellé */
-    const char *lheading;
-    size_t lwidth;
-    lxw_col_t scol; /* the column's place in the sheet (libellé columns shift it) */
+    const oschema_col *s; /* name, label, format, definition, labels */
+    size_t field;         /* index in the CSV header */
+    size_t width;         /* longest cell in characters, label included */
+    size_t lwidth;        /* the same for its libellés, when it has labels */
+    lxw_col_t scol;       /* the column's place in the sheet (libellé columns shift it) */
 };
 
 /* A chart and the small block of data it plots, written beside the table. */
 struct chart {
     uint8_t type; /* LXW_CHART_LINE, LXW_CHART_COLUMN or LXW_CHART_BAR */
     char title[300], xname[100], yname[100];
-    enum fmt vfmt;                  /* format of the plotted values */
+    enum oschema_format vfmt;       /* format of the plotted values */
     char head[MAX_SERIES + 1][200]; /* category label, then one name per series */
     size_t nser, n, cap, vcap;
     char **cat; /* n category labels */
@@ -124,17 +117,9 @@ struct chart {
     long year, year0; /* the year or cohort it shows (the last one), the first one */
 };
 
-/* A breakdown table's chart, from its schema (key `chart`). */
-struct bchart {
-    const char *column, *title;
-    uint8_t type;
-    int window; /* months: the latest cohort observable that long; 0: latest complete year */
-};
-
+/* A table of the report: its schema (schemas/output/NAME.yaml) and its CSV. */
 struct table {
-    char *path; /* schema file */
-    ydoc *doc;
-    const char *name, *file, *sheet, *title, *description;
+    oschema *s; /* file, sheet, title, description, breakdown, chart */
     struct col *cols;
     size_t ncols;
     char *csv;           /* DIR/file */
@@ -147,15 +132,13 @@ struct table {
     size_t nkept, capkept;
     struct chart *chart;
     lxw_col_t nscols; /* columns of its sheet */
-    const char *breakdown;
-    struct bchart bc; /* bc.column NULL: no chart */
     long synth_row;   /* where its chart goes on the Synthèse, -1 nowhere */
 };
 
 struct fmts {
-    lxw_format *title, *head, *secret, *wrap, *bold, *boldwrap, *note, *num[F_N];
+    lxw_format *title, *head, *secret, *wrap, *bold, *boldwrap, *note, *num[OSCHEMA_NFORMATS];
     /* Tableau de bord: centred year headings, the grand total's row in bold */
-    lxw_format *across, *subhead, *btext, *bsecret, *bnum[F_N];
+    lxw_format *across, *subhead, *btext, *bsecret, *bnum[OSCHEMA_NFORMATS];
 };
 
 /* One paragraph of the Synthèse and the chart shown under it. */
@@ -169,8 +152,9 @@ struct report {
     const char *outdir, *schemas, *title, *prov, *obs, *input;
     int oy, om, od; /* observation date */
     date_t dobs;
-    int year;   /* the latest complete year: 31 December <= D_obs */
-    int cohort; /* the latest cohort observable 9 months for all its contracts */
+    int year;      /* the latest complete year: 31 December <= D_obs */
+    int cohort;    /* the latest cohort observable 9 months for all its contracts */
+    int threshold; /* the run's secrecy_threshold (from its manifest), -1 when not known */
     struct table *t;
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
@@ -195,11 +179,13 @@ static void usage(FILE *f)
            "ruptures.csv.gz, courbe_ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and\n"
            "every other table of SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME ":\n"
            "a Synthèse, a Tableau de bord, one sheet per table (a note when its CSV is\n"
-           "absent), charts, Méthodologie (from the schemas) and Provenance (the lines of\n"
-           "FILE, a YAML manifest). Codes are shown with their libellés, from the schemas\n"
-           "and the reference tables (SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
+           "absent), charts, Méthodologie (from the schemas, with the secrecy threshold\n"
+           "FILE lists) and Provenance (the lines of FILE, the run's manifest). Codes are\n"
+           "shown with their libellés, from the schemas and the reference tables\n"
+           "(SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
            "--facts writes the workbook's size and SHA-256 for the manifest.\n"
-           "Exit: 0 ok, 64 usage, 65 bad CSV, 66 no DIR, 70 internal, 74 I/O, 78 bad schema.\n");
+           "Exit: 0 ok, 64 usage, 65 FILE is not UTF-8 text, 66 no DIR, 70 internal (a CSV\n"
+           "report it cannot use), 74 I/O, 78 bad schema.\n");
 }
 
 /* --- small helpers ------------------------------------------------------- */
@@ -312,17 +298,9 @@ static int grow(void *a, size_t *cap, size_t need, size_t sz)
     return 0;
 }
 
-/* Removes trailing white space (folded YAML scalars end with a newline). */
-static void rstrip(char *s)
-{
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-}
-
 /* 1 when v is a number of format f: an integer, or a decimal for rates,
  * means and medians; "." is the decimal mark (CSV conventions). */
-static int num_ok(const char *v, enum fmt f)
+static int num_ok(const char *v, enum oschema_format f)
 {
     const char *p = v;
     if (*p == '-')
@@ -331,7 +309,7 @@ static int num_ok(const char *v, enum fmt f)
         return 0;
     while (isdigit((unsigned char)*p))
         p++;
-    if (*p == '.' && (f == F_PCT || f == F_DECIMAL1 || f == F_DAYS)) {
+    if (*p == '.' && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1 || f == OSCHEMA_DAYS)) {
         p++;
         if (!isdigit((unsigned char)*p))
             return 0;
@@ -342,7 +320,7 @@ static int num_ok(const char *v, enum fmt f)
 }
 
 /* Characters the number v takes once shown with format f. */
-static size_t num_width(const char *v, enum fmt f)
+static size_t num_width(const char *v, enum oschema_format f)
 {
     char b[64];
     double x;
@@ -355,24 +333,24 @@ static size_t num_width(const char *v, enum fmt f)
     if (ilen > (size_t)(v[0] == '-') &&
         (ilen == (size_t)(v[0] == '-') + 1 || v[v[0] == '-'] != '0')) {
         digits = (int)ilen - (v[0] == '-');
-        if (!dot && (f == F_COUNT || f == F_DAYS))
+        if (!dot && (f == OSCHEMA_COUNT || f == OSCHEMA_DAYS))
             return len + (size_t)(digits - 1) / 3;
-        if (!dot && (f == F_YEAR || (f == F_MONTH && len >= 2)))
+        if (!dot && (f == OSCHEMA_YEAR || (f == OSCHEMA_MONTH && len >= 2)))
             return len;
-        if (dot && len - ilen == 2 && (f == F_PCT || f == F_DECIMAL1))
+        if (dot && len - ilen == 2 && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1))
             return len;
     }
     x = strtod(v, NULL);
     switch (f) {
-    case F_PCT:
-    case F_DECIMAL1:
+    case OSCHEMA_PCT:
+    case OSCHEMA_DECIMAL1:
         n = snprintf(b, sizeof b, "%.1f", x);
         return (size_t)n;
-    case F_MONTH:
+    case OSCHEMA_MONTH:
         n = snprintf(b, sizeof b, "%02.0f", x);
         return (size_t)n;
-    case F_COUNT:
-    case F_DAYS:
+    case OSCHEMA_COUNT:
+    case OSCHEMA_DAYS:
         n = snprintf(b, sizeof b, "%.0f", x);
         digits = n - (b[0] == '-');
         return (size_t)(n + (digits - 1) / 3);
@@ -383,12 +361,12 @@ static size_t num_width(const char *v, enum fmt f)
 }
 
 /* Width of a cell holding the CSV value v of a column of format f. */
-static size_t cell_width(const char *v, enum fmt f)
+static size_t cell_width(const char *v, enum oschema_format f)
 {
     long n;
     if (!*v)
         return 0;
-    if (f != F_TEXT && num_ok(v, f))
+    if (f != OSCHEMA_TEXT && num_ok(v, f))
         return num_width(v, f);
     n = u8len(v);
     return n < 0 ? 0 : (size_t)n;
@@ -413,10 +391,10 @@ static size_t wrap_lines(const char *s, size_t w)
 /* The width a column's label asks for: a text column shows it on one line;
  * a number column lets it wrap over up to three lines, its longest word
  * whole, so that a wide table of counts and rates still prints legibly. */
-static size_t head_width(const char *label, enum fmt f)
+static size_t head_width(const char *label, enum oschema_format f)
 {
     size_t n = (size_t)u8len(label), w;
-    if (f == F_TEXT)
+    if (f == OSCHEMA_TEXT)
         return n;
     for (w = (n + 2) / 3; w < n && wrap_lines(label, w) > 3; w++)
         ;
@@ -438,7 +416,7 @@ static double col_width(size_t w)
 static int tcol(const struct table *t, const char *name)
 {
     for (size_t i = 0; i < t->ncols; i++)
-        if (!strcmp(t->cols[i].name, name))
+        if (!strcmp(t->cols[i].s->name, name))
             return (int)i;
     return -1;
 }
@@ -446,13 +424,13 @@ static int tcol(const struct table *t, const char *name)
 static const char *tlabel(const struct table *t, const char *name)
 {
     int i = tcol(t, name);
-    return i < 0 ? name : t->cols[i].label;
+    return i < 0 ? name : t->cols[i].s->label;
 }
 
-static struct table *find_table(struct report *r, const char *name)
+static struct table *find_table(const struct report *r, const char *name)
 {
     for (size_t i = 0; i < r->nt; i++)
-        if (!strcmp(r->t[i].name, name))
+        if (!strcmp(r->t[i].s->table, name))
             return &r->t[i];
     return NULL;
 }
@@ -483,26 +461,24 @@ static char **find_kept(const struct table *t, size_t n, const char *const *name
 static const char *code_label(const struct report *r, const struct col *k, const char *code)
 {
     const char *l = NULL;
-    const ynode *v;
-    switch (k->lab) {
-    case LAB_NONE:
+    switch (k->s->labels) {
+    case OSCHEMA_LABELS_NONE:
         return NULL;
-    case LAB_MAP:
-        v = ymap_get(k->labmap, code);
-        l = v && v->type == YN_SCALAR ? v->str : NULL;
+    case OSCHEMA_LABELS_MAP:
+        l = oschema_label(k->s, code);
         break;
-    case LAB_OPCO:
+    case OSCHEMA_LABELS_OPCO:
         for (size_t i = 0; i < r->ref->nopco && !l; i++)
             if (!strcmp(r->ref->opco_code[i], code))
                 l = r->opco_name[i];
         break;
-    case LAB_REGIONS:
+    case OSCHEMA_LABELS_REGIONS:
         l = ref_region_lib(r->ref, code); /* "Non déterminée" for ND, as region_libelle */
         break;
-    case LAB_DEPTS:
+    case OSCHEMA_LABELS_DEPARTEMENTS:
         l = ref_dept_lib(r->ref, code);
         break;
-    case LAB_NAF:
+    case OSCHEMA_LABELS_NAF_SECTIONS:
         l = ref_naf_section_lib(r->ref, code);
         break;
     }
@@ -538,325 +514,88 @@ static int opco_names(struct report *r)
 
 /* --- schemas ------------------------------------------------------------- */
 
-static int yerr(const char *path, const ynode *n, const char *what, const char *arg)
+/* Where a table's sheet goes: first the core tables in the spec's order
+ * (0 .. NCORE-1), then the other tables with a sheet (breakdowns, NCORE),
+ * then qualite (NCORE+1); tables without a sheet come after (NCORE+2). */
+static size_t sheet_rank(const oschema *s)
 {
-    log_error("%s:%d:%d: %s%s", path, n ? n->line : 1, n ? n->col : 1, what, arg);
-    return EX_CONFIG;
+    if (!s->sheet)
+        return NCORE + 2;
+    if (!strcmp(s->table, LAST_TABLE))
+        return NCORE + 1;
+    for (size_t c = 0; c < NCORE; c++)
+        if (!strcmp(s->table, core_tables[c]))
+            return c;
+    return NCORE;
 }
 
-/* The string value of key in the mapping m, trailing blanks removed; NULL
- * when absent. Sets *rc to 78 (logged) when the value is not a scalar or a
- * required key is missing. */
-static const char *ystr(const char *path, const ynode *m, const char *key, int required, int *rc)
+/* Sets up table t of schema t->s: columns measured from their headings,
+ * their places in the sheet, the rows the first pass keeps. 0 or 70. */
+static int table_init(struct table *t)
 {
-    ynode *v = ymap_get(m, key);
-    if (!v || yis_null(v)) {
-        if (required && !*rc)
-            *rc = yerr(path, m, "missing key: ", key);
-        return NULL;
-    }
-    if (v->type != YN_SCALAR) {
-        if (!*rc)
-            *rc = yerr(path, v, "expected a string for key ", key);
-        return NULL;
-    }
-    rstrip(v->str);
-    return v->str;
-}
-
-/* NULL when s can name a sheet, else what is wrong with it. */
-static const char *sheet_name_problem(const char *s)
-{
-    long n = u8len(s);
-    if (n <= 0 || n > LXW_SHEETNAME_MAX)
-        return "a sheet name has 1 to 31 characters";
-    if (strpbrk(s, "[]:*?/\\"))
-        return "a sheet name cannot hold any of [ ] : * ? / \\";
-    if (s[0] == '\'' || s[strlen(s) - 1] == '\'')
-        return "a sheet name cannot start or end with an apostrophe";
-    for (size_t i = 0; i < sizeof reserved_sheets / sizeof *reserved_sheets; i++)
-        if (!strcasecmp(s, reserved_sheets[i]))
-            return "this sheet name is the report's own";
-    return NULL;
-}
-
-/* Reads a column's optional `labels` (a mapping code -> libellé, or the name
- * of a reference table: opco, regions, departements, naf_sections) and
- * `labels_heading`. 0 or 78 (logged). */
-static int labels_load(const char *path, const ynode *c, struct col *k)
-{
-    const ynode *v = ymap_get(c, "labels");
-    int rc = 0;
-    k->lab = LAB_NONE;
-    if (!v || yis_null(v))
-        return 0;
-    if (v->type == YN_MAP) {
-        for (size_t i = 0; i < v->n; i++)
-            if (v->kids[2 * i]->type != YN_SCALAR || v->kids[2 * i + 1]->type != YN_SCALAR ||
-                u8len(v->kids[2 * i + 1]->str) < 0)
-                return yerr(path, v->kids[2 * i + 1], "a libellé is a UTF-8 string in labels of ",
-                            k->name);
-        k->lab = LAB_MAP;
-        k->labmap = v;
-    } else if (v->type == YN_SCALAR) {
-        for (k->lab = LAB_OPCO; k->lab <= LAB_NAF && strcmp(v->str, lab_tables[k->lab]); k->lab++)
-            ;
-        if (k->lab > LAB_NAF)
-            return yerr(
-                path, v,
-                "labels: a mapping, or one of opco, regions, departements, naf_sections: ", v->str);
-    } else {
-        return yerr(path, v, "labels: a mapping or a reference table name in column ", k->name);
-    }
-    k->lheading = ystr(path, c, "labels_heading", 0, &rc);
-    if (!rc && !k->lheading)
-        k->lheading = "Libellé";
-    if (!rc && u8len(k->lheading) < 0)
-        return yerr(path, c, "invalid UTF-8 in labels_heading of ", k->name);
-    if (!rc)
-        k->lwidth = (size_t)u8len(k->lheading);
-    return rc;
-}
-
-/* Reads a breakdown table's optional `chart` (column, title, type: column or
- * bar, cohort_window_months). 0 or 78 (logged). */
-static int bchart_load(const char *path, const ynode *root, struct table *t)
-{
-    const ynode *m = ymap_get(root, "chart"), *w;
-    const char *type;
-    int rc = 0;
-    if (!m || yis_null(m))
-        return 0;
-    if (m->type != YN_MAP || !t->breakdown)
-        return yerr(path, m, "chart: a mapping, in a breakdown table only", "");
-    t->bc.column = ystr(path, m, "column", 1, &rc);
-    t->bc.title = ystr(path, m, "title", 1, &rc);
-    type = ystr(path, m, "type", 0, &rc);
-    if (rc)
-        return rc;
-    if (tcol(t, t->bc.column) < 0 || t->cols[tcol(t, t->bc.column)].fmt == F_TEXT)
-        return yerr(path, ymap_get(m, "column"),
-                    "chart: not a numeric column of the table: ", t->bc.column);
-    if (u8len(t->bc.title) < 0 || u8len(t->bc.title) > 200)
-        return yerr(path, ymap_get(m, "title"), "chart: a title of at most 200 characters", "");
-    if (!type || !strcmp(type, "column"))
-        t->bc.type = LXW_CHART_COLUMN;
-    else if (!strcmp(type, "bar"))
-        t->bc.type = LXW_CHART_BAR;
-    else
-        return yerr(path, ymap_get(m, "type"), "chart: type is column or bar, not ", type);
-    w = ymap_get(m, "cohort_window_months");
-    if (w && !yis_null(w)) {
-        char *end;
-        long v = w->type == YN_SCALAR ? strtol(w->str, &end, 10) : -1;
-        if (v < 1 || v > 36 || *end)
-            return yerr(path, w, "chart: cohort_window_months is a whole number from 1 to 36", "");
-        t->bc.window = (int)v;
-    }
-    return 0;
-}
-
-/* Loads one output schema into t. 0 or 78 (logged). */
-static int table_load(struct table *t, const char *path)
-{
-    char err[1024];
-    const ynode *root, *cols, *v;
-    const char *why;
-    int rc = 0;
-
+    const oschema *s = t->s;
+    lxw_col_t sc = 0;
     t->keep = t->keep2 = -1;
     t->synth_row = -1;
-    if (!(t->path = strdup(path)))
+    if (!(t->cols = calloc(s->ncols, sizeof *t->cols)))
         return oom();
-    if (!(t->doc = yload_file(path, err, sizeof err))) {
-        log_error("%s", err);
-        return EX_CONFIG;
+    t->ncols = s->ncols;
+    for (size_t c = 0; c < s->ncols; c++) {
+        struct col *k = &t->cols[c];
+        k->s = &s->cols[c];
+        k->width = head_width(k->s->label, k->s->format);
+        if (k->s->labels)
+            k->lwidth = (size_t)u8len(k->s->labels_heading);
+        k->scol = sc;
+        sc = (lxw_col_t)(sc + (k->s->labels ? 2 : 1));
     }
-    root = t->doc->root;
-    if (!root || root->type != YN_MAP)
-        return yerr(path, root, "an output schema is a mapping", "");
-    t->name = ystr(path, root, "table", 1, &rc);
-    t->file = ystr(path, root, "file", 1, &rc);
-    t->sheet = ystr(path, root, "sheet", 0, &rc);
-    t->title = ystr(path, root, "title", 1, &rc);
-    t->description = ystr(path, root, "description", 0, &rc);
-    if (rc)
-        return rc;
-    if (!*t->file || strchr(t->file, '/') || !strcmp(t->file, ".."))
-        return yerr(path, ymap_get(root, "file"), "file must be a plain file name", "");
-    if (t->sheet && (why = sheet_name_problem(t->sheet)))
-        return yerr(path, ymap_get(root, "sheet"), why, "");
-    cols = ymap_get(root, "columns");
-    if (!cols || cols->type != YN_SEQ || cols->n == 0)
-        return yerr(path, cols ? cols : root, "columns must be a non-empty list", "");
-    if (cols->n > 16000)
-        return yerr(path, cols, "too many columns", "");
-    if (!(t->cols = calloc(cols->n, sizeof *t->cols)))
-        return oom();
-    t->ncols = cols->n;
-    for (size_t i = 0; i < cols->n && !rc; i++) {
-        const ynode *c = cols->kids[i];
-        struct col *k = &t->cols[i];
-        const char *f;
-        if (c->type != YN_MAP)
-            return yerr(path, c, "a column is a mapping", "");
-        k->name = ystr(path, c, "name", 1, &rc);
-        k->label = ystr(path, c, "label", 1, &rc);
-        f = ystr(path, c, "format", 1, &rc);
-        k->definition = ystr(path, c, "definition", 0, &rc);
-        if (rc)
-            return rc;
-        if (u8len(k->label) < 0 || (k->definition && u8len(k->definition) < 0))
-            return yerr(path, c, "invalid UTF-8 in column ", k->name);
-        for (k->fmt = F_TEXT; k->fmt < F_N && strcmp(fmt_names[k->fmt], f); k->fmt++)
-            ;
-        if (k->fmt == F_N) {
-            v = ymap_get(c, "format");
-            return yerr(path, v,
-                        "unknown format (text, year, month, count, pct, decimal1, days): ", f);
+    t->nscols = sc;
+    for (size_t q = 0; q < sizeof keep_rules / sizeof *keep_rules; q++)
+        if (!strcmp(s->table, keep_rules[q].table)) {
+            t->keep = tcol(t, keep_rules[q].a);
+            t->keep2 = keep_rules[q].b ? tcol(t, keep_rules[q].b) : -1;
         }
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(t->cols[j].name, k->name))
-                return yerr(path, c, "duplicate column: ", k->name);
-        k->width = head_width(k->label, k->fmt);
-        if ((rc = labels_load(path, c, k)))
-            return rc;
-    }
-    t->breakdown = ystr(path, root, "breakdown", 0, &rc);
-    if (!rc)
-        rc = bchart_load(path, root, t);
-    if (rc)
-        return rc;
-    if (u8len(t->title) < 0 || (t->description && u8len(t->description) < 0))
-        return yerr(path, root, "invalid UTF-8 in title or description", "");
+    t->keep_all = s->chart.column != NULL;
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Loads every SCHEMAS/output/NAME.yaml and orders them: the five core tables,
- * the other tables with a sheet (by file name), then those without. */
+/* Loads every SCHEMAS/output/NAME.yaml (oschema.h) into r->t, in sheet
+ * order (sheet_rank, then file names); the core tables and qualite must
+ * have a sheet. 0, 70 or 78 (logged). */
 static int load_schemas(struct report *r)
 {
-    char dir[PATH_LEN], path[PATH_LEN * 2];
-    char **names = NULL;
-    size_t n = 0, cap = 0, i, k = 0;
-    struct table *t = NULL;
-    struct dirent *de;
-    DIR *d;
-    int rc = 0;
+    char err[1024];
+    oschema **s = NULL;
+    size_t n = 0;
 
-    snprintf(dir, sizeof dir, "%s/output", r->schemas);
-    if (!(d = opendir(dir))) {
-        log_error("%s: cannot open the output schemas: %s", dir, strerror(errno));
-        return EX_CONFIG;
+    if (oschema_load_dir(r->schemas, &s, &n, err, sizeof err)) {
+        log_error("%s", err);
+        return errno == ENOMEM ? oom() : EX_CONFIG;
     }
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".yaml"))
+    if (!(r->t = calloc(n ? n : 1, sizeof *r->t))) {
+        oschema_free_all(s, n);
+        return oom();
+    }
+    for (size_t rank = 0; rank <= NCORE + 2; rank++) {
+        size_t before = r->nt;
+        for (size_t i = 0; i < n; i++)
+            if (sheet_rank(s[i]) == rank)
+                r->t[r->nt++].s = s[i];
+        if (rank == NCORE + 2)
             continue;
-        if (grow(&names, &cap, n + 1, sizeof *names) || !(names[n] = strdup(de->d_name))) {
-            rc = oom();
-            break;
+        if (r->nt == before && rank != NCORE) {
+            log_error("%s/output:1:1: no output schema with a sheet for table %s", r->schemas,
+                      rank < NCORE ? core_tables[rank] : LAST_TABLE);
+            free(s);
+            return EX_CONFIG;
         }
-        n++;
+        r->nsheets = r->nt;
     }
-    closedir(d);
-    if (rc)
-        goto done;
-    qsort(names, n, sizeof *names, cmp_str);
-    if (!(t = calloc(n ? n : 1, sizeof *t))) {
-        rc = oom();
-        goto done;
-    }
-    for (i = 0; i < n && !rc; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = table_load(&t[i], path);
-    }
-    r->t = t, r->nt = n;
-    if (rc)
-        goto done;
-    for (i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(t[i].name, t[j].name)) {
-                log_error("%s:1:1: table %s is also described by %s", t[i].path, t[i].name,
-                          t[j].path);
-                rc = EX_CONFIG;
-                goto done;
-            }
-            if (t[i].sheet && t[j].sheet && !strcasecmp(t[i].sheet, t[j].sheet)) {
-                log_error("%s:1:1: sheet %s is also the sheet of %s", t[i].path, t[i].sheet,
-                          t[j].path);
-                rc = EX_CONFIG;
-                goto done;
-            }
-        }
-    /* reorder in place: a stable selection into a new array */
-    {
-        struct table *o = calloc(n ? n : 1, sizeof *o);
-        char *used = calloc(n ? n : 1, 1);
-        if (!o || !used) {
-            free(o), free(used);
-            rc = oom();
-            goto done;
-        }
-        for (size_t c = 0; c < NCORE && !rc; c++) {
-            for (i = 0; i < n && strcmp(t[i].name, core_tables[c]); i++)
-                ;
-            if (i == n || !t[i].sheet) {
-                log_error("%s:1:1: no output schema with a sheet for table %s", dir,
-                          core_tables[c]);
-                rc = EX_CONFIG;
-                break;
-            }
-            o[k++] = t[i], used[i] = 1;
-        }
-        for (i = 0; i < n; i++)
-            if (!used[i] && t[i].sheet && strcmp(t[i].name, LAST_TABLE))
-                o[k++] = t[i], used[i] = 1;
-        for (i = 0; i < n && strcmp(t[i].name, LAST_TABLE); i++)
-            ;
-        if (!rc && (i == n || !t[i].sheet)) {
-            log_error("%s:1:1: no output schema with a sheet for table %s", dir, LAST_TABLE);
-            rc = EX_CONFIG;
-        } else if (!rc) {
-            o[k++] = t[i], used[i] = 1;
-        }
-        r->nsheets = k;
-        for (i = 0; i < n; i++)
-            if (!used[i])
-                o[k++] = t[i];
-        free(used);
-        if (rc) {
-            free(o);
-            goto done;
-        }
-        free(t);
-        r->t = o;
-    }
-    for (i = 0; i < r->nt; i++) {
-        struct table *x = &r->t[i];
-        lxw_col_t sc = 0;
-        for (size_t q = 0; q < sizeof keep_rules / sizeof *keep_rules; q++)
-            if (!strcmp(x->name, keep_rules[q].table)) {
-                x->keep = tcol(x, keep_rules[q].a);
-                x->keep2 = keep_rules[q].b ? tcol(x, keep_rules[q].b) : -1;
-            }
-        x->keep_all = x->bc.column != NULL;
-        for (size_t c = 0; c < x->ncols; c++) {
-            x->cols[c].scol = sc;
-            sc = (lxw_col_t)(sc + (x->cols[c].lab ? 2 : 1));
-        }
-        x->nscols = sc;
-    }
-done:
-    for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return rc;
+    free(s);
+    for (size_t i = 0; i < r->nt; i++)
+        if (table_init(&r->t[i]))
+            return EX_SOFTWARE;
+    return 0;
 }
 
 /* --- reading the CSV reports --------------------------------------------- */
@@ -879,10 +618,10 @@ static int own_csv_fail(const struct table *t, unsigned long line, unsigned long
     if (line)
         log_error("internal error: %s, written by an earlier stage of this run, cannot be used "
                   "(line %lu, column %lu): %s",
-                  t->file, line, col ? col : 1, msg);
+                  t->s->file, line, col ? col : 1, msg);
     else
         log_error("internal error: %s, written by an earlier stage of this run, cannot be used: %s",
-                  t->file, msg);
+                  t->s->file, msg);
     return EX_SOFTWARE;
 }
 
@@ -890,7 +629,7 @@ static int own_csv_fail(const struct table *t, unsigned long line, unsigned long
 static int csv_fail(const struct table *t, const csvin_err *e)
 {
     if (e->code == EX_IOERR) {
-        log_error("%s (in the output folder being built): %s", t->file, e->msg);
+        log_error("%s (in the output folder being built): %s", t->s->file, e->msg);
         return EX_IOERR;
     }
     return own_csv_fail(t, e->line, e->col, "%s", e->msg);
@@ -914,23 +653,23 @@ static int table_open(struct table *t, csvin **out, int warn)
         csvin_close(in);
         if (got < 0)
             return csv_fail(t, &e);
-        return own_csv_fail(t, 1, 1, "empty file: a header line is expected (%s)", t->path);
+        return own_csv_fail(t, 1, 1, "empty file: a header line is expected (%s)", t->s->path);
     }
     for (size_t c = 0; c < t->ncols; c++) {
         size_t k;
-        for (k = 0; k < row->n && strcmp(row->f[k], t->cols[c].name); k++)
+        for (k = 0; k < row->n && strcmp(row->f[k], t->cols[c].s->name); k++)
             ;
         if (k == row->n) {
             csvin_close(in);
             return own_csv_fail(t, 1, 1, "column %s of %s is missing from the header",
-                                t->cols[c].name, t->path);
+                                t->cols[c].s->name, t->s->path);
         }
         t->cols[c].field = k;
     }
     for (size_t k = 0; warn && k < row->n; k++)
         if (tcol(t, row->f[k]) < 0)
-            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->file, k + 1, row->f[k],
-                     t->path);
+            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->s->file, k + 1, row->f[k],
+                     t->s->path);
     t->nfields = row->n;
     *out = in;
     return 0;
@@ -946,12 +685,13 @@ static int row_check(const struct table *t, const csvin_row *row)
         const struct col *k = &t->cols[c];
         const char *v = row->f[k->field];
         if (u8len(v) < 0)
-            return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s", k->name);
-        if (k->fmt != F_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->fmt))
+            return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s",
+                                k->s->name);
+        if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->s->format))
             return own_csv_fail(t, row->line, k->field + 1,
                                 "column %s (%s) holds \"%.40s\": expected a number, \"s\" or an "
                                 "empty value",
-                                k->name, fmt_names[k->fmt], v);
+                                k->s->name, oschema_format_names[k->s->format], v);
     }
     return 0;
 }
@@ -966,14 +706,14 @@ static int table_scan(struct report *r, struct table *t)
     csvin *in = NULL;
     int rc, got;
 
-    if (!(t->csv = xprintf("%s/%s", r->outdir, t->file)))
+    if (!(t->csv = xprintf("%s/%s", r->outdir, t->s->file)))
         return oom();
     if (stat(t->csv, &st) != 0) {
         if (errno == ENOENT) {
-            log_info("%s absent: sheet %s gets a note", t->file, t->sheet);
+            log_info("%s absent: sheet %s gets a note", t->s->file, t->s->sheet);
             return 0;
         }
-        log_error("%s (in the output folder being built): cannot read: %s", t->file,
+        log_error("%s (in the output folder being built): cannot read: %s", t->s->file,
                   strerror(errno));
         return EX_IOERR;
     }
@@ -985,10 +725,10 @@ static int table_scan(struct report *r, struct table *t)
             break;
         for (size_t c = 0; c < t->ncols; c++) {
             struct col *k = &t->cols[c];
-            size_t w = cell_width(row->f[k->field], k->fmt);
+            size_t w = cell_width(row->f[k->field], k->s->format);
             if (w > k->width)
                 k->width = w;
-            if (k->lab && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
+            if (k->s->labels && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
                 k->lwidth = w;
         }
         t->nrows++;
@@ -1016,7 +756,30 @@ static int table_scan(struct report *r, struct table *t)
     return rc;
 }
 
-/* Reads the provenance manifest, one string per line. 0 or an exit code. */
+/* The run's secrecy threshold into r->threshold, from the manifest's
+ * parameters (where the driver writes it: stages/lib/manifest.c), so that
+ * the Méthodologie sheet quotes it and the driver passes nothing more. It
+ * stays -1, with a warning, when the file is not such a manifest. */
+static void read_threshold(struct report *r)
+{
+    char err[1024], *end = NULL;
+    ydoc *d = yload_file_max(r->prov, YLOAD_MANIFEST_MAX_BYTES, err, sizeof err);
+    const ynode *v = d ? ymap_get(ymap_get(d->root, "parameters"), "secrecy_threshold") : NULL;
+    long t = v && v->type == YN_SCALAR ? strtol(v->str, &end, 10) : -1;
+
+    if (!d)
+        log_warn("%s; the Méthodologie sheet quotes no secrecy threshold", err);
+    else if (t < 0 || t > SECRECY_MAX || !end || end == v->str || *end)
+        log_warn("%s: no parameters.secrecy_threshold (a whole number from 0 to %d): the "
+                 "Méthodologie sheet quotes no secrecy threshold",
+                 r->prov, SECRECY_MAX);
+    else
+        r->threshold = (int)t;
+    ydoc_free(d);
+}
+
+/* Reads the provenance manifest, one string per line, and the secrecy
+ * threshold it lists. 0 or an exit code. */
 static int read_provenance(struct report *r)
 {
     FILE *f = fopen(r->prov, "r");
@@ -1052,6 +815,8 @@ static int read_provenance(struct report *r)
     }
     free(line);
     fclose(f);
+    if (!rc)
+        read_threshold(r);
     return rc;
 }
 
@@ -1097,7 +862,7 @@ static int chart_point(struct chart *ch, const char *cat, char *const *vals)
     return 0;
 }
 
-static struct chart *chart_new(uint8_t type, size_t nser, enum fmt vfmt)
+static struct chart *chart_new(uint8_t type, size_t nser, enum oschema_format vfmt)
 {
     struct chart *ch = calloc(1, sizeof *ch);
     if (ch)
@@ -1117,7 +882,7 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
 {
     for (size_t i = 0; i < n; i++)
         if ((idx[i] = tcol(t, names[i])) < 0) {
-            log_warn("%s: no column %s: no chart on sheet %s", t->path, names[i], t->sheet);
+            log_warn("%s: no column %s: no chart on sheet %s", t->s->path, names[i], t->s->sheet);
             return -1;
         }
     return 0;
@@ -1127,7 +892,7 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
 static int chart_done(struct table *t, const char *why)
 {
     if (t->chart && !t->chart->n) {
-        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->sheet);
+        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->s->sheet);
         chart_free(t->chart);
         t->chart = NULL;
     }
@@ -1152,7 +917,7 @@ static int row_is(const struct table *t, char **k, int cy, long y, const char *a
                   const char *b, const char *vb)
 {
     const char *const cn[2] = {a, b}, *const want[2] = {va, vb};
-    if (!num_ok(k[cy], F_YEAR) || atol(k[cy]) != y)
+    if (!num_ok(k[cy], OSCHEMA_YEAR) || atol(k[cy]) != y)
         return 0;
     for (int i = 0; i < 2; i++) {
         int c;
@@ -1176,7 +941,7 @@ static int chart_monthly(const struct report *r, struct table *t)
 
     if (need_cols(t, c, nm, 5))
         return 0;
-    if (!(ch = chart_new(LXW_CHART_LINE, 2, F_COUNT)))
+    if (!(ch = chart_new(LXW_CHART_LINE, 2, OSCHEMA_COUNT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1213,7 +978,7 @@ static int chart_ruptures(const struct report *r, struct table *t)
 
     if (need_cols(t, c, nm, 3))
         return 0;
-    if (!(ch = chart_new(LXW_CHART_COLUMN, 1, F_PCT)))
+    if (!(ch = chart_new(LXW_CHART_COLUMN, 1, OSCHEMA_PCT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1266,10 +1031,10 @@ static int chart_courbe(const struct report *r, struct table *t)
             }
     if (!nser) {
         log_warn("%s: no curve for cohorts %ld to %ld: no chart on sheet %s", t->csv, y0, y1,
-                 t->sheet);
+                 t->s->sheet);
         return 0;
     }
-    if (!(ch = chart_new(LXW_CHART_LINE, nser, F_PCT)))
+    if (!(ch = chart_new(LXW_CHART_LINE, nser, OSCHEMA_PCT)))
         return oom();
     t->chart = ch;
     ch->year = ys[nser - 1];
@@ -1309,7 +1074,7 @@ static int chart_meetings(const struct report *r, struct table *t)
     if (need_cols(t, c, nm, 5))
         return 0;
     type = code_label(r, &t->cols[c[2]], "reunion_entreprises");
-    if (!(ch = chart_new(LXW_CHART_COLUMN, 2, F_COUNT)))
+    if (!(ch = chart_new(LXW_CHART_COLUMN, 2, OSCHEMA_COUNT)))
         return oom();
     t->chart = ch;
     ch->year = y;
@@ -1340,30 +1105,32 @@ static int chart_meetings(const struct report *r, struct table *t)
  * TOTAL last, as "Ensemble". */
 static int chart_breakdown(const struct report *r, struct table *t)
 {
-    int cy = tcol(t, "annee"), cb = t->breakdown ? tcol(t, t->breakdown) : -1,
-        cv = tcol(t, t->bc.column);
-    long y = t->bc.window ? cohort_for(r, t->bc.window) : r->year;
+    int cy = tcol(t, "annee"), cb = t->s->breakdown ? tcol(t, t->s->breakdown) : -1,
+        cv = tcol(t, t->s->chart.column);
+    long y = t->s->chart.window ? cohort_for(r, t->s->chart.window) : r->year;
     size_t *ord = NULL, n = 0;
     const struct col *kb;
     struct chart *ch;
 
     if (cy < 0 || cb < 0 || cv < 0) {
-        log_warn("%s: no annee or %s column: no chart on sheet %s", t->path,
-                 t->breakdown ? t->breakdown : "breakdown", t->sheet);
+        log_warn("%s: no annee or %s column: no chart on sheet %s", t->s->path,
+                 t->s->breakdown ? t->s->breakdown : "breakdown", t->s->sheet);
         return 0;
     }
     kb = &t->cols[cb];
-    if (!(ch = chart_new(t->bc.type, 1, t->cols[cv].fmt)))
+    if (!(ch = chart_new(t->s->chart.type == OSCHEMA_CHART_BAR ? LXW_CHART_BAR : LXW_CHART_COLUMN,
+                         1, t->cols[cv].s->format)))
         return oom();
     t->chart = ch;
     ch->year = y;
-    snprintf(ch->title, sizeof ch->title, "%s, %s %ld%s", t->bc.title,
-             t->bc.window ? "cohorte" : "année", y, t->cols[cv].fmt == F_PCT ? " (%)" : "");
-    snprintf(ch->xname, sizeof ch->xname, "%s", kb->label);
-    snprintf(ch->yname, sizeof ch->yname, "%s", t->cols[cv].label);
-    snprintf(ch->head[0], sizeof ch->head[0], "%s", kb->label);
-    snprintf(ch->head[1], sizeof ch->head[1], "%s, %s %ld", t->cols[cv].label,
-             t->bc.window ? "cohorte" : "année", y);
+    snprintf(ch->title, sizeof ch->title, "%s, %s %ld%s", t->s->chart.title,
+             t->s->chart.window ? "cohorte" : "année", y,
+             t->cols[cv].s->format == OSCHEMA_PCT ? " (%)" : "");
+    snprintf(ch->xname, sizeof ch->xname, "%s", kb->s->label);
+    snprintf(ch->yname, sizeof ch->yname, "%s", t->cols[cv].s->label);
+    snprintf(ch->head[0], sizeof ch->head[0], "%s", kb->s->label);
+    snprintf(ch->head[1], sizeof ch->head[1], "%s, %s %ld", t->cols[cv].s->label,
+             t->s->chart.window ? "cohorte" : "année", y);
     chart_heads(ch);
     if (!(ord = malloc((t->nkept ? t->nkept : 1) * sizeof *ord)))
         return oom();
@@ -1373,14 +1140,13 @@ static int chart_breakdown(const struct report *r, struct table *t)
     /* a stable insertion sort on (rank in the labels mapping, file order) */
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
-            size_t base = kb->lab == LAB_MAP ? kb->labmap->n : 0;
+            size_t base = kb->s->nlab;
             size_t a = ord[j - 1], b = ord[j], ra = base + a, rb = base + b, tmp;
             const char *va = t->kept[a][cb], *vb = t->kept[b][cb];
-            for (size_t q = 0; kb->lab == LAB_MAP && q < kb->labmap->n; q++) {
-                const char *key = kb->labmap->kids[2 * q]->str;
-                if (!strcmp(key, va))
+            for (size_t q = 0; q < kb->s->nlab; q++) {
+                if (!strcmp(kb->s->lab_code[q], va))
                     ra = q;
-                if (!strcmp(key, vb))
+                if (!strcmp(kb->s->lab_code[q], vb))
                     rb = q;
             }
             if (!strcmp(va, "TOTAL"))
@@ -1418,7 +1184,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
         snprintf(b, n, TXT_SECRET);
         return;
     }
-    if (!num_ok(v, F_PCT) || n < 64) {
+    if (!num_ok(v, OSCHEMA_PCT) || n < 64) {
         snprintf(b, n, "%s", v);
         return;
     }
@@ -1481,9 +1247,9 @@ static char *unavailable(const struct table *t, const char *dflt_sheet, const ch
     if (!t || !t->present)
         return xprintf("%s : non disponible (feuille %s : tableau non produit par cette "
                        "exécution).",
-                       what, t ? t->sheet : dflt_sheet);
+                       what, t ? t->s->sheet : dflt_sheet);
     return xprintf("%s : non disponible (pas de ligne %s dans la feuille %s).", what, row,
-                   t->sheet);
+                   t->s->sheet);
 }
 
 /* The paragraph over a breakdown table's chart: the figure for the whole
@@ -1491,21 +1257,21 @@ static char *unavailable(const struct table *t, const char *dflt_sheet, const ch
  * breakdown's values (ND aside), for the chart's year or cohort. */
 static int breakdown_para(struct report *r, struct table *t, size_t *cap)
 {
-    int cy = tcol(t, "annee"), cb = tcol(t, t->breakdown), cv = tcol(t, t->bc.column);
+    int cy = tcol(t, "annee"), cb = tcol(t, t->s->breakdown), cv = tcol(t, t->s->chart.column);
     const struct chart *ch = t->chart;
     char **hi = NULL, **lo = NULL, **tot = NULL;
     char a[128], b[128], c[128], period[64];
-    int pct = t->cols[cv].fmt == F_PCT, rc;
+    int pct = t->cols[cv].s->format == OSCHEMA_PCT, rc;
     char *extra;
 
-    snprintf(period, sizeof period, "%s %ld", t->bc.window ? "cohorte" : "année", ch->year);
+    snprintf(period, sizeof period, "%s %ld", t->s->chart.window ? "cohorte" : "année", ch->year);
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         if (!row_is(t, k, cy, ch->year, NULL, NULL, NULL, NULL))
             continue;
         if (!strcmp(k[cb], "TOTAL"))
             tot = k;
-        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].fmt)) {
+        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].s->format)) {
             if (!hi || strtod(k[cv], NULL) > strtod(hi[cv], NULL))
                 hi = k;
             if (!lo || strtod(k[cv], NULL) < strtod(lo[cv], NULL))
@@ -1528,35 +1294,56 @@ static int breakdown_para(struct report *r, struct table *t, size_t *cap)
                   xprintf("%s, %s, toutes régions et tous OPCO : %s pour l'ensemble%s. Les "
                           "valeurs couvertes par le secret statistique ne sont pas comparées. "
                           "Source : feuille %s, lignes %s %ld.",
-                          t->bc.title, period, a, extra, t->sheet, tlabel(t, "annee"), ch->year),
+                          t->s->chart.title, period, a, extra, t->s->sheet, tlabel(t, "annee"),
+                          ch->year),
                   cap, t, 1);
     free(extra);
     return rc;
 }
 
-/* Builds the Synthèse: what it covers, then one paragraph per figure, each
- * followed by the chart of the same year or cohort: entries of the latest
- * complete year, the 9-month rupture rate of the latest cohort observable 9
- * months (and its curve), meetings and conversions of the latest complete
- * year. A secret figure is spelled out as such, never quoted as a number. */
-static int build_synthese(struct report *r)
-{
-    int y = r->year, coh = r->cohort, coh12 = cohort_for(r, 12);
-    char a[128], b[128], c[128], d[128], e[128], what[256], where[128];
-    const char *tl;
-    size_t cap = 0;
-    struct table *t;
-    char **row;
-    int rc;
+/* One figure of the Synthèse: the table it quotes and its paragraph. */
+struct figure {
+    struct table *t;     /* the table quoted; NULL when no schema describes it */
+    const char *sheet;   /* the table's sheet, named when t is NULL */
+    const char *what;    /* what the figure is, to say it is not available */
+    const char *where;   /* the row it quotes, to say the table lacks it */
+    int found;           /* t has the row (or the chart) the paragraph quotes */
+    char *text;          /* the paragraph when found (malloc'd), else NULL */
+    char *none;          /* the paragraph when t lacks the row, NULL: the usual one */
+    struct table *chart; /* the table whose chart follows the paragraph */
+    int page;            /* the paragraph starts a printed page */
+};
 
-    rc = add_para(r,
-                  xprintf("Date d'observation : %d %s %d. Année de référence : %d, la dernière "
-                          "année dont le 31 décembre est antérieur ou égal à la date "
-                          "d'observation. Cohorte de référence pour les ruptures : %d, la "
-                          "dernière dont tous les contrats sont observables 9 mois (débutés au "
-                          "plus tard le 31 décembre %d, 9 mois écoulés au 30 septembre %d).",
-                          r->od, month_long[r->om - 1], r->oy, y, coh, coh, coh + 1),
-                  &cap, NULL, 0);
+/* Adds the paragraph of figure f, one of three: the figure (with its
+ * chart), the table present without the row quoted, or the table absent.
+ * Takes over f->text and f->none. 0 or 70. */
+static int add_figure(struct report *r, size_t *cap, struct figure *f)
+{
+    int present = f->t && f->t->present;
+    if (present && f->found) {
+        free(f->none);
+        return add_para(r, f->text, cap, f->chart, f->page);
+    }
+    free(f->text);
+    if (present && f->none)
+        return add_para(r, f->none, cap, NULL, f->page);
+    free(f->none);
+    return add_para(r, unavailable(f->t, f->sheet, f->what, f->where), cap, NULL, f->page);
+}
+
+/* The Synthèse's opening: the dates it uses, how to read its figures. */
+static int para_intro(struct report *r, size_t *cap)
+{
+    int coh = r->cohort;
+    int rc = add_para(r,
+                      xprintf("Date d'observation : %d %s %d. Année de référence : %d, la "
+                              "dernière année dont le 31 décembre est antérieur ou égal à la "
+                              "date d'observation. Cohorte de référence pour les ruptures : %d, "
+                              "la dernière dont tous les contrats sont observables 9 mois "
+                              "(débutés au plus tard le 31 décembre %d, 9 mois écoulés au 30 "
+                              "septembre %d).",
+                              r->od, month_long[r->om - 1], r->oy, r->year, coh, coh, coh + 1),
+                      cap, NULL, 0);
     if (!rc)
         rc = add_para(r,
                       xprintf("« s » : valeur couverte par le secret statistique (effectif "
@@ -1566,142 +1353,189 @@ static int build_synthese(struct report *r)
                               "année : feuille %s. Définitions : feuille Méthodologie ; fichiers "
                               "et paramètres de l'exécution : feuille Provenance.",
                               DASH_SHEET),
-                      &cap, NULL, 0);
-    if (rc)
-        return rc;
+                      cap, NULL, 0);
+    return rc;
+}
 
-    t = find_table(r, "croissance");
-    row = grand_total(t, y);
+/* Entries of the reference year against the year before (grand total),
+ * followed by the chart of their monthly cumul. */
+static int para_entries(struct report *r, size_t *cap)
+{
+    int y = r->year;
+    char a[128], b[128], c[128], what[256], where[128];
+    struct table *t = find_table(r, "croissance");
+    char **row = grand_total(t, y);
+    struct figure f = {.t = t,
+                       .sheet = "Croissance",
+                       .what = what,
+                       .where = where,
+                       .found = row != NULL,
+                       .chart = find_table(r, "croissance_mensuelle")};
+
     snprintf(what, sizeof what, "Entrées en apprentissage en %d", y);
     snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", y);
-    if (!row) {
-        rc = add_para(r, unavailable(t, "Croissance", what, where), &cap, NULL, 0);
-    } else {
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "contrats"), "contrats débutés", 0, 0);
         fr_value(b, sizeof b, kv(t, row, "contrats_annee_precedente"), "contrats", 0, 0);
         fr_value(c, sizeof c, kv(t, row, "evolution_pct"), NULL, 1, 1);
-        rc = add_para(r,
-                      xprintf("%s, toutes régions et tous OPCO : %s ; en %d : %s ; évolution : "
-                              "%s. Le graphique suit le cumul des entrées depuis janvier %d, "
-                              "mois par mois, face à %d. Source : feuille %s, ligne %s %d, %s "
-                              "TOTAL, %s TOTAL.",
-                              what, a, y - 1, b, c, y, y - 1, t->sheet, tlabel(t, "annee"), y,
-                              tlabel(t, "region"), tlabel(t, "opco")),
-                      &cap, find_table(r, "croissance_mensuelle"), 0);
+        f.text = xprintf("%s, toutes régions et tous OPCO : %s ; en %d : %s ; évolution : %s. Le "
+                         "graphique suit le cumul des entrées depuis janvier %d, mois par mois, "
+                         "face à %d. Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
+                         what, a, y - 1, b, c, y, y - 1, t->s->sheet, tlabel(t, "annee"), y,
+                         tlabel(t, "region"), tlabel(t, "opco"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "ruptures");
-    row = grand_total(t, coh);
+/* The 9-month rupture rate of the reference cohort (grand total), followed
+ * by its chart by région. */
+static int para_ruptures(struct report *r, size_t *cap)
+{
+    int coh = r->cohort;
+    char a[128], b[128], c[128], what[256], where[128];
+    struct table *t = find_table(r, "ruptures");
+    char **row = grand_total(t, coh);
+    struct figure f = {.t = t,
+                       .sheet = "Ruptures",
+                       .what = what,
+                       .where = where,
+                       .found = row != NULL,
+                       .chart = t,
+                       .page = 1};
+
     snprintf(what, sizeof what,
              "Taux de rupture à 9 mois de la cohorte %d (dernière cohorte dont tous les contrats "
              "sont observables 9 mois)",
              coh);
     snprintf(where, sizeof where, "%d, Région TOTAL, OPCO TOTAL", coh);
-    if (!row) {
-        rc = add_para(r, unavailable(t, "Ruptures", what, where), &cap, NULL, 1);
-    } else {
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "taux_rupture_9m_pct"), NULL, 1, 0);
         fr_value(b, sizeof b, kv(t, row, "ruptures_9m"), NULL, 0, 0);
         fr_value(c, sizeof c, kv(t, row, "observables_9m"), NULL, 0, 0);
-        rc = add_para(r,
-                      xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en "
-                              "%d, dernière cohorte dont tous les contrats sont observables "
-                              "9 mois à la date d'observation), toutes régions et tous OPCO : "
-                              "%s (ruptures dans les 9 mois : %s ; contrats observables : %s). "
-                              "Le graphique donne ce taux par région pour la même cohorte %d. "
-                              "Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL.",
-                              coh, coh, a, b, c, coh, t->sheet, tlabel(t, "annee"), coh,
-                              tlabel(t, "region"), tlabel(t, "opco")),
-                      &cap, t, 1);
+        f.text = xprintf("Taux de rupture à 9 mois de la cohorte %d (contrats débutés en %d, "
+                         "dernière cohorte dont tous les contrats sont observables 9 mois à la "
+                         "date d'observation), toutes régions et tous OPCO : %s (ruptures dans "
+                         "les 9 mois : %s ; contrats observables : %s). Le graphique donne ce "
+                         "taux par région pour la même cohorte %d. Source : feuille %s, ligne %s "
+                         "%d, %s TOTAL, %s TOTAL.",
+                         coh, coh, a, b, c, coh, t->s->sheet, tlabel(t, "annee"), coh,
+                         tlabel(t, "region"), tlabel(t, "opco"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "courbe_ruptures");
-    {
-        static const char *const k[] = {"annee", "region", "mois"};
-        char y9[16], y12[16];
-        const char *v9[] = {y9, "TOTAL", "09"}, *v12[] = {y12, "TOTAL", "12"};
-        char **r9, **r12;
+/* The rupture curve of the four cohorts up to the reference one, with its
+ * points at 9 months (that cohort) and 12 months (the latest cohort
+ * observable 12 months), followed by its chart. */
+static int para_courbe(struct report *r, size_t *cap)
+{
+    static const char *const k[] = {"annee", "region", "mois"};
+    int coh = r->cohort, coh12 = cohort_for(r, 12);
+    char a[128], b[128], what[256], where[128], y9[16], y12[16];
+    const char *v9[] = {y9, "TOTAL", "09"}, *v12[] = {y12, "TOTAL", "12"};
+    struct table *t = find_table(r, "courbe_ruptures");
+    struct figure f = {.t = t,
+                       .sheet = "Courbe des ruptures",
+                       .what = what,
+                       .where = where,
+                       .found = t && t->chart,
+                       .chart = t,
+                       .page = 1};
+
+    if (t && t->chart)
+        snprintf(what, sizeof what, "Courbe des ruptures des cohortes %ld à %ld", t->chart->year0,
+                 t->chart->year);
+    else
+        snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
+                 coh - CURVE_COHORTS + 1, coh);
+    snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d", coh - CURVE_COHORTS + 1,
+             coh);
+    if (f.found && t->present) {
         snprintf(y9, sizeof y9, "%d", coh);
         snprintf(y12, sizeof y12, "%d", coh12);
-        r9 = t && t->present ? find_kept(t, 3, k, v9) : NULL;
-        r12 = t && t->present ? find_kept(t, 3, k, v12) : NULL;
-        if (t && t->chart)
-            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %ld à %ld",
-                     t->chart->year0, t->chart->year);
-        else
-            snprintf(what, sizeof what, "Courbe des ruptures des cohortes %d à %d",
-                     coh - CURVE_COHORTS + 1, coh);
-        if (!t || !t->present || !t->chart) {
-            snprintf(where, sizeof where, "Région TOTAL des cohortes %d à %d",
-                     coh - CURVE_COHORTS + 1, coh);
-            rc = add_para(r, unavailable(t, "Courbe des ruptures", what, where), &cap, NULL, 1);
-        } else {
-            fr_value(a, sizeof a, kv(t, r9, "taux_rupture_cumule_pct"), NULL, 1, 0);
-            fr_value(b, sizeof b, kv(t, r12, "taux_rupture_cumule_pct"), NULL, 1, 0);
-            rc = add_para(
-                r,
-                xprintf("%s, toutes régions et tous OPCO : part des contrats rompus dans les m "
-                        "premiers mois parmi les contrats observables m mois, selon m. Au 9e "
-                        "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
-                        "cohorte %d (la dernière dont tous les contrats sont observables 12 "
-                        "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
-                        what, coh, a, coh12, b, t->sheet, tlabel(t, "region")),
-                &cap, t, 1);
-        }
+        fr_value(a, sizeof a, kv(t, find_kept(t, 3, k, v9), "taux_rupture_cumule_pct"), NULL, 1, 0);
+        fr_value(b, sizeof b, kv(t, find_kept(t, 3, k, v12), "taux_rupture_cumule_pct"), NULL, 1,
+                 0);
+        f.text = xprintf("%s, toutes régions et tous OPCO : part des contrats rompus dans les m "
+                         "premiers mois parmi les contrats observables m mois, selon m. Au 9e "
+                         "mois, la cohorte %d en est à %s (le taux ci-dessus) ; au 12e mois, la "
+                         "cohorte %d (la dernière dont tous les contrats sont observables 12 "
+                         "mois) en est à %s. Source : feuille %s, lignes %s TOTAL.",
+                         what, coh, a, coh12, b, t->s->sheet, tlabel(t, "region"));
     }
-    if (rc)
-        return rc;
+    return add_figure(r, cap, &f);
+}
 
-    t = find_table(r, "reunions");
-    tl = t && tcol(t, "type_evenement") >= 0
-             ? code_label(r, &t->cols[tcol(t, "type_evenement")], "reunion_entreprises")
-             : NULL;
+/* The company information meetings of the reference year and their
+ * conversion rate (grand total), followed by their chart by OPCO. */
+static int para_meetings(struct report *r, size_t *cap)
+{
+    static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
+    int y = r->year;
+    int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
+    char a[128], b[128], c[128], d[128], e[128], what[256], ys[16];
+    const char *v[] = {ys, "TOTAL", "TOTAL", "reunion_entreprises"};
+    struct table *t = find_table(r, "reunions");
+    const char *tl = t && tcol(t, "type_evenement") >= 0
+                         ? code_label(r, &t->cols[tcol(t, "type_evenement")], "reunion_entreprises")
+                         : NULL;
+    char **row;
+    struct figure f = {
+        .t = t, .sheet = "Réunions", .what = what, .where = "", .chart = t, .page = 1};
+
     if (!tl || !*tl)
         tl = "Réunions d'information des entreprises";
-    {
-        static const char *const k[] = {"annee", "region", "opco", "type_evenement"};
-        char ys[16];
-        const char *v[] = {ys, "TOTAL", "TOTAL", "reunion_entreprises"};
-        snprintf(ys, sizeof ys, "%d", y);
-        row = t && t->present ? find_kept(t, 4, k, v) : NULL;
-    }
+    snprintf(ys, sizeof ys, "%d", y);
     snprintf(what, sizeof what, "%s en %d", tl, y);
     if (!t || !t->present)
-        rc = add_para(r, unavailable(t, "Réunions", what, ""), &cap, NULL, 1);
-    else if (!row)
-        rc = add_para(r,
-                      xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, "
-                              "%s reunion_entreprises dans la feuille %s).",
-                              what, y, tlabel(t, "type_evenement"), t->sheet),
-                      &cap, NULL, 1);
-    else {
-        int open = r->oy < y + 1 || (r->oy == y + 1 && !(r->om == 12 && r->od == 31));
+        return add_figure(r, cap, &f);
+    row = find_kept(t, 4, k, v);
+    f.found = row != NULL;
+    f.none = xprintf("%s : aucune recensée (pas de ligne %d, Région TOTAL, OPCO TOTAL, %s "
+                     "reunion_entreprises dans la feuille %s).",
+                     what, y, tlabel(t, "type_evenement"), t->s->sheet);
+    if (row) {
         fr_value(a, sizeof a, kv(t, row, "evenements"), "réunions", 0, 0);
         fr_value(b, sizeof b, kv(t, row, "participations"), NULL, 0, 0);
         fr_value(c, sizeof c, kv(t, row, "taux_conversion_pct"), NULL, 1, 0);
         fr_value(d, sizeof d, kv(t, row, "entreprises"), NULL, 0, 0);
         fr_value(e, sizeof e, kv(t, row, "entreprises_converties"), NULL, 0, 0);
-        rc = add_para(
-            r,
-            xprintf("%s, toutes régions et tous OPCO : %s ; participations : %s ; taux de "
-                    "conversion : %s (entreprises présentes : %s ; dont ayant conclu un contrat "
-                    "d'apprentissage dans les 12 mois suivant leur première réunion : %s).%s "
-                    "Le graphique détaille %d par OPCO. Source : feuille %s, ligne %s %d, %s "
-                    "TOTAL, %s TOTAL, %s reunion_entreprises (%s).",
-                    what, a, b, c, d, e,
-                    open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la "
-                           "date d'observation : ce taux peut encore augmenter."
-                         : "",
-                    y, t->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
-                    tlabel(t, "type_evenement"), tl),
-            &cap, t, 1);
+        f.text = xprintf(
+            "%s, toutes régions et tous OPCO : %s ; participations : %s ; taux de conversion : "
+            "%s (entreprises présentes : %s ; dont ayant conclu un contrat d'apprentissage dans "
+            "les 12 mois suivant leur première réunion : %s).%s Le graphique détaille %d par "
+            "OPCO. Source : feuille %s, ligne %s %d, %s TOTAL, %s TOTAL, %s reunion_entreprises "
+            "(%s).",
+            what, a, b, c, d, e,
+            open ? " La fenêtre de 12 mois n'est pas close pour toutes les réunions à la date "
+                   "d'observation : ce taux peut encore augmenter."
+                 : "",
+            y, t->s->sheet, tlabel(t, "annee"), y, tlabel(t, "region"), tlabel(t, "opco"),
+            tlabel(t, "type_evenement"), tl);
     }
+    return add_figure(r, cap, &f);
+}
+
+/* Builds the Synthèse: what it covers, then one paragraph per figure, each
+ * followed by the chart of the same year or cohort: entries of the latest
+ * complete year, the 9-month rupture rate of the latest cohort observable 9
+ * months (and its curve), meetings and conversions of the latest complete
+ * year, then each breakdown with a chart. A secret figure is spelled out as
+ * such, never quoted as a number. */
+static int build_synthese(struct report *r)
+{
+    size_t cap = 0;
+    int rc = para_intro(r, &cap);
+    if (!rc)
+        rc = para_entries(r, &cap);
+    if (!rc)
+        rc = para_ruptures(r, &cap);
+    if (!rc)
+        rc = para_courbe(r, &cap);
+    if (!rc)
+        rc = para_meetings(r, &cap);
     for (size_t i = 0; i < r->nsheets && !rc; i++)
-        if (r->t[i].bc.column && r->t[i].chart)
+        if (r->t[i].s->chart.column && r->t[i].chart)
             rc = breakdown_para(r, &r->t[i], &cap);
     return rc;
 }
@@ -1763,13 +1597,13 @@ static int put_str(const struct report *r, lxw_worksheet *ws, const char *sheet,
 /* Writes one CSV value in a column of format fmt: a number, "s" aligned
  * right, text, or nothing for an empty value. */
 static int put_value(const struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t row,
-                     lxw_col_t col, enum fmt fmt, const char *v)
+                     lxw_col_t col, enum oschema_format fmt, const char *v)
 {
     if (!*v)
         return 0;
-    if (fmt != F_TEXT && !strcmp(v, "s"))
+    if (fmt != OSCHEMA_TEXT && !strcmp(v, "s"))
         return xl(r, worksheet_write_string(ws, row, col, "s", r->f.secret), sheet, row, col);
-    if (fmt == F_TEXT)
+    if (fmt == OSCHEMA_TEXT)
         return put_str(r, ws, sheet, row, col, v, NULL);
     return xl(r, worksheet_write_number(ws, row, col, strtod(v, NULL), r->f.num[fmt]), sheet, row,
               col);
@@ -1817,7 +1651,7 @@ static int make_formats(struct report *r)
     format_set_bold(f->bsecret);
     format_set_align(f->bsecret, LXW_ALIGN_RIGHT);
     format_set_top(f->bsecret, LXW_BORDER_THIN);
-    for (int i = 0; i < F_N; i++) {
+    for (int i = 0; i < OSCHEMA_NFORMATS; i++) {
         f->num[i] = f->bnum[i] = NULL;
         if (!fmt_excel[i])
             continue;
@@ -1825,7 +1659,8 @@ static int make_formats(struct report *r)
             return oom();
         format_set_num_format(f->num[i], fmt_excel[i]);
         format_set_num_format(f->bnum[i], fmt_excel[i]);
-        if (i == F_YEAR || i == F_MONTH) /* keys, not quantities: apart from the next column */
+        if (i == OSCHEMA_YEAR ||
+            i == OSCHEMA_MONTH) /* keys, not quantities: apart from the next column */
             format_set_align(f->num[i], LXW_ALIGN_CENTER);
         format_set_bold(f->bnum[i]);
         format_set_top(f->bnum[i], LXW_BORDER_THIN);
@@ -1978,11 +1813,11 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
 
     for (size_t c = 0; c < t->ncols && !rc; c++) {
         const struct col *k = &t->cols[c];
-        size_t l = wrap_lines(k->label, k->width > MAX_WIDTH ? MAX_WIDTH : k->width);
+        size_t l = wrap_lines(k->s->label, k->width > MAX_WIDTH ? MAX_WIDTH : k->width);
         lines = l > lines ? l : lines;
         rc = xl(r, worksheet_set_column(ws, k->scol, k->scol, col_width(k->width), NULL), sheet, -1,
                 0);
-        if (!rc && k->lab)
+        if (!rc && k->s->labels)
             rc = xl(r,
                     worksheet_set_column(ws, (lxw_col_t)(k->scol + 1), (lxw_col_t)(k->scol + 1),
                                          col_width(k->lwidth), NULL),
@@ -1997,10 +1832,10 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
     if (rc)
         return rc;
     if (part > 1)
-        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d) — suite %lu", t->title,
+        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d) — suite %lu", t->s->title,
                  r->od, month_long[r->om - 1], r->oy, part);
     else
-        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d)", t->title, r->od,
+        snprintf(title, sizeof title, "%s (date d'observation : %d %s %d)", t->s->title, r->od,
                  month_long[r->om - 1], r->oy);
     rc = put_str(r, ws, sheet, 0, 0, title, r->f.title);
     if (!rc && t->chart && part == 1)
@@ -2009,9 +1844,10 @@ static int table_head(struct report *r, lxw_worksheet *ws, const char *sheet, co
         rc = xl(r, worksheet_set_row(ws, 1, 15.0 * (double)lines, NULL), sheet, 1, 0);
     for (size_t c = 0; c < t->ncols && !rc; c++) {
         const struct col *k = &t->cols[c];
-        rc = put_str(r, ws, sheet, 1, k->scol, k->label, r->f.head);
-        if (!rc && k->lab)
-            rc = put_str(r, ws, sheet, 1, (lxw_col_t)(k->scol + 1), k->lheading, r->f.head);
+        rc = put_str(r, ws, sheet, 1, k->scol, k->s->label, r->f.head);
+        if (!rc && k->s->labels)
+            rc =
+                put_str(r, ws, sheet, 1, (lxw_col_t)(k->scol + 1), k->s->labels_heading, r->f.head);
     }
     if (!rc && t->chart && part == 1)
         rc = side_row(r, ws, sheet, t, 1);
@@ -2038,16 +1874,16 @@ static int write_table(struct report *r, struct table *t)
     int rc, got;
 
     if (!t->present)
-        return write_note(r, t->sheet, t->title, NOT_PRODUCED);
+        return write_note(r, t->s->sheet, t->s->title, NOT_PRODUCED);
     if ((rc = table_open(t, &in, 0)))
         return rc;
     nparts = t->nrows ? (t->nrows + PART_ROWS - 1) / PART_ROWS : 1;
     if (nparts > 1)
         log_warn("%s: %lu rows, more than one sheet holds: split over %lu sheets %s, %s (2), ...",
-                 t->file, t->nrows, nparts, t->sheet, t->sheet);
+                 t->s->file, t->nrows, nparts, t->s->sheet, t->s->sheet);
     for (unsigned long p = 1; p <= nparts && !rc; p++) {
         unsigned long nin = t->nrows - done < PART_ROWS ? t->nrows - done : PART_ROWS;
-        part_name(sheet, sizeof sheet, t->sheet, p);
+        part_name(sheet, sizeof sheet, t->s->sheet, p);
         rc = add_sheet(r, sheet, &ws);
         if (!rc)
             rc = table_head(r, ws, sheet, t, nin, p);
@@ -2064,8 +1900,8 @@ static int write_table(struct report *r, struct table *t)
             rc = row_check(t, row);
             for (size_t c = 0; c < t->ncols && !rc; c++) {
                 const struct col *k = &t->cols[c];
-                rc = put_value(r, ws, sheet, R, k->scol, k->fmt, row->f[k->field]);
-                if (!rc && k->lab)
+                rc = put_value(r, ws, sheet, R, k->scol, k->s->format, row->f[k->field]);
+                if (!rc && k->s->labels)
                     rc = put_str(r, ws, sheet, R, (lxw_col_t)(k->scol + 1),
                                  code_label(r, k, row->f[k->field]), NULL);
             }
@@ -2165,7 +2001,7 @@ static int provisional(const struct report *r, int kind, long y)
 /* Writes one CSV cell of the Tableau de bord: a number, "s" or nothing;
  * bold on the grand total's row. */
 static int dash_value(const struct report *r, lxw_worksheet *ws, lxw_row_t R, lxw_col_t C,
-                      enum fmt fmt, const char *v, int bold)
+                      enum oschema_format fmt, const char *v, int bold)
 {
     lxw_format *f = bold ? r->f.bnum[fmt] : r->f.num[fmt];
     if (!v || !*v)
@@ -2194,28 +2030,14 @@ static int reg_before(const char *a, const char *b)
     return strcmp(a, b) < 0;
 }
 
-/* Writes one pivot from row *R on: title, two heading rows, a row per région
- * (its libellé), the grand total in bold, a note on provisional years. */
-static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct pivot *p,
-                       const long *years, size_t ny)
+/* The régions of the rows pivot p shows (OPCO TOTAL[, its event type], one
+ * of the years), at most 64, in CSV order (TOTAL last), into reg, with
+ * their libellés (region_libelle, else the code) into lib. Their count. */
+static size_t pivot_regions(const struct table *t, const struct pivot *p, const long *years,
+                            size_t ny, const char **reg, const char **lib)
 {
-    const struct table *t = find_table(r, p->table);
-    const char *reg[64], *lib[64];
-    int cy, cr, cl, c1, c2;
+    int cy = tcol(t, "annee"), cr = tcol(t, "region"), cl = tcol(t, "region_libelle");
     size_t nreg = 0;
-    char note[512] = "", buf[64];
-    int rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, p->title, r->f.bold);
-
-    if (rc)
-        return rc;
-    if (!t || !t->present || (cy = tcol(t, "annee")) < 0 || (cr = tcol(t, "region")) < 0 ||
-        (c1 = tcol(t, p->c1)) < 0 || (c2 = tcol(t, p->c2)) < 0) {
-        rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, NOT_PRODUCED, r->f.note);
-        (*R)++;
-        return rc;
-    }
-    cl = tcol(t, "region_libelle");
-    /* the régions of the rows shown, in the file's order */
     for (size_t i = 0; i < t->nkept; i++) {
         char **k = t->kept[i];
         size_t j, q;
@@ -2234,7 +2056,21 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
         lib[j] = cl >= 0 && *k[cl] ? k[cl] : k[cr];
         nreg++;
     }
-    rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
+    return nreg;
+}
+
+/* A pivot's two heading rows from *R on: the years (starred when
+ * provisional), each over two columns; then the région heading and, under
+ * each year, the labels of columns c1 and c2. 0 or an exit code. */
+static int pivot_heads(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct table *t,
+                       const struct pivot *p, const long *years, size_t ny, int c1, int c2)
+{
+    const char *l1 = t->cols[c1].s->label, *l2 = t->cols[c2].s->label;
+    size_t lines =
+        wrap_lines(l1, 11) > wrap_lines(l2, 11) ? wrap_lines(l1, 11) : wrap_lines(l2, 11);
+    char buf[64];
+    int rc = xl(r, worksheet_write_blank(ws, *R, 0, r->f.subhead), DASH_SHEET, *R, 0);
+
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
         snprintf(buf, sizeof buf, "%ld%s", years[q], provisional(r, p->kind, years[q]) ? " *" : "");
@@ -2245,57 +2081,114 @@ static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const 
     }
     (*R)++;
     if (!rc)
-        rc = xl(r,
-                worksheet_set_row(ws, *R,
-                                  15.0 * (double)(wrap_lines(t->cols[c1].label, 11) >
-                                                          wrap_lines(t->cols[c2].label, 11)
-                                                      ? wrap_lines(t->cols[c1].label, 11)
-                                                      : wrap_lines(t->cols[c2].label, 11)),
-                                  NULL),
-                DASH_SHEET, *R, 0);
+        rc = xl(r, worksheet_set_row(ws, *R, 15.0 * (double)lines, NULL), DASH_SHEET, *R, 0);
     if (!rc)
         rc = xl(r, worksheet_write_string(ws, *R, 0, tlabel(t, "region"), r->f.subhead), DASH_SHEET,
                 *R, 0);
     for (size_t q = 0; q < ny && !rc; q++) {
         lxw_col_t C = (lxw_col_t)(1 + 2 * q);
-        rc = xl(r, worksheet_write_string(ws, *R, C, t->cols[c1].label, r->f.subhead), DASH_SHEET,
-                *R, C);
+        rc = xl(r, worksheet_write_string(ws, *R, C, l1, r->f.subhead), DASH_SHEET, *R, C);
         if (!rc)
-            rc = xl(r, worksheet_write_string(ws, *R, C + 1, t->cols[c2].label, r->f.subhead),
-                    DASH_SHEET, *R, C + 1);
+            rc = xl(r, worksheet_write_string(ws, *R, C + 1, l2, r->f.subhead), DASH_SHEET, *R,
+                    C + 1);
     }
     (*R)++;
+    return rc;
+}
+
+/* The note under a pivot naming its provisional years and why, into note
+ * (n bytes); "" when no year is provisional. */
+static void pivot_note(const struct report *r, const struct pivot *p, const long *years, size_t ny,
+                       char *note, size_t n)
+{
+    size_t len;
+    *note = '\0';
+    for (size_t q = 0; q < ny; q++)
+        if (provisional(r, p->kind, years[q])) {
+            len = strlen(note);
+            snprintf(note + len, n - len, "%s%ld", len ? ", " : "* ", years[q]);
+        }
+    if (!*note)
+        return;
+    len = strlen(note);
+    snprintf(note + len, n - len, "%s",
+             p->kind == 0   ? " : année en cours à la date d'observation, entrées partielles."
+             : p->kind == 1 ? " : tous les contrats de la cohorte ne sont pas encore "
+                              "observables 9 mois ; taux provisoire, sur les seuls contrats "
+                              "observables."
+                            : " : la fenêtre de 12 mois après la réunion n'est pas close "
+                              "pour toutes les réunions ; taux de conversion provisoire.");
+}
+
+/* Writes one pivot from row *R on: title, two heading rows, a row per région
+ * (its libellé), the grand total in bold, a note on provisional years. */
+static int write_pivot(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct pivot *p,
+                       const long *years, size_t ny)
+{
+    const struct table *t = find_table(r, p->table);
+    const char *reg[64], *lib[64];
+    int c1, c2;
+    size_t nreg;
+    char note[512];
+    int rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, p->title, r->f.bold);
+
+    if (rc)
+        return rc;
+    if (!t || !t->present || tcol(t, "annee") < 0 || tcol(t, "region") < 0 ||
+        (c1 = tcol(t, p->c1)) < 0 || (c2 = tcol(t, p->c2)) < 0) {
+        rc = put_str(r, ws, DASH_SHEET, (*R)++, 0, NOT_PRODUCED, r->f.note);
+        (*R)++;
+        return rc;
+    }
+    nreg = pivot_regions(t, p, years, ny, reg, lib);
+    rc = pivot_heads(r, ws, R, t, p, years, ny, c1, c2);
     for (size_t i = 0; i < nreg && !rc; i++, (*R)++) {
         int bold = !strcmp(reg[i], "TOTAL");
         rc = put_str(r, ws, DASH_SHEET, *R, 0, lib[i], bold ? r->f.btext : NULL);
         for (size_t q = 0; q < ny && !rc; q++) {
             char **k = pivot_row(t, p, years[q], reg[i]);
             lxw_col_t C = (lxw_col_t)(1 + 2 * q);
-            rc = dash_value(r, ws, *R, C, t->cols[c1].fmt, k ? k[c1] : NULL, bold);
+            rc = dash_value(r, ws, *R, C, t->cols[c1].s->format, k ? k[c1] : NULL, bold);
             if (!rc)
-                rc = dash_value(r, ws, *R, (lxw_col_t)(C + 1), t->cols[c2].fmt, k ? k[c2] : NULL,
-                                bold);
+                rc = dash_value(r, ws, *R, (lxw_col_t)(C + 1), t->cols[c2].s->format,
+                                k ? k[c2] : NULL, bold);
         }
     }
-    for (size_t q = 0; q < ny; q++)
-        if (provisional(r, p->kind, years[q])) {
-            size_t n = strlen(note);
-            snprintf(note + n, sizeof note - n, "%s%ld", n ? ", " : "* ", years[q]);
-        }
-    if (*note) {
-        size_t n = strlen(note);
-        snprintf(note + n, sizeof note - n, "%s",
-                 p->kind == 0 ? " : année en cours à la date d'observation, entrées partielles."
-                 : p->kind == 1 ? " : tous les contrats de la cohorte ne sont pas encore "
-                                  "observables 9 mois ; taux provisoire, sur les seuls contrats "
-                                  "observables."
-                                : " : la fenêtre de 12 mois après la réunion n'est pas close "
-                                  "pour toutes les réunions ; taux de conversion provisoire.");
-    }
+    pivot_note(r, p, years, ny, note, sizeof note);
     if (!rc && *note)
         rc = put_str(r, ws, DASH_SHEET, *R, 0, note, r->f.note);
     *R += 2;
     return rc;
+}
+
+/* The years of the Tableau de bord into years: the last DASH_YEARS years
+ * of the OPCO TOTAL rows of the n pivots' tables, in order. *wreg grows to
+ * the longest région libellé among those rows. Their count. */
+static size_t dash_years(const struct report *r, const struct pivot *piv, size_t n, long *years,
+                         size_t *wreg)
+{
+    long ymin = 99999, ymax = -1;
+    size_t ny = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct table *t = find_table(r, piv[i].table);
+        int cy = t ? tcol(t, "annee") : -1, co = t ? tcol(t, "opco") : -1, cl;
+        if (!t || !t->present || cy < 0 || co < 0)
+            continue;
+        cl = tcol(t, "region_libelle");
+        for (size_t k = 0; k < t->nkept; k++) {
+            long y = atol(t->kept[k][cy]);
+            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], OSCHEMA_YEAR))
+                continue;
+            ymin = y < ymin ? y : ymin;
+            ymax = y > ymax ? y : ymax;
+            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > *wreg)
+                *wreg = (size_t)u8len(t->kept[k][cl]);
+        }
+    }
+    for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
+        if (y >= ymin)
+            years[ny++] = y;
+    return ny;
 }
 
 /* The Tableau de bord (spec/outputs.md): what a director reads in five
@@ -2322,9 +2215,8 @@ static int write_dashboard(struct report *r)
             ? code_label(r, &tr->cols[tcol(tr, "type_evenement")], "reunion_entreprises")
             : NULL;
     char title[512], head[512];
-    long years[DASH_YEARS], ymin = 99999, ymax = -1;
-    size_t ny = 0;
-    size_t wreg = 6;
+    long years[DASH_YEARS];
+    size_t wreg = 6, ny = dash_years(r, piv, 3, years, &wreg);
     lxw_worksheet *ws;
     lxw_row_t R = 0;
     struct pivot p3 = piv[2];
@@ -2335,26 +2227,6 @@ static int write_dashboard(struct report *r)
              "Réunions, lignes OPCO TOTAL)",
              tl && *tl ? tl : "Réunions d'information des entreprises");
     p3.title = title;
-    /* the years: those of the pivots' rows, the last DASH_YEARS of them */
-    for (size_t i = 0; i < 3; i++) {
-        const struct table *t = find_table(r, piv[i].table);
-        int cy = t ? tcol(t, "annee") : -1, co = t ? tcol(t, "opco") : -1, cl;
-        if (!t || !t->present || cy < 0 || co < 0)
-            continue;
-        cl = tcol(t, "region_libelle");
-        for (size_t k = 0; k < t->nkept; k++) {
-            long y = atol(t->kept[k][cy]);
-            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], F_YEAR))
-                continue;
-            ymin = y < ymin ? y : ymin;
-            ymax = y > ymax ? y : ymax;
-            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > wreg)
-                wreg = (size_t)u8len(t->kept[k][cl]);
-        }
-    }
-    for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
-        if (y >= ymin)
-            years[ny++] = y;
     rc = add_sheet(r, DASH_SHEET, &ws);
     if (rc)
         return rc;
@@ -2383,43 +2255,79 @@ static int write_dashboard(struct report *r)
     return rc;
 }
 
-/* Méthodologie: general rules, then for every table its title, file,
- * description, and each column's label, name and definition. */
-static int write_methodologie(struct report *r)
+/* The part of the secrecy rule that does not depend on the threshold: how
+ * secondary cells are chosen and audited (spec/indicators.md). */
+#define SECRECY_SECONDARY                                                                               \
+    " : c'est le secret primaire. Seul dans une ligne, un tel effectif se retrouverait par "            \
+    "soustraction : le total moins les autres cellules, un cumul mensuel moins celui du mois "          \
+    "précédent, ou le même chiffre publié ailleurs (les contrats de Croissance et de Ruptures, "    \
+    "le cumul du dernier mois et les contrats de l'année, l'année précédente de Croissance, la "    \
+    "ligne TOTAL d'une ventilation et le total général, la courbe des ruptures à 9 et 12 mois). "    \
+    "D'autres effectifs, jamais nuls, sont donc aussi remplacés par « s » (secret secondaire) : "    \
+    "des cellules de détail plutôt que des totaux, et de petites valeurs plutôt que de grandes. "    \
+    "Un même chiffre est masqué partout où il est publié. Chaque exécution vérifie ensuite, par " \
+    "un calcul exact sur les relations entre cellules (totaux par région, par OPCO et des "            \
+    "ventilations, cumuls mensuels, chiffres publiés deux fois, les effectifs distincts étant "       \
+    "traités comme s'ils s'additionnaient), qu'aucun effectif masqué ne peut être déduit des "      \
+    "cellules publiées ; sinon elle échoue et ne publie rien. Un lecteur peut refaire les "           \
+    "totaux et les taux publiés et retrouver la somme de plusieurs cellules masquées, mais "          \
+    "jamais la valeur d'une seule. Tout taux, moyenne ou médiane dont le dénominateur est "
+#define SECRECY_END                                                                                \
+    " ou qui est calculé à partir d'un effectif masqué est aussi « s » ; les lignes TOTAL "   \
+    "suivent la même règle. Les graphiques laissent ces valeurs en blanc. Les tableaux de "      \
+    "qualité et de rejets ne sont pas soumis au secret."
+
+/* The "Secret statistique" rule of the Méthodologie sheet for the run's
+ * threshold T (r->threshold): counts from 1 to T - 1 are hidden; 0 means
+ * secrecy was off (--no-secrecy); -1, not known (no manifest): the rule is
+ * stated without a figure. NULL when out of memory. */
+static char *secrecy_rule(const struct report *r)
 {
-    const char *sheet = "Méthodologie";
-    const double wc = 100;
-    char buf[512];
-    lxw_worksheet *ws;
-    lxw_row_t R = 0;
-    int rc = add_sheet(r, sheet, &ws);
+    int t = r->threshold;
+    char range[64];
+    if (t == 0)
+        return xprintf("Secret statistique non appliqué : cette exécution a été produite sans "
+                       "secret statistique (option --no-secrecy, ou secrecy_threshold égal à 0 ; "
+                       "son manifeste indique « secrecy: disabled (internal use only) »), pour "
+                       "un usage interne. Tous les effectifs sont publiés tels quels, même les "
+                       "plus petits, et aucune cellule n'est remplacée par « s » ; les "
+                       "descriptions des tableaux ci-dessous décrivent le secret tel qu'il "
+                       "s'applique par défaut, pas à ce classeur. Ce classeur ne doit pas être "
+                       "diffusé hors de l'organisme qui l'a produit.");
+    if (t == 1)
+        return xprintf("Le seuil de secret statistique de cette exécution est 1 (paramètre "
+                       "secrecy_threshold de son manifeste) : aucun effectif n'est compris entre "
+                       "1 et le seuil moins 1, aucune cellule n'est donc remplacée par « s ». Les "
+                       "tableaux de qualité et de rejets ne sont pas soumis au secret.");
+    if (t < 0)
+        return xprintf("« s » remplace tout effectif compris entre 1 et le seuil moins 1 (seuil "
+                       "non indiqué : ce classeur a été produit sans le manifeste de l'exécution, "
+                       "option --provenance ; 5 par défaut)" SECRECY_SECONDARY
+                       "compris entre 1 et le seuil moins 1" SECRECY_END);
+    if (t == 2)
+        snprintf(range, sizeof range, "égal à 1");
+    else
+        snprintf(range, sizeof range, "compris entre 1 et %d", t - 1);
+    return xprintf("« s » remplace tout effectif %s (seuil de secret statistique de cette "
+                   "exécution : %d, paramètre secrecy_threshold de son manifeste)" SECRECY_SECONDARY
+                   "%s" SECRECY_END,
+                   range, t, range);
+}
+
+/* The general rules at the head of the Méthodologie sheet, from row *R on:
+ * what the dates, secrecy, rounding, Synthèse, Tableau de bord and
+ * libellés mean. 0 or an exit code. */
+static int write_rules(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
+                       double wc)
+{
+    char date[512], *secrecy = secrecy_rule(r);
     const char *general[][2] = {
-        {"Date d'observation", buf},
+        {"Date d'observation", date},
         {"Source des définitions",
          "Les titres, descriptions et définitions ci-dessous sont ceux des schémas de sortie "
          "(schemas/output/*.yaml), qui décrivent aussi les fichiers CSV : une seule source pour "
          "les fichiers et ce classeur."},
-        {"Secret statistique",
-         "« s » remplace tout effectif compris entre 1 et le seuil moins 1 (seuil de 5 par "
-         "défaut) : c'est le secret primaire. Seul dans une ligne, un tel effectif se "
-         "retrouverait par soustraction : le total moins les autres cellules, un cumul mensuel "
-         "moins celui du mois précédent, ou le même chiffre publié ailleurs (les contrats de "
-         "Croissance et de Ruptures, le cumul du dernier mois et les contrats de l'année, "
-         "l'année précédente de Croissance, la ligne TOTAL d'une ventilation et le total "
-         "général, la courbe des ruptures à 9 et 12 mois). D'autres effectifs, jamais nuls, "
-         "sont donc aussi remplacés par « s » (secret secondaire) : des cellules de détail "
-         "plutôt que des totaux, et de petites valeurs plutôt que de grandes. Un même chiffre "
-         "est masqué partout où il est publié. Chaque exécution vérifie ensuite, par un calcul "
-         "exact sur les relations entre cellules (totaux par région, par OPCO et des "
-         "ventilations, cumuls mensuels, chiffres publiés deux fois, les effectifs distincts "
-         "étant traités comme s'ils s'additionnaient), qu'aucun effectif masqué ne peut être "
-         "déduit des cellules publiées ; sinon elle échoue et ne publie rien. Un lecteur peut "
-         "refaire les totaux et les taux publiés et retrouver la somme de plusieurs cellules "
-         "masquées, mais jamais la valeur d'une seule. Tout taux, moyenne ou médiane dont le "
-         "dénominateur est compris entre 1 et le seuil moins 1 ou qui est calculé à partir d'un "
-         "effectif masqué est aussi « s » ; les lignes TOTAL suivent la même règle. Les "
-         "graphiques laissent ces valeurs en blanc. Les tableaux de qualité et de rejets ne "
-         "sont pas soumis au secret."},
+        {"Secret statistique", secrecy},
         {"Arrondis", "Les pourcentages sont calculés sur les effectifs exacts et arrondis à une "
                      "décimale, la demi-unité étant arrondie en s'éloignant de zéro (12,25 donne "
                      "12,3). Une cellule vide signale un dénominateur nul ou une valeur absente."},
@@ -2444,11 +2352,79 @@ static int write_methodologie(struct report *r)
                      "référentiels ; « Ensemble » pour TOTAL, « Non déterminé » pour ND. Les "
                      "fichiers CSV gardent les codes."},
     };
+    int rc = 0;
 
-    snprintf(buf, sizeof buf,
+    if (!secrecy)
+        return oom();
+    snprintf(date, sizeof date,
              "%d %s %d : les contrats, ruptures et événements sont comptés tels que connus à "
              "cette date.",
              r->od, month_long[r->om - 1], r->oy);
+    for (size_t i = 0; i < sizeof general / sizeof *general && !rc; i++, (*R)++) {
+        rc = xl(r, worksheet_set_row(ws, *R, wrap_height(general[i][1], wc), NULL), sheet, *R, 0);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 0, general[i][0], r->f.boldwrap);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 2, general[i][1], r->f.wrap);
+    }
+    free(secrecy);
+    return rc;
+}
+
+/* One table on the Méthodologie sheet, from row *R on: its title, file
+ * (and sheet) and description, then each column's label, name and
+ * definition. 0 or an exit code. */
+static int write_definitions(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
+                             double wc, const struct table *t)
+{
+    char buf[512];
+    int rc = 0;
+    if (t->s->sheet)
+        snprintf(buf, sizeof buf, "%s (feuille %s)", t->s->file, t->s->sheet);
+    else
+        snprintf(buf, sizeof buf, "%s (pas de feuille)", t->s->file);
+    if (t->s->description)
+        rc = xl(r, worksheet_set_row(ws, *R, wrap_height(t->s->description, wc), NULL), sheet, *R,
+                0);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 0, t->s->title, r->f.boldwrap);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 1, buf, r->f.wrap);
+    if (!rc && t->s->description)
+        rc = put_str(r, ws, sheet, *R, 2, t->s->description, r->f.wrap);
+    (*R)++;
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 0, "Libellé", r->f.head);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 1, "Colonne du fichier", r->f.head);
+    if (!rc)
+        rc = put_str(r, ws, sheet, *R, 2, "Définition", r->f.head);
+    (*R)++;
+    for (size_t c = 0; c < t->ncols && !rc; c++, (*R)++) {
+        const oschema_col *k = t->cols[c].s;
+        if (k->definition)
+            rc = xl(r, worksheet_set_row(ws, *R, wrap_height(k->definition, wc), NULL), sheet, *R,
+                    0);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 0, k->label, r->f.wrap);
+        if (!rc)
+            rc = put_str(r, ws, sheet, *R, 1, k->name, r->f.wrap);
+        if (!rc && k->definition)
+            rc = put_str(r, ws, sheet, *R, 2, k->definition, r->f.wrap);
+    }
+    return rc;
+}
+
+/* Méthodologie: general rules, then for every table its title, file,
+ * description, and each column's label, name and definition. */
+static int write_methodologie(struct report *r)
+{
+    const char *sheet = "Méthodologie";
+    const double wc = 100;
+    lxw_worksheet *ws;
+    lxw_row_t R = 0;
+    int rc = add_sheet(r, sheet, &ws);
+
     if (!rc)
         rc = xl(r, worksheet_set_column(ws, 0, 0, 45, NULL), sheet, -1, 0);
     if (!rc)
@@ -2458,49 +2434,11 @@ static int write_methodologie(struct report *r)
     if (!rc)
         rc = put_str(r, ws, sheet, R, 0, "Méthodologie", r->f.title);
     R += 2;
-    for (size_t i = 0; i < sizeof general / sizeof *general && !rc; i++, R++) {
-        rc = xl(r, worksheet_set_row(ws, R, wrap_height(general[i][1], wc), NULL), sheet, R, 0);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, general[i][0], r->f.boldwrap);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 2, general[i][1], r->f.wrap);
-    }
+    if (!rc)
+        rc = write_rules(r, ws, sheet, &R, wc);
     for (size_t i = 0; i < r->nt && !rc; i++) {
-        const struct table *t = &r->t[i];
         R++;
-        if (t->sheet)
-            snprintf(buf, sizeof buf, "%s (feuille %s)", t->file, t->sheet);
-        else
-            snprintf(buf, sizeof buf, "%s (pas de feuille)", t->file);
-        if (t->description)
-            rc =
-                xl(r, worksheet_set_row(ws, R, wrap_height(t->description, wc), NULL), sheet, R, 0);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, t->title, r->f.boldwrap);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 1, buf, r->f.wrap);
-        if (!rc && t->description)
-            rc = put_str(r, ws, sheet, R, 2, t->description, r->f.wrap);
-        R++;
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 0, "Libellé", r->f.head);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 1, "Colonne du fichier", r->f.head);
-        if (!rc)
-            rc = put_str(r, ws, sheet, R, 2, "Définition", r->f.head);
-        R++;
-        for (size_t c = 0; c < t->ncols && !rc; c++, R++) {
-            const struct col *k = &t->cols[c];
-            if (k->definition)
-                rc = xl(r, worksheet_set_row(ws, R, wrap_height(k->definition, wc), NULL), sheet, R,
-                        0);
-            if (!rc)
-                rc = put_str(r, ws, sheet, R, 0, k->label, r->f.wrap);
-            if (!rc)
-                rc = put_str(r, ws, sheet, R, 1, k->name, r->f.wrap);
-            if (!rc && k->definition)
-                rc = put_str(r, ws, sheet, R, 2, k->definition, r->f.wrap);
-        }
+        rc = write_definitions(r, ws, sheet, &R, wc, &r->t[i]);
     }
     return rc;
 }
@@ -2660,8 +2598,7 @@ static void report_free(struct report *r)
         chart_free(t->chart);
         free(t->cols);
         free(t->csv);
-        free(t->path);
-        ydoc_free(t->doc);
+        oschema_free(t->s);
     }
     free(r->t);
     for (size_t i = 0; i < r->nprov; i++)
@@ -2676,7 +2613,9 @@ static void report_free(struct report *r)
     refdata_free(r->ref);
 }
 
-int main(int argc, char **argv)
+/* Reads the options into r and *facts, and checks them: -1 to go on, else
+ * the exit code (0 after --help). */
+static int parse_options(int argc, char **argv, struct report *r, const char **facts)
 {
     static const struct option opts[] = {{"outdir", required_argument, NULL, 'o'},
                                          {"schemas", required_argument, NULL, 's'},
@@ -2687,34 +2626,30 @@ int main(int argc, char **argv)
                                          {"input", required_argument, NULL, 'i'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    struct report r = {0};
-    struct stat st;
-    int opt, rc = 0;
-    const char *factspath = NULL;
+    int opt;
 
-    log_init_env("report");
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case 'o':
-            r.outdir = optarg;
+            r->outdir = optarg;
             break;
         case 's':
-            r.schemas = optarg;
+            r->schemas = optarg;
             break;
         case 't':
-            r.title = optarg;
+            r->title = optarg;
             break;
         case 'd':
-            r.obs = optarg;
+            r->obs = optarg;
             break;
         case 'p':
-            r.prov = optarg;
+            r->prov = optarg;
             break;
         case 'f':
-            factspath = optarg;
+            *facts = optarg;
             break;
         case 'i':
-            r.input = optarg;
+            r->input = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -2724,26 +2659,37 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (!r.outdir || !r.schemas || !r.title || !r.obs || optind != argc) {
+    if (!r->outdir || !r->schemas || !r->title || !r->obs || optind != argc) {
         log_error("missing option or extra argument: --outdir, --schemas, --title and "
                   "--observation-date are required (see report --help)");
         usage(stderr);
         return EX_USAGE;
     }
-    if (parse_date(r.obs, &r.oy, &r.om, &r.od)) {
-        log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r.obs);
+    if (parse_date(r->obs, &r->oy, &r->om, &r->od)) {
+        log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
         return EX_USAGE;
     }
-    if (u8len(r.title) <= 0) {
+    if (u8len(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
         return EX_USAGE;
     }
-    if (stat(r.outdir, &st) != 0) {
-        log_error("%s: cannot open the folder of reports: %s", r.outdir, strerror(errno));
+    return -1;
+}
+
+/* Checks the report folder, sets the process up for libxlsxwriter, and
+ * reads the reference tables the libellés come from. 0 or an exit code. */
+static int open_report(struct report *r)
+{
+    struct stat st;
+    char err[1024];
+    int code = 0;
+
+    if (stat(r->outdir, &st) != 0) {
+        log_error("%s: cannot open the folder of reports: %s", r->outdir, strerror(errno));
         return EX_NOINPUT;
     }
     if (!S_ISDIR(st.st_mode)) {
-        log_error("%s: not a folder", r.outdir);
+        log_error("%s: not a folder", r->outdir);
         return EX_NOINPUT;
     }
     /* libxlsxwriter prints numbers with printf: a decimal-comma locale would
@@ -2752,45 +2698,61 @@ int main(int argc, char **argv)
         log_error("cannot set LC_NUMERIC to C");
         return EX_SOFTWARE;
     }
-    r.dobs = date_from_ymd(r.oy, r.om, r.od);
-    r.year = (r.om == 12 && r.od == 31) ? r.oy : r.oy - 1;
-    r.cohort = cohort_for(&r, 9);
-    {
-        char err[1024];
-        int code = 0;
-        if (!(r.ref = refdata_load(r.schemas, r.input, &code, err, sizeof err))) {
-            log_error("%s", err);
-            return code;
-        }
+    r->dobs = date_from_ymd(r->oy, r->om, r->od);
+    r->year = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
+    r->cohort = cohort_for(r, 9);
+    if (!(r->ref = refdata_load(r->schemas, r->input, &code, err, sizeof err))) {
+        log_error("%s", err);
+        return code;
     }
-    rc = opco_names(&r);
-    if (!rc)
-        rc = load_schemas(&r);
-    for (size_t i = 0; i < r.nsheets && !rc; i++)
-        rc = table_scan(&r, &r.t[i]);
-    for (size_t i = 0; i < r.nsheets && !rc; i++) {
-        struct table *t = &r.t[i];
+    return opco_names(r);
+}
+
+/* First pass over every table with a sheet: checks and measures its CSV. */
+static int scan_tables(struct report *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsheets && !rc; i++)
+        rc = table_scan(r, &r->t[i]);
+    return rc;
+}
+
+/* The chart of each table that has one, from the rows the first pass kept. */
+static int make_charts(struct report *r)
+{
+    int rc = 0;
+    for (size_t i = 0; i < r->nsheets && !rc; i++) {
+        struct table *t = &r->t[i];
         if (!t->present)
             continue;
-        if (!strcmp(t->name, "croissance_mensuelle"))
-            rc = chart_monthly(&r, t);
-        else if (!strcmp(t->name, "ruptures"))
-            rc = chart_ruptures(&r, t);
-        else if (!strcmp(t->name, "courbe_ruptures"))
-            rc = chart_courbe(&r, t);
-        else if (!strcmp(t->name, "reunions"))
-            rc = chart_meetings(&r, t);
-        else if (t->bc.column)
-            rc = chart_breakdown(&r, t);
+        if (!strcmp(t->s->table, "croissance_mensuelle"))
+            rc = chart_monthly(r, t);
+        else if (!strcmp(t->s->table, "ruptures"))
+            rc = chart_ruptures(r, t);
+        else if (!strcmp(t->s->table, "courbe_ruptures"))
+            rc = chart_courbe(r, t);
+        else if (!strcmp(t->s->table, "reunions"))
+            rc = chart_meetings(r, t);
+        else if (t->s->chart.column)
+            rc = chart_breakdown(r, t);
     }
-    if (!rc)
-        rc = build_synthese(&r);
-    if (!rc && r.prov)
-        rc = read_provenance(&r);
-    if (!rc)
-        rc = write_workbook(&r);
-    if (!rc && factspath)
-        rc = write_facts(&r, factspath);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct report r = {0};
+    const char *facts = NULL;
+    int rc;
+
+    r.threshold = -1;
+    log_init_env("report");
+    if ((rc = parse_options(argc, argv, &r, &facts)) >= 0)
+        return rc;
+    if (!(rc = open_report(&r)) && !(rc = load_schemas(&r)) && !(rc = scan_tables(&r)) &&
+        !(rc = make_charts(&r)) && !(rc = build_synthese(&r)) &&
+        !(rc = r.prov ? read_provenance(&r) : 0) && !(rc = write_workbook(&r)) && facts)
+        rc = write_facts(&r, facts);
     report_free(&r);
     return rc;
 }

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oschema.h"
 #include "secrecy.h"
 #include "values.h"
-#include "yload.h"
 
 /* Texts of kept rows: blocks that never move, so the kept values can point
  * into them. */
@@ -18,103 +18,56 @@ struct otable_arena {
 
 #define ARENA_BLOCK 65536
 
+/* A copy of s, or NULL when s is NULL or memory ran out (*oom set). */
+static char *dup_or_null(const char *s, int *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        *oom = 1;
+    return d;
+}
+
 otable *otable_load(const char *path, char *err, size_t errlen)
 {
-    ydoc *d = yload_file(path, err, errlen);
+    oschema *s = oschema_load(path, err, errlen);
     otable *t;
-    const ynode *cols, *v;
-    size_t i, k;
+    int oom = 0;
 
-    if (!d)
+    if (!s)
         return NULL;
-    t = calloc(1, sizeof *t);
-    if (!t)
+    if (!(t = calloc(1, sizeof *t)))
         goto oom;
-    t->path = strdup(path);
-    v = ymap_get(d->root, "table");
-    t->name = strdup(v && v->type == YN_SCALAR ? v->str : "");
-    v = ymap_get(d->root, "file");
-    t->file = strdup(v && v->type == YN_SCALAR ? v->str : "");
-    if (!t->path || !t->name || !t->file)
+    t->path = dup_or_null(s->path, &oom);
+    t->name = dup_or_null(s->table, &oom);
+    t->file = dup_or_null(s->file, &oom);
+    t->breakdown = dup_or_null(s->breakdown, &oom);
+    t->base = dup_or_null(s->base, &oom);
+    t->keys = calloc(s->nkeys ? s->nkeys : 1, sizeof *t->keys);
+    t->cols = calloc(s->ncols, sizeof *t->cols);
+    if (oom || !t->keys || !t->cols)
         goto oom;
-    v = ymap_get(d->root, "breakdown");
-    t->breakdown = v && v->type == YN_SCALAR ? strdup(v->str) : NULL;
-    v = ymap_get(d->root, "base");
-    t->base = v && v->type == YN_SCALAR ? strdup(v->str) : NULL;
-    v = ymap_get(d->root, "keys");
-    if (v && v->type == YN_SEQ) {
-        t->keys = calloc(v->n ? v->n : 1, sizeof *t->keys);
-        if (!t->keys)
+    for (; t->nkeys < s->nkeys; t->nkeys++)
+        t->keys[t->nkeys] = dup_or_null(s->keys[t->nkeys], &oom);
+    for (; t->ncols < s->ncols; t->ncols++) {
+        const oschema_col *c = &s->cols[t->ncols];
+        ocol *o = &t->cols[t->ncols];
+        o->name = dup_or_null(c->name, &oom);
+        o->secret = c->secret;
+        o->denominator = c->denominator;
+        if (!(o->from = calloc(c->nfrom ? c->nfrom : 1, sizeof *o->from)))
             goto oom;
-        for (k = 0; k < v->n; k++) {
-            if (v->kids[k]->type != YN_SCALAR) {
-                snprintf(err, errlen, "%s:%d:%d: a key is a column name", path, v->kids[k]->line,
-                         v->kids[k]->col);
-                goto error;
-            }
-            if (!(t->keys[t->nkeys++] = strdup(v->kids[k]->str)))
-                goto oom;
-        }
+        if (c->nfrom)
+            memcpy(o->from, c->from, c->nfrom * sizeof *o->from);
+        o->nfrom = c->nfrom;
     }
-    cols = ymap_get(d->root, "columns");
-    if (!cols || cols->type != YN_SEQ || !cols->n || !*t->file) {
-        snprintf(err, errlen, "%s:1:1: an output schema needs 'file' and a list of 'columns'",
-                 path);
-        goto error;
-    }
-    t->cols = calloc(cols->n, sizeof *t->cols);
-    if (!t->cols)
+    if (oom)
         goto oom;
-    t->ncols = cols->n;
-    for (i = 0; i < cols->n; i++) {
-        const ynode *n = ymap_get(cols->kids[i], "name"), *s = ymap_get(cols->kids[i], "secret");
-        if (!n || n->type != YN_SCALAR) {
-            snprintf(err, errlen, "%s:%d:%d: a column needs a name", path, cols->kids[i]->line,
-                     cols->kids[i]->col);
-            goto error;
-        }
-        t->cols[i].name = strdup(n->str);
-        t->cols[i].secret = s && s->type == YN_SCALAR && !strcmp(s->str, "true");
-        t->cols[i].denominator = -1;
-    }
-    for (i = 0; i < cols->n; i++) {
-        const ynode *dn = ymap_get(cols->kids[i], "denominator"),
-                    *fr = ymap_get(cols->kids[i], "from");
-        if (dn && dn->type == YN_SCALAR) {
-            t->cols[i].denominator = otable_col(t, dn->str);
-            if (t->cols[i].denominator < 0) {
-                snprintf(err, errlen, "%s:%d:%d: unknown denominator column '%s'", path, dn->line,
-                         dn->col, dn->str);
-                goto error;
-            }
-        }
-        if (fr && fr->type == YN_SEQ) {
-            t->cols[i].from = calloc(fr->n ? fr->n : 1, sizeof(int));
-            if (!t->cols[i].from)
-                goto oom;
-            for (k = 0; k < fr->n; k++) {
-                int c = fr->kids[k]->type == YN_SCALAR ? otable_col(t, fr->kids[k]->str) : -1;
-                if (c < 0 && fr->kids[k]->type != YN_SCALAR) {
-                    snprintf(err, errlen, "%s:%d:%d: an item of 'from' must be a column name", path,
-                             fr->kids[k]->line, fr->kids[k]->col);
-                    goto error;
-                }
-                if (c < 0) {
-                    snprintf(err, errlen, "%s:%d:%d: unknown column '%s' in 'from'", path,
-                             fr->kids[k]->line, fr->kids[k]->col, fr->kids[k]->str);
-                    goto error;
-                }
-                t->cols[i].from[t->cols[i].nfrom++] = c;
-            }
-        }
-    }
-    ydoc_free(d);
+    oschema_free(s);
     return t;
 oom:
     snprintf(err, errlen, "%s: out of memory", path);
-error:
     otable_free(t);
-    ydoc_free(d);
+    oschema_free(s);
     return NULL;
 }
 

@@ -6,8 +6,8 @@
  *
  * Two ways to write. Streaming (otable_open, otable_row, otable_close)
  * applies the primary rule only, row by row: for tables whose cells are not
- * linked to others (qualite is written with threshold 0). The indicator
- * tables are kept instead (otable_keep), protected together
+ * linked to others (qualite and rejets are written with threshold 0). The
+ * indicator tables are kept instead (otable_keep), protected together
  * (otable_protect: primary and secondary cells, audit, secrecy.h) and then
  * written (otable_write). */
 #ifndef OTABLE_H
@@ -41,7 +41,9 @@ typedef struct otable {
     char *name, *file;
     ocol *cols;
     size_t ncols;
-    char **keys; /* sort keys (the schema's `keys`) */
+    /* the columns naming a row, in sort order (the schema's `keys`), from
+     * which secrecy takes its relations */
+    char **keys;
     size_t nkeys;
     char *breakdown; /* breakdown column, or NULL */
     char *base;      /* table whose indicators a breakdown repeats */
@@ -56,7 +58,9 @@ typedef struct otable {
     size_t primary, secondary, determined; /* after otable_protect: written cells */
 } otable;
 
-/* otable_load: read a schema. NULL with "file:line:col: message" on error. */
+/* otable_load: reads an output schema through oschema.h (which checks every
+ * key of it) and keeps what writing the CSV needs. NULL with
+ * "file:line:col: message" on error. */
 otable *otable_load(const char *path, char *err, size_t errlen);
 int otable_col(const otable *t, const char *name);
 /* otable_open: create DIR/<file> and write the header. */

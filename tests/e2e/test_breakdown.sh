@@ -55,6 +55,11 @@ wb = openpyxl.load_workbook('$TMP/o/bilan.xlsx')
 sys.exit(0 if 'ruptures_sexe' in wb.sheetnames and 'croissance_naf' in wb.sheetnames else 1)"
 check "the workbook with the new sheets passes check_xlsx.py" /usr/bin/python3 tests/e2e/check_xlsx.py \
     "$TMP/o/bilan.xlsx" "$TMP/o" --schemas "$TMP/schemas"
+check "the Méthodologie sheet of a --no-secrecy run says secrecy was not applied" /usr/bin/python3 -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook('$TMP/o/bilan.xlsx')['Méthodologie']
+t = next(r[2].value for r in ws.iter_rows() if r[0].value == 'Secret statistique')
+sys.exit(0 if t.startswith('Secret statistique non appliqué') else print(t) or 1)"
 # a chart on a breakdown is a YAML edit too: bars of the 9-month rate by sexe, with labels
 cat >> "$TMP/schemas/output/ruptures_sexe.yaml" <<'YAML'
 chart:

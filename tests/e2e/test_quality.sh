@@ -49,6 +49,29 @@ expect_exit 0 "a higher max_reject_rate lets it pass" Q --max-reject-rate 0.2
 # fewer than 20 rows: no rate check
 setup 19 10 9 0 10
 expect_exit 0 "a file of 19 rows is not rate-checked" Q
+# 0.29 x 100 = 29 rejects exactly: within the limit (a floating-point product, 28.999999999999996,
+# used to fail it)
+setup 100 71 29 0 71
+expect_exit 0 "29 of 100 rejected with max_reject_rate 0.29 (exactly the limit)" Q --max-reject-rate 0.29
+expect_exit 65 "29 of 100 rejected with max_reject_rate 0.28" Q --max-reject-rate 0.28
+expect_exit 64 "--max-reject-rate nan is not a fraction" Q --max-reject-rate nan
+# rejets.csv.gz follows its schema: columns reordered in a copy of the schemas
+setup 20 18 2 3 15
+cp -R schemas "$TMP/schemas"
+python3 - "$TMP/schemas/output/rejets.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+head, cols = s.split("columns:\n", 1)
+items = ["  - name:" + c for c in cols.split("  - name:")[1:]]
+open(p, "w", encoding="utf-8").write(head + "columns:\n" + "".join(items[::-1]))
+PY
+expect_exit 0 "a rejets schema with its columns in reverse order" Q --schemas "$TMP/schemas"
+check "rejets.csv.gz has the schema's order" \
+    test "$(zcat "$TMP/out/rejets.csv.gz" | sed -n 1,2p | tr '\n' '|')" = "valeur,colonne,code,ligne,fichier|***,nom,REQUIS,2,contrats/a.csv|"
+sed -i 's/^  - name: colonne$/  - name: champ/' "$TMP/schemas/output/rejets.yaml"
+expect_exit 78 "a rejets column that is no field of the rejects" Q --schemas "$TMP/schemas"
+check "the message names the schema and the column" grep -q "rejets.yaml: column 'champ' is not a field of the rejects" "$TMP/stderr"
 # the records are the pipeline's own files: a fault in them is an internal error (70) named by the
 # file's name, never by its path (a temporary folder in a run)
 setup 20 18 2 3 15

@@ -236,4 +236,48 @@ sed 's/^  type: bar$/  type: pie/' "$SCHEMAS/output/ruptures_section_naf.yaml" >
 expect_exit 78 "a breakdown chart of an unknown type" "$BIN" --outdir "$TMP/a" --schemas "$TMP/schemas" --title T --observation-date 2024-12-31
 check "the chart error names file:line:column" grep -q "ruptures_section_naf.yaml:[0-9]*:[0-9]*: chart: type is column or bar, not pie" "$TMP/stderr"
 expect_exit 66 "no report folder" run "$TMP/none"
+
+# --- (6) the Méthodologie sheet quotes the run's secrecy threshold, read from the manifest -----
+# rule DIR: the text beside « Secret statistique » on the Méthodologie sheet of DIR/bilan.xlsx
+rule() { "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Méthodologie"]
+print(next(r[2].value for r in ws.iter_rows() if r[0].value == "Secret statistique"))' "$1/bilan.xlsx"; }
+# has TEXT STRING...: every STRING is in TEXT
+has() { t=$1; shift; for w in "$@"; do case $t in *"$w"*) ;; *) echo "    missing: $w"; return 1 ;; esac; done; }
+hasnt() { case $1 in *"$2"*) echo "    present: $2"; return 1 ;; esac; }
+manifest() { # manifest FILE THRESHOLD: a manifest as the driver writes its parameters
+    printf 'software: apprentissage-indicateurs\nparameters:\n  observation_date: "2024-12-31"\n  secrecy_threshold: %s\n' "$2" > "$1"; }
+if [ -n "$PY" ]; then
+    manifest "$TMP/m7.yaml" 7
+    expect_exit 0 "a manifest with secrecy_threshold 7" run "$TMP/a" --provenance "$TMP/m7.yaml"
+    t=$(rule "$TMP/a")
+    check "threshold 7: counts from 1 to 6 are hidden, and rates over them" has "$t" \
+        "« s » remplace tout effectif compris entre 1 et 6 (seuil de secret statistique de cette exécution : 7," \
+        "dont le dénominateur est compris entre 1 et 6 ou qui est calculé"
+    check "threshold 7: no default threshold quoted" hasnt "$t" "5 par défaut"
+    manifest "$TMP/m2.yaml" 2
+    expect_exit 0 "a manifest with secrecy_threshold 2" run "$TMP/a" --provenance "$TMP/m2.yaml"
+    check "threshold 2: counts equal to 1" has "$(rule "$TMP/a")" \
+        "« s » remplace tout effectif égal à 1 (seuil de secret statistique de cette exécution : 2," \
+        "dont le dénominateur est égal à 1 ou"
+    manifest "$TMP/m0.yaml" 0
+    expect_exit 0 "a manifest with secrecy_threshold 0 (--no-secrecy)" run "$TMP/a" --provenance "$TMP/m0.yaml"
+    t=$(rule "$TMP/a")
+    check "threshold 0: the rule says secrecy was not applied" has "$t" \
+        "Secret statistique non appliqué" "option --no-secrecy" "aucune cellule n'est remplacée par « s »"
+    check "threshold 0: no hidden range quoted" hasnt "$t" "compris entre 1 et"
+    expect_exit 0 "no manifest" run "$TMP/a"
+    check "no manifest: the rule quotes no threshold of its own and says why" has "$(rule "$TMP/a")" \
+        "compris entre 1 et le seuil moins 1 (seuil non indiqué : ce classeur a été produit sans le manifeste"
+    check "no manifest: no warning (the Provenance sheet says it)" sh -c "! grep -q WARN '$TMP/stderr'"
+    # the first manifest of this test has no secrecy_threshold: the same text, with a warning
+    expect_exit 0 "a manifest without secrecy_threshold" run "$TMP/a" --provenance "$TMP/manifest.yaml"
+    check "without secrecy_threshold: no threshold quoted" has "$(rule "$TMP/a")" "(seuil non indiqué"
+    check "without secrecy_threshold: a warning names the file" \
+        grep -q "^WARN report: $TMP/manifest.yaml: no parameters.secrecy_threshold" "$TMP/stderr"
+    manifest "$TMP/mx.yaml" 5x
+    expect_exit 0 "a manifest whose secrecy_threshold is not a number" run "$TMP/a" --provenance "$TMP/mx.yaml"
+    check "a threshold that is not a number is not quoted" has "$(rule "$TMP/a")" "(seuil non indiqué"
+fi
 finish

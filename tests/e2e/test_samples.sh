@@ -55,6 +55,13 @@ for r in rows("ruptures"):
 sys.exit(1 if bad or not n else 0)
 PY
 check "bilan.xlsx passes check_xlsx.py against the CSV reports" /usr/bin/python3 tests/e2e/check_xlsx.py "$TMP/a/bilan.xlsx" "$TMP/a"
+# the Méthodologie sheet quotes the configured threshold (samples/config.yaml: 5), which report
+# reads from the run's manifest
+check "Méthodologie quotes secrecy_threshold 5 of samples/config.yaml" /usr/bin/python3 -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook('$TMP/a/bilan.xlsx')['Méthodologie']
+t = next(r[2].value for r in ws.iter_rows() if r[0].value == 'Secret statistique')
+sys.exit(0 if 'compris entre 1 et 4 (seuil de secret statistique de cette exécution : 5,' in t else print(t) or 1)"
 # the independent reading of the drop agrees
 check "samples/check_figures.py finds the same figures" python3 samples/check_figures.py
 expect_exit 0 "second run into another folder" $RUN -i samples/drop -o "$TMP/b" -c samples/config.yaml -q

@@ -1,8 +1,9 @@
 /* fuzz_yaml.c: the YAML loader (stages/lib/yload.c) with the checks built
  * on it: the configuration (config.c, targets resolved against the shipped
  * reference tables), an input schema (schema.c) and an output schema
- * (otable.c), each on the same bytes. Whatever they are, each answers with
- * a document or a message "path:line:col: ..." (or "path: ..."). */
+ * (oschema.c, through otable.c), each on the same bytes. Whatever they
+ * are, each answers with a document or a message "path:line:col: ..." (or
+ * "path: ..."). */
 #include "config.h"
 #include "fuzz.h"
 #include "otable.h"

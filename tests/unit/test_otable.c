@@ -116,6 +116,22 @@ static void test_load(void **state)
     assert_int_equal(t->cols[8].from[1], 7);
     assert_int_equal(t->cols[0].nfrom, 0);
     assert_int_equal(otable_col(t, "absent"), -1);
+    /* keys: [annee, region, opco]; not a breakdown */
+    assert_int_equal(t->nkeys, 3);
+    assert_string_equal(t->keys[0], "annee");
+    assert_string_equal(t->keys[2], "opco");
+    assert_null(t->breakdown);
+    assert_null(t->base);
+    otable_free(t);
+    /* a breakdown: breakdown: niveau, base: ruptures, keys: [annee, niveau] */
+    char err[512] = "";
+    t = otable_load("schemas/output/ruptures_niveau.yaml", err, sizeof err);
+    if (!t)
+        fail_msg("%s", err);
+    assert_string_equal(t->breakdown, "niveau");
+    assert_string_equal(t->base, "ruptures");
+    assert_int_equal(t->nkeys, 2);
+    assert_string_equal(t->keys[1], "niveau");
     otable_free(t);
 }
 
@@ -205,69 +221,38 @@ static void test_other_thresholds(void **state)
     free(got);
 }
 
+/* otable_load refuses what oschema_load refuses, with its file:line:column (every kind of bad
+ * field is tested in test_oschema.c). */
 static void test_schema_errors(void **state)
 {
     (void)state;
-    char p[300], err[512] = "";
+    char p[300], err[512] = "", prefix[400];
     snprintf(p, sizeof p, "%s/bad.yaml", tu_tmpdir);
     FILE *f = fopen(p, "wb");
     assert_non_null(f);
-    /* line 6 is "    denominator: zz": the value starts at column 18 */
+    /* line 7 is "  - {name: b, label: B, format: pct, denominator: zz}": "  - {name: b, label: B,
+     * format: pct, denominator: " is 50 characters, zz at column 51 */
     fputs("table: t\n"
           "file: t.csv.gz\n"
+          "title: T\n"
+          "keys: []\n"
           "columns:\n"
-          "  - name: a\n"
-          "  - name: b\n"
-          "    denominator: zz\n",
+          "  - {name: a, label: A, format: count}\n"
+          "  - {name: b, label: B, format: pct, denominator: zz}\n",
           f);
     fclose(f);
     assert_null(otable_load(p, err, sizeof err));
-    char prefix[400];
-    snprintf(prefix, sizeof prefix, "%s:6:18: ", p);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
-    assert_non_null(strstr(err, "zz"));
+    snprintf(prefix, sizeof prefix, "%s:7:51: unknown denominator column 'zz'", p);
+    assert_string_equal(err, prefix);
 
-    /* an unknown column in from: line 5 is "    from: [a, q]": q at column 15 */
+    /* no file name: reported at the root */
     f = fopen(p, "wb");
     assert_non_null(f);
-    fputs("table: t\n"
-          "file: t.csv.gz\n"
-          "columns:\n"
-          "  - name: a\n"
-          "    from: [a, q]\n",
-          f);
+    fputs("table: t\ntitle: T\ncolumns:\n  - {name: a, label: A, format: text}\n", f);
     fclose(f);
     assert_null(otable_load(p, err, sizeof err));
-    snprintf(prefix, sizeof prefix, "%s:5:15: ", p);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
-
-    /* an item of from that is a list: it reached strcmp as a NULL string (the YAML fuzz target);
-     * line 5 is "    from: [a, [b]]": [b] at column 15 */
-    f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs("table: t\n"
-          "file: t.csv.gz\n"
-          "columns:\n"
-          "  - name: a\n"
-          "    from: [a, [b]]\n",
-          f);
-    fclose(f);
-    assert_null(otable_load(p, err, sizeof err));
-    snprintf(prefix, sizeof prefix, "%s:5:15: ", p);
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
-    assert_non_null(strstr(err, "must be a column name"));
-
-    /* no file name */
-    f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs("table: t\ncolumns:\n  - name: a\n", f);
-    fclose(f);
-    err[0] = '\0';
-    assert_null(otable_load(p, err, sizeof err));
-    assert_non_null(strstr(err, p));
+    snprintf(prefix, sizeof prefix, "%s:1:1: missing key: file", p);
+    assert_string_equal(err, prefix);
 }
 
 /* Kept rows, protected together, then written (otable_keep, otable_protect, otable_write).
