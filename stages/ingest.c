@@ -1651,7 +1651,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof *o);
     o->max_expansion = CSVIN_DEFAULT_MAX_EXPANSION;
-    /* by default one checking thread per core besides the reading one */
+    /* by default one thread per core, the reading one included */
     o->threads = ncpu < 1 ? 1 : ncpu > MAXTHREADS + 1 ? MAXTHREADS + 1 : (int)ncpu;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {

@@ -111,7 +111,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* Opens the decompressing reader; 0, or -1 with e filled (74). */
 /* Copies a pipe or a device (read once only) into an unlinked file of
  * TMPDIR, so that the two passes can read it. Returns that file's
  * descriptor, or -1 with e filled. */

@@ -69,7 +69,7 @@ char csvin_delim(const csvin *r);
  * (CSVIN_MAX_FIELD unless set): a reader of the pipeline's own CSVs sets
  * CSVIN_MAX_DECODED, the longest field the pipeline can write. */
 void csvin_set_max_field(csvin *r, size_t max);
-/* Compressed and uncompressed sizes seen so far. */
+/* csvin_bytes: the decompressed bytes the parsing pass has read so far. */
 unsigned long long csvin_bytes(const csvin *r);
 
 /* Fraction of the (compressed) file read so far, 0 to 1, or -1 when unknown. */

@@ -1,6 +1,7 @@
 /* facts.h: what one stage learns and passes on to the others, so that no
  * stage re-derives it: ingest's per-file counts, merge's per-file counts,
- * and each output file's size, hashes and rows as its writer knew them.
+ * the cells statistical secrecy hid per table (indicators), and each output
+ * file's size, hashes and rows as its writer knew them.
  * Each is a small TSV file (stages/lib/tsv.h) written and read only here. */
 #ifndef FACTS_H
 #define FACTS_H

@@ -398,8 +398,12 @@ static const ynode *item_id(const ynode *n)
     return f ? f : ymap_get(n, "name");
 }
 
-/* Compares two YAML trees; `skip` names keys whose values are not compared
- * (the compressed sizes and hashes of the outputs). */
+/* Compares the expected tree a with the actual tree b under the dotted path,
+ * calling fn once per difference and counting them in *ndiff. Under
+ * `outputs` (in_outputs set) no item's `bytes` and `sha256` are compared
+ * (compressed bytes may differ between zlib builds): a gzip report's
+ * `content_sha256` is, and a workbook's `.parts`, each part's `sha256` by
+ * name. */
 static void compare(const ynode *a, const ynode *b, const char *path, int in_outputs,
                     manifest_diff_fn fn, void *data, int *ndiff)
 {

@@ -19,7 +19,7 @@ typedef struct manifest_params {
     int secrecy_threshold; /* 0: secrecy disabled */
     double max_reject_rate;
     const char *key_fingerprint;
-    char *const *targets; /* "YEAR:OPCO[:REGION]=N" */
+    char *const *targets; /* "YEAR:OPCO:REGION=N" (TOTAL when no région) */
     size_t ntargets;
     const char *schemas_dir;        /* to hash the schema files */
     double max_expansion;           /* the bound on gzip inputs; 0: not listed */

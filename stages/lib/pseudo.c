@@ -38,8 +38,10 @@ unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *
             }
             cap = cap ? 2 * cap : 256;
             nb = realloc(buf, cap);
-            if (!nb)
+            if (!nb) {
+                snprintf(err, errlen, "%s: out of memory", path);
                 goto error;
+            }
             buf = nb;
         }
         got = fread(buf + n, 1, cap - n, f);

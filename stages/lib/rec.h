@@ -81,7 +81,7 @@ void rec_set_id(rec_row *r, int col, const unsigned char id[16]);
 /* The text must stay valid until the row is appended. */
 void rec_set_text(rec_row *r, int col, const char *s, size_t n);
 
-/* A growing byte buffer of rows (one per checking thread in ingest). */
+/* A growing byte buffer of rows (one per batch of ingest's parallel reading). */
 typedef struct rec_buf {
     unsigned char *p;
     size_t len, cap;

@@ -26,9 +26,10 @@
  *
  * Choosing secondary cells: every relation with exactly one hidden unknown
  * (and no unpublished one) gets a complement among its published non-zero
- * cells: detail cells before totals, then the cell that leaves the fewest
- * such relations behind, then the smallest value, then the first in the
- * tables' order. Then the exact audit (linsys.h, per connected component of
+ * cells: detail cells before totals, then the lowest cost
+ * (value + 10) x (max(n, -2) + 3), where n is the number of such relations
+ * the cell would leave to protect less those it closes, then the first in
+ * the tables' order. Then the exact audit (linsys.h, per connected component of
  * hidden unknowns) finds hidden cells still determined; each gets a
  * complement in one of its relations, and both steps repeat until the audit
  * finds none. Zeros are never hidden. */

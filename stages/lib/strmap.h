@@ -1,5 +1,6 @@
 /* strmap.h: an open-addressing hash map from byte-string keys to size_t
- * values (FNV-1a). Keys are copied into the map's own arena. */
+ * values (a word-at-a-time multiply and xor-shift hash). Keys are copied into the map's own arena.
+ */
 #ifndef STRMAP_H
 #define STRMAP_H
 
@@ -25,7 +26,8 @@ int strmap_put(strmap *m, const char *key, size_t len, size_t val, size_t **old)
 /* strmap_get: pointer to the value of key, or NULL. */
 size_t *strmap_get(const strmap *m, const char *key, size_t len);
 void strmap_free(strmap *m);
-/* strmap_hash: the map's hash of a byte string (FNV-1a, mixed). */
+/* strmap_hash: the map's hash of a byte string (eight bytes at a time, multiply and
+ * xor-shift). */
 uint64_t strmap_hash(const char *s, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
-/* tsv.h: the record format that flows between stages. Text a person can
- * read with less, cut or column: UTF-8, one record per LF-terminated line,
+/* tsv.h: the text format of ingest's rejects and of the facts files that
+ * stages pass on (facts.h); the records themselves are rec.h's. Text a person
+ * can read with less, cut or column: UTF-8, one row per LF-terminated line,
  * fields separated by TAB, a header line of column names first. In values
  * a backslash is written \\, a TAB \t, a LF \n and a CR \r; an empty field
  * is a missing value. */

@@ -123,8 +123,8 @@ check "measurement: 2 broken before the start excluded" \
 check "measurement: 1 version replaced" test "$(quality "$M" versions_remplacees)" = 1
 
 # ---------------------------------------------------------------- merge --dispositifs APPR,PROF
-# The driver's configuration key comes from another branch: the rule is run here through
-# the stages directly (ingest, merge --dispositifs, indicators).
+# The rule through the stages directly (ingest, merge --dispositifs, indicators); the whole
+# chain with the configuration key follows.
 mkdir -p "$TMP/s/out"
 build/bin/ingest --kind contrats --schemas schemas --key-file samples/sample.key --input "$D/employeurs" \
     --out "$TMP/s/c.rec" --rejects "$TMP/s/r.tsv" --quality "$TMP/s/q.tsv" "$E" 2>"$TMP/stderr"
@@ -155,22 +155,15 @@ expect_exit 64 "merge: a malformed list of dispositifs is a usage error" \
     build/bin/merge --in "$TMP/s/c.rec" --out "$TMP/s/x.rec" --facts "$TMP/s/x.tsv" --dispositifs "APPR,,PROF"
 
 # ---------------------------------------------------------------- dispositifs: [APPR, PROF] (whole chain)
-# WHOLE-CHAIN CONFIGURATION TEST, waiting for the driver's `dispositifs` key (another
-# branch). Until the driver accepts the key it is skipped with a message, not failed; once
-# it does, these checks run unchanged.
+# The configuration key through pipeline/run -c (the whole chain).
 printf 'pseudonymisation_key_file: %s\nsecrecy_threshold: 0\ndispositifs: [APPR, PROF]\n' \
     "$PWD/samples/sample.key" >"$TMP/cp.yaml"
 $RUN -i "$D/employeurs" -o "$TMP/p" -c "$TMP/cp.yaml" --observation-date 2023-12-31 -q 2>"$TMP/stderr"
-rc=$?
-if [ $rc -eq 78 ] && grep -q "unknown configuration key 'dispositifs'" "$TMP/stderr"; then
-    echo "skip - dispositifs: [APPR, PROF] through pipeline/run -c: the driver does not know the key yet"
-else
-    check "dispositifs: [APPR, PROF]: run exit 0" test $rc -eq 0
-    f="$TMP/p/croissance.csv.gz"
-    Q="$TMP/p/qualite.csv.gz"
-    check "dispositifs: [APPR, PROF]: 5 in Normandie" test "$(csv_row "$f" 2023 28 Normandie AKTO contrats)" = 5
-    check "dispositifs: [APPR, PROF]: 1 in Bretagne" test "$(csv_row "$f" 2023 53 Bretagne AKTO contrats)" = 1
-    check "dispositifs: [APPR, PROF]: exclus_dispositif 0" test "$(quality "$E" exclus_dispositif)" = 0
-    check "dispositifs: [APPR, PROF]: the manifest records it" grep -q "PROF" "$TMP/p/manifest.yaml"
-fi
+check "dispositifs: [APPR, PROF]: run exit 0" test $? -eq 0
+f="$TMP/p/croissance.csv.gz"
+Q="$TMP/p/qualite.csv.gz"
+check "dispositifs: [APPR, PROF]: 5 in Normandie" test "$(csv_row "$f" 2023 28 Normandie AKTO contrats)" = 5
+check "dispositifs: [APPR, PROF]: 1 in Bretagne" test "$(csv_row "$f" 2023 53 Bretagne AKTO contrats)" = 1
+check "dispositifs: [APPR, PROF]: exclus_dispositif 0" test "$(quality "$E" exclus_dispositif)" = 0
+check "dispositifs: [APPR, PROF]: the manifest records it" grep -q "PROF" "$TMP/p/manifest.yaml"
 finish

@@ -1,7 +1,7 @@
 /* test_jobs.c: the stages as child processes (jobs.h): command lines, how a stage's end becomes
  * the driver's exit code (spec/outputs.md: the table's codes pass on, anything else is 70), a
  * program that cannot be run, APP_STAGE_WRAPPER, stopping the running jobs, and a signal to the
- * driver. The "stages" here are /bin/sh, /bin/sleep and /bin/true. */
+ * driver. The "stages" here are /bin/sh, /bin/sleep and /bin/echo. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

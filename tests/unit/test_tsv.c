@@ -1,5 +1,5 @@
-/* test_tsv.c: the TSV record format between stages (tsv.h): escaping of backslash, TAB, LF and
- * CR, round trips, column lookup and field-count errors. Expected bytes are written by hand. */
+/* test_tsv.c: the TSV format of the rejects and facts files (tsv.h): escaping of backslash, TAB, LF
+ * and CR, round trips, column lookup and field-count errors. Expected bytes are written by hand. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
