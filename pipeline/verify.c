@@ -59,15 +59,92 @@ static int note(verify_params *p, const char *fmt, ...)
     return 0;
 }
 
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A damaged manifest: the message, and 78 (its parameters play the
+ * configuration's part). */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return EX_CONFIG;
+}
+
+/* 1 when t is a scalar "YEAR:OPCO:REGION=N" as manifest_write records a
+ * target (year 2000-2099, two codes that are not empty, N from 1 to
+ * 100000000). */
+static int target_ok(const ynode *t)
+{
+    const char *s, *colon, *eq;
+    char year[5], *end;
+    long n;
+    size_t i, parts;
+    if (t->type != YN_SCALAR || strlen(t->str) < 10 || t->str[4] != ':')
+        return 0;
+    memcpy(year, t->str, 4);
+    year[4] = 0;
+    if (!config_years_ok(year) || !(eq = strchr(t->str, '=')))
+        return 0;
+    for (s = t->str + 5, parts = 0; s < eq; s = colon + 1, parts++) {
+        colon = memchr(s, ':', (size_t)(eq - s));
+        colon = colon ? colon : eq;
+        if (colon == s)
+            return 0;
+        for (i = 0; s + i < colon; i++)
+            if ((unsigned char)s[i] < 0x20)
+                return 0;
+    }
+    n = strtol(eq + 1, &end, 10);
+    return parts == 2 && eq[1] >= '1' && eq[1] <= '9' && !*end && n >= 1 && n <= 100000000;
+}
+
 /* *out becomes a copy of s, or stays NULL when s is. 0, or -1. */
 static int copy(char **out, const char *s)
 {
     return s && !(*out = strdup(s)) ? -1 : 0;
 }
 
+/* Checks each recorded parameter as a configuration file's value would be
+ * checked (config_set), so that a damaged or edited manifest stops the rerun
+ * with its file:line:column instead of running with a value no run could
+ * have recorded; the checked values are left in chk. An empty `years` is
+ * every year. 0, or 78 (70) with a message. */
+static int check_recorded(const ynode *params, config *chk, char *err, size_t errlen)
+{
+    static const char *const names[] = {"observation_date", "years",         "secrecy_threshold",
+                                        "max_reject_rate",  "max_expansion", "dispositifs"};
+    const ynode *targets = ymap_get(params, "targets");
+    size_t i;
+    int rc;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const ynode *v = ymap_get(params, names[i]);
+        if (v && !(i == 1 && v->type == YN_SCALAR && !*v->str) &&
+            (rc = config_set(chk, names[i], v, err, errlen)))
+            return rc;
+    }
+    if (targets && targets->type != YN_SEQ)
+        return fail(err, errlen, "%s:%d:%d: 'targets' must be a list", chk->path, targets->line,
+                    targets->col);
+    for (i = 0; targets && i < targets->n; i++)
+        if (!target_ok(targets->kids[i]))
+            return fail(err, errlen,
+                        "%s:%d:%d: a target must read YEAR:OPCO:REGION=N (2000-2099, codes, N "
+                        "from 1 to 100000000)",
+                        chk->path, targets->kids[i]->line, targets->kids[i]->col);
+    if (targets && targets->n > CONFIG_MAX_TARGETS)
+        return fail(err, errlen, "%s:%d:%d: more than %d targets", chk->path, targets->line,
+                    targets->col, CONFIG_MAX_TARGETS);
+    return 0;
+}
+
 /* The observation date, the years and the secrecy threshold: the ones the
- * command line may give instead. 0, or -1 when out of memory. */
-static int read_overridable(const ynode *params, const settings_options *given, verify_params *p)
+ * command line may give instead; values checked into chk. 0, or -1 when out
+ * of memory. */
+static int read_overridable(const ynode *params, const config *chk, const settings_options *given,
+                            verify_params *p)
 {
     const char *obs = scalar(params, "observation_date"), *years = scalar(params, "years");
     const char *secrecy = scalar(params, "secrecy_threshold");
@@ -88,36 +165,29 @@ static int read_overridable(const ynode *params, const settings_options *given, 
     if (secrecy && given->no_secrecy)
         return note(p, "--verify: --no-secrecy overrides the manifest's threshold %s", secrecy);
     p->has_secrecy = secrecy != NULL;
-    p->secrecy = secrecy ? atoi(secrecy) : 0;
+    p->secrecy = secrecy ? chk->secrecy : 0;
     return 0;
 }
 
-/* The parameters no option sets. 0, or -1 when out of memory. */
-static int read_recorded(const ynode *params, verify_params *p)
+/* The parameters no option sets, checked into chk. 0, or -1 when out of
+ * memory. */
+static int read_recorded(const ynode *params, const config *chk, verify_params *p)
 {
-    const char *rate = scalar(params, "max_reject_rate");
-    const char *expansion = scalar(params, "max_expansion");
-    const ynode *disp = list(params, "dispositifs"), *targets = list(params, "targets");
+    const ynode *targets = list(params, "targets");
     size_t i;
-    p->has_max_reject_rate = rate != NULL;
-    p->max_reject_rate = rate ? strtod(rate, NULL) : 0;
-    p->has_max_expansion = expansion && strtod(expansion, NULL) > 1;
-    p->max_expansion = p->has_max_expansion ? strtod(expansion, NULL) : 0;
-    p->has_dispositifs = disp != NULL;
-    for (i = 0; disp && i < disp->n && p->ndispositifs < CONFIG_MAX_DISPOSITIFS; i++) {
-        const ynode *d = disp->kids[i];
-        if (d->type == YN_SCALAR && !strcmp(d->str, "APPR"))
-            p->dispositifs[p->ndispositifs++] = "APPR";
-        else if (d->type == YN_SCALAR && !strcmp(d->str, "PROF"))
-            p->dispositifs[p->ndispositifs++] = "PROF";
-    }
+    p->has_max_reject_rate = scalar(params, "max_reject_rate") != NULL;
+    p->max_reject_rate = chk->max_reject_rate;
+    p->has_max_expansion = scalar(params, "max_expansion") != NULL;
+    p->max_expansion = chk->max_expansion;
+    p->has_dispositifs = list(params, "dispositifs") != NULL;
+    for (i = 0; p->has_dispositifs && i < chk->ndispositifs; i++)
+        p->dispositifs[p->ndispositifs++] = chk->dispositifs[i];
     p->has_targets = targets != NULL;
-    for (i = 0; targets && i < targets->n && i < CONFIG_MAX_TARGETS; i++)
-        if (targets->kids[i]->type == YN_SCALAR) {
-            if (!(p->targets[p->ntargets] = strdup(targets->kids[i]->str)))
-                return -1;
-            p->ntargets++;
-        }
+    for (i = 0; targets && i < targets->n; i++) {
+        if (!(p->targets[p->ntargets] = strdup(targets->kids[i]->str)))
+            return -1;
+        p->ntargets++;
+    }
     return 0;
 }
 
@@ -126,17 +196,25 @@ int verify_read_params(const char *manifest, const settings_options *given, veri
 {
     ydoc *m = yload_file_max(manifest, YLOAD_MANIFEST_MAX_BYTES, err, errlen);
     const ynode *params;
+    config chk;
     int rc = 0;
     if (!m)
         return access(manifest, F_OK) ? EX_NOINPUT : EX_DATAERR;
+    config_init(&chk);
     params = ymap_get(m->root, "parameters");
     if (!params || params->type != YN_MAP) {
         snprintf(err, errlen, "%s: not a manifest of this software (no parameters)", manifest);
         rc = EX_DATAERR;
-    } else if (read_overridable(params, given, p) || read_recorded(params, p)) {
+    } else if (!(chk.path = strdup(manifest))) {
+        snprintf(err, errlen, "out of memory");
+        rc = EX_SOFTWARE;
+    } else if ((rc = check_recorded(params, &chk, err, errlen))) {
+        ;
+    } else if (read_overridable(params, &chk, given, p) || read_recorded(params, &chk, p)) {
         snprintf(err, errlen, "out of memory");
         rc = EX_SOFTWARE;
     }
+    config_free(&chk);
     ydoc_free(m);
     return rc;
 }

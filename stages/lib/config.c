@@ -280,6 +280,26 @@ static int load_key(config *c, const char *dir, const char *name, const ynode *v
     return 0;
 }
 
+/* Key k's value v, checked for its kind, then for its form. 0 or an exit
+ * code with a message. */
+static int set_key(config *c, const char *dir, size_t k, const ynode *v, char *err, size_t errlen)
+{
+    if (v->type != keys[k].kind)
+        return fail(err, errlen, EX_CONFIG, "%s:%d:%d: '%s' must be %s, not %s", c->path, v->line,
+                    v->col, keys[k].name, keys[k].what, kind_names[v->type]);
+    return load_key(c, dir, keys[k].name, v, err, errlen);
+}
+
+int config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen)
+{
+    size_t k;
+    for (k = 0; k < NKEYS && strcmp(keys[k].name, name); k++)
+        ;
+    if (k == NKEYS)
+        return fail(err, errlen, EX_SOFTWARE, "%s: no configuration key '%s'", c->path, name);
+    return yis_null(v) ? 0 : set_key(c, ".", k, v, err, errlen);
+}
+
 int config_load(const char *path, config *c, char *err, size_t errlen)
 {
     ydoc *d;
@@ -314,13 +334,8 @@ int config_load(const char *path, config *c, char *err, size_t errlen)
             rc = fail(err, errlen, EX_CONFIG,
                       "%s:%d:%d: unknown configuration key '%.60s' (see README, Configuration)",
                       path, key->line, key->col, key->str);
-        else if (yis_null(v))
-            continue; /* "key:" alone keeps the default */
-        else if (v->type != keys[k].kind)
-            rc = fail(err, errlen, EX_CONFIG, "%s:%d:%d: '%s' must be %s, not %s", path, v->line,
-                      v->col, keys[k].name, keys[k].what, kind_names[v->type]);
-        else
-            rc = load_key(c, dir, keys[k].name, v, err, errlen);
+        else if (!yis_null(v)) /* "key:" alone keeps the default */
+            rc = set_key(c, dir, k, v, err, errlen);
     }
 done:
     free(dir);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "refdata.h"
+#include "yload.h"
 
 #define CONFIG_MAX_TARGETS 256
 #define CONFIG_MAX_DISPOSITIFS 2 /* APPR, PROF */
@@ -56,6 +57,16 @@ void config_free(config *c);
  * hold part of the file: config_free it.
  */
 int config_load(const char *path, config *c, char *err, size_t errlen);
+
+/*
+ * config_set: one key's value v, from another YAML file than a configuration
+ * (the parameters of a manifest under --verify), checked as config_load
+ * checks it and stored into c; messages name c->path (set it to that file)
+ * with v's line and column. A relative path value is kept as it is. A null v
+ * keeps the default. Returns 0, 78 with a message, or 70 (an unknown name,
+ * a programming error, or out of memory).
+ */
+int config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen);
 
 /*
  * config_resolve_targets: the configured targets against the reference

@@ -35,8 +35,8 @@ static int setup(void **state)
     "  max_reject_rate: 0.2\n"                                                                     \
     "  max_expansion: 50\n"                                                                        \
     "  dispositifs:\n"                                                                             \
-    "  - PROF\n"                                                                                   \
     "  - APPR\n"                                                                                   \
+    "  - PROF\n"                                                                                   \
     "  targets:\n"                                                                                 \
     "  - \"2021:AKTO:TOTAL=5000\"\n"                                                               \
     "  - \"2022:AKTO:28=100\"\n"
@@ -69,8 +69,8 @@ static void test_read_every_parameter(void **state)
     assert_true(p.max_expansion == 50);
     assert_true(p.has_dispositifs);
     assert_int_equal(p.ndispositifs, 2);
-    assert_string_equal(p.dispositifs[0], "PROF");
-    assert_string_equal(p.dispositifs[1], "APPR");
+    assert_string_equal(p.dispositifs[0], "APPR");
+    assert_string_equal(p.dispositifs[1], "PROF");
     assert_true(p.has_targets);
     assert_int_equal(p.ntargets, 2);
     assert_string_equal(p.targets[0], "2021:AKTO:TOTAL=5000");
@@ -79,16 +79,14 @@ static void test_read_every_parameter(void **state)
     verify_params_free(&p);
 }
 
-/* What the manifest does not record is not taken; a list that holds neither APPR nor PROF is
- * taken empty, other items skipped; a bound on gzip inputs of 1 or less is not taken. */
+/* What the manifest does not record is not taken; an empty `years` is every year; the
+ * dispositifs are taken as the configuration takes them (each once, APPR before PROF). */
 static void test_read_partial(void **state)
 {
     (void)state;
     settings_options none = {0};
     verify_params p;
-    read_ok("parameters:\n  years: \"\"\n  max_expansion: 1\n"
-            "  dispositifs: [X, APPR, [PROF], APPR, PROF]\n",
-            &none, &p);
+    read_ok("parameters:\n  years: \"\"\n  dispositifs: [PROF, appr, PROF]\n", &none, &p);
     assert_null(p.observation_date);
     assert_null(p.observation_source);
     assert_string_equal(p.years, "");
@@ -99,8 +97,49 @@ static void test_read_partial(void **state)
     assert_true(p.has_dispositifs);
     assert_int_equal(p.ndispositifs, 2);
     assert_string_equal(p.dispositifs[0], "APPR");
-    assert_string_equal(p.dispositifs[1], "APPR");
+    assert_string_equal(p.dispositifs[1], "PROF");
     verify_params_free(&p);
+}
+
+/* A damaged or edited manifest: every recorded parameter is checked as a configuration's value
+ * would be, and a value no run could have recorded stops the rerun with 78 and the manifest's
+ * line and column (it used to run with atoi()'s 0, strtod()'s 0 or a skipped item). */
+static void test_damaged_parameters(void **state)
+{
+    static const struct {
+        const char *line, *where;
+    } cases[] = {
+        {"  secrecy_threshold: abc\n", "m.yaml:2:22: secrecy_threshold"},
+        {"  secrecy_threshold: 2.5\n", "m.yaml:2:22: secrecy_threshold"},
+        {"  observation_date: \"2024-13-45\"\n", "m.yaml:2:21: observation_date"},
+        {"  years: \"20x\"\n", "m.yaml:2:10: years"},
+        {"  max_reject_rate: -3\n", "m.yaml:2:20: max_reject_rate"},
+        {"  max_expansion: 1\n", "m.yaml:2:18: max_expansion"},
+        {"  max_expansion: x\n", "m.yaml:2:18: max_expansion"},
+        {"  dispositifs: [X]\n", "m.yaml:2:17: 'dispositifs'"},
+        {"  dispositifs: [[APPR]]\n", "m.yaml:2:17: an item of 'dispositifs'"},
+        {"  dispositifs: APPR\n", "m.yaml:2:16: 'dispositifs' must be"},
+        {"  targets: [\"2024:AKTO:84=oops\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [\"2024:AKTO=5\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [\"1999:AKTO:84=5\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [\"2024:AKTO:84=0\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [\"2024::84=5\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [[2024]]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: 3\n", "m.yaml:2:12: 'targets' must be a list"},
+    };
+    (void)state;
+    settings_options none = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        verify_params p;
+        char err[1024] = "", text[256];
+        snprintf(text, sizeof text, "parameters:\n%s", cases[i].line);
+        verify_params_init(&p);
+        if (verify_read_params(tu_write_str("m.yaml", text), &none, &p, err, sizeof err) != 78)
+            fail_msg("%s: not refused with 78 (%s)", cases[i].line, err);
+        if (!strstr(err, cases[i].where))
+            fail_msg("%s: the message '%s' lacks '%s'", cases[i].line, err, cases[i].where);
+        verify_params_free(&p);
+    }
 }
 
 /* An option given wins over the manifest's parameter, which is not taken; a note says so. */
@@ -174,7 +213,7 @@ static void test_apply(void **state)
     assert_true(s.cfg.max_reject_rate == 0.2);
     assert_true(s.cfg.max_expansion == 50);
     assert_int_equal(s.cfg.ndispositifs, 2);
-    assert_string_equal(s.cfg.dispositifs[0], "PROF");
+    assert_string_equal(s.cfg.dispositifs[1], "PROF");
     assert_int_equal(s.cfg.ntcfg, 0);
     assert_int_equal(s.cfg.ntargets, 2);
     assert_string_equal(s.cfg.targets[1], "2022:AKTO:28=100");
@@ -295,13 +334,10 @@ static void test_compare(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_every_parameter),
-        cmocka_unit_test(test_read_partial),
-        cmocka_unit_test(test_options_win),
-        cmocka_unit_test(test_read_errors),
-        cmocka_unit_test(test_apply),
-        cmocka_unit_test(test_private_folder),
-        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_read_every_parameter), cmocka_unit_test(test_read_partial),
+        cmocka_unit_test(test_damaged_parameters),   cmocka_unit_test(test_options_win),
+        cmocka_unit_test(test_read_errors),          cmocka_unit_test(test_apply),
+        cmocka_unit_test(test_private_folder),       cmocka_unit_test(test_compare),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }
