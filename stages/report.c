@@ -1347,8 +1347,10 @@ static int para_intro(struct report *r, size_t *cap)
     if (!rc)
         rc = add_para(r,
                       xprintf("« s » : valeur couverte par le secret statistique (effectif "
-                              "compris entre 1 et le seuil moins 1, ou taux calculé sur un tel "
-                              "effectif) ; une cellule vide : valeur sans objet (dénominateur "
+                              "compris entre 1 et le seuil moins 1 ; autre effectif masqué pour "
+                              "qu'aucun de ceux-là ne puisse être recalculé par différence, dit "
+                              "secret secondaire ; taux calculé sur un effectif masqué) ; une "
+                              "cellule vide : valeur sans objet (dénominateur "
                               "nul ou absence de donnée). Vue d'ensemble par région et par "
                               "année : feuille %s. Définitions : feuille Méthodologie ; fichiers "
                               "et paramètres de l'exécution : feuille Provenance.",

@@ -177,6 +177,11 @@ ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
 p = next(str(c.value) for c in ws["A"] if str(c.value).startswith("Taux de rupture à 9 mois de la cohorte 2023"))
 sys.exit(not ("OPCO : non diffusable (secret statistique) (ruptures dans les 9 mois : non diffusable" in p
               and "15,0" not in p))' "$TMP/secret/bilan.xlsx"
+    check "the Synthèse says what « s » covers, secondary cells included" "$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Synthèse"]
+p = next(str(c.value) for c in ws["A"] if str(c.value).startswith("« s » :"))
+sys.exit(not ("entre 1 et le seuil moins 1" in p and "secret secondaire" in p and "recalculé" in p))' "$TMP/secret/bilan.xlsx"
 fi
 
 # --- libellés from a reference table dropped for the run (--input) -----------
