@@ -1,12 +1,13 @@
 /* config.h: the run's configuration file (README "Configuration",
  * spec/outputs.md): a closed list of keys, each of one YAML kind, loaded
  * through yload and checked before any work. Errors name file:line:column
- * and the key; the caller logs them and exits 78. */
+ * and the key; the caller logs them and exits with APPERR_CONFIG's code. */
 #ifndef CONFIG_H
 #define CONFIG_H
 
 #include <stddef.h>
 
+#include "apperr.h"
 #include "refdata.h"
 
 #define CONFIG_MAX_TARGETS 256
@@ -50,20 +51,20 @@ void config_free(config *c);
 
 /*
  * config_load: reads and checks the configuration file path into c (which
- * config_init prepared). Returns 0; 78 (EX_CONFIG) with "path:line:col:
- * message" in err for an unreadable or invalid file, an unknown key or a
- * value of the wrong kind or form; 70 when out of memory. On error c may
- * hold part of the file: config_free it.
+ * config_init prepared). Returns APPERR_OK; APPERR_CONFIG with
+ * "path:line:col: message" in err for an unreadable or invalid file, an
+ * unknown key or a value of the wrong kind or form; APPERR_NOMEM. On error c
+ * may hold part of the file: config_free it.
  */
-int config_load(const char *path, config *c, char *err, size_t errlen);
+enum apperr config_load(const char *path, config *c, char *err, size_t errlen);
 
 /*
  * config_resolve_targets: the configured targets against the reference
  * tables (OPCO and région by code or alias, TOTAL allowed), one target per
- * row, into c->targets. Returns 0, 78 with a message (unknown OPCO or
- * région, two targets for one row), or 70 when out of memory.
+ * row, into c->targets. Returns APPERR_OK, APPERR_CONFIG with a message
+ * (unknown OPCO or région, two targets for one row), or APPERR_NOMEM.
  */
-int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
+enum apperr config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
 
 /* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
  * 2000-2099; else 0. */
