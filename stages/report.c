@@ -170,7 +170,7 @@ struct report {
 };
 
 /* The exit codes report returns (apperr_exit checks every exit against it). */
-static const int exit_codes[] = {0, 64, 65, 66, 70, 73, 74, 78};
+static const int exit_codes[] = {0, 64, 65, 66, 70, 74, 78};
 static const apperr_stage stage = APPERR_STAGE("report", exit_codes);
 
 static void usage(FILE *f)
@@ -2527,7 +2527,7 @@ static int write_workbook(struct report *r)
             sizeof r->tmp ||
         (size_t)snprintf(r->out, sizeof r->out, "%s/%s", r->outdir, OUT_NAME) >= sizeof r->out) {
         log_error("%s: path too long", r->outdir);
-        return APPERR_CREATE;
+        return APPERR_WRITE; /* met first by the CSVs beside it: cannot read (74) */
     }
     if (!(r->wb = workbook_new_opt(r->tmp, &o))) {
         log_error("%s: cannot start the workbook", r->tmp);
