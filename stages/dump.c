@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apperr.h"
+#include "log.h"
 #include "rec.h"
 
 /* The exit codes dump returns (apperr_exit checks every exit against it). */
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
     int header = 0, rc = 0;
     size_t i, k;
 
+    log_init_env("dump"); /* apperr_exit's message names the stage */
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;
