@@ -6,9 +6,8 @@
  * contracts of another dispositif, and writes the row numbers of the kept
  * versions plus per-file counts (stages/lib/facts.h). It holds one small
  * entry per distinct contract; the versions themselves are not copied.
- * Exit codes: 0, 64 usage, 70 the records cannot be read (an internal
- * error: they are the pipeline's own) or memory is short, 74 a write
- * failed. */
+ * Exit codes: exit_codes below; 70 when the records cannot be read (an
+ * internal error: they are the pipeline's own) or memory is short. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
