@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "log.h"
 
 /* The only state at file scope: what the signal handler needs, since a
@@ -167,21 +168,10 @@ int job_start(job *j, const char *bindir)
  * on, any other is an internal error (70, logged). */
 static int stage_code(const job *j, int code)
 {
-    switch (code) {
-    case 0:
-    case EX_USAGE:
-    case EX_DATAERR:
-    case EX_NOINPUT:
-    case EX_SOFTWARE:
-    case EX_CANTCREAT:
-    case EX_IOERR:
-    case EX_TEMPFAIL:
-    case EX_CONFIG:
+    if (apperr_exit_meaning(code))
         return code;
-    default:
-        log_error("stage %s exited with code %d", j->label, code);
-        return EX_SOFTWARE;
-    }
+    log_error("stage %s exited with code %d", j->label, code);
+    return EX_SOFTWARE;
 }
 
 /* The running job whose process is pid, or NULL. */

@@ -20,6 +20,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "config.h"
 #include "facts.h"
 #include "inputs.h"
@@ -383,6 +384,7 @@ static int list_inputs(struct run *r)
     const char *input = r->opt.input;
     struct stat st;
     char err[1024];
+    enum apperr e;
     int rc;
 
     if (stat(input, &st) || !S_ISDIR(st.st_mode)) {
@@ -397,10 +399,10 @@ static int list_inputs(struct run *r)
     }
     if (rc)
         return logged(rc, err);
-    if (!(r->ref = refdata_load(r->set.schemas, input, &rc, err, sizeof err)))
-        return logged(rc, err);
-    if ((rc = config_resolve_targets(&r->set.cfg, r->ref, err, sizeof err)))
-        return logged(rc, err);
+    if (!(r->ref = refdata_load(r->set.schemas, input, &e, err, sizeof err)))
+        return logged(apperr_exit_code(e), err);
+    if ((e = config_resolve_targets(&r->set.cfg, r->ref, err, sizeof err)))
+        return logged(apperr_exit_code(e), err);
     /* without an event or attendance folder (1), no file of that kind */
     rc = list_kind(r, INPUTS_EVENEMENTS, err, sizeof err);
     if (rc <= 1)
@@ -736,9 +738,10 @@ static int write_manifest(const struct run *r)
                               {w->outs[0], w->outs[1], w->outs[2], NULL},
                               w->secsum};
     char err[1024];
-    return logged(manifest_write(r->pub.staging, &mp, r->opt.input, r->in.all, r->in.nall,
-                                 &r->hashes, &mw, r->ref, err, sizeof err),
-                  err);
+    return logged(
+        apperr_exit_code(manifest_write(r->pub.staging, &mp, r->opt.input, r->in.all, r->in.nall,
+                                        &r->hashes, &mw, r->ref, err, sizeof err)),
+        err);
 }
 
 /* The first manifest, moved to the work folder for report's Provenance

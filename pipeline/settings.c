@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "manifest.h"
 #include "pseudo.h"
 #include "values.h"
@@ -68,7 +69,7 @@ int settings_load_config(settings *s, const char *path, const char *bindir, char
     }
     if (!path)
         path = shipped;
-    rc = config_load(path, &s->cfg, err, errlen);
+    rc = apperr_exit_code(config_load(path, &s->cfg, err, errlen));
     if (!rc && manifest_sha256(path, 0, s->config_sha256, &bytes)) {
         snprintf(err, errlen, "%s: cannot read the configuration", path);
         rc = EX_CONFIG;

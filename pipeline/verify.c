@@ -9,6 +9,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "yload.h"
 
 void verify_params_init(verify_params *p)
@@ -118,12 +119,12 @@ static int check_recorded(const ynode *params, config *chk, char *err, size_t er
                                         "max_reject_rate",  "max_expansion", "dispositifs"};
     const ynode *targets = ymap_get(params, "targets");
     size_t i;
-    int rc;
+    enum apperr e;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         const ynode *v = ymap_get(params, names[i]);
         if (v && !(i == 1 && v->type == YN_SCALAR && !*v->str) &&
-            (rc = config_set(chk, names[i], v, err, errlen)))
-            return rc;
+            (e = config_set(chk, names[i], v, err, errlen)))
+            return apperr_exit_code(e);
     }
     if (targets && targets->type != YN_SEQ)
         return fail(err, errlen, "%s:%d:%d: 'targets' must be a list", chk->path, targets->line,

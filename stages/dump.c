@@ -1,14 +1,18 @@
 /* dump: prints a record file of the pipeline (stages/lib/rec.h: what
  * ingest, merge and the other stages pass to each other) as TSV with its
  * column names, so that a person can read any intermediate file kept by
- * `pipeline/run --keep-work DIR`. Exit codes: 0, 64 usage, 65 not a record
- * file (or a damaged one), 74 cannot read or write. */
+ * `pipeline/run --keep-work DIR`. Its exit codes are exit_codes below. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sysexits.h>
 
+#include "apperr.h"
+#include "log.h"
 #include "rec.h"
+
+/* The exit codes dump returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 65, 70, 74};
+static const apperr_stage stage = APPERR_STAGE("dump", exit_codes);
 
 static void usage(FILE *f)
 {
@@ -16,7 +20,9 @@ static void usage(FILE *f)
                "Prints a record file as TSV: a line of column names, then one line per row\n"
                "(dates YYYY-MM-DD, codes as their values, missing values empty; \\\\, \\t, \\n\n"
                "and \\r escaped). --header prints the columns, their types and the values of\n"
-               "coded columns instead. Exit codes: 0, 64 usage, 65 not a record file, 74 I/O.\n");
+               "coded columns instead. A file that is not a record file (or a damaged one) is\n"
+               "bad data (65).\n");
+    apperr_help(f, &stage);
 }
 
 static const char *type_name(enum rec_type t)
@@ -32,6 +38,7 @@ int main(int argc, char **argv)
     int header = 0, rc = 0;
     size_t i, k;
 
+    log_init_env("dump"); /* apperr_exit's message names the stage */
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         usage(stdout);
         return 0;
@@ -40,13 +47,15 @@ int main(int argc, char **argv)
         header = 1;
     else if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
         usage(stderr);
-        return EX_USAGE;
+        return apperr_exit(&stage, APPERR_USAGE);
     }
     errno = 0;
     r = rec_open(argv[argc - 1], err, sizeof err);
     if (!r) {
         fprintf(stderr, "ERROR dump: %s\n", err);
-        return errno && errno != ENOMEM ? EX_IOERR : EX_DATAERR;
+        return apperr_exit(&stage, errno == ENOMEM ? APPERR_NOMEM
+                                   : errno         ? APPERR_READ
+                                                   : APPERR_DATA);
     }
     if (header) {
         printf("kind\t%s\n", r->h.kind);
@@ -60,10 +69,10 @@ int main(int argc, char **argv)
         }
     } else if (rec_dump(r, stdout, err, sizeof err)) {
         fprintf(stderr, "ERROR dump: %s\n", err);
-        rc = EX_DATAERR;
+        rc = APPERR_DATA;
     }
     rec_close_reader(r);
     if (fflush(stdout) || ferror(stdout))
-        rc = EX_IOERR;
-    return rc;
+        rc = APPERR_WRITE;
+    return apperr_exit(&stage, rc);
 }

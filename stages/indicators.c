@@ -9,19 +9,19 @@
  * as codes with their dictionaries, so no reference table is loaded here.
  * Memory: about 30 bytes per kept contract (the rupture follow-up and the
  * employers' look-back need them) plus the groups. The rupture rules are
- * stages/lib/ruptures.h's. Exit codes: 0, 64 usage, 70 the records cannot
- * be read (they are the pipeline's own), out of memory or the secrecy
- * audit fails, 74 I/O, 78 bad output schema. */
+ * stages/lib/ruptures.h's. Exit codes: exit_codes below; 70 when the records
+ * cannot be read (they are the pipeline's own), out of memory or the secrecy
+ * audit fails. */
 #include <dirent.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "log.h"
 #include "facts.h"
 #include "otable.h"
@@ -188,6 +188,10 @@ struct rowctx {
     int unpublished; /* the year before --years: kept for the secrecy relations only */
 };
 
+/* The exit codes indicators returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 70, 74, 78};
+static const apperr_stage stage = APPERR_STAGE("indicators", exit_codes);
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -204,8 +208,8 @@ static void usage(FILE *f)
             "--facts lists the files' sizes and hashes for the manifest, --secrecy-summary the\n"
             "cells hidden per table (TSV). --wait-kept: when KEPT.rec is not there yet (merge\n"
             "is at work), read every version and wait for it; --rows: how many versions there\n"
-            "are (one allocation). Exit codes: 0, 64 usage, 70 the records cannot be read or\n"
-            "the audit fails, 74 I/O, 78 bad output schema.\n");
+            "are (one allocation). Records that cannot be read are an internal error (70).\n");
+    apperr_help(f, &stage);
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -557,11 +561,11 @@ static int emit(const struct ctx *c, otable *t, const struct rowctx *r)
     for (i = 0; i < t->ncols && i < 64; i++)
         if (value(c, r, t->cols[i].name, &v[i], bufs[i])) {
             log_error("%s: no value for column '%s' in this table", t->path, t->cols[i].name);
-            return EX_CONFIG;
+            return APPERR_CONFIG;
         }
     if (otable_keep(t, v, !r->unpublished)) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     return 0;
 }
@@ -588,13 +592,14 @@ static int first_kept_year(const struct ctx *c)
     return c->ysel0 > c->ymin ? c->ysel0 - 1 : c->ysel0;
 }
 
-/* Records the facts of a table's file (written with otable_write). 0 or 70. */
+/* Records the facts of a table's file (written with otable_write). 0 or
+ * APPERR_INTERNAL. */
 static int table_facts(struct ctx *c, const otable *t, const csvout_stats *st)
 {
     facts_output *f = &c->outs[c->nouts];
     if (c->nouts == sizeof c->outs / sizeof *c->outs || !(f->file = strdup(t->file))) {
         log_error("out of memory, or too many tables");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     c->nouts++;
     f->bytes = st->bytes;
@@ -675,12 +680,12 @@ static int keep_courbe(const struct ctx *c, otable *t)
                         v[i] = ov_pct(rup, obs);
                     else if (value(c, &rc_, name, &v[i], bufs[i])) {
                         log_error("%s: no value for column '%s' in this table", t->path, name);
-                        return EX_CONFIG;
+                        return APPERR_CONFIG;
                     }
                 }
                 if (otable_keep(t, v, y >= c->ysel0)) {
                     log_error("out of memory");
-                    return EX_SOFTWARE;
+                    return APPERR_INTERNAL;
                 }
             }
         }
@@ -688,15 +693,15 @@ static int keep_courbe(const struct ctx *c, otable *t)
 }
 
 /* Keeps the rows of a breakdown table: per year, its values in byte order
- * then TOTAL, those with a kept contract. 0, or an exit code (70 when out
- * of memory, not logged). */
+ * then TOTAL, those with a kept contract. 0, or an error (apperr; out of
+ * memory is not logged). */
 static int keep_breakdown(const struct ctx *c, struct breakdown *b)
 {
     int y, rc;
     size_t i;
     b->order = malloc((b->nvals + 1) * sizeof *b->order);
     if (!b->order)
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     for (i = 0; i < b->nvals; i++)
         b->order[i] = i;
     sort_names = (const char *const *)b->names;
@@ -761,14 +766,14 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
         base[i] = otable_load(path, err, sizeof err);
         if (!base[i]) {
             log_error("%s", err);
-            return EX_CONFIG;
+            return APPERR_CONFIG;
         }
     }
     snprintf(dir, sizeof dir, "%s/output", schemas);
     n = scandir(dir, &ents, NULL, alphasort);
     if (n < 0) {
         log_error("%s: cannot read the output schemas", dir);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     for (i = 0; i < n; i++) {
         size_t l = strlen(ents[i]->d_name);
@@ -778,13 +783,13 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
             t = otable_load(path, err, sizeof err);
             if (!t) {
                 log_error("%s", err);
-                rc = EX_CONFIG;
+                rc = APPERR_CONFIG;
             } else if (!t->breakdown) {
                 otable_free(t);
             } else if (c->nbd == MAXB) {
                 log_error("%s: more than %d breakdown tables", path, MAXB);
                 otable_free(t);
-                rc = EX_CONFIG;
+                rc = APPERR_CONFIG;
             } else {
                 struct breakdown *b = &c->bd[c->nbd++];
                 b->t = t;
@@ -792,7 +797,7 @@ static int load_tables(struct ctx *c, const char *schemas, otable **base)
                 b->base = t->base && !strcmp(t->base, "croissance") ? 0 : 1;
                 if (t->base && strcmp(t->base, "croissance") && strcmp(t->base, "ruptures")) {
                     log_error("%s: base must be croissance or ruptures", path);
-                    rc = EX_CONFIG;
+                    rc = APPERR_CONFIG;
                 }
             }
         }
@@ -809,7 +814,7 @@ static int load_courbe(const char *schemas, otable **t)
     snprintf(path, sizeof path, "%s/output/courbe_ruptures.yaml", schemas);
     if (!(*t = otable_load(path, err, sizeof err))) {
         log_error("%s", err);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     return 0;
 }
@@ -1151,14 +1156,14 @@ static int reserve_durations(struct ctx *c)
 
 /* Counts every kept contract into its groups and the curve (ruptures.h
  * decides what it adds): the contracts are sorted by apprentice and start
- * first, so that each one's next contract follows it. 0 or EX_SOFTWARE. */
+ * first, so that each one's next contract follows it. 0 or APPERR_INTERNAL. */
 static int count_contracts(struct ctx *c)
 {
     size_t i, b;
     int rc = 0;
 
     if (reserve_durations(c))
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
@@ -1175,12 +1180,12 @@ static int count_contracts(struct ctx *c)
             grouping_add(&c->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
             grouping_add(&c->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
             grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days))
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
         for (b = 0; b < c->nbd && !rc; b++)
             if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
                              x.n.ruptures, y, m, &x.n, x.days) ||
                 grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x.n, x.days))
-                rc = EX_SOFTWARE;
+                rc = APPERR_INTERNAL;
     }
     return rc;
 }
@@ -1316,7 +1321,7 @@ static int any_in(const struct sd *v, size_t n, uint32_t siren, date_t lo, date_
 }
 
 /* The reunions groups from the events read (ids: event id -> index) and
- * the attendance records. 0, or 70: unreadable attendance records (logged)
+ * the attendance records. 0, or APPERR_INTERNAL: unreadable attendance records (logged)
  * or out of memory (not logged). */
 static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
 {
@@ -1341,7 +1346,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
     c->r_hasvis = calloc(n, 1);
     if (!c->r_events || !c->r_vis || !c->r_part || !c->r_struct || !c->r_ent || !c->r_new ||
         !c->r_conv || !c->r_hasvis) {
-        rc = EX_SOFTWARE;
+        rc = APPERR_INTERNAL;
         goto done;
     }
     for (i = 0; i < c->nev; i++) {
@@ -1366,7 +1371,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
         (ctype = rec_need(r, "type_participant", REC_CODE, err, sizeof err)) < 0 ||
         (ccount = rec_need(r, "compte", REC_INT, err, sizeof err)) < 0) {
         log_own_file(ppath, err);
-        rc = EX_SOFTWARE;
+        rc = APPERR_INTERNAL;
         goto done;
     }
     ent_code = rec_code_of(&r->h.cols[ctype], "entreprise", strlen("entreprise"));
@@ -1381,7 +1386,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
         ei = strmap_get(ids, id, idn);
         if (!ei || siren < 0 || siren > UINT32_MAX) {
             log_error("internal error: attendance record %lu names no event read", r->row);
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
             goto done;
         }
         e = &c->ev[*ei];
@@ -1390,7 +1395,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
             cap = cap ? 2 * cap : 65536;
             nparts = realloc(p, cap * sizeof *p);
             if (!nparts) {
-                rc = EX_SOFTWARE;
+                rc = APPERR_INTERNAL;
                 goto done;
             }
             p = nparts;
@@ -1407,14 +1412,14 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
     }
     if (got < 0) {
         log_own_file(ppath, err);
-        rc = EX_SOFTWARE;
+        rc = APPERR_INTERNAL;
         goto done;
     }
     /* contracts by SIREN: start dates (look-back) and conclusion dates (look-ahead) */
     starts = malloc((c->nkc ? c->nkc : 1) * sizeof *starts);
     concl = malloc((c->nkc ? c->nkc : 1) * sizeof *concl);
     if (!starts || !concl) {
-        rc = EX_SOFTWARE;
+        rc = APPERR_INTERNAL;
         goto done;
     }
     for (i = 0; i < c->nkc; i++) {
@@ -1489,7 +1494,7 @@ static int keep_reunions(const struct ctx *c, otable *t, int y0, int y1)
 }
 
 /* The per-table secrecy counts for the manifest (stages/lib/facts.h). 0 or
- * EX_IOERR. */
+ * APPERR_WRITE. */
 static int write_secrecy_summary(otable *const *t, size_t n, int thr, const char *path)
 {
     char err[1024];
@@ -1503,7 +1508,7 @@ static int write_secrecy_summary(otable *const *t, size_t n, int thr, const char
     }
     if (facts_secrecy_write(path, v, i, err, sizeof err)) {
         log_error("%s", err);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     return 0;
 }
@@ -1529,7 +1534,7 @@ static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir,
         clock_gettime(CLOCK_MONOTONIC, &b);
         if (rc) {
             log_error("%s%s", rc > 0 ? "secrecy audit failed: " : "secrecy: ", err);
-            return EX_SOFTWARE;
+            return APPERR_INTERNAL;
         }
         for (i = 0; i < n; i++) {
             prim += t[i]->primary;
@@ -1544,7 +1549,7 @@ static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir,
         csvout_stats st;
         if (otable_write(t[i], outdir, &st, err, sizeof err)) {
             log_error("%s", err);
-            return EX_IOERR;
+            return APPERR_WRITE;
         }
         if ((rc = table_facts(c, t[i], &st)))
             return rc;
@@ -1575,8 +1580,8 @@ struct options {
     size_t rows_hint; /* --rows, 0 when not given */
 };
 
-/* parse_options: GO_ON when the stage is to run, else its exit code (0
- * after --help, 64 with the usage shown). */
+/* parse_options: GO_ON when the stage is to run, else its outcome (APPERR_OK
+ * after --help, APPERR_USAGE with the usage shown). */
 #define GO_ON (-1)
 
 static int parse_options(int argc, char **argv, struct options *o, struct ctx *c)
@@ -1644,14 +1649,14 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
             n = strtoul(optarg, &end, 10);
             if (*end || n > 100000000UL) {
                 fprintf(stderr, "indicators: bad --rows '%s'\n", optarg);
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             o->rows_hint = n;
             break;
         case 't':
             if (parse_target(c, optarg)) {
                 fprintf(stderr, "indicators: bad --target '%s'\n", optarg);
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             break;
         case 'u':
@@ -1662,21 +1667,21 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
             return 0;
         default:
             usage(stderr);
-            return EX_USAGE;
+            return APPERR_USAGE;
         }
     }
     if (!o->contracts || !o->kept || !o->schemas || !o->outdir || !obs || optind != argc ||
         (o->parts && !o->events)) {
         usage(stderr);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     if (val_date(obs, strlen(obs), &c->dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     if (years && parse_years(years, &o->ya, &o->yb)) {
         fprintf(stderr, "indicators: bad --years '%s'\n", years);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     c->obs_y = date_year(c->dobs);
     c->obs_m = date_month(c->dobs);
@@ -1684,24 +1689,24 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
 }
 
 /* Loads the output schemas: the base tables, courbe_ruptures and the
- * breakdowns. 0 or 78, logged. */
+ * breakdowns. 0 or APPERR_CONFIG, logged. */
 static int load_schemas(struct ctx *c, const char *schemas)
 {
     int rc = load_tables(c, schemas, c->base);
     return rc ? rc : load_courbe(schemas, &c->courbe);
 }
 
-/* An intermediate file of this run cannot be read: logged, 70. */
+/* An intermediate file of this run cannot be read: logged, APPERR_INTERNAL. */
 static int bad_records(const char *path, const char *err)
 {
     log_own_file(path, err);
-    return EX_SOFTWARE;
+    return APPERR_INTERNAL;
 }
 
 /* Opens the contract records and takes the dimensions from them, reads the
  * events, and sets the bytes each kept contract takes: KC_BD, each
  * breakdown's value index, then the conclusion date and SIREN when there
- * are events. 0, or an exit code with the error logged. */
+ * are events. 0, or an error (apperr) with the error logged. */
 static int read_dimensions(struct ctx *c, const struct options *o)
 {
     char err[1024];
@@ -1715,7 +1720,7 @@ static int read_dimensions(struct ctx *c, const struct options *o)
         if (e == -1)
             return bad_records(o->events, err);
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     c->with_ev = c->nev > 0;
     c->off_ev = KC_BD;
@@ -1731,7 +1736,7 @@ static int read_dimensions(struct ctx *c, const struct options *o)
  * name, into one allocation of the exact size (no copy of a large array).
  * With --wait-kept while merge is still at work (no KEPT.rec yet): every
  * version first (--rows of them room), the kept ones picked when merge's
- * runs arrive. 0, or an exit code with the error logged. */
+ * runs arrive. 0, or an error (apperr) with the error logged. */
 static int read_kept_contracts(struct ctx *c, const struct options *o)
 {
     char err[1024];
@@ -1746,14 +1751,14 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
         c->capkc = o->rows_hint ? o->rows_hint : 65536;
     if (!(c->kc = malloc((c->capkc ? c->capkc : 1) * c->stride))) {
         log_error("out of memory for %zu contracts", c->capkc);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     rc = read_contracts(c, c->cr, &c->kcols, early ? NULL : c->runs, c->nruns, err, sizeof err);
     if (rc == -1)
         return bad_records(o->contracts, err);
     if (rc) {
         log_error("%s", err);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     if (!early)
         return 0;
@@ -1767,7 +1772,7 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
 
 /* Counts the kept contracts into the région x OPCO groups, the breakdowns
  * and the curve, then the medians, and marks which total rows exist (those
- * with one of their pairs). 0, or 70 (out of memory). */
+ * with one of their pairs). 0, or APPERR_INTERNAL (out of memory). */
 static int count_all(struct ctx *c)
 {
     size_t i, a, b, gt = ro_index(c, c->nreg, c->nop);
@@ -1775,21 +1780,21 @@ static int count_all(struct ctx *c)
 
     for (i = 0; i < c->nbd; i++)
         if (grouping_init(&c->bd[i].g, c->bd[i].nvals + 1))
-            return EX_SOFTWARE;
+            return APPERR_INTERNAL;
     c->cur_obs = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_obs);
     c->cur_rup = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_rup);
     if (!c->cur_obs || !c->cur_rup) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     if ((rc = count_contracts(c)))
         return rc;
     if (grouping_medians(&c->ro))
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     for (i = 0; i < c->nbd; i++) {
         struct grouping *g = &c->bd[i].g;
         if (grouping_medians(g))
-            return EX_SOFTWARE;
+            return APPERR_INTERNAL;
         /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
         memcpy(&g->median[c->bd[i].nvals * NY], &c->ro.median[gt * NY], NY * sizeof *g->median);
     }
@@ -1805,7 +1810,7 @@ static int count_all(struct ctx *c)
 
 /* Keeps the rows of croissance, croissance_mensuelle, ruptures,
  * courbe_ruptures and the breakdowns for the years of the data, up to
- * D_obs's, that --years (ya-yb) selects. 0, or an exit code, logged. */
+ * D_obs's, that --years (ya-yb) selects. 0, or an error (apperr), logged. */
 static int keep_contract_tables(struct ctx *c, int ya, int yb)
 {
     size_t i;
@@ -1825,7 +1830,7 @@ static int keep_contract_tables(struct ctx *c, int ya, int yb)
 }
 
 /* Counts the reunions groups and keeps their rows, for the years of the
- * events, up to D_obs's, that --years selects. 0, or an exit code. */
+ * events, up to D_obs's, that --years selects. 0, or an error (apperr). */
 static int reunions(struct ctx *c, const struct options *o)
 {
     int rc = compute_reunions(c, &c->ev_ids, o->parts), y0, y1;
@@ -1839,7 +1844,7 @@ static int reunions(struct ctx *c, const struct options *o)
 }
 
 /* Secrecy over every table, the files, then their facts for the manifest.
- * 0, or an exit code with the error logged. */
+ * 0, or an error (apperr) with the error logged. */
 static int write_outputs(struct ctx *c, const struct options *o)
 {
     otable *all[5 + MAXB];
@@ -1856,7 +1861,7 @@ static int write_outputs(struct ctx *c, const struct options *o)
         return rc;
     if (o->facts && facts_outputs_write(o->facts, c->outs, c->nouts, err, sizeof err)) {
         log_error("%s", err);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     return 0;
 }
@@ -1912,7 +1917,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof c);
     log_init_env("indicators");
     if ((rc = parse_options(argc, argv, &o, &c)) != GO_ON)
-        return rc;
+        return apperr_exit(&stage, rc);
     rc = load_schemas(&c, o.schemas);
     if (!rc)
         rc = read_dimensions(&c, &o);
@@ -1929,5 +1934,5 @@ int main(int argc, char **argv)
     if (!rc)
         log_info("contracts=%zu events=%zu", c.nkc, c.nev);
     ctx_free(&c);
-    return rc;
+    return apperr_exit(&stage, rc);
 }

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "apperr.h"
 #include "csvin.h"
 #include "facts.h"
 #include "fold.h"
@@ -141,7 +141,7 @@ struct kind {
      * out of memory */
     int (*add_columns)(struct ingest *g);
     /* checks a file's header (f->m) and name (base) against its rules (NULL:
-     * none): 0, or an exit code with the error logged by pass_error */
+     * none): 0, or an error (apperr) with the error logged by pass_error */
     int (*check_header)(const struct ingest *g, struct filectx *f, const char *base,
                         unsigned long line);
     /* its rules over a row whose cells are checked: more reasons, or
@@ -185,6 +185,10 @@ struct ingest {
         c_effectif, c_naf, c_uai;
 };
 
+/* The exit codes ingest returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 65, 70, 73, 74, 78};
+static const apperr_stage stage = APPERR_STAGE("ingest", exit_codes);
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: ingest --kind contrats|evenements|participations --schemas DIR\n"
@@ -194,9 +198,9 @@ static void usage(FILE *f)
                "Validates and normalises the FILEs (paths relative to the input folder DIR)\n"
                "against schemas/input/KIND.yaml and writes accepted rows as records (read them\n"
                "with dump), rejects and per-file counts as TSV. A gzip FILE decompressing to\n"
-               "more than R times its size (default 100) is a bad file. Exit codes: 0, 64\n"
-               "usage, 65 bad file, 70 internal (out of memory, unreadable --events records),\n"
-               "73 an output cannot be created, 74 I/O, 78 configuration.\n");
+               "more than R times its size (default 100) is a bad file (65); --events records\n"
+               "that cannot be read are an internal error (70).\n");
+    apperr_help(f, &stage);
 }
 
 /* log_error, but for a tentative pass over a file, which is redone when it
@@ -661,7 +665,7 @@ static int contract_header(const struct ingest *g, struct filectx *f, const char
                    "%s:%lu:1: no date_extraction column and no date (YYYYMMDD) in the file "
                    "name; add one of them",
                    f->rel, line);
-        return EX_DATAERR;
+        return APPERR_DATA;
     }
     return 0;
 }
@@ -803,7 +807,7 @@ static int event_header(const struct ingest *g, struct filectx *f, const char *b
     (void)base;
     if (f->m->field_of_col[g->c_region] < 0 && f->m->field_of_col[g->c_cp] < 0) {
         pass_error(g, "%s:%lu:1: neither a code_region nor a code_postal column", f->rel, line);
-        return EX_DATAERR;
+        return APPERR_DATA;
     }
     return 0;
 }
@@ -1268,7 +1272,7 @@ static void *worker(void *arg)
 }
 
 /* Writes the oldest batch when it is done, else checks a filled one on this
- * thread, else waits. Called with the lock held. 0; an exit code; or -1
+ * thread, else waits. Called with the lock held. 0; an error (apperr); or -1
  * when the batch holds a file-level error (copied into *e). */
 static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
 {
@@ -1295,13 +1299,13 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
             rc = RETRY_CP1252;
         } else if (failed) {
             pass_error(p->g, "out of memory, libcrypto failure or write error while checking rows");
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
         } else if (h->got_err) {
             *e = h->err;
             rc = -1;
         } else if (h->bad_cut) {
             pass_error(p->g, "internal error: a block of %s was cut inside a record", p->f->rel);
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
         }
         tsvw_mem_reset(h->rej);
         memset(&h->st, 0, sizeof h->st);
@@ -1327,7 +1331,7 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
 }
 
 /* Reads the rows of a contract file (after its header) and has them parsed
- * and checked on every core. 0, an exit code, RETRY_CP1252, or -1 with *e
+ * and checked on every core. 0, an error (apperr), RETRY_CP1252, or -1 with *e
  * filled (a file-level error, at its place in read order). */
 static int rows_parallel(struct ingest *g, struct scratch *sc, const struct filectx *f, csvin *in,
                          struct fstats *st, csvin_err *e)
@@ -1348,7 +1352,7 @@ static int rows_parallel(struct ingest *g, struct scratch *sc, const struct file
     for (i = 0; i < NBATCH && !rc; i++)
         if (!(p.b[i].rej = tsvw_mem())) {
             log_error("out of memory");
-            rc = EX_SOFTWARE;
+            rc = APPERR_NOMEM;
         }
     for (i = 0; i < g->threads && !rc; i++) {
         args[i][0] = &p;
@@ -1423,7 +1427,7 @@ static void scratch_free(struct scratch *sc)
 }
 
 /* Reads the rows of a file (after its header) and checks them on this
- * thread, the records written by the MiB. 0; an exit code; RETRY_CP1252;
+ * thread, the records written by the MiB. 0; an error (apperr); RETRY_CP1252;
  * or -1 with *e filled (a file-level error, after the rows before it). */
 static int rows_sequential(struct ingest *g, struct scratch *sc, const struct filectx *f, csvin *in,
                            struct fstats *st, csvin_err *e)
@@ -1442,20 +1446,20 @@ static int rows_sequential(struct ingest *g, struct scratch *sc, const struct fi
             progress_tick(&g->prog, st->read, csvin_fraction(in));
         if (process_row(g, sc, &snk, f, row) ||
             (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf))) {
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
             break;
         }
     }
     if (!rc && csvin_not_utf8(in))
         rc = RETRY_CP1252;
     if (!rc && rec_write_buf(g->out, &outbuf))
-        rc = EX_SOFTWARE;
+        rc = APPERR_INTERNAL;
     rec_buf_free(&outbuf);
     return !rc && got < 0 ? -1 : rc;
 }
 
-/* One pass over a file with the given encoding rule. Returns 0; an exit
- * code with the error logged (not logged in a quiet pass); or RETRY_CP1252
+/* One pass over a file with the given encoding rule. Returns 0; an error
+ * (apperr) with the error logged (not logged in a quiet pass); or RETRY_CP1252
  * when a CSVIN_AUTO_LAZY pass met a field that is not UTF-8. */
 static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct fstats *st,
                        char *enc_out, char *sep_out, char **ignored, enum csvin_encoding enc)
@@ -1481,13 +1485,13 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     if (!csvin_utf8_valid(rel, strlen(rel))) {
         /* the name goes into the reports, the manifest and the logs, all UTF-8 */
         log_error("%s: the file name is not UTF-8 text: rename the file", rel);
-        return EX_DATAERR;
+        return APPERR_DATA;
     }
     progress_start(&g->prog, "ingest", rel);
     in = csvin_open_bounded(path, enc, s->delim, g->max_expansion, &e);
     if (!in) {
         pass_error(g, "%s: %s", rel, e.msg);
-        return e.code;
+        return e.err;
     }
     strcpy(enc_out, csvin_encoding(in) == CSVIN_CP1252 ? "Windows-1252" : "UTF-8");
     strcpy(sep_out, csvin_delim(in) == '\t' ? "tab" : (char[]){csvin_delim(in), 0});
@@ -1501,7 +1505,7 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
             pass_error(g, "%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
         else
             pass_error(g, "%s:1:1: no header line (empty file)", rel);
-        rc = got < 0 ? e.code : EX_DATAERR;
+        rc = got < 0 ? e.err : APPERR_DATA;
         goto done;
     }
     if (schema_match(s, row, &m, &bad, err, sizeof err)) {
@@ -1509,7 +1513,7 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
         if (bad)
             csvin_field_pos(in, (size_t)bad - 1, &line, &col);
         pass_error(g, "%s:%lu:%lu: %s", rel, line, col, err);
-        rc = EX_DATAERR;
+        rc = APPERR_DATA;
         goto done;
     }
     free(*ignored);
@@ -1521,7 +1525,7 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
         if (scratch_init(g, &sc[nsc])) {
             scratch_free(&sc[nsc]);
             pass_error(g, "out of memory or libcrypto failure");
-            rc = EX_SOFTWARE;
+            rc = APPERR_INTERNAL;
             goto done;
         }
     if (g->k->stateless && g->threads > 0 && csvin_can_split(in))
@@ -1531,7 +1535,7 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     progress_end(&g->prog);
     if (rc == -1) {
         pass_error(g, "%s:%lu:%lu: %s", rel, e.line, e.col, e.msg);
-        rc = e.code;
+        rc = e.err;
     }
     st->dups = g->dups - dups0;
 done:
@@ -1542,7 +1546,7 @@ done:
     return rc;
 }
 
-/* Ingests one file. Returns 0, or an exit code with the error logged.
+/* Ingests one file. Returns 0, or an error (apperr) with the error logged.
  * A file of a stateless kind (contracts) whose encoding is to be detected,
  * written to files (the outputs can be rewound), is first read as UTF-8
  * at once (CSVIN_AUTO_LAZY: no first pass over the whole file); when a field
@@ -1567,7 +1571,7 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
         return 0;
     if (rec_rewind(g->out, &mark) || tsvw_rewind(g->rej, rejmark)) {
         log_error("%s: cannot rewind the outputs to read the file again", rel);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     memset(st, 0, sizeof *st);
     log_debug("%s: read again as %s", rel, rc == RETRY_CP1252 ? "Windows-1252" : "detected");
@@ -1595,7 +1599,7 @@ static int file_facts(facts_input *f, const char *rel, const char *enc, const ch
 }
 
 /* Reads the accepted event ids of the events' records into g->seen. 0, or
- * 70 with the error logged. */
+ * APPERR_INTERNAL with the error logged. */
 static int load_events(struct ingest *g, const char *path)
 {
     char err[1024];
@@ -1614,7 +1618,7 @@ static int load_events(struct ingest *g, const char *path)
     rec_close_reader(r);
     if (got < 0) {
         log_own_file(path, err);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     return 0;
 }
@@ -1631,8 +1635,8 @@ struct options {
     size_t nfiles;
 };
 
-/* parse_options: GO_ON when the stage is to run, else its exit code (0
- * after --help, 64 with the usage or the error shown). */
+/* parse_options: GO_ON when the stage is to run, else its outcome (APPERR_OK
+ * after --help, APPERR_USAGE with the usage or the error shown). */
 #define GO_ON (-1)
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -1683,14 +1687,14 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->threads = atoi(optarg);
             if (o->threads < 1 || o->threads > MAXTHREADS + 1) {
                 fprintf(stderr, "ingest: --threads wants 1 to %d\n", MAXTHREADS + 1);
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             break;
         case 'X':
             o->max_expansion = strtod(optarg, &end);
             if (end == optarg || *end || !(o->max_expansion > 1) || o->max_expansion > 1e9) {
                 fprintf(stderr, "ingest: --max-expansion wants a number above 1\n");
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             break;
         case 'h':
@@ -1698,16 +1702,16 @@ static int parse_options(int argc, char **argv, struct options *o)
             return 0;
         default:
             usage(stderr);
-            return EX_USAGE;
+            return APPERR_USAGE;
         }
     }
     if (!kind || !o->schemas || !o->input || !o->out || !o->rejects || !o->quality) {
         usage(stderr);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     if (!(o->kind = kind_of(kind))) {
         fprintf(stderr, "ingest: unknown kind '%s'\n", kind);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     o->files = argv + optind;
     o->nfiles = (size_t)(argc - optind);
@@ -1754,7 +1758,8 @@ static int schema_uses_ref(const schema *s)
     return 0;
 }
 
-/* The pseudonymisation key into g->key. 0, or 78 with the error logged. */
+/* The pseudonymisation key into g->key. 0, or APPERR_CONFIG with the error
+ * logged. */
 static int read_key(struct ingest *g, const char *keyfile)
 {
     char err[1024];
@@ -1762,11 +1767,11 @@ static int read_key(struct ingest *g, const char *keyfile)
     if (!keyfile) {
         log_error("no pseudonymisation key: give --key-file FILE (at least %d bytes)",
                   PSEUDO_MIN_KEY);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     if (!(g->key = pseudo_read_key(keyfile, &g->klen, &loose, err, sizeof err))) {
         log_error("%s", err);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     return 0;
 }
@@ -1774,11 +1779,11 @@ static int read_key(struct ingest *g, const char *keyfile)
 /* What the kind's rows are checked against: its schema, the reference
  * tables (resolved here once, for the kinds that use them), the
  * pseudonymisation key, the known events; then the records' columns. 0, or
- * an exit code with the error logged. */
+ * an error (apperr) logged. */
 static int setup(struct ingest *g, const struct options *o)
 {
     char err[1024], spath[4096];
-    int code;
+    enum apperr code;
 
     memset(g, 0, sizeof *g);
     g->k = o->kind;
@@ -1788,7 +1793,7 @@ static int setup(struct ingest *g, const struct options *o)
     snprintf(spath, sizeof spath, "%s/input/%s.yaml", o->schemas, g->k->name);
     if (!(g->sch = schema_load(spath, err, sizeof err))) {
         log_error("%s", err);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     if ((g->k->uses_ref || schema_uses_ref(g->sch)) &&
         !(g->ref = refdata_load(o->schemas, g->input_dir, &code, err, sizeof err))) {
@@ -1798,7 +1803,7 @@ static int setup(struct ingest *g, const struct options *o)
     find_columns(g);
     if (!g->k->has_columns(g)) {
         log_error("%s: a column this stage needs is missing from the schema", spath);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     if (g->k->pseudonymised && (code = read_key(g, o->keyfile)))
         return code;
@@ -1806,13 +1811,13 @@ static int setup(struct ingest *g, const struct options *o)
         return code;
     if (build_head(g, o->files, o->nfiles)) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_NOMEM;
     }
     return 0;
 }
 
-/* Creates the records and the rejects (with their header). 0, or 73 with
- * the error logged. */
+/* Creates the records and the rejects (with their header). 0, or
+ * APPERR_CREATE with the error logged. */
 static int open_outputs(struct ingest *g, const char *out, const char *rejects)
 {
     char err[1024];
@@ -1821,7 +1826,7 @@ static int open_outputs(struct ingest *g, const char *out, const char *rejects)
     g->rej = g->out ? tsvw_open(rejects, err, sizeof err) : NULL;
     if (!g->rej) {
         log_error("%s", err);
-        return EX_CANTCREAT;
+        return APPERR_CREATE;
     }
     tsvw_str(g->rej, "fichier");
     tsvw_str(g->rej, "ligne");
@@ -1833,7 +1838,7 @@ static int open_outputs(struct ingest *g, const char *out, const char *rejects)
 }
 
 /* Ingests every file, in order, then writes their quality rows. 0, or an
- * exit code with the error logged. */
+ * error (apperr) logged. */
 static int ingest_files(struct ingest *g, char *const *files, size_t nfiles, const char *quality)
 {
     facts_input *qf = calloc(nfiles + 1, sizeof *qf);
@@ -1843,7 +1848,7 @@ static int ingest_files(struct ingest *g, char *const *files, size_t nfiles, con
 
     if (!qf) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_NOMEM;
     }
     for (i = 0; i < nfiles && !rc; i++) {
         struct fstats st;
@@ -1857,28 +1862,29 @@ static int ingest_files(struct ingest *g, char *const *files, size_t nfiles, con
                  st.rejected);
         if (file_facts(&qf[nqf++], files[i], enc, sep, &st, ignored, g->k->counts_dups)) {
             log_error("out of memory");
-            rc = EX_SOFTWARE;
+            rc = APPERR_NOMEM;
         }
     }
     if (!rc && facts_inputs_write(quality, qf, nqf, err, sizeof err)) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     facts_inputs_free(qf, nqf);
     return rc;
 }
 
-/* Closes the outputs: rc, or 74 when rc is 0 and a close fails (logged). */
+/* Closes the outputs: rc, or APPERR_WRITE when rc is 0 and a close fails
+ * (logged). */
 static int close_outputs(struct ingest *g, int rc)
 {
     char err[1024];
     if (g->out && rec_close(g->out, err, sizeof err) && !rc) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     if (g->rej && tsvw_close(g->rej, err, sizeof err) && !rc) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     return rc;
 }
@@ -1903,7 +1909,7 @@ int main(int argc, char **argv)
 
     log_init_env("ingest");
     if ((rc = parse_options(argc, argv, &o)) != GO_ON)
-        return rc;
+        return apperr_exit(&stage, rc);
     rc = setup(&g, &o);
     if (!rc)
         rc = open_outputs(&g, o.out, o.rejects);
@@ -1911,5 +1917,5 @@ int main(int argc, char **argv)
         rc = ingest_files(&g, o.files, o.nfiles, o.quality);
     rc = close_outputs(&g, rc);
     ingest_free(&g);
-    return rc;
+    return apperr_exit(&stage, rc);
 }

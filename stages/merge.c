@@ -6,22 +6,25 @@
  * contracts of another dispositif, and writes the row numbers of the kept
  * versions plus per-file counts (stages/lib/facts.h). It holds one small
  * entry per distinct contract; the versions themselves are not copied.
- * Exit codes: 0, 64 usage, 70 the records cannot be read (an internal
- * error: they are the pipeline's own) or memory is short, 74 a write
- * failed. */
+ * Exit codes: exit_codes below; 70 when the records cannot be read (an
+ * internal error: they are the pipeline's own) or memory is short. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
+#include "apperr.h"
 #include "facts.h"
 #include "log.h"
 #include "progress.h"
 #include "rec.h"
 #include "versions.h"
+
+/* The exit codes merge returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 70, 74};
+static const apperr_stage stage = APPERR_STAGE("merge", exit_codes);
 
 static void usage(FILE *f)
 {
@@ -32,7 +35,8 @@ static void usage(FILE *f)
                "or deleted, rupture before the start, a dispositif not listed: APPR by\n"
                "default) and writes the row numbers of the kept versions and per-file counts.\n"
                "--rows: the number of versions in CONTRATS.rec (the table is sized once).\n"
-               "Exit codes: 0, 64 usage, 70 unreadable records, 74 I/O.\n");
+               "Records that cannot be read are an internal error (70).\n");
+    apperr_help(f, &stage);
 }
 
 /* The command line. */
@@ -41,8 +45,8 @@ struct options {
     unsigned long rows; /* --rows, 0 when not given */
 };
 
-/* parse_options: GO_ON when the stage is to run, else its exit code (0
- * after --help, 64 with the usage shown). */
+/* parse_options: GO_ON when the stage is to run, else its outcome (APPERR_OK
+ * after --help, APPERR_USAGE with the usage shown). */
 #define GO_ON (-1)
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -78,7 +82,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->rows = strtoul(optarg, &end, 10);
             if (errno || end == optarg || *end || *optarg == '-') {
                 fprintf(stderr, "merge: --rows: '%s' is not a number of rows\n", optarg);
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             break;
         case 'h':
@@ -86,26 +90,27 @@ static int parse_options(int argc, char **argv, struct options *o)
             return 0;
         default:
             usage(stderr);
-            return EX_USAGE;
+            return APPERR_USAGE;
         }
     }
     if (!o->in || !o->out || !o->facts || optind != argc) {
         usage(stderr);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     return GO_ON;
 }
 
-/* Logs that memory ran short; 70. */
+/* Logs that memory ran short; APPERR_NOMEM. */
 static int out_of_memory(void)
 {
     log_error("out of memory while merging the contract versions");
-    return EX_SOFTWARE;
+    return APPERR_NOMEM;
 }
 
 /* Reads every version of the records at path into v (its table sized for
  * rows versions at once, when rows is not 0) and decides the kept ones and
- * the exclusions. 0, or 70 with the error logged. */
+ * the exclusions. 0, or APPERR_NOMEM or APPERR_INTERNAL (records that cannot
+ * be read) with the error logged. */
 static int merge_versions(versions *v, const char *path, unsigned long rows)
 {
     char err[1024];
@@ -116,7 +121,7 @@ static int merge_versions(versions *v, const char *path, unsigned long rows)
         break;
     case -1:
         log_own_file(path, err);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     default:
         return out_of_memory();
     }
@@ -132,20 +137,20 @@ int main(int argc, char **argv)
 
     log_init_env("merge");
     if ((rc = parse_options(argc, argv, &o)) != GO_ON)
-        return rc;
+        return apperr_exit(&stage, rc);
     if (!(v = versions_new(o.dispositifs, err, sizeof err))) {
         fprintf(stderr, "merge: %s\n", err);
         usage(stderr);
-        return EX_USAGE;
+        return apperr_exit(&stage, APPERR_USAGE);
     }
     rc = merge_versions(v, o.in, o.rows);
     if (!rc && versions_write(v, o.out, o.facts, err, sizeof err)) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     if (!rc)
         log_info("versions=%lu contracts=%zu kept=%lu", versions_rows(v), versions_distinct(v),
                  versions_nkept(v));
     versions_free(v);
-    return rc;
+    return apperr_exit(&stage, rc);
 }

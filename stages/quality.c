@@ -5,14 +5,14 @@
  * spec/indicators.md and spec/outputs.md (stages/lib/conservation.h). The
  * reports are written even when a check fails, so that the operator can
  * read them in the staging folder; the exit code says the run failed.
- * Exit codes: 0, 64 usage, 65 a check failed, 70 the pipeline's own counts
- * or rejects cannot be read, 74 I/O, 78 bad schema. */
+ * Exit codes: exit_codes below; 65 when a check failed, 70 when the
+ * pipeline's own counts or rejects cannot be read. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
+#include "apperr.h"
 #include "conservation.h"
 #include "csvout.h"
 #include "facts.h"
@@ -51,6 +51,10 @@ struct quality {
     size_t nouts;
 };
 
+/* The exit codes quality returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 65, 70, 74, 78};
+static const apperr_stage stage = APPERR_STAGE("quality", exit_codes);
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: quality --schemas DIR --outdir DIR --merge MERGE.tsv --contrats Q.tsv\n"
@@ -58,12 +62,14 @@ static void usage(FILE *f)
                "               --rejects R.tsv... [--max-reject-rate F] [--facts OUT.tsv]\n"
                "Writes qualite.csv.gz and rejets.csv.gz from the counts of ingest (Q) and\n"
                "merge and the rejects (R); --facts lists their sizes and hashes for the\n"
-               "manifest. Exit codes: 0, 64 usage, 65 a conservation check fails or a file\n"
-               "of at least 20 rows rejects more than F of them (default 0.10), 70 the\n"
-               "pipeline's own counts cannot be read, 74 I/O, 78 bad schema.\n");
+               "manifest. A conservation check that fails, or a file of at least 20 rows\n"
+               "that rejects more than F of them (default 0.10), is 65; counts of the pipeline\n"
+               "that cannot be read are an internal error (70).\n");
+    apperr_help(f, &stage);
 }
 
-/* Reads the options into q: -1 to go on, else the exit code (0 for --help). */
+/* Reads the options into q: -1 to go on, else its outcome (APPERR_OK for
+ * --help, APPERR_USAGE). */
 static int parse_options(int argc, char **argv, struct quality *q)
 {
     static const struct option opts[] = {{"schemas", required_argument, NULL, 's'},
@@ -98,14 +104,14 @@ static int parse_options(int argc, char **argv, struct quality *q)
         case 'r':
             if (q->nrejects == MAXR) {
                 usage(stderr);
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             q->rejects[q->nrejects++] = optarg;
             break;
         case 'x':
             if (conservation_rate_parse(optarg, &q->rate)) {
                 fprintf(stderr, "quality: --max-reject-rate wants a fraction from 0 to 1\n");
-                return EX_USAGE;
+                return APPERR_USAGE;
             }
             break;
         case 'f':
@@ -116,12 +122,12 @@ static int parse_options(int argc, char **argv, struct quality *q)
             return 0;
         default:
             usage(stderr);
-            return EX_USAGE;
+            return APPERR_USAGE;
         }
     }
     if (!q->schemas || !q->outdir || !q->merge || !q->counts[0] || optind != argc) {
         usage(stderr);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     return -1;
 }
@@ -187,14 +193,14 @@ static int reject_field(const char *name)
     return -1;
 }
 
-/* Loads SCHEMAS/output/NAME.yaml into *t. 0 or 78 (logged). */
+/* Loads SCHEMAS/output/NAME.yaml into *t. 0 or APPERR_CONFIG (logged). */
 static int load_table(const struct quality *q, const char *name, otable **t)
 {
     char path[4096], err[1024];
     snprintf(path, sizeof path, "%s/output/%s.yaml", q->schemas, name);
     if (!(*t = otable_load(path, err, sizeof err))) {
         log_error("%s", err);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     return 0;
 }
@@ -202,7 +208,7 @@ static int load_table(const struct quality *q, const char *name, otable **t)
 /* Loads qualite.yaml and rejets.yaml and checks that every column of the
  * first is a quality count and every column of the second a field of the
  * rejects (each once: oschema refuses a repeated column, so a sixth one is
- * not a field). 0 or 78 (logged). */
+ * not a field). 0 or APPERR_CONFIG (logged). */
 static int load_tables(struct quality *q)
 {
     facts_input probe = {0};
@@ -213,49 +219,49 @@ static int load_tables(struct quality *q)
         return rc;
     if (q->qualite->ncols > MAX_QCOLS) {
         log_error("%s: more than %d columns", q->qualite->path, MAX_QCOLS);
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     }
     for (size_t k = 0; k < q->qualite->ncols; k++)
         if (!qvalue(q->qualite->cols[k].name, &probe, NULL, 1, buf)) {
             log_error("%s: column '%s' is not a quality count", q->qualite->path,
                       q->qualite->cols[k].name);
-            return EX_CONFIG;
+            return APPERR_CONFIG;
         }
     for (size_t k = 0; k < q->rejets->ncols; k++)
         if (k == R_NFIELDS || (q->rfield[k] = reject_field(q->rejets->cols[k].name)) < 0) {
             log_error("%s: column '%s' is not a field of the rejects (fichier, ligne, code, "
                       "colonne, valeur)",
                       q->rejets->path, q->rejets->cols[k].name);
-            return EX_CONFIG;
+            return APPERR_CONFIG;
         }
     return 0;
 }
 
-/* Reads the counts of ingest, in read order, and merge's. 0 or 70 (logged). */
+/* Reads the counts of ingest, in read order, and merge's. 0 or APPERR_INTERNAL (logged). */
 static int read_counts(struct quality *q)
 {
     char err[1024];
     for (size_t i = 0; i < 3; i++) {
         if (q->counts[i] && facts_inputs_read(q->counts[i], &q->in, &q->nin, err, sizeof err)) {
             log_own_file(q->counts[i], err);
-            return EX_SOFTWARE;
+            return APPERR_INTERNAL;
         }
         if (i == 0)
             q->ncontracts = q->nin;
     }
     if (facts_merge_read(q->merge, &q->m, &q->nm, err, sizeof err)) {
         log_own_file(q->merge, err);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     if (!(q->failing = calloc(q->nin + 1, 1))) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     return 0;
 }
 
 /* The checks: logs every broken one and marks the files over
- * max_reject_rate. 0, or 65 when a conservation check is broken. */
+ * max_reject_rate. 0, or APPERR_DATA when a conservation check is broken. */
 static int check_counts(struct quality *q)
 {
     facts_merge_total mt;
@@ -267,7 +273,7 @@ static int check_counts(struct quality *q)
             log_error("conservation broken for %s: lignes_lues=%lu lignes_acceptees=%lu "
                       "lignes_rejetees=%lu",
                       f->file, f->read, f->accepted, f->rejected);
-            rc = EX_DATAERR;
+            rc = APPERR_DATA;
         }
         if (conservation_rate_exceeded(&q->rate, f)) {
             log_error("%s: %lu of %lu rows rejected, more than max_reject_rate=%g; fix the "
@@ -283,12 +289,12 @@ static int check_counts(struct quality *q)
                   "+ replaced or excluded=%lu",
                   accepted, mt.kept,
                   mt.replaced + mt.cancelled + mt.rupture_before + mt.dispositif);
-        rc = EX_DATAERR;
+        rc = APPERR_DATA;
     }
     return rc;
 }
 
-/* Closes table t and keeps what the manifest needs of its file. 0 or 74 (logged). */
+/* Closes table t and keeps what the manifest needs of its file. 0 or APPERR_WRITE (logged). */
 static int close_table(struct quality *q, otable *t)
 {
     char err[1024];
@@ -296,11 +302,11 @@ static int close_table(struct quality *q, otable *t)
     facts_output *f = &q->outs[q->nouts];
     if (otable_close_stats(t, &st, err, sizeof err)) {
         log_error("%s", err);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     if (!(f->file = strdup(t->file))) {
         log_error("out of memory");
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     q->nouts++;
     f->bytes = st.bytes;
@@ -310,14 +316,14 @@ static int close_table(struct quality *q, otable *t)
     return 0;
 }
 
-/* qualite.csv.gz: one row per file, in read order. 0 or 74 (logged). */
+/* qualite.csv.gz: one row per file, in read order. 0 or APPERR_WRITE (logged). */
 static int write_qualite(struct quality *q)
 {
     otable *t = q->qualite;
     char err[1024];
     if (otable_open(t, q->outdir, 0, err, sizeof err)) {
         log_error("%s", err);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     for (size_t i = 0; i < q->nin; i++) {
         oval v[MAX_QCOLS];
@@ -346,7 +352,7 @@ static void log_reject(struct quality *q, char *const *f, unsigned long *shown)
 }
 
 /* Appends the rows of one rejects record (path) to rejets.csv.gz, each
- * schema column from the field of its name (q->rfield). 0 or 70 (logged). */
+ * schema column from the field of its name (q->rfield). 0 or APPERR_INTERNAL (logged). */
 static int copy_rejects(struct quality *q, const char *path, unsigned long *shown)
 {
     otable *t = q->rejets;
@@ -358,12 +364,12 @@ static int copy_rejects(struct quality *q, const char *path, unsigned long *show
     if (!r || r->ncols != R_NFIELDS) {
         log_own_file(path, r ? "not 5 columns" : err);
         tsvr_close(r);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     if (tsvr_cols(r, reject_fields, idx, R_NFIELDS, err, sizeof err)) {
         log_own_file(path, err);
         tsvr_close(r);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     while ((got = tsvr_next(r, err, sizeof err)) == 1) {
         for (size_t k = 0; k < R_NFIELDS; k++)
@@ -376,10 +382,10 @@ static int copy_rejects(struct quality *q, const char *path, unsigned long *show
     if (got < 0)
         log_own_file(path, err);
     tsvr_close(r);
-    return got < 0 ? EX_SOFTWARE : 0;
+    return got < 0 ? APPERR_INTERNAL : 0;
 }
 
-/* rejets.csv.gz: the rejects records in read order. 0, 70 or 74 (logged). */
+/* rejets.csv.gz: the rejects records in read order. 0, APPERR_INTERNAL or APPERR_WRITE (logged). */
 static int write_rejets(struct quality *q)
 {
     unsigned long *shown = calloc(q->nin + 1, sizeof *shown);
@@ -387,11 +393,11 @@ static int write_rejets(struct quality *q)
     int rc = 0;
     if (!shown) {
         log_error("out of memory");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     if (otable_open(q->rejets, q->outdir, 0, err, sizeof err)) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     for (size_t i = 0; i < q->nrejects && !rc; i++)
         rc = copy_rejects(q, q->rejects[i], shown);
@@ -401,13 +407,13 @@ static int write_rejets(struct quality *q)
     return rc;
 }
 
-/* The facts of qualite and rejets for the manifest. 0 or 74 (logged). */
+/* The facts of qualite and rejets for the manifest. 0 or APPERR_WRITE (logged). */
 static int write_facts(const struct quality *q)
 {
     char err[1024];
     if (q->facts && facts_outputs_write(q->facts, q->outs, q->nouts, err, sizeof err)) {
         log_error("%s", err);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     return 0;
 }
@@ -430,12 +436,12 @@ int main(int argc, char **argv)
 
     log_init_env("quality");
     if ((rc = parse_options(argc, argv, &q)) >= 0)
-        return rc;
+        return apperr_exit(&stage, rc);
     if (!(rc = load_tables(&q)) && !(rc = read_counts(&q))) {
         checks = check_counts(&q);
         if (!(rc = write_qualite(&q)) && !(rc = write_rejets(&q)) && !(rc = write_facts(&q)))
-            rc = checks ? checks : q.nfail ? EX_DATAERR : 0;
+            rc = checks ? checks : q.nfail ? APPERR_DATA : 0;
     }
     quality_free(&q);
-    return rc;
+    return apperr_exit(&stage, rc);
 }

@@ -12,10 +12,9 @@
  * mode can be chosen up front; a second pass writes it, rows in order.
  * A table longer than one sheet is split over "Name (2)", "Name (3)", ...
  *
- * Exit codes (spec/outputs.md): 64 usage, 65 a provenance manifest that is
- * not UTF-8 text, 66 no DIR, 70 internal (a report CSV it cannot use: the
- * pipeline's own file; libxlsxwriter refusing a call), 74 I/O, 78 bad
- * schema. */
+ * Exit codes (spec/outputs.md): exit_codes below; 65 a provenance manifest
+ * that is not UTF-8 text, 66 no DIR, 70 internal (a report CSV it cannot use:
+ * the pipeline's own file; libxlsxwriter refusing a call). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -29,12 +28,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
 
+#include "apperr.h"
 #include "csvin.h"
 #include "facts.h"
 #include "log.h"
@@ -170,6 +169,10 @@ struct report {
     char tmp[PATH_LEN], out[PATH_LEN];
 };
 
+/* The exit codes report returns (apperr_exit checks every exit against it). */
+static const int exit_codes[] = {0, 64, 65, 66, 70, 74, 78};
+static const apperr_stage stage = APPERR_STAGE("report", exit_codes);
+
 static void usage(FILE *f)
 {
     fprintf(
@@ -184,14 +187,15 @@ static void usage(FILE *f)
            "shown with their libellés, from the schemas and the reference tables\n"
            "(SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
            "--facts writes the workbook's size and SHA-256 for the manifest.\n"
-           "Exit: 0 ok, 64 usage, 65 FILE is not UTF-8 text, 66 no DIR, 70 internal (a CSV\n"
-           "report it cannot use), 74 I/O, 78 bad schema.\n");
+           "A provenance FILE that is not UTF-8 text is 65, no folder DIR 66, a CSV report\n"
+           "it cannot use an internal error (70).\n");
+    apperr_help(f, &stage);
 }
 
 /* --- small helpers ------------------------------------------------------- */
 
 /* The workbook's size and SHA-256 for the manifest (its parts are hashed
- * there). 0, or 74. */
+ * there). 0, or APPERR_WRITE. */
 static int write_facts(const struct report *r, const char *path)
 {
     char err[1024];
@@ -199,13 +203,13 @@ static int write_facts(const struct report *r, const char *path)
     int rc = 0;
     if (manifest_sha256(r->out, 0, f.sha256, &f.bytes)) {
         log_error("%s: cannot read the workbook back: %s", OUT_NAME, strerror(errno));
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     f.file = OUT_NAME;
     f.rows = -1;
     if (facts_outputs_write(path, &f, 1, err, sizeof err)) {
         log_error("%s", err);
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     return rc;
 }
@@ -277,7 +281,7 @@ static char *xprintf(const char *fmt, ...)
 static int oom(void)
 {
     log_error("out of memory");
-    return EX_SOFTWARE;
+    return APPERR_NOMEM;
 }
 
 /* Grows *a (of elements of size sz) so that it holds at least need; 0 or -1. */
@@ -499,7 +503,7 @@ static const char *label_or_code(const struct report *r, const struct col *k, co
 }
 
 /* The OPCOs' names: an opco.csv libellé reads "Name, what it covers"; the
- * workbook shows the name, the part before the first comma. 0 or 70. */
+ * workbook shows the name, the part before the first comma. 0 or APPERR_NOMEM. */
 static int opco_names(struct report *r)
 {
     if (!(r->opco_name = calloc(r->ref->nopco ? r->ref->nopco : 1, sizeof *r->opco_name)))
@@ -530,7 +534,7 @@ static size_t sheet_rank(const oschema *s)
 }
 
 /* Sets up table t of schema t->s: columns measured from their headings,
- * their places in the sheet, the rows the first pass keeps. 0 or 70. */
+ * their places in the sheet, the rows the first pass keeps. 0 or APPERR_NOMEM. */
 static int table_init(struct table *t)
 {
     const oschema *s = t->s;
@@ -561,7 +565,7 @@ static int table_init(struct table *t)
 
 /* Loads every SCHEMAS/output/NAME.yaml (oschema.h) into r->t, in sheet
  * order (sheet_rank, then file names); the core tables and qualite must
- * have a sheet. 0, 70 or 78 (logged). */
+ * have a sheet. 0, APPERR_NOMEM or APPERR_CONFIG (logged). */
 static int load_schemas(struct report *r)
 {
     char err[1024];
@@ -570,7 +574,7 @@ static int load_schemas(struct report *r)
 
     if (oschema_load_dir(r->schemas, &s, &n, err, sizeof err)) {
         log_error("%s", err);
-        return errno == ENOMEM ? oom() : EX_CONFIG;
+        return errno == ENOMEM ? oom() : APPERR_CONFIG;
     }
     if (!(r->t = calloc(n ? n : 1, sizeof *r->t))) {
         oschema_free_all(s, n);
@@ -587,14 +591,14 @@ static int load_schemas(struct report *r)
             log_error("%s/output:1:1: no output schema with a sheet for table %s", r->schemas,
                       rank < NCORE ? core_tables[rank] : LAST_TABLE);
             free(s);
-            return EX_CONFIG;
+            return APPERR_CONFIG;
         }
         r->nsheets = r->nt;
     }
     free(s);
     for (size_t i = 0; i < r->nt; i++)
         if (table_init(&r->t[i]))
-            return EX_SOFTWARE;
+            return APPERR_INTERNAL;
     return 0;
 }
 
@@ -622,21 +626,24 @@ static int own_csv_fail(const struct table *t, unsigned long line, unsigned long
     else
         log_error("internal error: %s, written by an earlier stage of this run, cannot be used: %s",
                   t->s->file, msg);
-    return EX_SOFTWARE;
+    return APPERR_INTERNAL;
 }
 
-/* csvin's error on t's CSV: 74 for I/O, else an internal error. */
+/* csvin's error on t's CSV: APPERR_READ for I/O, APPERR_NOMEM, else an
+ * internal error (the file is the pipeline's own). */
 static int csv_fail(const struct table *t, const csvin_err *e)
 {
-    if (e->code == EX_IOERR) {
+    if (e->err == APPERR_READ) {
         log_error("%s (in the output folder being built): %s", t->s->file, e->msg);
-        return EX_IOERR;
+        return APPERR_READ;
     }
+    if (e->err == APPERR_NOMEM)
+        return oom();
     return own_csv_fail(t, e->line, e->col, "%s", e->msg);
 }
 
 /* Opens t's CSV and maps its header to the schema's columns: 0 with *out
- * set, or an exit code (logged). warn: say which header fields are ignored. */
+ * set, or an error (apperr, logged). warn: say which header fields are ignored. */
 static int table_open(struct table *t, csvin **out, int warn)
 {
     csvin_err e = {0};
@@ -675,7 +682,7 @@ static int table_open(struct table *t, csvin **out, int warn)
     return 0;
 }
 
-/* Checks one data row against the schema: 0 or 65 (logged). */
+/* Checks one data row against the schema: 0 or APPERR_DATA (logged). */
 static int row_check(const struct table *t, const csvin_row *row)
 {
     if (row->n != t->nfields)
@@ -697,7 +704,7 @@ static int row_check(const struct table *t, const csvin_row *row)
 }
 
 /* First pass over t's CSV: checks it, counts rows, measures widths, keeps
- * the TOTAL rows the charts and the Synthèse need. 0 or an exit code. */
+ * the TOTAL rows the charts and the Synthèse need. 0 or an error (apperr). */
 static int table_scan(struct report *r, struct table *t)
 {
     struct stat st;
@@ -715,7 +722,7 @@ static int table_scan(struct report *r, struct table *t)
         }
         log_error("%s (in the output folder being built): cannot read: %s", t->s->file,
                   strerror(errno));
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     t->present = 1;
     if ((rc = table_open(t, &in, 1)))
@@ -779,7 +786,7 @@ static void read_threshold(struct report *r)
 }
 
 /* Reads the provenance manifest, one string per line, and the secrecy
- * threshold it lists. 0 or an exit code. */
+ * threshold it lists. 0 or an error (apperr). */
 static int read_provenance(struct report *r)
 {
     FILE *f = fopen(r->prov, "r");
@@ -791,7 +798,7 @@ static int read_provenance(struct report *r)
 
     if (!f) {
         log_error("%s: cannot open the provenance manifest: %s", r->prov, strerror(errno));
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     while ((n = getline(&line, &lcap, f)) >= 0) {
         ln++;
@@ -799,7 +806,7 @@ static int read_provenance(struct report *r)
             line[--n] = '\0';
         if ((size_t)n != strlen(line) || u8len(line) < 0) {
             log_error("%s:%lu:1: not UTF-8 text", r->prov, ln);
-            rc = EX_DATAERR;
+            rc = APPERR_DATA;
             break;
         }
         if (grow(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines) ||
@@ -811,7 +818,7 @@ static int read_provenance(struct report *r)
     }
     if (!rc && ferror(f)) {
         log_error("%s: read error: %s", r->prov, strerror(errno));
-        rc = EX_IOERR;
+        rc = APPERR_WRITE;
     }
     free(line);
     fclose(f);
@@ -1316,7 +1323,7 @@ struct figure {
 
 /* Adds the paragraph of figure f, one of three: the figure (with its
  * chart), the table present without the row quoted, or the table absent.
- * Takes over f->text and f->none. 0 or 70. */
+ * Takes over f->text and f->none. 0 or APPERR_NOMEM. */
 static int add_figure(struct report *r, size_t *cap, struct figure *f)
 {
     int present = f->t && f->t->present;
@@ -1544,8 +1551,8 @@ static int build_synthese(struct report *r)
 
 /* --- writing the workbook ------------------------------------------------ */
 
-/* The exit code for a libxlsxwriter error: 74 when files or the zip
- * container failed, 70 when a call was refused. */
+/* The error for a libxlsxwriter error: APPERR_WRITE when files or the zip
+ * container failed, APPERR_INTERNAL when a call was refused. */
 static int lxw_code(lxw_error e)
 {
     switch (e) {
@@ -1558,13 +1565,13 @@ static int lxw_code(lxw_error e)
     case LXW_ERROR_ZIP_INTERNAL_ERROR:
     case LXW_ERROR_ZIP_FILE_ADD:
     case LXW_ERROR_ZIP_CLOSE:
-        return EX_IOERR;
+        return APPERR_WRITE;
     default:
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
 }
 
-/* 0 when e is LXW_NO_ERROR, else logs where and returns the exit code. */
+/* 0 when e is LXW_NO_ERROR, else logs where and returns the error. */
 static int xl(const struct report *r, lxw_error e, const char *sheet, long row, long col)
 {
     if (e == LXW_NO_ERROR)
@@ -1677,7 +1684,7 @@ static int add_sheet(struct report *r, const char *name, lxw_worksheet **out)
     lxw_worksheet *ws = workbook_add_worksheet(r->wb, name);
     if (!ws) {
         log_error("%s: cannot add sheet %s", r->tmp, name);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9); /* A4 */
@@ -2063,7 +2070,7 @@ static size_t pivot_regions(const struct table *t, const struct pivot *p, const 
 
 /* A pivot's two heading rows from *R on: the years (starred when
  * provisional), each over two columns; then the région heading and, under
- * each year, the labels of columns c1 and c2. 0 or an exit code. */
+ * each year, the labels of columns c1 and c2. 0 or an error (apperr). */
 static int pivot_heads(struct report *r, lxw_worksheet *ws, lxw_row_t *R, const struct table *t,
                        const struct pivot *p, const long *years, size_t ny, int c1, int c2)
 {
@@ -2318,7 +2325,7 @@ static char *secrecy_rule(const struct report *r)
 
 /* The general rules at the head of the Méthodologie sheet, from row *R on:
  * what the dates, secrecy, rounding, Synthèse, Tableau de bord and
- * libellés mean. 0 or an exit code. */
+ * libellés mean. 0 or an error (apperr). */
 static int write_rules(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
                        double wc)
 {
@@ -2375,7 +2382,7 @@ static int write_rules(struct report *r, lxw_worksheet *ws, const char *sheet, l
 
 /* One table on the Méthodologie sheet, from row *R on: its title, file
  * (and sheet) and description, then each column's label, name and
- * definition. 0 or an exit code. */
+ * definition. 0 or an error (apperr). */
 static int write_definitions(struct report *r, lxw_worksheet *ws, const char *sheet, lxw_row_t *R,
                              double wc, const struct table *t)
 {
@@ -2488,19 +2495,19 @@ static int publish(struct report *r)
         log_error("%s: cannot sync: %s", r->tmp, strerror(errno));
         if (fd >= 0)
             close(fd);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     close(fd);
     if (rename(r->tmp, r->out) != 0) {
         log_error("%s: cannot rename to %s: %s", r->tmp, r->out, strerror(errno));
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     fd = open(r->outdir, O_RDONLY | O_DIRECTORY);
     if (fd < 0 || fsync(fd) != 0) {
         log_error("%s: cannot sync the folder: %s", r->outdir, strerror(errno));
         if (fd >= 0)
             close(fd);
-        return EX_IOERR;
+        return APPERR_WRITE;
     }
     close(fd);
     return 0;
@@ -2522,11 +2529,11 @@ static int write_workbook(struct report *r)
             sizeof r->tmp ||
         (size_t)snprintf(r->out, sizeof r->out, "%s/%s", r->outdir, OUT_NAME) >= sizeof r->out) {
         log_error("%s: path too long", r->outdir);
-        return EX_CANTCREAT;
+        return APPERR_WRITE; /* met first by the CSVs beside it: cannot read (74) */
     }
     if (!(r->wb = workbook_new_opt(r->tmp, &o))) {
         log_error("%s: cannot start the workbook", r->tmp);
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     /* created = the observation date at 00:00 UTC, so that the bytes depend
      * on the inputs only (timegm: mktime would read the local time zone) */
@@ -2616,7 +2623,7 @@ static void report_free(struct report *r)
 }
 
 /* Reads the options into r and *facts, and checks them: -1 to go on, else
- * the exit code (0 after --help). */
+ * its outcome (APPERR_OK after --help). */
 static int parse_options(int argc, char **argv, struct report *r, const char **facts)
 {
     static const struct option opts[] = {{"outdir", required_argument, NULL, 'o'},
@@ -2655,50 +2662,50 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
             break;
         case 'h':
             usage(stdout);
-            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EX_IOERR;
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : APPERR_WRITE;
         default:
             usage(stderr);
-            return EX_USAGE;
+            return APPERR_USAGE;
         }
     }
     if (!r->outdir || !r->schemas || !r->title || !r->obs || optind != argc) {
         log_error("missing option or extra argument: --outdir, --schemas, --title and "
                   "--observation-date are required (see report --help)");
         usage(stderr);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     if (parse_date(r->obs, &r->oy, &r->om, &r->od)) {
         log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     if (u8len(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
-        return EX_USAGE;
+        return APPERR_USAGE;
     }
     return -1;
 }
 
 /* Checks the report folder, sets the process up for libxlsxwriter, and
- * reads the reference tables the libellés come from. 0 or an exit code. */
+ * reads the reference tables the libellés come from. 0 or an error (apperr). */
 static int open_report(struct report *r)
 {
     struct stat st;
     char err[1024];
-    int code = 0;
+    enum apperr code = APPERR_OK;
 
     if (stat(r->outdir, &st) != 0) {
         log_error("%s: cannot open the folder of reports: %s", r->outdir, strerror(errno));
-        return EX_NOINPUT;
+        return APPERR_NOINPUT;
     }
     if (!S_ISDIR(st.st_mode)) {
         log_error("%s: not a folder", r->outdir);
-        return EX_NOINPUT;
+        return APPERR_NOINPUT;
     }
     /* libxlsxwriter prints numbers with printf: a decimal-comma locale would
      * corrupt the file (LIBRARIES.md) */
     if (!setlocale(LC_NUMERIC, "C")) {
         log_error("cannot set LC_NUMERIC to C");
-        return EX_SOFTWARE;
+        return APPERR_INTERNAL;
     }
     r->dobs = date_from_ymd(r->oy, r->om, r->od);
     r->year = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
@@ -2750,11 +2757,11 @@ int main(int argc, char **argv)
     r.threshold = -1;
     log_init_env("report");
     if ((rc = parse_options(argc, argv, &r, &facts)) >= 0)
-        return rc;
+        return apperr_exit(&stage, rc);
     if (!(rc = open_report(&r)) && !(rc = load_schemas(&r)) && !(rc = scan_tables(&r)) &&
         !(rc = make_charts(&r)) && !(rc = build_synthese(&r)) &&
         !(rc = r.prov ? read_provenance(&r) : 0) && !(rc = write_workbook(&r)) && facts)
         rc = write_facts(&r, facts);
     report_free(&r);
-    return rc;
+    return apperr_exit(&stage, rc);
 }

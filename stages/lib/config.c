@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include "fold.h"
 #include "values.h"
@@ -30,10 +29,10 @@ static const struct {
 
 static const char *const kind_names[] = {"a single value", "a list", "a mapping"};
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static enum apperr fail(char *err, size_t errlen, enum apperr code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static enum apperr fail(char *err, size_t errlen, enum apperr code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -124,22 +123,22 @@ static char *folder_of(const char *path)
 }
 
 /* The dispositifs list: APPR and/or PROF through F(), kept in canonical
- * order, each once. 0 or an exit code. */
-static int load_dispositifs(config *c, const ynode *v, char *err, size_t errlen)
+ * order, each once. APPERR_OK or an error. */
+static enum apperr load_dispositifs(config *c, const ynode *v, char *err, size_t errlen)
 {
     static const char *const codes[CONFIG_MAX_DISPOSITIFS] = {"APPR", "PROF"};
     static const char *const folded[CONFIG_MAX_DISPOSITIFS] = {"appr", "prof"};
     int want[CONFIG_MAX_DISPOSITIFS] = {0, 0};
     size_t i, k;
     if (v->n == 0)
-        return fail(err, errlen, EX_CONFIG,
+        return fail(err, errlen, APPERR_CONFIG,
                     "%s:%d:%d: 'dispositifs' must list at least one of APPR, PROF", c->path,
                     v->line, v->col);
     for (i = 0; i < v->n; i++) {
         const ynode *d = v->kids[i];
         char f[8];
         if (d->type != YN_SCALAR)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: an item of 'dispositifs' must be a single value (APPR or "
                         "PROF), not %s",
                         c->path, d->line, d->col, kind_names[d->type]);
@@ -148,7 +147,7 @@ static int load_dispositifs(config *c, const ynode *v, char *err, size_t errlen)
             for (k = 0; k < CONFIG_MAX_DISPOSITIFS && strcmp(f, folded[k]); k++)
                 ;
         if (k == CONFIG_MAX_DISPOSITIFS)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: 'dispositifs': '%.60s' is neither APPR (apprentissage) nor "
                         "PROF (professionnalisation)",
                         c->path, d->line, d->col, d->str);
@@ -162,7 +161,7 @@ static int load_dispositifs(config *c, const ynode *v, char *err, size_t errlen)
 }
 
 /* One target mapping {year, opco, region (optional), objectif}. */
-static int load_target(config *c, const ynode *t, char *err, size_t errlen)
+static enum apperr load_target(config *c, const ynode *t, char *err, size_t errlen)
 {
     static const char *const tkeys[] = {"year", "opco", "region", "objectif"};
     const ynode *y, *o, *r, *ob;
@@ -171,7 +170,7 @@ static int load_target(config *c, const ynode *t, char *err, size_t errlen)
     size_t j, k;
 
     if (t->type != YN_MAP)
-        return fail(err, errlen, EX_CONFIG,
+        return fail(err, errlen, APPERR_CONFIG,
                     "%s:%d:%d: an item of 'targets' must be a mapping {year, opco, region, "
                     "objectif}, not %s",
                     c->path, t->line, t->col, kind_names[t->type]);
@@ -180,79 +179,79 @@ static int load_target(config *c, const ynode *t, char *err, size_t errlen)
         for (k = 0; k < 4 && strcmp(key->str, tkeys[k]); k++)
             ;
         if (k == 4)
-            return fail(err, errlen, EX_CONFIG, "%s:%d:%d: unknown target key '%.60s'", c->path,
+            return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: unknown target key '%.60s'", c->path,
                         key->line, key->col, key->str);
         if (val->type != YN_SCALAR)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: a target's '%s' must be a single value, not %s", c->path,
                         val->line, val->col, tkeys[k], kind_names[val->type]);
     }
     y = ymap_get(t, "year"), o = ymap_get(t, "opco"), r = ymap_get(t, "region");
     ob = ymap_get(t, "objectif");
     if (yis_null(y) || yis_null(o) || yis_null(ob))
-        return fail(err, errlen, EX_CONFIG, "%s:%d:%d: a target needs year, opco and objectif",
+        return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: a target needs year, opco and objectif",
                     c->path, t->line, t->col);
     obj = strtol(ob->str, &end, 10);
     if (end == ob->str || *end || obj <= 0 || ob->str[0] < '0' || ob->str[0] > '9' ||
         obj > 100000000)
-        return fail(err, errlen, EX_CONFIG,
+        return fail(err, errlen, APPERR_CONFIG,
                     "%s:%d:%d: objectif must be a whole number above 0 (at most 100000000)",
                     c->path, ob->line, ob->col);
     if (!config_years_ok(y->str) || strchr(y->str, '-'))
-        return fail(err, errlen, EX_CONFIG, "%s:%d:%d: a target's year must be YYYY (2000-2099)",
-                    c->path, y->line, y->col);
+        return fail(err, errlen, APPERR_CONFIG,
+                    "%s:%d:%d: a target's year must be YYYY (2000-2099)", c->path, y->line, y->col);
     if (c->ntcfg == CONFIG_MAX_TARGETS)
-        return fail(err, errlen, EX_CONFIG, "%s:%d:%d: more than %d targets", c->path, t->line,
+        return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: more than %d targets", c->path, t->line,
                     t->col, CONFIG_MAX_TARGETS);
     c->tcfg[c->ntcfg] = (config_target){
         atoi(y->str), t->line, t->col, strdup(o->str), yis_null(r) ? NULL : strdup(r->str), obj};
     if (!c->tcfg[c->ntcfg].opco || (!yis_null(r) && !c->tcfg[c->ntcfg].region)) {
         free(c->tcfg[c->ntcfg].opco);
         free(c->tcfg[c->ntcfg].region);
-        return fail(err, errlen, EX_SOFTWARE, "%s: out of memory", c->path);
+        return fail(err, errlen, APPERR_NOMEM, "%s: out of memory", c->path);
     }
     c->ntcfg++;
     return 0;
 }
 
 /* One key's value, already known to be of the key's kind and not null. */
-static int load_key(config *c, const char *dir, const char *name, const ynode *v, char *err,
-                    size_t errlen)
+static enum apperr load_key(config *c, const char *dir, const char *name, const ynode *v, char *err,
+                            size_t errlen)
 {
     char **str = NULL;
     double f;
     size_t i;
-    int rc;
+    enum apperr rc;
 
     if (!strcmp(name, "observation_date")) {
         date_t d;
         if (strlen(v->str) != 10 || v->str[4] != '-' || v->str[7] != '-' ||
             val_date(v->str, 10, &d))
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: observation_date must be a date YYYY-MM-DD", c->path, v->line,
                         v->col);
         str = &c->observation_date;
     } else if (!strcmp(name, "years")) {
         if (!config_years_ok(v->str))
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: years must be YYYY or YYYY-YYYY (2000-2099)", c->path, v->line,
                         v->col);
         str = &c->years;
     } else if (!strcmp(name, "secrecy_threshold")) {
         if (decimal(v->str, &f) || strchr(v->str, '.') || f > 1000000)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: secrecy_threshold must be a whole number from 0 to 1000000",
                         c->path, v->line, v->col);
         c->secrecy = (int)f;
     } else if (!strcmp(name, "max_reject_rate")) {
         if (decimal(v->str, &f) || f > 1)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: max_reject_rate must be a fraction from 0 to 1 (such as 0.10)",
                         c->path, v->line, v->col);
         c->max_reject_rate = f;
     } else if (!strcmp(name, "max_expansion")) {
         if (decimal(v->str, &f) || !(f > 1) || f > 1e9)
-            return fail(err, errlen, EX_CONFIG,
+            return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: max_expansion must be a number above 1 (a ratio of "
                         "decompressed to compressed size, such as 100)",
                         c->path, v->line, v->col);
@@ -260,11 +259,11 @@ static int load_key(config *c, const char *dir, const char *name, const ynode *v
     } else if (!strcmp(name, "pseudonymisation_key_file") || !strcmp(name, "schemas_dir")) {
         char **p = name[0] == 'p' ? &c->key_file : &c->schemas_dir;
         if (!*v->str)
-            return fail(err, errlen, EX_CONFIG, "%s:%d:%d: %s must name a %s", c->path, v->line,
+            return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: %s must name a %s", c->path, v->line,
                         v->col, name, name[0] == 'p' ? "file" : "folder");
         free(*p);
         if (!(*p = join(dir, v->str)))
-            return fail(err, errlen, EX_SOFTWARE, "%s: out of memory", c->path);
+            return fail(err, errlen, APPERR_NOMEM, "%s: out of memory", c->path);
     } else if (!strcmp(name, "dispositifs")) {
         return load_dispositifs(c, v, err, errlen);
     } else if (!strcmp(name, "targets")) {
@@ -275,52 +274,52 @@ static int load_key(config *c, const char *dir, const char *name, const ynode *v
     if (str) {
         free(*str);
         if (!(*str = strdup(v->str)))
-            return fail(err, errlen, EX_SOFTWARE, "%s: out of memory", c->path);
+            return fail(err, errlen, APPERR_NOMEM, "%s: out of memory", c->path);
     }
     return 0;
 }
 
-/* Key k's value v, checked for its kind, then for its form. 0 or an exit
- * code with a message. */
-static int set_key(config *c, const char *dir, size_t k, const ynode *v, char *err, size_t errlen)
+/* Key k's value v, checked for its kind, then for its form. */
+static enum apperr set_key(config *c, const char *dir, size_t k, const ynode *v, char *err,
+                           size_t errlen)
 {
     if (v->type != keys[k].kind)
-        return fail(err, errlen, EX_CONFIG, "%s:%d:%d: '%s' must be %s, not %s", c->path, v->line,
-                    v->col, keys[k].name, keys[k].what, kind_names[v->type]);
+        return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: '%s' must be %s, not %s", c->path,
+                    v->line, v->col, keys[k].name, keys[k].what, kind_names[v->type]);
     return load_key(c, dir, keys[k].name, v, err, errlen);
 }
 
-int config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen)
+enum apperr config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen)
 {
     size_t k;
     for (k = 0; k < NKEYS && strcmp(keys[k].name, name); k++)
         ;
     if (k == NKEYS)
-        return fail(err, errlen, EX_SOFTWARE, "%s: no configuration key '%s'", c->path, name);
-    return yis_null(v) ? 0 : set_key(c, ".", k, v, err, errlen);
+        return fail(err, errlen, APPERR_INTERNAL, "%s: no configuration key '%s'", c->path, name);
+    return yis_null(v) ? APPERR_OK : set_key(c, ".", k, v, err, errlen);
 }
 
-int config_load(const char *path, config *c, char *err, size_t errlen)
+enum apperr config_load(const char *path, config *c, char *err, size_t errlen)
 {
     ydoc *d;
     const ynode *root;
     char *dir = NULL;
     size_t i, k;
-    int rc = 0;
+    enum apperr rc = APPERR_OK;
 
     d = yload_file(path, err, errlen);
     if (!d)
-        return EX_CONFIG;
+        return APPERR_CONFIG;
     free(c->path);
     c->path = strdup(path);
     dir = folder_of(path);
     if (!c->path || !dir) {
-        rc = fail(err, errlen, EX_SOFTWARE, "%s: out of memory", path);
+        rc = fail(err, errlen, APPERR_NOMEM, "%s: out of memory", path);
         goto done;
     }
     root = d->root;
     if (root && root->type != YN_MAP) {
-        rc = fail(err, errlen, EX_CONFIG,
+        rc = fail(err, errlen, APPERR_CONFIG,
                   "%s:%d:%d: the configuration must be a mapping of keys (README, Configuration), "
                   "not %s",
                   path, root->line, root->col, kind_names[root->type]);
@@ -331,7 +330,7 @@ int config_load(const char *path, config *c, char *err, size_t errlen)
         for (k = 0; k < NKEYS && strcmp(keys[k].name, key->str); k++)
             ;
         if (k == NKEYS)
-            rc = fail(err, errlen, EX_CONFIG,
+            rc = fail(err, errlen, APPERR_CONFIG,
                       "%s:%d:%d: unknown configuration key '%.60s' (see README, Configuration)",
                       path, key->line, key->col, key->str);
         else if (!yis_null(v)) /* "key:" alone keeps the default */
@@ -343,7 +342,7 @@ done:
     return rc;
 }
 
-int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen)
+enum apperr config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen)
 {
     size_t i, j;
     for (i = 0; i < c->ntcfg; i++) {
@@ -356,16 +355,17 @@ int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errl
         char spec[128];
         size_t key;
         if (!op || !rg)
-            return fail(err, errlen, EX_CONFIG, "%s:%d:%d: unknown %s '%.60s' in a target", c->path,
-                        t->line, t->col, op ? "région" : "OPCO", op ? t->region : t->opco);
+            return fail(err, errlen, APPERR_CONFIG, "%s:%d:%d: unknown %s '%.60s' in a target",
+                        c->path, t->line, t->col, op ? "région" : "OPCO", op ? t->region : t->opco);
         snprintf(spec, sizeof spec, "%d:%s:%s=%ld", t->year, op, rg, t->objectif);
         key = strcspn(spec, "=") + 1;
         for (j = 0; j < c->ntargets; j++)
             if (!strncmp(c->targets[j], spec, key))
-                return fail(err, errlen, EX_CONFIG, "%s:%d:%d: two targets for the same row (%.*s)",
-                            c->path, t->line, t->col, (int)key - 1, spec);
+                return fail(err, errlen, APPERR_CONFIG,
+                            "%s:%d:%d: two targets for the same row (%.*s)", c->path, t->line,
+                            t->col, (int)key - 1, spec);
         if (!(c->targets[c->ntargets] = strdup(spec)))
-            return fail(err, errlen, EX_SOFTWARE, "%s: out of memory", c->path);
+            return fail(err, errlen, APPERR_NOMEM, "%s: out of memory", c->path);
         c->ntargets++;
     }
     return 0;

@@ -1,12 +1,13 @@
 /* config.h: the run's configuration file (README "Configuration",
  * spec/outputs.md): a closed list of keys, each of one YAML kind, loaded
  * through yload and checked before any work. Errors name file:line:column
- * and the key; the caller logs them and exits 78. */
+ * and the key; the caller logs them and exits with APPERR_CONFIG's code. */
 #ifndef CONFIG_H
 #define CONFIG_H
 
 #include <stddef.h>
 
+#include "apperr.h"
 #include "refdata.h"
 #include "yload.h"
 
@@ -51,30 +52,31 @@ void config_free(config *c);
 
 /*
  * config_load: reads and checks the configuration file path into c (which
- * config_init prepared). Returns 0; 78 (EX_CONFIG) with "path:line:col:
- * message" in err for an unreadable or invalid file, an unknown key or a
- * value of the wrong kind or form; 70 when out of memory. On error c may
- * hold part of the file: config_free it.
+ * config_init prepared). Returns APPERR_OK; APPERR_CONFIG with
+ * "path:line:col: message" in err for an unreadable or invalid file, an
+ * unknown key or a value of the wrong kind or form; APPERR_NOMEM. On error c
+ * may hold part of the file: config_free it.
  */
-int config_load(const char *path, config *c, char *err, size_t errlen);
+enum apperr config_load(const char *path, config *c, char *err, size_t errlen);
 
 /*
  * config_set: one key's value v, from another YAML file than a configuration
  * (the parameters of a manifest under --verify), checked as config_load
  * checks it and stored into c; messages name c->path (set it to that file)
  * with v's line and column. A relative path value is kept as it is. A null v
- * keeps the default. Returns 0, 78 with a message, or 70 (an unknown name,
- * a programming error, or out of memory).
+ * keeps the default. Returns APPERR_OK; APPERR_CONFIG with a message;
+ * APPERR_INTERNAL for a name that is no key (a programming error);
+ * APPERR_NOMEM.
  */
-int config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen);
+enum apperr config_set(config *c, const char *name, const ynode *v, char *err, size_t errlen);
 
 /*
  * config_resolve_targets: the configured targets against the reference
  * tables (OPCO and région by code or alias, TOTAL allowed), one target per
- * row, into c->targets. Returns 0, 78 with a message (unknown OPCO or
- * région, two targets for one row), or 70 when out of memory.
+ * row, into c->targets. Returns APPERR_OK, APPERR_CONFIG with a message
+ * (unknown OPCO or région, two targets for one row), or APPERR_NOMEM.
  */
-int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
+enum apperr config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
 
 /* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
  * 2000-2099; else 0. */

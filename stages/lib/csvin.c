@@ -32,6 +32,10 @@ struct pending {
     size_t first, n;
 };
 
+/* A field over max_field, met in libcsv's callback: the error is placed
+ * (line, column) by the caller, which knows where the field starts. */
+#define FAILED_LONG_FIELD 2
+
 struct csvin {
     char *path;
     gzFile gz;
@@ -72,7 +76,7 @@ struct csvin {
     char **rf;
     size_t rfcap;
     csvin_err *e;
-    int failed;
+    int failed; /* a callback failed: 1 (e filled), or FAILED_LONG_FIELD */
     /* splitting into blocks (csvin_next_block): libcsv's state mirrored */
     int sk_state, sk_quoted;
     size_t sk_spaces, sk_pos;
@@ -82,11 +86,11 @@ struct csvin {
     int nonul;           /* a block without NUL byte: fields need no NUL check */
 };
 
-static void set_err(csvin_err *e, int code, unsigned long line, unsigned long col, const char *fmt,
-                    ...)
+static void set_err(csvin_err *e, enum apperr err, unsigned long line, unsigned long col,
+                    const char *fmt, ...)
 {
     va_list ap;
-    e->code = code;
+    e->err = err;
     e->line = line;
     e->col = col;
     va_start(ap, fmt);
@@ -123,7 +127,7 @@ static int spool(int in, csvin_err *e)
     snprintf(tmpl, sizeof tmpl, "%s/csvin-spool.XXXXXX", dir && *dir ? dir : "/tmp");
     out = mkstemp(tmpl);
     if (out < 0) {
-        set_err(e, 74, 0, 0, "cannot spool the pipe to %s: %s", tmpl, strerror(errno));
+        set_err(e, APPERR_READ, 0, 0, "cannot spool the pipe to %s: %s", tmpl, strerror(errno));
         return -1;
     }
     unlink(tmpl);
@@ -131,7 +135,7 @@ static int spool(int in, csvin_err *e)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 || write(out, buf, (size_t)n) != n) {
-            set_err(e, 74, 0, 0, "cannot spool the pipe: %s", strerror(errno));
+            set_err(e, APPERR_READ, 0, 0, "cannot spool the pipe: %s", strerror(errno));
             close(out);
             return -1;
         }
@@ -139,7 +143,8 @@ static int spool(int in, csvin_err *e)
     return out;
 }
 
-/* Opens the decompressing reader; 0, or -1 with e filled (74). */
+/* Opens the decompressing reader; 0, or -1 with e filled (APPERR_READ,
+ * APPERR_NOMEM). */
 static int open_stream(csvin *r, csvin_err *e)
 {
     struct stat st;
@@ -147,7 +152,7 @@ static int open_stream(csvin *r, csvin_err *e)
     if (r->spool >= 0) {
         fd = dup(r->spool);
         if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-            set_err(e, 74, 0, 0, "cannot reread the spooled pipe: %s", strerror(errno));
+            set_err(e, APPERR_READ, 0, 0, "cannot reread the spooled pipe: %s", strerror(errno));
             if (fd >= 0)
                 close(fd);
             return -1;
@@ -155,11 +160,11 @@ static int open_stream(csvin *r, csvin_err *e)
     } else {
         fd = open(r->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            set_err(e, 74, 0, 0, "cannot open: %s", strerror(errno));
+            set_err(e, APPERR_READ, 0, 0, "cannot open: %s", strerror(errno));
             return -1;
         }
         if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-            set_err(e, 74, 0, 0, "cannot read: it is a folder");
+            set_err(e, APPERR_READ, 0, 0, "cannot read: it is a folder");
             close(fd);
             return -1;
         }
@@ -176,7 +181,7 @@ static int open_stream(csvin *r, csvin_err *e)
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
         close(fd);
-        set_err(e, 74, 0, 0, "cannot read: out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "cannot read: out of memory");
         return -1;
     }
     gzbuffer(r->gz, READ_CHUNK);
@@ -190,7 +195,8 @@ static const char *strip_fd(const char *msg)
     return p ? p + 3 : msg;
 }
 
-/* gzread with the spec's error classes: 74 for I/O, 65 for a corrupt gzip. */
+/* gzread with the spec's error classes: APPERR_READ for I/O, APPERR_DATA for
+ * a corrupt gzip. */
 static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
 {
     int got = gzread(r->gz, buf, (unsigned)n);
@@ -198,16 +204,16 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
         int zerr;
         const char *msg = gzerror(r->gz, &zerr);
         if (zerr == Z_ERRNO)
-            set_err(e, 74, 0, 0, "read error: %s", strerror(errno));
+            set_err(e, APPERR_READ, 0, 0, "read error: %s", strerror(errno));
         else
-            set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
+            set_err(e, APPERR_DATA, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
         return -1;
     }
     if (got == 0) {
         int zerr;
         const char *msg = gzerror(r->gz, &zerr);
         if (zerr != Z_OK) {
-            set_err(e, 65, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
+            set_err(e, APPERR_DATA, 0, 0, "corrupt gzip data (%s)", strip_fd(msg));
             return -1;
         }
     }
@@ -216,7 +222,7 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
     r->inflated += (unsigned long long)got;
     if (r->max_expansion > 0 && r->size > 0 && !gzdirect(r->gz) &&
         (double)r->inflated > r->max_expansion * (double)r->size) {
-        set_err(e, 65, 0, 0,
+        set_err(e, APPERR_DATA, 0, 0,
                 "gzip data expands to more than %g times the file's %lld bytes (max_expansion): "
                 "a decompression bomb, or a file to check; raise max_expansion in the "
                 "configuration if it is genuine",
@@ -357,7 +363,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
 
     chunk = malloc(READ_CHUNK);
     if (!chunk) {
-        set_err(e, 74, 0, 0, "out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         return -1;
     }
     for (;;) {
@@ -431,7 +437,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
     rc = 0;
     goto done;
 oom:
-    set_err(e, 74, 0, 0, "out of memory");
+    set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
 done:
     free(chunk);
     free(hdr);
@@ -483,7 +489,7 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
     memset(e, 0, sizeof *e);
     if (!r || !(r->path = strdup(path))) {
         free(r);
-        set_err(e, 74, 0, 0, "out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
     r->enc = enc;
@@ -516,7 +522,7 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
             goto error;
     }
     if (csv_init(&r->p, 0) != 0) {
-        set_err(e, 74, 0, 0, "out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         goto error;
     }
     r->parser_ok = 1;
@@ -615,13 +621,12 @@ static void cb_field(void *s, size_t len, void *data)
         r->rec_line = r->line;
     }
     if (len > r->max_field) {
-        r->failed = 1;
-        r->e->code = -2; /* placed by the caller */
+        r->failed = FAILED_LONG_FIELD; /* placed by the caller */
         return;
     }
     if (grow((void **)&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
         r->failed = 1;
-        set_err(r->e, 74, 0, 0, "out of memory");
+        set_err(r->e, APPERR_NOMEM, 0, 0, "out of memory");
         return;
     }
     o = r->arena + r->alen;
@@ -700,7 +705,7 @@ static void cb_row(int c, void *data)
     }
     if (grow((void **)&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
         r->failed = 1;
-        set_err(r->e, 74, 0, 0, "out of memory");
+        set_err(r->e, APPERR_NOMEM, 0, 0, "out of memory");
         return;
     }
     r->q[r->qn].line = r->rec_line;
@@ -805,11 +810,11 @@ static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
             r->start = 0;
         }
         if (r->end - r->start >= MAX_LINE) {
-            set_err(e, 65, r->line, 1, "line longer than %lu bytes", MAX_LINE);
+            set_err(e, APPERR_DATA, r->line, 1, "line longer than %lu bytes", MAX_LINE);
             return -1;
         }
         if (grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
-            set_err(e, 74, 0, 0, "out of memory");
+            set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
             return -1;
         }
         got = read_some(r, r->buf + r->end, r->cap - r->end, e);
@@ -827,7 +832,7 @@ static int fail_long_field(csvin *r, csvin_err *e)
     unsigned long l, c;
     size_t k = r->nf - r->row_first;
     field_start(r, k, &l, &c);
-    set_err(e, 65, l, c, "field longer than %zu bytes", r->max_field);
+    set_err(e, APPERR_DATA, l, c, "field longer than %zu bytes", r->max_field);
     return -1;
 }
 
@@ -881,12 +886,12 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e)
             if (r->p.quoted && r->p.pstate == 2 /* FIELD_BEGUN */) {
                 unsigned long l, c;
                 field_start(r, r->nf - r->row_first, &l, &c);
-                set_err(e, 65, l, c, "unterminated quoted field");
+                set_err(e, APPERR_DATA, l, c, "unterminated quoted field");
                 return -1;
             }
             csv_fini(&r->p, cb_field, cb_row, r);
             if (r->failed)
-                return r->e->code == -2 ? fail_long_field(r, e) : -1;
+                return r->failed == FAILED_LONG_FIELD ? fail_long_field(r, e) : -1;
             break;
         }
         s = r->buf + r->start;
@@ -909,16 +914,16 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e)
             r->rawlen = 0;
         }
         if (raw_append(r, s, len)) {
-            set_err(e, 74, 0, 0, "out of memory");
+            set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
             return -1;
         }
         if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len && !r->failed) {
-            set_err(e, 74, r->line, 1, "CSV parser: %s", csv_strerror(csv_error(&r->p)));
+            set_err(e, APPERR_NOMEM, r->line, 1, "CSV parser: %s", csv_strerror(csv_error(&r->p)));
             return -1;
         }
         r->start += len;
         if (r->failed)
-            return r->e->code == -2 ? fail_long_field(r, e) : -1;
+            return r->failed == FAILED_LONG_FIELD ? fail_long_field(r, e) : -1;
         if (r->in_record && r->p.entry_pos > r->max_field)
             return fail_long_field(r, e);
         if (len && s[len - 1] == '\n')
@@ -1062,7 +1067,7 @@ int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e)
     if (r->finished)
         return 0;
     if (r->qhead < r->qn || r->in_record) {
-        set_err(e, 74, 0, 0, "internal error: a record is in progress");
+        set_err(e, APPERR_INTERNAL, 0, 0, "internal error: a record is in progress");
         return -1;
     }
     for (;;) {
@@ -1085,7 +1090,7 @@ int csvin_next_block(csvin *r, csvin_block *b, size_t target, csvin_err *e)
         }
         s = r->buf + r->start;
         if (block_put(b, s, len)) {
-            set_err(e, 74, 0, 0, "out of memory");
+            set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
             return -1;
         }
         /* a blank line between records is skipped by the parser: no state change */
@@ -1115,7 +1120,7 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     memset(e, 0, sizeof *e);
     if (!r || !(r->path = strdup(parent->path))) {
         free(r);
-        set_err(e, 74, 0, 0, "out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
     r->enc = parent->enc;
@@ -1144,7 +1149,7 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->line = b->line;
     if (csv_init(&r->p, 0) != 0) {
         csvin_close(r);
-        set_err(e, 74, 0, 0, "out of memory");
+        set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
     r->parser_ok = 1;

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "apperr.h"
+
 #define CSVIN_MAX_FIELD 65536
 /* The longest field csvin hands out, in bytes: each input byte becomes at
  * most 3 UTF-8 bytes (a Windows-1252 letter, U+FFFD for an undefined or
@@ -27,10 +29,11 @@
  * (max_expansion) much sooner than parsing it would. */
 enum csvin_encoding { CSVIN_AUTO = 0, CSVIN_UTF8 = 1, CSVIN_CP1252 = 2, CSVIN_AUTO_LAZY = 3 };
 
-/* A file-level error: the exit code of spec/outputs.md (65 data, 74 I/O),
- * the place (line and column 1-based, 0 when there is none) and a message. */
+/* A file-level error: what went wrong (APPERR_DATA for the file's content,
+ * APPERR_READ when it cannot be opened or read, APPERR_NOMEM), the place
+ * (line and column 1-based, 0 when there is none) and a message. */
 typedef struct csvin_err {
-    int code;
+    enum apperr err;
     unsigned long line, col;
     char msg[512];
 } csvin_err;
@@ -56,7 +59,7 @@ typedef struct csvin csvin;
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e);
 /*
  * csvin_open_bounded: csvin_open where a gzip file whose decompressed size
- * exceeds max_expansion times its size on disk is a file-level error (65,
+ * exceeds max_expansion times its size on disk is a file-level error (APPERR_DATA,
  * no place), met while decompressing, in the first pass already (a
  * decompression bomb stops after that many bytes, not at its end).
  * max_expansion 0: no bound (csvin_open). Plain files are never bounded.

@@ -172,9 +172,9 @@ void manifest_hashes_free(manifest_hashes *h)
     memset(h, 0, sizeof *h);
 }
 
-int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_hashes *h,
-                   const manifest_work *w, const refdata *ref, char *err, size_t errlen)
+enum apperr manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
+                           char *const *inputs, size_t ninputs, const manifest_hashes *h,
+                           const manifest_work *w, const refdata *ref, char *err, size_t errlen)
 {
     static const char *const schemas[] = {"input/contrats.yaml",       "input/evenements.yaml",
                                           "input/participations.yaml", "input/departements.yaml",
@@ -190,19 +190,19 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     size_t nq = 0, nm = 0, i, k, nout = 0;
     long tot_read = 0, tot_acc = 0, tot_rej = 0, contract_acc = 0;
     yemit *y = NULL;
-    int rc = 0;
+    enum apperr rc = APPERR_OK;
 
     /* what the stages knew: ingest's and merge's counts, each output's
      * size, hashes and rows from its writer */
     for (i = 0; i < 3 && !rc; i++)
         if (w->quality[i] && facts_inputs_read(w->quality[i], &q, &nq, err, errlen))
-            rc = 70;
+            rc = APPERR_INTERNAL;
     if (!rc && w->merge && facts_merge_read(w->merge, &m, &nm, err, errlen))
-        rc = 70;
+        rc = APPERR_INTERNAL;
     for (i = 0; i < MANIFEST_MAX_FACTS && w->outputs[i] && !rc; i++)
         if (access(w->outputs[i], F_OK) == 0 &&
             facts_outputs_read(w->outputs[i], &outs, &nout, err, errlen))
-            rc = 70;
+            rc = APPERR_INTERNAL;
     if (rc)
         goto done;
     facts_merge_sum(m, nm, &mt);
@@ -210,7 +210,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     snprintf(path, sizeof path, "%s/manifest.yaml", outdir);
     y = yemit_open(path, err, errlen);
     if (!y) {
-        rc = 74;
+        rc = APPERR_WRITE;
         goto done;
     }
     yemit_map_start(y);
@@ -292,7 +292,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
             bytes = h->bytes[i];
         } else if (manifest_sha256(path, 0, hex, &bytes)) {
             snprintf(err, errlen, "%s: cannot read: %s", inputs[i], strerror(errno));
-            rc = 74;
+            rc = APPERR_READ;
             break;
         }
         yemit_map_start(y);
@@ -326,7 +326,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
             continue;
         if (manifest_sha256(f->path, 0, hex, &bytes)) {
             snprintf(err, errlen, "%s: cannot read: %s", f->path, strerror(errno));
-            rc = 74;
+            rc = APPERR_READ;
             break;
         }
         /* a dropped table by its path in the input folder, a shipped one by its name */
@@ -358,7 +358,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
             yemit_seq_start(y);
             if (manifest_zip_parts(path, emit_part, y)) {
                 snprintf(err, errlen, "%s: cannot read the workbook's parts", outs[i].file);
-                rc = 74;
+                rc = APPERR_READ;
             }
             yemit_seq_end(y);
         }
@@ -367,7 +367,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     yemit_seq_end(y);
 
     if (!rc && emit_secrecy(y, w->secrecy, err, errlen))
-        rc = 70;
+        rc = APPERR_INTERNAL;
 
     yemit_str(y, "conservation");
     yemit_map_start(y);
@@ -383,7 +383,7 @@ int manifest_write(const char *outdir, const manifest_params *p, const char *inp
     yemit_map_end(y);
     yemit_map_end(y);
     if (yemit_close(y, rc ? path : err, rc ? sizeof path : errlen) && !rc)
-        rc = 74;
+        rc = APPERR_WRITE;
 done:
     facts_outputs_free(outs, nout);
     facts_inputs_free(q, nq);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "apperr.h"
 #include "refdata.h"
 
 typedef struct manifest_params {
@@ -62,12 +63,14 @@ int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *byt
  * manifest_write: write outdir/manifest.yaml listing the inputs (paths
  * relative to input_dir; their hashes from h, or computed when h is NULL), the
  * reference tables of ref, and the outputs the facts files of w list (sorted by
- * name; the workbook's parts are read from outdir). Returns 0, or an exit code
- * with a message: 70 when a facts file cannot be read, 74 on I/O.
+ * name; the workbook's parts are read from outdir). Returns APPERR_OK, or
+ * with a message APPERR_INTERNAL when a facts file cannot be read,
+ * APPERR_READ when an input, a reference table or the workbook cannot be
+ * read, APPERR_WRITE when the manifest cannot be written.
  */
-int manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
-                   char *const *inputs, size_t ninputs, const manifest_hashes *h,
-                   const manifest_work *w, const refdata *ref, char *err, size_t errlen);
+enum apperr manifest_write(const char *outdir, const manifest_params *p, const char *input_dir,
+                           char *const *inputs, size_t ninputs, const manifest_hashes *h,
+                           const manifest_work *w, const refdata *ref, char *err, size_t errlen);
 
 typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha256);
 /* manifest_zip_parts: calls fn with the name and content SHA-256 of every

@@ -29,8 +29,8 @@ static char *join(const char *a, const char *b, const char *c)
 }
 
 /* Chooses the file of one table: the dropped one, else the default. */
-static int choose(ref_file *f, const char *schemas_dir, const char *input_dir, int *code, char *err,
-                  size_t errlen)
+static int choose(ref_file *f, const char *schemas_dir, const char *input_dir, enum apperr *code,
+                  char *err, size_t errlen)
 {
     char *plain = NULL, *gz = NULL;
     int rc = 0;
@@ -43,7 +43,7 @@ static int choose(ref_file *f, const char *schemas_dir, const char *input_dir, i
             goto oom;
         if (exists(plain) && exists(gz)) {
             snprintf(err, errlen, "%s and %s: both given; keep one", plain, gz);
-            *code = 65;
+            *code = APPERR_DATA;
             rc = -1;
         } else if (exists(plain)) {
             f->path = plain, plain = NULL, f->dropped = 1;
@@ -68,7 +68,7 @@ oom:
     free(plain);
     free(gz);
     snprintf(err, errlen, "out of memory");
-    *code = 74;
+    *code = APPERR_NOMEM;
     return -1;
 }
 
@@ -77,8 +77,8 @@ typedef int (*row_fn)(refdata *r, char **v, const char *path, unsigned long line
 
 /* Reads one table through its schema; calls fn with the values of the
  * schema's columns (trimmed, NULL when the column is absent). */
-static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, row_fn fn, int *code,
-                      char *err, size_t errlen)
+static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, row_fn fn,
+                      enum apperr *code, char *err, size_t errlen)
 {
     char *spath = join(schemas_dir, "/input/", f->name), *sp2;
     schema *s = NULL;
@@ -93,39 +93,40 @@ static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, ro
     sp2 = spath ? join(spath, ".yaml", "") : NULL;
     free(spath);
     if (!sp2) {
-        *code = 74;
+        snprintf(err, errlen, "out of memory");
+        *code = APPERR_NOMEM;
         return -1;
     }
     s = schema_load(sp2, err, errlen);
     if (!s) {
-        *code = 78;
+        *code = APPERR_CONFIG;
         goto done;
     }
     /* a dropped table is outside data: bounded like the inputs by default */
     in = csvin_open_bounded(f->path, s->encoding, s->delim, CSVIN_DEFAULT_MAX_EXPANSION, &e);
     if (!in) {
         snprintf(err, errlen, "%s: %s", f->path, e.msg);
-        *code = e.code;
+        *code = e.err;
         goto done;
     }
     got = csvin_next(in, &row, &e);
     if (got <= 0) {
         snprintf(err, errlen, "%s: %s", f->path, got < 0 ? e.msg : "empty file");
-        *code = got < 0 ? e.code : 65;
+        *code = got < 0 ? e.err : APPERR_DATA;
         goto done;
     }
     if (schema_match(s, row, &m, &bad, err + 0, errlen)) {
         char tmp[600];
         snprintf(tmp, sizeof tmp, "%s:%lu:%d: %s", f->path, row->line, bad, err);
         snprintf(err, errlen, "%s", tmp);
-        *code = 65;
+        *code = APPERR_DATA;
         goto done;
     }
     while ((got = csvin_next(in, &row, &e)) == 1) {
         if (row->n != m.nfields) {
             snprintf(err, errlen, "%s:%lu: %zu fields, the header has %zu", f->path, row->line,
                      row->n, m.nfields);
-            *code = 65;
+            *code = APPERR_DATA;
             goto done;
         }
         for (k = 0; k < s->ncols && k < 8; k++) {
@@ -138,13 +139,13 @@ static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, ro
             }
         }
         if (fn(r, vals, f->path, row->line, err, errlen)) {
-            *code = 65;
+            *code = APPERR_DATA;
             goto done;
         }
     }
     if (got < 0) {
         snprintf(err, errlen, "%s:%lu:%lu: %s", f->path, e.line, e.col, e.msg);
-        *code = e.code;
+        *code = e.err;
         goto done;
     }
     rc = 0;
@@ -332,7 +333,7 @@ static int cmp_uai(const void *a, const void *b)
     return memcmp(a, b, 9);
 }
 
-refdata *refdata_load(const char *schemas_dir, const char *input_dir, int *code, char *err,
+refdata *refdata_load(const char *schemas_dir, const char *input_dir, enum apperr *code, char *err,
                       size_t errlen)
 {
     static const row_fn fns[REF_TABLES] = {add_dept, add_region, add_opco,
@@ -344,7 +345,7 @@ refdata *refdata_load(const char *schemas_dir, const char *input_dir, int *code,
 
     if (!r) {
         snprintf(err, errlen, "out of memory");
-        *code = 74;
+        *code = APPERR_NOMEM;
         return NULL;
     }
     for (i = 0; i < 1002; i++)

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "apperr.h"
+
 #define REF_TABLES 6
 
 typedef struct ref_file {
@@ -45,10 +47,11 @@ typedef struct refdata {
 /*
  * refdata_load: load every table. schemas_dir holds input/NAME.yaml (the
  * tables' schemas) and referentiels/NAME.csv (the defaults); input_dir may
- * be NULL. Returns NULL with a message and *code (65 bad content or both
- * NAME.csv and NAME.csv.gz, 74 unreadable, 78 bad schema) on error.
+ * be NULL. Returns NULL with a message and *code (APPERR_DATA bad content or
+ * both NAME.csv and NAME.csv.gz, APPERR_READ unreadable, APPERR_CONFIG bad
+ * schema, APPERR_NOMEM) on error.
  */
-refdata *refdata_load(const char *schemas_dir, const char *input_dir, int *code, char *err,
+refdata *refdata_load(const char *schemas_dir, const char *input_dir, enum apperr *code, char *err,
                       size_t errlen);
 void refdata_free(refdata *r);
 

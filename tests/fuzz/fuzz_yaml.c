@@ -20,7 +20,7 @@ static refdata *ref;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     char err[1024];
-    int code;
+    enum apperr code;
     (void)argc, (void)argv;
     fuzz_setup("yaml");
     ref = refdata_load(FUZZ_SCHEMAS, NULL, &code, err, sizeof err);
@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = config_load(path, &c, err, sizeof err);
     if (!rc)
         rc = config_resolve_targets(&c, ref, err, sizeof err);
-    if (rc && rc != 78)
-        abort(); /* 70 is out of memory only */
+    if (rc && rc != APPERR_CONFIG)
+        abort(); /* the other is out of memory only */
     if (rc)
         named(err, path);
     config_free(&c);

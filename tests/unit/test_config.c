@@ -27,23 +27,24 @@ static void load_ok(const char *yaml, config *c)
     char err[1024] = "";
     const char *p = tu_write_str("ok.yaml", yaml);
     config_init(c);
-    int rc = config_load(p, c, err, sizeof err);
+    enum apperr rc = config_load(p, c, err, sizeof err);
     if (rc)
-        fail_msg("config_load refused (%d) \"%s\": %s", rc, yaml, err);
+        fail_msg("config_load refused (%s) \"%s\": %s", apperr_str(rc), yaml, err);
 }
 
-/* Loads the YAML text; must fail with 78 and "path:line:col: " before a message holding each
- * of what1 and what2 (NULL: anything). */
+/* Loads the YAML text; must fail with APPERR_CONFIG and "path:line:col: " before a message holding
+ * each of what1 and what2 (NULL: anything). */
 static void load_fails(const char *yaml, int line, int col, const char *what1, const char *what2)
 {
     char err[1024] = "";
     config c;
     const char *p = tu_write_str("bad.yaml", yaml);
     config_init(&c);
-    int rc = config_load(p, &c, err, sizeof err);
+    enum apperr rc = config_load(p, &c, err, sizeof err);
     config_free(&c);
-    if (rc != 78)
-        fail_msg("config_load gave %d on \"%s\" (expected 78): %s", rc, yaml, err);
+    if (rc != APPERR_CONFIG)
+        fail_msg("config_load gave %s on \"%s\" (expected a configuration error): %s",
+                 apperr_str(rc), yaml, err);
     tu_check_err_at(err, p, line, col, what1);
     if (what2 && !strstr(err, what2))
         fail_msg("message \"%s\" does not say \"%s\"", err, what2);
@@ -236,7 +237,7 @@ static void test_resolve_targets(void **state)
 {
     (void)state;
     char err[1024] = "";
-    int code = 0;
+    enum apperr code = APPERR_OK;
     refdata *ref = refdata_load("schemas", NULL, &code, err, sizeof err);
     config c;
     if (!ref)
@@ -251,13 +252,13 @@ static void test_resolve_targets(void **state)
     assert_string_equal(c.targets[1], "2022:TOTAL:TOTAL=20");
     config_free(&c);
     load_ok("targets:\n  - {year: 2022, opco: NOPE, objectif: 10}\n", &c);
-    assert_int_equal(config_resolve_targets(&c, ref, err, sizeof err), 78);
+    assert_int_equal(config_resolve_targets(&c, ref, err, sizeof err), APPERR_CONFIG);
     tu_check_err_at(err, c.path, 2, 5, "unknown OPCO 'NOPE'");
     config_free(&c);
     load_ok("targets:\n  - {year: 2022, opco: AKTO, objectif: 10}\n"
             "  - {year: 2022, opco: akto, region: TOTAL, objectif: 11}\n",
             &c);
-    assert_int_equal(config_resolve_targets(&c, ref, err, sizeof err), 78);
+    assert_int_equal(config_resolve_targets(&c, ref, err, sizeof err), APPERR_CONFIG);
     tu_check_err_at(err, c.path, 3, 5, "two targets for the same row");
     config_free(&c);
     refdata_free(ref);

@@ -45,7 +45,7 @@ static csvin *open_ok(const char *path, enum csvin_encoding enc, char delim)
     csvin_err e;
     csvin *r = csvin_open(path, enc, delim, &e);
     if (!r)
-        fail_msg("csvin_open(%s) failed: code %d at %lu:%lu: %s", path, e.code, e.line, e.col,
+        fail_msg("csvin_open(%s) failed: code %d at %lu:%lu: %s", path, (int)e.err, e.line, e.col,
                  e.msg);
     return r;
 }
@@ -57,7 +57,7 @@ static csvin_row *next_row(csvin *r)
     memset(&e, 0, sizeof e);
     int rc = csvin_next(r, &row, &e);
     if (rc != 1)
-        fail_msg("csvin_next returned %d (code %d at %lu:%lu: %s)", rc, e.code, e.line, e.col,
+        fail_msg("csvin_next returned %d (code %d at %lu:%lu: %s)", rc, (int)e.err, e.line, e.col,
                  e.msg);
     assert_non_null(row);
     return row;
@@ -70,7 +70,8 @@ static void expect_eof(csvin *r)
     memset(&e, 0, sizeof e);
     int rc = csvin_next(r, &row, &e);
     if (rc != 0)
-        fail_msg("expected end of file, csvin_next returned %d (code %d: %s)", rc, e.code, e.msg);
+        fail_msg("expected end of file, csvin_next returned %d (code %d: %s)", rc, (int)e.err,
+                 e.msg);
 }
 
 /* The next record must start at line `line` and hold exactly the n fields given (all without
@@ -97,7 +98,7 @@ static void expect_row(csvin *r, unsigned long line, size_t n, ...)
 }
 
 /* Reads until the first failure, which must be code at line:col. */
-static void expect_error(csvin *r, int code, unsigned long line, unsigned long col)
+static void expect_error(csvin *r, enum apperr code, unsigned long line, unsigned long col)
 {
     csvin_row *row;
     csvin_err e;
@@ -107,7 +108,7 @@ static void expect_error(csvin *r, int code, unsigned long line, unsigned long c
         assert_true(++guard < 1000000);
     if (rc != -1)
         fail_msg("expected an error, csvin_next returned %d", rc);
-    assert_int_equal(e.code, code);
+    assert_int_equal(e.err, code);
     if (line) {
         assert_int_equal(e.line, line);
         assert_int_equal(e.col, col);
@@ -775,11 +776,11 @@ static void test_gzip_truncated(void **state)
         /* detection reads the whole file, so csvin_open fails */
         memset(&e, 0, sizeof e);
         assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
-        assert_int_equal(e.code, 65);
+        assert_int_equal(e.err, APPERR_DATA);
         assert_true(e.msg[0] != '\0');
         /* with encoding and delimiter given, reading fails */
         csvin *r = open_ok(p, CSVIN_UTF8, ';');
-        expect_error(r, 65, 0, 0);
+        expect_error(r, APPERR_DATA, 0, 0);
         csvin_close(r);
     }
 
@@ -788,9 +789,9 @@ static void test_gzip_truncated(void **state)
     const char *p = tu_write_file("crc.csv.gz", gz, len);
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
-    assert_int_equal(e.code, 65);
+    assert_int_equal(e.err, APPERR_DATA);
     csvin *r = open_ok(p, CSVIN_UTF8, ';');
-    expect_error(r, 65, 0, 0);
+    expect_error(r, APPERR_DATA, 0, 0);
     csvin_close(r);
     free(gz);
 
@@ -798,7 +799,7 @@ static void test_gzip_truncated(void **state)
     p = TU_WRITE_STR("garbage.csv.gz", "\x1F\x8B\x08\x00garbage that is not deflate data at all");
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(p, CSVIN_AUTO, 0, &e));
-    assert_int_equal(e.code, 65);
+    assert_int_equal(e.err, APPERR_DATA);
 }
 
 /* spec/inputs.md "Size": a gzip file decompressing to more than max_expansion times its size on
@@ -822,7 +823,7 @@ static void test_gzip_expansion_bound(void **state)
     /* the first pass (encoding detection) meets it: csvin_open fails */
     memset(&e, 0, sizeof e);
     assert_null(csvin_open_bounded(p, CSVIN_AUTO, 0, 100, &e));
-    assert_int_equal(e.code, 65);
+    assert_int_equal(e.err, APPERR_DATA);
     assert_non_null(strstr(e.msg, "max_expansion"));
     /* with encoding and delimiter given there is one pass: reading fails, long before the end */
     csvin *r = csvin_open_bounded(p, CSVIN_UTF8, ';', 100, &e);
@@ -833,7 +834,7 @@ static void test_gzip_expansion_bound(void **state)
     while ((got = csvin_next(r, &row, &e)) == 1)
         rows++;
     assert_int_equal(got, -1);
-    assert_int_equal(e.code, 65);
+    assert_int_equal(e.err, APPERR_DATA);
     assert_true(rows < 20000);
     csvin_close(r);
     /* a bound above the ratio reads every row; 0 means no bound */
@@ -873,17 +874,17 @@ static void test_io_errors(void **state)
     csvin_err e;
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(tu_path("does-not-exist.csv"), CSVIN_AUTO, 0, &e));
-    assert_int_equal(e.code, 74);
+    assert_int_equal(e.err, APPERR_READ);
     assert_true(e.msg[0] != '\0');
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(tu_path("does-not-exist.csv"), CSVIN_UTF8, ';', &e));
-    assert_int_equal(e.code, 74);
+    assert_int_equal(e.err, APPERR_READ);
 
     /* a folder opens but cannot be read: an I/O error */
     assert_int_equal(mkdir(tu_path("adir"), 0700), 0);
     memset(&e, 0, sizeof e);
     assert_null(csvin_open(tu_path("adir"), CSVIN_AUTO, 0, &e));
-    assert_int_equal(e.code, 74);
+    assert_int_equal(e.err, APPERR_READ);
 }
 
 /* ---- malformed quoting and field size --------------------------------- */
@@ -896,7 +897,7 @@ static void test_unterminated_quote(void **state)
     csvin *r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 3, "a", "b", "c");
     expect_row(r, 2, 3, "1", "2", "3");
-    expect_error(r, 65, 3, 6);
+    expect_error(r, APPERR_DATA, 3, 6);
     csvin_close(r);
 
     /* a record starting at line 2 whose second field starts on line 3:
@@ -904,13 +905,13 @@ static void test_unterminated_quote(void **state)
     p = TU_WRITE_STR("unterm2.csv", "a;b\n\"p\nq\";\"open\nrest\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 3, 4);
+    expect_error(r, APPERR_DATA, 3, 4);
     csvin_close(r);
 
     /* the very first cell of the file, after two blank lines: line 3, column 1 */
     p = TU_WRITE_STR("unterm3.csv", "\n\n\"a;b\n1;2\n");
     r = open_ok(p, CSVIN_AUTO, 0);
-    expect_error(r, 65, 3, 1);
+    expect_error(r, APPERR_DATA, 3, 1);
     csvin_close(r);
 
     /* columns count characters: in UTF-8 "é" is one character (é1 ;2 "3), and in
@@ -919,13 +920,13 @@ static void test_unterminated_quote(void **state)
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_UTF8);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 2, 3);
+    expect_error(r, APPERR_DATA, 2, 3);
     csvin_close(r);
     p = TU_WRITE_STR("unterm5.csv", "a;b\n\xE9;\"x\ny\n");
     r = open_ok(p, CSVIN_AUTO, 0);
     assert_int_equal(csvin_encoding(r), CSVIN_CP1252);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 2, 3);
+    expect_error(r, APPERR_DATA, 2, 3);
     csvin_close(r);
 
     /* a quote in an unquoted field is ordinary, so this is not unterminated */
@@ -971,7 +972,7 @@ static void test_field_size(void **state)
     p = tu_write_file("f65537.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 2, 3);
+    expect_error(r, APPERR_DATA, 2, 3);
     csvin_close(r);
 
     /* the same as the last line of the file, without LF */
@@ -981,7 +982,7 @@ static void test_field_size(void **state)
     p = tu_write_file("f65537b.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 2, 3);
+    expect_error(r, APPERR_DATA, 2, 3);
     csvin_close(r);
 
     /* a quoted field over two lines: 40 000 + LF + 25 535 = 65 536 bytes: accepted */
@@ -1014,7 +1015,7 @@ static void test_field_size(void **state)
     p = tu_write_file("q65537.csv", buf, n);
     r = open_ok(p, CSVIN_AUTO, 0);
     expect_row(r, 1, 2, "a", "b");
-    expect_error(r, 65, 2, 3);
+    expect_error(r, APPERR_DATA, 2, 3);
     csvin_close(r);
     free(buf);
 }
@@ -1083,7 +1084,7 @@ static int describe_rows(csvin *r, char **out, size_t *len)
         tu_append(out, len, "\n", 1);
     }
     if (got < 0)
-        tu_appendf(out, len, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+        tu_appendf(out, len, "error %d at %lu:%lu: %s\n", (int)e.err, e.line, e.col, e.msg);
     return got;
 }
 
@@ -1112,7 +1113,7 @@ static void compare_split(const char *path, size_t target)
         }
         tu_append(&split, &l2, "\n", 1);
     } else if (got < 0) {
-        tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+        tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", (int)e.err, e.line, e.col, e.msg);
     }
     if (got == 1 && !csvin_can_split(r)) {
         describe_rows(r, &split, &l2);
@@ -1130,7 +1131,7 @@ static void compare_split(const char *path, size_t target)
             csvin_close(br);
         }
         if (!stop && got < 0)
-            tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", e.code, e.line, e.col, e.msg);
+            tu_appendf(&split, &l2, "error %d at %lu:%lu: %s\n", (int)e.err, e.line, e.col, e.msg);
         free(b.data);
     }
     csvin_close(r);

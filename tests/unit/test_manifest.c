@@ -290,7 +290,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
     manifest_params p;
     manifest_work w;
     refdata *ref;
-    int code = 0, rc;
+    enum apperr code = APPERR_OK, rc;
     facts_input qin[2];
     facts_merge fm;
     facts_output outs[3];

@@ -37,11 +37,11 @@ static int setup(void **state)
 static refdata *load_ok(const char *input_dir)
 {
     char err[1024] = "";
-    int code = -1;
+    enum apperr code = APPERR_OK;
     refdata *r = refdata_load("schemas", input_dir, &code, err, sizeof err);
     if (!r)
-        fail_msg("refdata_load(schemas, %s): code %d: %s", input_dir ? input_dir : "NULL", code,
-                 err);
+        fail_msg("refdata_load(schemas, %s): code %d: %s", input_dir ? input_dir : "NULL",
+                 (int)code, err);
     return r;
 }
 
@@ -360,12 +360,12 @@ static void test_both_csv_and_gz(void **state)
     (void)state;
     static const char csv[] = "uai,siret,nom,code_postal\n0750001U,,CFA de Paris,75001\n";
     char drop[256], err[1024] = "";
-    int code = 0;
+    enum apperr code = APPERR_OK;
     snprintf(drop, sizeof drop, "%s", drop_dir("drop_both"));
     drop_file("drop_both", "cfa.csv", csv);
     tu_write_gz("drop_both/referentiels/cfa.csv.gz", csv, sizeof csv - 1);
     assert_null(refdata_load("schemas", drop, &code, err, sizeof err));
-    assert_int_equal(code, 65);
+    assert_int_equal(code, APPERR_DATA);
     if (!strstr(err, "cfa.csv") || !strstr(err, "cfa.csv.gz"))
         fail_msg("message \"%s\" does not name both files", err);
 }
@@ -374,14 +374,14 @@ static void test_bad_departement_row(void **state)
 {
     (void)state;
     char drop[256], path[256], want[300], err[1024] = "";
-    int code = 0;
+    enum apperr code = APPERR_OK;
     snprintf(drop, sizeof drop, "%s", drop_dir("drop_baddept"));
     /* line 1 the header, line 3 the row whose région 99 is not in regions.csv */
     snprintf(path, sizeof path, "%s",
              drop_file("drop_baddept", "departements.csv",
                        "departement,libelle,region\n01,Ain,84\n14,Calvados,99\n75,Paris,11\n"));
     assert_null(refdata_load("schemas", drop, &code, err, sizeof err));
-    assert_int_equal(code, 65);
+    assert_int_equal(code, APPERR_DATA);
     snprintf(want, sizeof want, "%s:3", path);
     if (strncmp(err, want, strlen(want)) || (err[strlen(want)] != ':'))
         fail_msg("message \"%s\" does not start with \"%s:\"", err, want);
