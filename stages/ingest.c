@@ -1889,6 +1889,18 @@ static int close_outputs(struct ingest *g, int rc)
     return rc;
 }
 
+/* A failed ingest leaves none of its output files: a record file cut at a
+ * row boundary would read as whole (it has no end marker), and rejects or
+ * counts of part of the files would pass for all of them. Standard output
+ * ("-") is left alone. */
+static void remove_outputs(const struct options *o)
+{
+    const char *paths[] = {o->out, o->rejects, o->quality};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (strcmp(paths[i], "-"))
+            unlink(paths[i]);
+}
+
 static void ingest_free(struct ingest *g)
 {
     strmap_free(&g->seen);
@@ -1911,11 +1923,12 @@ int main(int argc, char **argv)
     if ((rc = parse_options(argc, argv, &o)) != GO_ON)
         return apperr_exit(&stage, rc);
     rc = setup(&g, &o);
-    if (!rc)
-        rc = open_outputs(&g, o.out, o.rejects);
-    if (!rc)
-        rc = ingest_files(&g, o.files, o.nfiles, o.quality);
-    rc = close_outputs(&g, rc);
+    if (!rc) {
+        if (!(rc = open_outputs(&g, o.out, o.rejects)))
+            rc = ingest_files(&g, o.files, o.nfiles, o.quality);
+        if ((rc = close_outputs(&g, rc)))
+            remove_outputs(&o);
+    }
     ingest_free(&g);
     return apperr_exit(&stage, rc);
 }

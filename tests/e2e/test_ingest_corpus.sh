@@ -237,6 +237,13 @@ case_err long_ko evenements "$GEN" 65 evenements/long_ko.csv "evenements/long_ko
 
 # ---------------------------------------------------------------- file-level errors
 case_err gzip_corrompu contrats "$IN" 65 contrats/corrompu_20240115.csv.gz "contrats/corrompu_20240115.csv.gz"
+# A good file then a bad one: the run fails and leaves none of its outputs (records of the
+# first file alone would read as whole, having no end marker).
+ingest_run partiel contrats "$IN" contrats/codes_20240115.csv contrats/corrompu_20240115.csv.gz
+if [ "$rc" -eq 65 ]; then ok "partiel: exit 65"; else not_ok "partiel: exit $rc, expected 65"; fi
+left=$(cd "$TMP/partiel" && ls out.rec rejects.tsv quality.tsv 2>/dev/null)
+if [ -z "$left" ]; then ok "partiel: no records, rejects or counts left"; else
+    not_ok "partiel: left $left"; fi
 case_err guillemet contrats "$IN" 65 contrats/guillemet_20240115.csv "contrats/guillemet_20240115.csv:4:8"
 # The same unterminated quote in a file that a byte after it makes Windows-1252 (0xE9 inside the
 # quoted field that runs to the end): ingest reads a contract file as UTF-8 at once and redoes it
