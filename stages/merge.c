@@ -76,6 +76,11 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'd':
             o->dispositifs = optarg;
+            if (!versions_dispositifs_ok(optarg)) {
+                fprintf(stderr, "merge: bad list of dispositifs '%s'\n", optarg);
+                usage(stderr);
+                return APPERR_USAGE;
+            }
             break;
         case 'r':
             errno = 0;
@@ -122,6 +127,9 @@ static int merge_versions(versions *v, const char *path, unsigned long rows)
     case -1:
         log_own_file(path, err);
         return APPERR_INTERNAL;
+    case -3:
+        log_error("%s", err);
+        return APPERR_INTERNAL;
     default:
         return out_of_memory();
     }
@@ -138,11 +146,8 @@ int main(int argc, char **argv)
     log_init_env("merge");
     if ((rc = parse_options(argc, argv, &o)) != GO_ON)
         return apperr_exit(&stage, rc);
-    if (!(v = versions_new(o.dispositifs, err, sizeof err))) {
-        fprintf(stderr, "merge: %s\n", err);
-        usage(stderr);
-        return apperr_exit(&stage, APPERR_USAGE);
-    }
+    if (!(v = versions_new(o.dispositifs, err, sizeof err)))
+        return apperr_exit(&stage, out_of_memory());
     rc = merge_versions(v, o.in, o.rows);
     if (!rc && versions_write(v, o.out, o.facts, err, sizeof err)) {
         log_error("%s", err);

@@ -50,24 +50,44 @@ struct versions {
     unsigned long nkept;
 };
 
+/* Reads the comma-separated list into v's dispositifs (v NULL: only
+ * checks it). 0, or -1 when it is malformed. */
+static int read_dispositifs(versions *v, const char *list)
+{
+    const char *p = list;
+    size_t k = 0;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof v->disp[0] || k == VERSIONS_MAX_DISPOSITIFS)
+            return -1;
+        if (v) {
+            memcpy(v->disp[k], p, n);
+            v->disp[k][n] = '\0';
+        }
+        k++;
+        p += n + (p[n] == ',');
+    }
+    if (v)
+        v->ndisp = k;
+    return 0;
+}
+
+int versions_dispositifs_ok(const char *list)
+{
+    return read_dispositifs(NULL, list) == 0;
+}
+
 versions *versions_new(const char *dispositifs, char *err, size_t errlen)
 {
     versions *v = calloc(1, sizeof *v);
-    const char *p = dispositifs;
     if (!v) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    while (p && *p) {
-        size_t n = strcspn(p, ",");
-        if (n == 0 || n >= sizeof v->disp[0] || v->ndisp == VERSIONS_MAX_DISPOSITIFS) {
-            snprintf(err, errlen, "bad list of dispositifs '%s'", dispositifs);
-            free(v);
-            return NULL;
-        }
-        memcpy(v->disp[v->ndisp], p, n);
-        v->disp[v->ndisp++][n] = '\0';
-        p += n + (p[n] == ',');
+    if (read_dispositifs(v, dispositifs)) {
+        snprintf(err, errlen, "bad list of dispositifs '%s'", dispositifs);
+        free(v);
+        return NULL;
     }
     return v;
 }
@@ -291,7 +311,9 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     facts_merge *f;
     struct winner *w;
 
-    if (r->numlen > UINT16_MAX || need_file(v, r->file))
+    if (r->numlen > UINT16_MAX)
+        return -2;
+    if (need_file(v, r->file))
         return -1;
     f = &v->files[r->file];
     f->versions++;
@@ -319,7 +341,7 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
         }
     }
     if (v->nwin + 1 >= SLOT_IDX)
-        return -1;
+        return -2;
     if (v->nwin == v->nwchunks * WCHUNK) {
         struct winner **nw = realloc(v->w, (v->nwchunks + 1) * sizeof *nw);
         if (!nw)
@@ -532,8 +554,8 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
         x.region_nd = rec_code(r, ci[C_REGION]) == region_nd;
         x.opco_nd = rec_code(r, ci[C_OPCO]) == opco_nd;
         x.uai_known = uai == REC_INT_NONE ? -1 : uai != 0;
-        if (versions_add(v, &x, (uint32_t)r->row)) {
-            rc = -2;
+        if ((rc = versions_add(v, &x, (uint32_t)r->row))) {
+            rc = rc == -2 ? -3 : -2;
             break;
         }
         if (progress_due(&prog, r->row))
@@ -541,7 +563,12 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
     }
     progress_end(&prog);
     rec_close_reader(r);
-    if (rc)
+    if (rc == -3)
+        snprintf(err, errlen,
+                 "%s: more than %lu distinct contract numbers, or one longer than 65 535 bytes: "
+                 "beyond what merge holds",
+                 path, VERSIONS_MAX_CONTRACTS);
+    else if (rc)
         snprintf(err, errlen, "out of memory");
     return got < 0 ? -1 : rc;
 }

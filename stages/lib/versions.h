@@ -16,6 +16,7 @@
 #include "values.h"
 
 #define VERSIONS_MAX_DISPOSITIFS 8
+#define VERSIONS_MAX_CONTRACTS 16777214UL /* distinct contract numbers */
 
 /* What the merge needs of one accepted version. */
 typedef struct versions_row {
@@ -44,9 +45,14 @@ int versions_newer(const versions_row *a, const versions_row *b);
 
 typedef struct versions versions;
 
+/* versions_dispositifs_ok: 1 when list is a comma-separated list of
+ * dispositifs versions_new takes (at most 8, each of 1 to 15 bytes). */
+int versions_dispositifs_ok(const char *list);
+
 /* versions_new: dispositifs is the comma-separated list of the
  * configuration's `dispositifs` (APPR, PROF). NULL with a message when the
- * list is malformed or memory is short. */
+ * list is malformed (versions_dispositifs_ok says it first) or memory is
+ * short. */
 versions *versions_new(const char *dispositifs, char *err, size_t errlen);
 void versions_free(versions *v);
 
@@ -54,7 +60,9 @@ void versions_free(versions *v);
 enum versions_exclusion versions_exclusion(const versions *v, const versions_row *r);
 
 /* versions_add: one accepted version, in read order (row number seq, from
- * 1). 0, or -1 when out of memory. */
+ * 1). 0; -1 when out of memory; -2 beyond what the table holds (more than
+ * VERSIONS_MAX_CONTRACTS distinct contract numbers, or a number longer than
+ * 65 535 bytes). */
 int versions_add(versions *v, const versions_row *r, uint32_t seq);
 
 /* versions_files: declare the input files (their names, in index order)
@@ -84,7 +92,8 @@ int versions_expect(versions *v, unsigned long rows);
 
 /* versions_read_records: add every version of a contract record file (and
  * declare its files). 0; -1 with a message when it cannot be read (a record
- * file of this run: an internal error); -2 when out of memory. */
+ * file of this run: an internal error); -2 when out of memory; -3 with a
+ * message beyond what the table holds (see versions_add). */
 int versions_read_records(versions *v, const char *path, char *err, size_t errlen);
 /* versions_write: the kept rows (record file of runs `version_debut`,
  * `nombre`) and the per-file facts. 0, or -1 with a message. */

@@ -202,7 +202,11 @@ static void test_dispositifs_list(void **state)
         }
         assert_non_null(strstr(err, "bad list of dispositifs"));
         assert_non_null(strstr(err, bad[i]));
+        assert_false(versions_dispositifs_ok(bad[i]));
     }
+    assert_true(versions_dispositifs_ok("APPR"));
+    assert_true(versions_dispositifs_ok("APPR,PROF"));
+    assert_true(versions_dispositifs_ok("PROF,B,C,D,E,F,G,AAAAAAAAAAAAAAA"));
     /* 15 characters and 8 names are the limits */
     v = new_v("PROF,B,C,D,E,F,G,AAAAAAAAAAAAAAA");
     r.dispositif = "AAAAAAAAAAAAAAA";
@@ -217,6 +221,29 @@ static void test_dispositifs_list(void **state)
     r.dispositif = NULL; /* missing is apprenticeship, but nothing excludes a missing value */
     assert_int_equal(versions_exclusion(v, &r), VX_NONE);
     versions_free(v);
+}
+
+/* A contract number longer than the table holds is -2 (beyond the table), not -1 (out of
+ * memory), so that merge does not report a limit as a lack of memory. */
+static void test_add_beyond(void **state)
+{
+    (void)state;
+    versions *v = new_v("APPR");
+    versions_row r = base("K");
+    char *num = malloc(65536);
+    const char *names[] = {"a.csv"};
+    assert_non_null(num);
+    memset(num, '7', 65536);
+    r.num = num;
+    r.numlen = 65536;
+    assert_int_equal(versions_add(v, &r, 1), -2);
+    r.numlen = 65535;
+    assert_int_equal(versions_add(v, &r, 2), 0);
+    assert_int_equal(versions_files(v, names, 1), 0);
+    assert_int_equal(versions_finish(v), 0);
+    assert_int_equal(versions_distinct(v), 1);
+    versions_free(v);
+    free(num);
 }
 
 /* ---- a small set, by hand --------------------------------------------------- */
@@ -768,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_newer),
         cmocka_unit_test(test_exclusion),
         cmocka_unit_test(test_dispositifs_list),
+        cmocka_unit_test(test_add_beyond),
         cmocka_unit_test(test_small_set),
         cmocka_unit_test(test_files_and_cfa),
         cmocka_unit_test(test_many),
