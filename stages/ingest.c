@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <time.h>
@@ -160,11 +161,12 @@ struct ingest {
     refdata *ref;
     unsigned char *key; /* the pseudonymisation key, NULL for a kind that needs none */
     size_t klen;
-    rec_head head;      /* the records' columns */
-    rec_writer *out;    /* accepted rows */
-    tsvw *rej;          /* rejects */
-    int *rcol;          /* per schema column: its record column, -1 (personal) */
-    uint16_t *misscode; /* per schema column: the code of its missing_means value */
+    rec_head head;        /* the records' columns */
+    rec_writer *out;      /* accepted rows */
+    const char *out_path; /* its path, for messages */
+    tsvw *rej;            /* rejects */
+    int *rcol;            /* per schema column: its record column, -1 (personal) */
+    uint16_t *misscode;   /* per schema column: the code of its missing_means value */
     /* derived record columns (-1 when the kind has none) */
     int r_file, r_line, r_siren, r_dept, r_region, r_id, r_age, r_tranche, r_teff, r_section, r_uai,
         r_compte;
@@ -217,6 +219,15 @@ static void pass_error(const struct ingest *g, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     log_error("%s", msg);
+}
+
+/* A write of the records failed: logged; APPERR_WRITE (a full disk), or
+ * APPERR_NOMEM when memory was short. */
+static int records_failed(const struct ingest *g)
+{
+    int e = rec_write_errno(g->out);
+    pass_error(g, "%s: cannot write: %s", g->out_path, strerror(e));
+    return e == ENOMEM ? APPERR_NOMEM : APPERR_WRITE;
 }
 
 /* The missing-value literals NULL, NA, N/A and "-", in any case. */
@@ -1280,10 +1291,10 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
     size_t i;
     int c, rc = 0;
     if (h->state == B_DONE) {
-        int failed = h->failed || h->rej->failed;
+        int failed = h->failed || h->rej->failed, wrote = 0;
         pthread_mutex_unlock(&p->mu);
         if (rec_write_buf(p->g->out, &h->out))
-            failed = 1;
+            wrote = -1;
         tsvw_raw(p->g->rej, h->rej->buf, h->rej->len);
         st->read += h->st.read;
         st->accepted += h->st.accepted;
@@ -1297,6 +1308,8 @@ static int pool_step(struct pool *p, struct fstats *st, csvin_err *e)
             progress_tick(&p->g->prog, st->read, csvin_fraction(p->in));
         if (h->not_utf8) {
             rc = RETRY_CP1252;
+        } else if (wrote) {
+            rc = records_failed(p->g);
         } else if (failed) {
             pass_error(p->g, "out of memory, libcrypto failure or write error while checking rows");
             rc = APPERR_INTERNAL;
@@ -1444,16 +1457,20 @@ static int rows_sequential(struct ingest *g, struct scratch *sc, const struct fi
         }
         if (progress_due(&g->prog, ++st->read))
             progress_tick(&g->prog, st->read, csvin_fraction(in));
-        if (process_row(g, sc, &snk, f, row) ||
-            (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf))) {
+        if (process_row(g, sc, &snk, f, row)) {
+            pass_error(g, "out of memory or libcrypto failure while checking rows");
             rc = APPERR_INTERNAL;
+            break;
+        }
+        if (outbuf.len > (1u << 20) && rec_write_buf(g->out, &outbuf)) {
+            rc = records_failed(g);
             break;
         }
     }
     if (!rc && csvin_not_utf8(in))
         rc = RETRY_CP1252;
     if (!rc && rec_write_buf(g->out, &outbuf))
-        rc = APPERR_INTERNAL;
+        rc = records_failed(g);
     rec_buf_free(&outbuf);
     return !rc && got < 0 ? -1 : rc;
 }
@@ -1569,6 +1586,8 @@ static int ingest_file(struct ingest *g, const char *rel, size_t index, struct f
     g->quiet = 0;
     if (rc == 0)
         return 0;
+    if (rec_write_errno(g->out)) /* a full disk: no reading again mends it */
+        return records_failed(g);
     if (rec_rewind(g->out, &mark) || tsvw_rewind(g->rej, rejmark)) {
         log_error("%s: cannot rewind the outputs to read the file again", rel);
         return APPERR_WRITE;
@@ -1822,6 +1841,7 @@ static int open_outputs(struct ingest *g, const char *out, const char *rejects)
 {
     char err[1024];
     g->rewindable = strcmp(out, "-") && strcmp(rejects, "-");
+    g->out_path = out;
     g->out = rec_create(out, &g->head, err, sizeof err);
     g->rej = g->out ? tsvw_open(rejects, err, sizeof err) : NULL;
     if (!g->rej) {
@@ -1891,13 +1911,15 @@ static int close_outputs(struct ingest *g, int rc)
 
 /* A failed ingest leaves none of its output files: a record file cut at a
  * row boundary would read as whole (it has no end marker), and rejects or
- * counts of part of the files would pass for all of them. Standard output
- * ("-") is left alone. */
+ * counts of part of the files would pass for all of them. Only regular
+ * files are removed: standard output ("-"), a pipe or a device (/dev/full)
+ * is left alone. */
 static void remove_outputs(const struct options *o)
 {
     const char *paths[] = {o->out, o->rejects, o->quality};
+    struct stat st;
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        if (strcmp(paths[i], "-"))
+        if (strcmp(paths[i], "-") && !lstat(paths[i], &st) && S_ISREG(st.st_mode))
             unlink(paths[i]);
 }
 

@@ -321,6 +321,11 @@ rec_writer *rec_create(const char *path, const rec_head *h, char *err, size_t er
     return w;
 }
 
+int rec_write_errno(const rec_writer *w)
+{
+    return w->failed;
+}
+
 int rec_write_buf(rec_writer *w, rec_buf *b)
 {
     int oom = 0;

@@ -99,8 +99,12 @@ typedef struct rec_writer rec_writer;
 /* rec_create: create path ("-" for stdout) and write the header. NULL with
  * a message on failure. */
 rec_writer *rec_create(const char *path, const rec_head *h, char *err, size_t errlen);
-/* rec_write_buf: append the rows of a buffer (then empties it). */
+/* rec_write_buf: append the rows of a buffer (then empties it). 0, or -1
+ * once a write has failed (rec_write_errno says why). */
 int rec_write_buf(rec_writer *w, rec_buf *b);
+/* rec_write_errno: the errno of the first failed write (ENOMEM when memory
+ * was short), 0 while none has failed. */
+int rec_write_errno(const rec_writer *w);
 int rec_write_row(rec_writer *w, const rec_row *r);
 unsigned long rec_writer_rows(const rec_writer *w);
 /* A place in a file being written, to come back to. */

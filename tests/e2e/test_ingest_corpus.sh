@@ -244,6 +244,32 @@ if [ "$rc" -eq 65 ]; then ok "partiel: exit 65"; else not_ok "partiel: exit $rc,
 left=$(cd "$TMP/partiel" && ls out.rec rejects.tsv quality.tsv 2>/dev/null)
 if [ -z "$left" ]; then ok "partiel: no records, rejects or counts left"; else
     not_ok "partiel: left $left"; fi
+# A write that fails while the records of a 3 MB file are written (a file size limit of 1 MB,
+# SIGXFSZ ignored, stands for a full disk), on one thread and on two: exit 74 naming the records
+# and the reason, not an internal error (70) nor a retry of the file ("cannot rewind"), and the
+# records cut short are removed.
+build/bin/generate --bench 20000 "$TMP/big" >/dev/null
+for t in 1 2; do
+    d="$TMP/full$t"
+    mkdir -p "$d"
+    (
+        trap '' XFSZ
+        ulimit -f 2048
+        exec "$BIN" --threads $t --kind contrats --schemas schemas --key-file "$KEY" \
+            --input "$TMP/big" --out "$d/out.rec" --rejects "$d/r.tsv" --quality "$d/q.tsv" \
+            contrats/contrats_20250115.csv
+    ) 2>"$d/stderr"
+    rc=$?
+    if [ "$rc" -eq 74 ] && grep -q "^ERROR ingest: $d/out.rec: cannot write: File too large" "$d/stderr" &&
+        ! grep -q "rewind" "$d/stderr"; then
+        ok "write failure, $t thread(s): exit 74 naming the records"
+    else
+        not_ok "write failure, $t thread(s): exit $rc"
+        sed 's/^/    /' "$d/stderr" | head -5
+    fi
+    if [ ! -e "$d/out.rec" ]; then ok "write failure, $t thread(s): no records left"; else
+        not_ok "write failure, $t thread(s): $(wc -c <"$d/out.rec") bytes of records left"; fi
+done
 case_err guillemet contrats "$IN" 65 contrats/guillemet_20240115.csv "contrats/guillemet_20240115.csv:4:8"
 # The same unterminated quote in a file that a byte after it makes Windows-1252 (0xE9 inside the
 # quoted field that runs to the end): ingest reads a contract file as UTF-8 at once and redoes it
