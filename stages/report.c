@@ -899,7 +899,8 @@ static int need_cols(const struct table *t, int *idx, const char *const *names, 
 static int chart_done(struct table *t, const char *why)
 {
     if (t->chart && !t->chart->n) {
-        log_warn("%s: %s (%ld): no chart on sheet %s", t->csv, why, t->chart->year, t->s->sheet);
+        log_warn("%s: %s (%ld): no chart on sheet %s", t->s->file, why, t->chart->year,
+                 t->s->sheet);
         chart_free(t->chart);
         t->chart = NULL;
     }
@@ -1037,7 +1038,7 @@ static int chart_courbe(const struct report *r, struct table *t)
                 break;
             }
     if (!nser) {
-        log_warn("%s: no curve for cohorts %ld to %ld: no chart on sheet %s", t->csv, y0, y1,
+        log_warn("%s: no curve for cohorts %ld to %ld: no chart on sheet %s", t->s->file, y0, y1,
                  t->s->sheet);
         return 0;
     }

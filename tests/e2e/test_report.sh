@@ -158,6 +158,15 @@ sys.exit(not ("Réunions d\x27information entreprises en 2024" in text
               and "reunion_entreprises (Réunions d\x27information entreprises)" in text))' "$TMP/full/bilan.xlsx"
 fi
 
+# --- a chart without points: a warning naming the file by its name, not by its path (in a
+# run, the staging folder the operator never sees)
+mkdir -p "$TMP/noreu"
+cp "$TMP/full/"*.csv.gz "$TMP/noreu/"
+zcat "$TMP/full/reunions.csv.gz" | head -n 1 | gzip -n > "$TMP/noreu/reunions.csv.gz"
+expect_exit 0 "reunions without rows" run "$TMP/noreu"
+check "the warning names reunions.csv.gz by its name" \
+    grep -q "^WARN report: reunions.csv.gz: no row for the year or cohort shown" "$TMP/stderr"
+
 # --- a secret figure of the Synthèse is spelled out, never quoted as a number -
 mkdir -p "$TMP/secret"
 cp "$TMP/full/"*.csv.gz "$TMP/secret/"
