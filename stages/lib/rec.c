@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
+
 #define MAGIC "APPREC\n"
 #define MAGIC_LEN 8
 #define BUFSZ (1 << 20)
@@ -690,11 +692,14 @@ int rec_dump(rec_reader *r, void *out_file, char *err, size_t errlen)
             }
             case REC_ID128: {
                 const unsigned char *id = rec_id(r, (int)i);
+                char hex[33];
                 size_t k, zero = 1;
                 for (k = 0; k < 16; k++)
                     zero &= id[k] == 0;
-                for (k = 0; k < 16 && !zero; k++)
-                    fprintf(f, "%02x", id[k]);
+                if (!zero) {
+                    digest_hex(id, 16, hex);
+                    fputs(hex, f);
+                }
                 break;
             }
             }
