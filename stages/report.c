@@ -41,6 +41,7 @@
 #include "manifest.h"
 #include "oschema.h"
 #include "refdata.h"
+#include "utf8.h"
 #include "values.h"
 #include "yload.h"
 
@@ -210,51 +211,6 @@ static int write_facts(const struct report *r, const char *path)
     return rc;
 }
 
-/* Characters (code points) in s, or -1 when s is not valid UTF-8. */
-static long u8len(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    long n = 0;
-    while (*p) {
-        unsigned c = *p, k, cp;
-        if (c < 0x80) {
-            p++, n++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3, cp = c & 0x07;
-        else
-            return -1;
-        for (unsigned i = 1; i <= k; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return -1;
-        p += k + 1, n++;
-    }
-    return n;
-}
-
-/* Bytes of the first max characters of the valid UTF-8 string s. */
-static size_t u8cut(const char *s, size_t max)
-{
-    size_t i = 0, n = 0;
-    while (s[i] && n < max) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        n++;
-    }
-    return i;
-}
-
 /* A malloc'd formatted string, or NULL when out of memory. */
 static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xprintf(const char *fmt, ...)
@@ -368,7 +324,7 @@ static size_t cell_width(const char *v, enum oschema_format f)
         return 0;
     if (f != OSCHEMA_TEXT && num_ok(v, f))
         return num_width(v, f);
-    n = u8len(v);
+    n = utf8_chars(v);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -377,7 +333,7 @@ static size_t wrap_lines(const char *s, size_t w)
 {
     size_t lines = 1, used = 0;
     while (*s) {
-        size_t n = strcspn(s, " "), chars = (size_t)u8len(s) - (size_t)u8len(s + n);
+        size_t n = strcspn(s, " "), chars = (size_t)utf8_chars(s) - (size_t)utf8_chars(s + n);
         if (used && used + 1 + chars > w)
             lines++, used = 0;
         used += (used ? 1 : 0) + chars;
@@ -393,13 +349,13 @@ static size_t wrap_lines(const char *s, size_t w)
  * whole, so that a wide table of counts and rates still prints legibly. */
 static size_t head_width(const char *label, enum oschema_format f)
 {
-    size_t n = (size_t)u8len(label), w;
+    size_t n = (size_t)utf8_chars(label), w;
     if (f == OSCHEMA_TEXT)
         return n;
     for (w = (n + 2) / 3; w < n && wrap_lines(label, w) > 3; w++)
         ;
     for (const char *p = label; *p;) {
-        size_t k = strcspn(p, " "), chars = (size_t)u8len(p) - (size_t)u8len(p + k);
+        size_t k = strcspn(p, " "), chars = (size_t)utf8_chars(p) - (size_t)utf8_chars(p + k);
         w = chars > w ? chars : w;
         p += k;
         while (*p == ' ')
@@ -545,7 +501,7 @@ static int table_init(struct table *t)
         k->s = &s->cols[c];
         k->width = head_width(k->s->label, k->s->format);
         if (k->s->labels)
-            k->lwidth = (size_t)u8len(k->s->labels_heading);
+            k->lwidth = (size_t)utf8_chars(k->s->labels_heading);
         k->scol = sc;
         sc = (lxw_col_t)(sc + (k->s->labels ? 2 : 1));
     }
@@ -684,7 +640,7 @@ static int row_check(const struct table *t, const csvin_row *row)
     for (size_t c = 0; c < t->ncols; c++) {
         const struct col *k = &t->cols[c];
         const char *v = row->f[k->field];
-        if (u8len(v) < 0)
+        if (utf8_chars(v) < 0)
             return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s",
                                 k->s->name);
         if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->s->format))
@@ -728,7 +684,8 @@ static int table_scan(struct report *r, struct table *t)
             size_t w = cell_width(row->f[k->field], k->s->format);
             if (w > k->width)
                 k->width = w;
-            if (k->s->labels && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
+            if (k->s->labels &&
+                (w = (size_t)utf8_chars(code_label(r, k, row->f[k->field]))) > k->lwidth)
                 k->lwidth = w;
         }
         t->nrows++;
@@ -797,7 +754,7 @@ static int read_provenance(struct report *r)
         ln++;
         while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        if ((size_t)n != strlen(line) || u8len(line) < 0) {
+        if ((size_t)n != strlen(line) || utf8_chars(line) < 0) {
             log_error("%s:%lu:1: not UTF-8 text", r->prov, ln);
             rc = EX_DATAERR;
             break;
@@ -856,8 +813,8 @@ static int chart_point(struct chart *ch, const char *cat, char *const *vals)
         if (w > ch->width[j + 1])
             ch->width[j + 1] = w;
     }
-    if ((size_t)u8len(cat) > ch->width[0])
-        ch->width[0] = (size_t)u8len(cat);
+    if ((size_t)utf8_chars(cat) > ch->width[0])
+        ch->width[0] = (size_t)utf8_chars(cat);
     ch->n++;
     return 0;
 }
@@ -873,8 +830,8 @@ static struct chart *chart_new(uint8_t type, size_t nser, enum oschema_format vf
 static void chart_heads(struct chart *ch)
 {
     for (size_t j = 0; j <= ch->nser; j++)
-        if ((size_t)u8len(ch->head[j]) > ch->width[j])
-            ch->width[j] = (size_t)u8len(ch->head[j]);
+        if ((size_t)utf8_chars(ch->head[j]) > ch->width[j])
+            ch->width[j] = (size_t)utf8_chars(ch->head[j]);
 }
 
 /* Columns a chart needs, by name, or -1 with a warning. */
@@ -1583,11 +1540,11 @@ static int put_str(const struct report *r, lxw_worksheet *ws, const char *sheet,
     int rc;
     if (!*s)
         return 0;
-    if (u8len(s) <= STR_MAX)
+    if (utf8_chars(s) <= STR_MAX)
         return xl(r, worksheet_write_string(ws, row, col, s, f), sheet, row, col);
     log_warn("sheet %s, row %lu, column %u: text cut to %d characters", sheet,
              (unsigned long)row + 1, (unsigned)col + 1, STR_MAX);
-    if (!(cut = strndup(s, u8cut(s, STR_MAX))))
+    if (!(cut = strndup(s, utf8_prefix(s, STR_MAX))))
         return oom();
     rc = xl(r, worksheet_write_string(ws, row, col, cut, f), sheet, row, col);
     free(cut);
@@ -1692,7 +1649,7 @@ static void part_name(char *b, size_t n, const char *base, unsigned long k)
     size_t keep;
     if (k > 1)
         snprintf(suf, sizeof suf, " (%lu)", k);
-    keep = u8cut(base, LXW_SHEETNAME_MAX - strlen(suf));
+    keep = utf8_prefix(base, LXW_SHEETNAME_MAX - strlen(suf));
     snprintf(b, n, "%.*s%s", (int)keep, base, suf);
 }
 
@@ -1935,7 +1892,7 @@ static int write_table(struct report *r, struct table *t)
  * average letter), 15 points per line. */
 static double wrap_height(const char *s, double w)
 {
-    long n = u8len(s);
+    long n = utf8_chars(s);
     long lines = n <= 0 ? 1 : (long)((double)n / w + 1);
     return 15.0 * (double)lines;
 }
@@ -2181,8 +2138,8 @@ static size_t dash_years(const struct report *r, const struct pivot *piv, size_t
                 continue;
             ymin = y < ymin ? y : ymin;
             ymax = y > ymax ? y : ymax;
-            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > *wreg)
-                *wreg = (size_t)u8len(t->kept[k][cl]);
+            if (cl >= 0 && (size_t)utf8_chars(t->kept[k][cl]) > *wreg)
+                *wreg = (size_t)utf8_chars(t->kept[k][cl]);
         }
     }
     for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
@@ -2459,8 +2416,8 @@ static int write_provenance(struct report *r)
                        "Manifeste non fourni à cette exécution (option --provenance absente).",
                        r->f.note);
     for (size_t i = 0; i < r->nprov; i++)
-        if ((size_t)u8len(r->prov_lines[i]) > w)
-            w = (size_t)u8len(r->prov_lines[i]);
+        if ((size_t)utf8_chars(r->prov_lines[i]) > w)
+            w = (size_t)utf8_chars(r->prov_lines[i]);
     rc = xl(r, worksheet_set_column(ws, 0, 0, col_width(w), NULL), sheet, -1, 0);
     if (!rc)
         rc = put_str(r, ws, sheet, 1, 0,
@@ -2669,7 +2626,7 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
         log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
         return EX_USAGE;
     }
-    if (u8len(r->title) <= 0) {
+    if (utf8_chars(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
         return EX_USAGE;
     }

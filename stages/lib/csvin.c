@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "utf8.h"
+
 /* The fuzz build (make fuzz) makes it small: fewer large allocations, and
  * lines across chunk boundaries met more often. */
 #ifndef CSVIN_READ_CHUNK
@@ -227,66 +229,6 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
     return got;
 }
 
-/* Incremental strict UTF-8 validation: state carried across chunks. */
-struct u8v {
-    int need;             /* continuation bytes still expected */
-    unsigned char lo, hi; /* allowed range of the next continuation byte */
-    int bad;
-};
-
-static void u8v_feed(struct u8v *v, const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && !v->bad) {
-        unsigned char c = s[i];
-        if (v->need) {
-            if (c < v->lo || c > v->hi) {
-                v->bad = 1;
-                return;
-            }
-            v->lo = 0x80;
-            v->hi = 0xBF;
-            v->need--;
-            i++;
-            continue;
-        }
-        if (c < 0x80) {
-            /* ASCII fast path, eight bytes at a time */
-            while (i + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080ULL)
-                    break;
-                i += 8;
-            }
-            while (i < n && s[i] < 0x80)
-                i++;
-            continue;
-        }
-        v->lo = 0x80;
-        v->hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            v->need = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            v->need = 2;
-            if (c == 0xE0)
-                v->lo = 0xA0;
-            else if (c == 0xED)
-                v->hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            v->need = 3;
-            if (c == 0xF0)
-                v->lo = 0x90;
-            else if (c == 0xF4)
-                v->hi = 0x8F;
-        } else {
-            v->bad = 1;
-            return;
-        }
-        i++;
-    }
-}
-
 static int is_ws_ascii(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -350,7 +292,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
 {
     unsigned char *chunk = NULL, *hdr = NULL;
     size_t hlen = 0, hcap = 0;
-    struct u8v v = {0, 0x80, 0xBF, 0};
+    utf8_check v = UTF8_CHECK_INIT;
     int hdr_state = 0; /* 0 skipping blank lines, 1 in header, 2 done */
     enum qstate qs = Q_START;
     int first = 1;
@@ -369,7 +311,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
         if (got == 0)
             break;
         if (want_enc)
-            u8v_feed(&v, chunk, (size_t)got);
+            utf8_check_feed(&v, chunk, (size_t)got);
         if (first) {
             first = 0;
             if (got >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
@@ -412,7 +354,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
             break;
     }
     if (want_enc)
-        r->enc = (v.bad || v.need) ? CSVIN_CP1252 : CSVIN_UTF8;
+        r->enc = utf8_check_ok(&v) ? CSVIN_UTF8 : CSVIN_CP1252;
     if (want_delim) {
         static const char cands[4] = {';', ',', '\t', '|'};
         size_t cnt[4] = {0, 0, 0, 0}, i;
@@ -437,30 +379,6 @@ done:
     free(chunk);
     free(hdr);
     return rc;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    struct u8v v = {0, 0x80, 0xBF, 0};
-    size_t k;
-    if (s[0] < 0x80)
-        return 1;
-    for (k = 1; k <= 4 && k <= n; k++) {
-        u8v_feed(&v, s + k - 1, 1);
-        if (v.bad)
-            return 0;
-        if (!v.need)
-            return k;
-    }
-    return 0;
-}
-
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-    struct u8v v = {0, 0x80, 0xBF, 0};
-    u8v_feed(&v, s, n);
-    return !v.bad && !v.need;
 }
 
 static void cb_field(void *s, size_t len, void *data);
@@ -560,23 +478,6 @@ unsigned long long csvin_bytes(const csvin *r)
     return r->bytes;
 }
 
-static size_t put_cp(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-}
-
 /* Grows off, flen and fbad together to hold one more field. */
 static int grow_fields(csvin *r)
 {
@@ -631,7 +532,7 @@ static void cb_field(void *s, size_t len, void *data)
         for (i = 0; i < len; i++) {
             unsigned char c = in[i];
             if (c == 0) {
-                p += put_cp(p, 0xFFFD);
+                p += utf8_encode(0xFFFD, p);
                 bad = 1;
             } else if (c < 0x80) {
                 *p++ = (char)c;
@@ -641,21 +542,22 @@ static void cb_field(void *s, size_t len, void *data)
                     cp = 0xFFFD;
                     bad = 1;
                 }
-                p += put_cp(p, cp);
+                p += utf8_encode(cp, p);
             } else {
-                p += put_cp(p, c);
+                p += utf8_encode(c, p);
             }
         }
         len = (size_t)(p - o);
-    } else if (!r->validated && !utf8_ok(in, len)) {
+    } else if (!r->validated && !utf8_valid((const char *)in, len)) {
         r->not_utf8 = r->tentative;
         /* the schema fixed UTF-8 but the bytes are not: each invalid byte
          * is one U+FFFD and makes the cell ENCODAGE */
         char *p = o;
         for (i = 0; i < len;) {
-            size_t k = utf8_seq(in + i, len - i);
+            uint32_t cp;
+            size_t k = utf8_decode(in + i, len - i, &cp);
             if (k == 0 || in[i] == 0) {
-                p += put_cp(p, 0xFFFD);
+                p += utf8_encode(0xFFFD, p);
                 bad = 1;
                 i++;
             } else {
@@ -673,7 +575,7 @@ static void cb_field(void *s, size_t len, void *data)
         } else {
             for (i = 0; i < len; i++) {
                 if (in[i] == 0) {
-                    p += put_cp(p, 0xFFFD);
+                    p += utf8_encode(0xFFFD, p);
                     bad = 1;
                 } else {
                     *p++ = (char)in[i];
@@ -1128,9 +1030,9 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     if (r->tentative && r->enc == CSVIN_UTF8) {
         /* the whole block at once rather than field by field: its bytes
          * are those of its records, and a block never cuts a character */
-        struct u8v v = {0, 0x80, 0xBF, 0};
-        u8v_feed(&v, b->data, b->len);
-        if (v.bad || v.need)
+        utf8_check v = UTF8_CHECK_INIT;
+        utf8_check_feed(&v, b->data, b->len);
+        if (!utf8_check_ok(&v))
             r->not_utf8 = 1;
         else
             r->validated = 1;
@@ -1163,11 +1065,6 @@ int csvin_not_utf8(const csvin *r)
 int csvin_block_ended_cleanly(const csvin *r)
 {
     return !r->in_record && r->p.pstate == SK_ROW_NOT_BEGUN;
-}
-
-int csvin_utf8_valid(const char *s, size_t n)
-{
-    return utf8_ok((const unsigned char *)s, n);
 }
 
 char *csvin_trim(char *s, size_t *n)
