@@ -1670,7 +1670,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
         usage(stderr);
         return EX_USAGE;
     }
-    if (val_date(obs, strlen(obs), &c->dobs)) {
+    if (val_observation_date(obs, &c->dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return EX_USAGE;
     }

@@ -2522,26 +2522,6 @@ static int write_workbook(struct report *r)
 
 /* --- main ---------------------------------------------------------------- */
 
-/* Parses YYYY-MM-DD into a real calendar date from 2000 on (contracts start
- * on 2000-01-01 at the earliest; and a created time of 0, 1970-01-01, would
- * make libxlsxwriter write the current time): 0 or -1. */
-static int parse_date(const char *s, int *y, int *m, int *d)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-            return -1;
-    if (s[10])
-        return -1;
-    *y = atoi(s), *m = atoi(s + 5), *d = atoi(s + 8);
-    leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-    if (*y < 2000 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1] ||
-        (*m == 2 && *d == 29 && !leap))
-        return -1;
-    return 0;
-}
-
 static void report_free(struct report *r)
 {
     for (size_t i = 0; i < r->nt; i++) {
@@ -2622,10 +2602,11 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
         usage(stderr);
         return EX_USAGE;
     }
-    if (parse_date(r->obs, &r->oy, &r->om, &r->od)) {
+    if (val_observation_date(r->obs, &r->dobs)) {
         log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
         return EX_USAGE;
     }
+    date_to_ymd(r->dobs, &r->oy, &r->om, &r->od);
     if (utf8_chars(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
         return EX_USAGE;
@@ -2655,7 +2636,6 @@ static int open_report(struct report *r)
         log_error("cannot set LC_NUMERIC to C");
         return EX_SOFTWARE;
     }
-    r->dobs = date_from_ymd(r->oy, r->om, r->od);
     r->year = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
     r->cohort = cohort_for(r, 9);
     if (!(r->ref = refdata_load(r->schemas, r->input, &code, err, sizeof err))) {

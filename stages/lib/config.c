@@ -226,11 +226,10 @@ static int load_key(config *c, const char *dir, const char *name, const ynode *v
 
     if (!strcmp(name, "observation_date")) {
         date_t d;
-        if (strlen(v->str) != 10 || v->str[4] != '-' || v->str[7] != '-' ||
-            val_date(v->str, 10, &d))
+        if (val_observation_date(v->str, &d))
             return fail(err, errlen, EX_CONFIG,
-                        "%s:%d:%d: observation_date must be a date YYYY-MM-DD", c->path, v->line,
-                        v->col);
+                        "%s:%d:%d: observation_date must be a date YYYY-MM-DD, from 2000-01-01 on",
+                        c->path, v->line, v->col);
         str = &c->observation_date;
     } else if (!strcmp(name, "years")) {
         if (!config_years_ok(v->str))

@@ -263,7 +263,7 @@ int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, s
         {
             const char *d = r->field[idx[9 + FC_NCODES]];
             f->extraction_max = DATE_NONE;
-            if (*d && val_date(d, strlen(d), &f->extraction_max))
+            if (*d && val_date_ymd(d, strlen(d), &f->extraction_max))
                 return bad_row(r, err, errlen);
         }
         f->file = strdup(r->field[idx[0]]);
@@ -306,7 +306,7 @@ int facts_merge_read(const char *path, facts_merge **v, size_t *n, char *err, si
         f->uai_unknown = (long)x[7];
         f->region_nd = (unsigned long)x[8], f->opco_nd = (unsigned long)x[9];
         f->extraction_max = DATE_NONE;
-        if (*d && val_date(d, strlen(d), &f->extraction_max))
+        if (*d && val_date_ymd(d, strlen(d), &f->extraction_max))
             return bad_row(r, err, errlen);
         f->file = strdup(r->field[idx[0]]);
         (*n)++;
