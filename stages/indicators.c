@@ -1552,18 +1552,6 @@ static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir,
     return summary ? write_secrecy_summary(t, n, thr, summary) : 0;
 }
 
-static int parse_years(const char *years, int *a, int *b)
-{
-    int n = 0;
-    if (sscanf(years, "%d-%d%n", a, b, &n) == 2 && !years[n] && *a <= *b)
-        return 0;
-    if (sscanf(years, "%d%n", a, &n) == 1 && !years[n]) {
-        *b = *a;
-        return 0;
-    }
-    return -1;
-}
-
 /* --- the stage ----------------------------------------------------------- */
 
 /* The command line, but the targets and D_obs (in the ctx). */
@@ -1674,7 +1662,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return EX_USAGE;
     }
-    if (years && parse_years(years, &o->ya, &o->yb)) {
+    if (years && val_years(years, &o->ya, &o->yb)) {
         fprintf(stderr, "indicators: bad --years '%s'\n", years);
         return EX_USAGE;
     }

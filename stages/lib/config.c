@@ -71,11 +71,8 @@ void config_free(config *c)
 
 int config_years_ok(const char *s)
 {
-    int a, b, n = 0;
-    if (sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && !s[n] && strlen(s) == 9)
-        return a >= 2000 && b <= 2099 && a <= b;
-    n = 0;
-    return sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && strlen(s) == 4 && a >= 2000 && a <= 2099;
+    int a, b;
+    return val_years(s, &a, &b) == 0;
 }
 
 /* A plain decimal number: digits, then optionally '.' and digits (no sign,

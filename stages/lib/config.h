@@ -66,7 +66,7 @@ int config_load(const char *path, config *c, char *err, size_t errlen);
 int config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
 
 /* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
- * 2000-2099; else 0. */
+ * 2000-2099 (val_years); else 0. */
 int config_years_ok(const char *s);
 
 #endif

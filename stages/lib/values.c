@@ -232,6 +232,32 @@ int val_observation_date(const char *s, date_t *out)
     return 0;
 }
 
+/* A year 2000-2099 as the four digits at s: the year, or -1. */
+static int year_at(const char *s)
+{
+    long y;
+    if (digit_run(s, 0, 4) != 4)
+        return -1;
+    y = digits_value(s, 4);
+    return y >= FIRST_CONTRACT_YEAR && y <= 2099 ? (int)y : -1;
+}
+
+int val_years(const char *s, int *first, int *last)
+{
+    size_t len = strlen(s);
+    int a, b;
+    if (len == 4) {
+        if ((a = year_at(s)) < 0)
+            return -1;
+        *first = *last = a;
+        return 0;
+    }
+    if (len != 9 || s[4] != '-' || (a = year_at(s)) < 0 || (b = year_at(s + 5)) < 0 || a > b)
+        return -1;
+    *first = a, *last = b;
+    return 0;
+}
+
 /* name may be a path: only the part after the last '/' is searched. The
  * date need only be valid under val_date (the caller applies the contract
  * date bound). */

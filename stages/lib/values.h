@@ -46,6 +46,10 @@ int val_date_ymd(const char *s, size_t len, date_t *out);
  * the workbook with the current time). Every stage and the driver accept
  * exactly this. 0 and *out, or -1. */
 int val_observation_date(const char *s, date_t *out);
+/* val_years: the NUL-terminated s as the years of spec/outputs.md (--years,
+ * the configuration's years): "YYYY" or "YYYY-YYYY" with first <= last,
+ * years 2000-2099. 0 with *first and *last (equal for one year), or -1. */
+int val_years(const char *s, int *first, int *last);
 /* First valid YYYYMMDD or YYYY-MM-DD substring of a file base name not
  * adjacent to another digit; 0 and *out, or -1 when there is none. */
 int val_date_in_name(const char *name, date_t *out);

@@ -1,5 +1,6 @@
 # The observation date has one form everywhere (spec/outputs.md): YYYY-MM-DD from 2000-01-01 on,
-# the same for the driver's option, the configuration key and each stage's --observation-date.
+# the same for the driver's option, the configuration key and each stage's --observation-date;
+# and --years one rule (YYYY or YYYY-YYYY, 2000-2099) for the driver and indicators.
 # Before, the driver took 31/12/2024 and 1999-12-31, indicators every input spelling, and the
 # report stage refused both: the run failed at its last stage as an "internal error".
 . tests/e2e/lib.sh
@@ -36,6 +37,12 @@ for od in 31/12/2024 20241231 "2024-12-31 00:00" 2024-12-31T00:00 1999-12-31; do
 done
 ind 2024-12-31 >/dev/null 2>"$TMP/stderr"
 check "indicators: 2024-12-31 passes the date check" sh -c "! grep -q 'observation-date' '$TMP/stderr'"
+for y in 1999 21 2022-2021 2021-22; do
+    expect_exit 64 "indicators: --years '$y' refused, as the driver refuses it" \
+        build/bin/indicators --contracts "$TMP/none.rec" --kept "$TMP/none.kept" --schemas schemas \
+        --outdir "$TMP" --observation-date 2024-12-31 --years "$y"
+    check "indicators: '$y': the message names the option" grep -q -- "--years" "$TMP/stderr"
+done
 rep 2000-01-01 >/dev/null 2>"$TMP/stderr"
 check "report: 2000-01-01 passes the date check" sh -c "! grep -q 'observation-date' '$TMP/stderr'"
 finish

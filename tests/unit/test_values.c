@@ -392,6 +392,29 @@ static void test_observation_date(void **state)
     assert_int_equal(d, 7);
 }
 
+/* --years and the configuration's years: YYYY or YYYY-YYYY, 2000-2099, first <= last. */
+static void test_years(void **state)
+{
+    (void)state;
+    int a = 7, b = 7;
+    assert_int_equal(val_years("2021", &a, &b), 0);
+    assert_int_equal(a, 2021);
+    assert_int_equal(b, 2021);
+    assert_int_equal(val_years("2000-2099", &a, &b), 0);
+    assert_int_equal(a, 2000);
+    assert_int_equal(b, 2099);
+    assert_int_equal(val_years("2022-2022", &a, &b), 0);
+    assert_int_equal(a, 2022);
+    a = b = 7;
+    static const char *const bad[] = {"1999",       "2100",      "2022-2021", "21",    "2021-22",
+                                      " 2021",      "2021 ",     "+202",      "-2021", "2021-",
+                                      "2021-2022x", "2021/2022", "1999-2021", "",      "20a1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(val_years(bad[i], &a, &b), -1);
+    assert_int_equal(a, 7);
+    assert_int_equal(b, 7);
+}
+
 static void test_date_in_name(void **state)
 {
     (void)state;
@@ -800,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_contract_date),
         cmocka_unit_test(test_date_ymd),
         cmocka_unit_test(test_observation_date),
+        cmocka_unit_test(test_years),
         cmocka_unit_test(test_date_in_name),
         cmocka_unit_test(test_age),
         cmocka_unit_test(test_tranche),
