@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "facts.h"
+#include "grow.h"
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
@@ -305,14 +306,8 @@ static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
     x->suivies += r->suivies;
     x->sans += r->sans;
     if (broken) {
-        if (g->ndur + 1 > g->capdur) {
-            size_t nc = g->capdur ? 2 * g->capdur : 4096;
-            uint64_t *nd = realloc(g->dur, nc * sizeof *nd);
-            if (!nd)
-                return -1;
-            g->dur = nd;
-            g->capdur = nc;
-        }
+        if (grow_to(&g->dur, &g->capdur, g->ndur + 1, sizeof *g->dur))
+            return -1;
         /* days >= 0: both dates are in 2000-2099 and the rupture is not before the start */
         g->dur[g->ndur++] = (uint64_t)(gi * NY + (size_t)(y - Y0)) << 32 | (uint32_t)days;
     }
@@ -832,15 +827,10 @@ static int read_kept(const char *path, versions_run **runs, size_t *n, char *err
                 got = -1;
                 break;
             }
-            if (*n == cap) {
-                versions_run *nr = realloc(*runs, (cap ? 2 * cap : 256) * sizeof *nr);
-                if (!nr) {
-                    snprintf(err, errlen, "out of memory");
-                    got = -1;
-                    break;
-                }
-                *runs = nr;
-                cap = cap ? 2 * cap : 256;
+            if (grow_to(runs, &cap, *n + 1, sizeof **runs)) {
+                snprintf(err, errlen, "out of memory");
+                got = -1;
+                break;
             }
             (*runs)[(*n)++] = (versions_run){(uint32_t)f, (uint32_t)k};
         }
@@ -925,16 +915,10 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
         /* a rupture after the observation date is no rupture (yet) */
         if (!rup_is_broken(rupture, c->dobs))
             rupture = DATE_NONE;
-        if (c->nkc == c->capkc) {
-            size_t nc = c->capkc ? 2 * c->capkc : 65536;
-            unsigned char *nk = realloc(c->kc, nc * c->stride);
-            if (!nk) {
-                snprintf(err, errlen, "out of memory");
-                rc = -2;
-                break;
-            }
-            c->kc = nk;
-            c->capkc = nc;
+        if (grow_to(&c->kc, &c->capkc, c->nkc + 1, c->stride)) {
+            snprintf(err, errlen, "out of memory");
+            rc = -2;
+            break;
         }
         p = c->kc + c->nkc * c->stride;
         memcpy(p + KC_ID, rec_id(r, k->id), 16);
@@ -1251,15 +1235,9 @@ static int read_events(struct ctx *c, const char *path, strmap *ids, char *err, 
         e.op = (int16_t)oi;
         e.type = (int16_t)ti;
         e.visiteurs = vis == REC_INT_NONE ? -1 : (long)vis;
-        if (c->nev == cap) {
-            struct event *ne;
-            cap = cap ? 2 * cap : 1024;
-            ne = realloc(c->ev, cap * sizeof *ne);
-            if (!ne) {
-                rc = -2;
-                break;
-            }
-            c->ev = ne;
+        if (grow_to(&c->ev, &cap, c->nev + 1, sizeof *c->ev)) {
+            rc = -2;
+            break;
         }
         if (strmap_put(ids, id, n, c->nev, NULL) < 0) {
             rc = -2;
@@ -1385,15 +1363,9 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
             goto done;
         }
         e = &c->ev[*ei];
-        if (np + 4 > cap) {
-            struct part *nparts;
-            cap = cap ? 2 * cap : 65536;
-            nparts = realloc(p, cap * sizeof *p);
-            if (!nparts) {
-                rc = EX_SOFTWARE;
-                goto done;
-            }
-            p = nparts;
+        if (grow_to(&p, &cap, np + 4, sizeof *p)) {
+            rc = EX_SOFTWARE;
+            goto done;
         }
         {
             size_t g[4] = {reu_index(c, (size_t)e->reg, (size_t)e->op, (size_t)e->type, e->year),

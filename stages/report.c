@@ -37,6 +37,7 @@
 
 #include "csvin.h"
 #include "facts.h"
+#include "grow.h"
 #include "log.h"
 #include "manifest.h"
 #include "oschema.h"
@@ -234,24 +235,6 @@ static int oom(void)
 {
     log_error("out of memory");
     return EX_SOFTWARE;
-}
-
-/* Grows *a (of elements of size sz) so that it holds at least need; 0 or -1. */
-static int grow(void *a, size_t *cap, size_t need, size_t sz)
-{
-    void **p = a;
-    size_t nc;
-    void *q;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    if (!(q = realloc(*p, nc * sz)))
-        return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
 }
 
 /* 1 when v is a number of format f: an integer, or a decimal for rates,
@@ -692,7 +675,7 @@ static int table_scan(struct report *r, struct table *t)
         if (t->keep_all || (t->keep >= 0 && !strcmp(row->f[t->cols[t->keep].field], "TOTAL")) ||
             (t->keep2 >= 0 && !strcmp(row->f[t->cols[t->keep2].field], "TOTAL"))) {
             char **kr;
-            if (grow(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept) ||
+            if (grow_to(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept) ||
                 !(kr = calloc(t->ncols, sizeof *kr))) {
                 rc = oom();
                 break;
@@ -759,7 +742,7 @@ static int read_provenance(struct report *r)
             rc = EX_DATAERR;
             break;
         }
-        if (grow(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines) ||
+        if (grow_to(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines) ||
             !(r->prov_lines[r->nprov] = strdup(line))) {
             rc = oom();
             break;
@@ -796,8 +779,8 @@ static void chart_free(struct chart *ch)
 /* Appends one point; a secret or missing value becomes a gap. 0 or -1. */
 static int chart_point(struct chart *ch, const char *cat, char *const *vals)
 {
-    if (grow(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat) ||
-        grow(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val))
+    if (grow_to(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat) ||
+        grow_to(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val))
         return -1;
     if (!(ch->cat[ch->n] = strdup(cat)))
         return -1;
@@ -1172,7 +1155,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
  * has one; page: it starts a printed page. */
 static int add_para(struct report *r, char *s, size_t *cap, struct table *t, int page)
 {
-    if (!s || grow(&r->synth, cap, r->nsynth + 1, sizeof *r->synth)) {
+    if (!s || grow_to(&r->synth, cap, r->nsynth + 1, sizeof *r->synth)) {
         free(s);
         return oom();
     }

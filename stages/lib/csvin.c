@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fdio.h"
+#include "grow.h"
 #include "utf8.h"
 
 /* The fuzz build (make fuzz) makes it small: fewer large allocations, and
@@ -96,23 +98,6 @@ static void set_err(csvin_err *e, int code, unsigned long line, unsigned long co
     va_end(ap);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Opens the decompressing reader; 0, or -1 with e filled (74). */
 /* Copies a pipe or a device (read once only) into an unlinked file of
  * TMPDIR, so that the two passes can read it. Returns that file's
@@ -130,10 +115,9 @@ static int spool(int in, csvin_err *e)
         return -1;
     }
     unlink(tmpl);
-    while ((n = read(in, buf, sizeof buf)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || write(out, buf, (size_t)n) != n) {
+    while ((n = fdio_read(in, buf, sizeof buf)) != 0) {
+        /* errno is the write's error, or the read's */
+        if (n < 0 || (errno = fdio_write_all(out, buf, (size_t)n, NULL)) != 0) {
             set_err(e, 74, 0, 0, "cannot spool the pipe: %s", strerror(errno));
             close(out);
             return -1;
@@ -325,7 +309,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                     hlen = 0;
                     continue;
                 }
-                if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+                if (grow_to(&hdr, &hcap, hlen + 1, 1))
                     goto oom;
                 hdr[hlen++] = c;
                 if (c == ' ' || c == '\t' || c == '\r' || c == 0xA0 || c == 0xC2 || c == 0xE2 ||
@@ -346,7 +330,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                 hdr_state = 2;
                 break;
             }
-            if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+            if (grow_to(&hdr, &hcap, hlen + 1, 1))
                 goto oom;
             hdr[hlen++] = c;
         }
@@ -521,7 +505,7 @@ static void cb_field(void *s, size_t len, void *data)
         r->e->code = -2; /* placed by the caller */
         return;
     }
-    if (grow((void **)&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
+    if (grow_to(&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
         r->failed = 1;
         set_err(r->e, 74, 0, 0, "out of memory");
         return;
@@ -601,7 +585,7 @@ static void cb_row(int c, void *data)
     if (!r->in_record) { /* an empty record: should not happen, blank lines are skipped */
         r->rec_line = r->line;
     }
-    if (grow((void **)&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
+    if (grow_to(&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
         r->failed = 1;
         set_err(r->e, 74, 0, 0, "out of memory");
         return;
@@ -680,7 +664,7 @@ static void field_start(csvin *r, size_t k, unsigned long *line, unsigned long *
 
 static int raw_append(csvin *r, const unsigned char *s, size_t n)
 {
-    if (grow((void **)&r->raw, &r->rawcap, r->rawlen + n, 1))
+    if (grow_to(&r->raw, &r->rawcap, r->rawlen + n, 1))
         return -1;
     memcpy(r->raw + r->rawlen, s, n);
     r->rawlen += n;
@@ -711,7 +695,7 @@ static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
             set_err(e, 65, r->line, 1, "line longer than %lu bytes", MAX_LINE);
             return -1;
         }
-        if (grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
+        if (grow_to(&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
             set_err(e, 74, 0, 0, "out of memory");
             return -1;
         }
@@ -738,7 +722,7 @@ static void hand_out(csvin *r, csvin_row **row)
 {
     struct pending *p = &r->q[r->qhead++];
     size_t i;
-    grow((void **)&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf);
+    grow_to(&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf);
     for (i = 0; i < p->n; i++)
         r->rf[i] = r->arena + r->off[p->first + i];
     r->row.line = p->line;
@@ -944,7 +928,7 @@ int csvin_can_split(const csvin *r)
 
 static int block_put(csvin_block *b, const unsigned char *s, size_t n)
 {
-    if (grow((void **)&b->data, &b->cap, b->len + n + 1, 1))
+    if (grow_to(&b->data, &b->cap, b->len + n + 1, 1))
         return -1;
     memcpy(b->data + b->len, s, n);
     b->len += n;
