@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "fdio.h"
+#include "grow.h"
 
 #define MAGIC "APPREC\n"
 #define MAGIC_LEN 8
@@ -267,15 +269,8 @@ static void put_str16(rec_buf *b, const char *s, int *oom)
 static void flush(rec_writer *w)
 {
     size_t done = 0;
-    while (done < w->b.len && !w->failed) {
-        ssize_t n = write(w->fd, w->b.p + done, w->b.len - done);
-        if (n < 0) {
-            if (errno != EINTR)
-                w->failed = errno;
-            continue;
-        }
-        done += (size_t)n;
-    }
+    if (!w->failed)
+        w->failed = fdio_write_all(w->fd, w->b.p, w->b.len, &done);
     w->flushed += (long long)done;
     w->b.len = 0;
 }
@@ -416,24 +411,12 @@ static int need(rec_reader *r, size_t n)
             r->end -= r->pos;
             r->pos = 0;
         }
-        if (n > r->cap) {
-            size_t nc = r->cap;
-            unsigned char *nb;
-            while (nc < n)
-                nc *= 2;
-            if (!(nb = realloc(r->buf, nc))) {
-                errno = ENOMEM;
-                return -1;
-            }
-            r->buf = nb;
-            r->cap = nc;
-        }
-        got = read(r->fd, r->buf + r->end, r->cap - r->end);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
+        if (grow_to(&r->buf, &r->cap, n, 1)) {
+            errno = ENOMEM;
             return -1;
         }
+        if ((got = fdio_read(r->fd, r->buf + r->end, r->cap - r->end)) < 0)
+            return -1;
         if (got == 0)
             r->eof = 1;
         r->end += (size_t)got;
