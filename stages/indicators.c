@@ -306,7 +306,7 @@ static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
     x->suivies += r->suivies;
     x->sans += r->sans;
     if (broken) {
-        if (grow_to(&g->dur, &g->capdur, g->ndur + 1, sizeof *g->dur))
+        if (grow_to(&g->dur, &g->capdur, g->ndur + 1, sizeof *g->dur, 4096))
             return -1;
         /* days >= 0: both dates are in 2000-2099 and the rupture is not before the start */
         g->dur[g->ndur++] = (uint64_t)(gi * NY + (size_t)(y - Y0)) << 32 | (uint32_t)days;
@@ -827,7 +827,7 @@ static int read_kept(const char *path, versions_run **runs, size_t *n, char *err
                 got = -1;
                 break;
             }
-            if (grow_to(runs, &cap, *n + 1, sizeof **runs)) {
+            if (grow_to(runs, &cap, *n + 1, sizeof **runs, 256)) {
                 snprintf(err, errlen, "out of memory");
                 got = -1;
                 break;
@@ -915,7 +915,7 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
         /* a rupture after the observation date is no rupture (yet) */
         if (!rup_is_broken(rupture, c->dobs))
             rupture = DATE_NONE;
-        if (grow_to(&c->kc, &c->capkc, c->nkc + 1, c->stride)) {
+        if (grow_to(&c->kc, &c->capkc, c->nkc + 1, c->stride, 65536)) {
             snprintf(err, errlen, "out of memory");
             rc = -2;
             break;
@@ -1235,7 +1235,7 @@ static int read_events(struct ctx *c, const char *path, strmap *ids, char *err, 
         e.op = (int16_t)oi;
         e.type = (int16_t)ti;
         e.visiteurs = vis == REC_INT_NONE ? -1 : (long)vis;
-        if (grow_to(&c->ev, &cap, c->nev + 1, sizeof *c->ev)) {
+        if (grow_to(&c->ev, &cap, c->nev + 1, sizeof *c->ev, 1024)) {
             rc = -2;
             break;
         }
@@ -1363,7 +1363,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
             goto done;
         }
         e = &c->ev[*ei];
-        if (grow_to(&p, &cap, np + 4, sizeof *p)) {
+        if (grow_to(&p, &cap, np + 4, sizeof *p, 65536)) {
             rc = EX_SOFTWARE;
             goto done;
         }

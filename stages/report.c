@@ -675,7 +675,7 @@ static int table_scan(struct report *r, struct table *t)
         if (t->keep_all || (t->keep >= 0 && !strcmp(row->f[t->cols[t->keep].field], "TOTAL")) ||
             (t->keep2 >= 0 && !strcmp(row->f[t->cols[t->keep2].field], "TOTAL"))) {
             char **kr;
-            if (grow_to(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept) ||
+            if (grow_to(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept, 16) ||
                 !(kr = calloc(t->ncols, sizeof *kr))) {
                 rc = oom();
                 break;
@@ -742,7 +742,7 @@ static int read_provenance(struct report *r)
             rc = EX_DATAERR;
             break;
         }
-        if (grow_to(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines) ||
+        if (grow_to(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines, 16) ||
             !(r->prov_lines[r->nprov] = strdup(line))) {
             rc = oom();
             break;
@@ -779,8 +779,8 @@ static void chart_free(struct chart *ch)
 /* Appends one point; a secret or missing value becomes a gap. 0 or -1. */
 static int chart_point(struct chart *ch, const char *cat, char *const *vals)
 {
-    if (grow_to(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat) ||
-        grow_to(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val))
+    if (grow_to(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat, 16) ||
+        grow_to(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val, 16))
         return -1;
     if (!(ch->cat[ch->n] = strdup(cat)))
         return -1;
@@ -1155,7 +1155,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
  * has one; page: it starts a printed page. */
 static int add_para(struct report *r, char *s, size_t *cap, struct table *t, int page)
 {
-    if (!s || grow_to(&r->synth, cap, r->nsynth + 1, sizeof *r->synth)) {
+    if (!s || grow_to(&r->synth, cap, r->nsynth + 1, sizeof *r->synth, 16)) {
         free(s);
         return oom();
     }

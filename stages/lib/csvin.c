@@ -309,7 +309,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                     hlen = 0;
                     continue;
                 }
-                if (grow_to(&hdr, &hcap, hlen + 1, 1))
+                if (grow_to(&hdr, &hcap, hlen + 1, 1, 64))
                     goto oom;
                 hdr[hlen++] = c;
                 if (c == ' ' || c == '\t' || c == '\r' || c == 0xA0 || c == 0xC2 || c == 0xE2 ||
@@ -330,7 +330,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                 hdr_state = 2;
                 break;
             }
-            if (grow_to(&hdr, &hcap, hlen + 1, 1))
+            if (grow_to(&hdr, &hcap, hlen + 1, 1, 64))
                 goto oom;
             hdr[hlen++] = c;
         }
@@ -505,7 +505,7 @@ static void cb_field(void *s, size_t len, void *data)
         r->e->code = -2; /* placed by the caller */
         return;
     }
-    if (grow_to(&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
+    if (grow_to(&r->arena, &r->acap, r->alen + 3 * len + 1, 1, 64) || grow_fields(r)) {
         r->failed = 1;
         set_err(r->e, 74, 0, 0, "out of memory");
         return;
@@ -585,7 +585,7 @@ static void cb_row(int c, void *data)
     if (!r->in_record) { /* an empty record: should not happen, blank lines are skipped */
         r->rec_line = r->line;
     }
-    if (grow_to(&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
+    if (grow_to(&r->q, &r->qcap, r->qn + 1, sizeof *r->q, 64)) {
         r->failed = 1;
         set_err(r->e, 74, 0, 0, "out of memory");
         return;
@@ -664,7 +664,7 @@ static void field_start(csvin *r, size_t k, unsigned long *line, unsigned long *
 
 static int raw_append(csvin *r, const unsigned char *s, size_t n)
 {
-    if (grow_to(&r->raw, &r->rawcap, r->rawlen + n, 1))
+    if (grow_to(&r->raw, &r->rawcap, r->rawlen + n, 1, 64))
         return -1;
     memcpy(r->raw + r->rawlen, s, n);
     r->rawlen += n;
@@ -695,7 +695,7 @@ static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
             set_err(e, 65, r->line, 1, "line longer than %lu bytes", MAX_LINE);
             return -1;
         }
-        if (grow_to(&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
+        if (grow_to(&r->buf, &r->cap, r->end + READ_CHUNK, 1, 64)) {
             set_err(e, 74, 0, 0, "out of memory");
             return -1;
         }
@@ -722,7 +722,7 @@ static void hand_out(csvin *r, csvin_row **row)
 {
     struct pending *p = &r->q[r->qhead++];
     size_t i;
-    grow_to(&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf);
+    grow_to(&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf, 64);
     for (i = 0; i < p->n; i++)
         r->rf[i] = r->arena + r->off[p->first + i];
     r->row.line = p->line;
@@ -928,7 +928,7 @@ int csvin_can_split(const csvin *r)
 
 static int block_put(csvin_block *b, const unsigned char *s, size_t n)
 {
-    if (grow_to(&b->data, &b->cap, b->len + n + 1, 1))
+    if (grow_to(&b->data, &b->cap, b->len + n + 1, 1, 64))
         return -1;
     memcpy(b->data + b->len, s, n);
     b->len += n;

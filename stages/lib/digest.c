@@ -10,15 +10,3 @@ void digest_hex(const unsigned char *md, size_t n, char *out)
     }
     out[2 * n] = '\0';
 }
-
-int digest_final_hex(EVP_MD_CTX *ctx, char *out)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (!EVP_DigestFinal_ex(ctx, md, &n)) {
-        out[0] = '\0';
-        return -1;
-    }
-    digest_hex(md, n, out);
-    return 0;
-}

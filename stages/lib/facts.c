@@ -231,7 +231,7 @@ static int read_rows(const char *path, const char *const *names, size_t ncols, v
         return -1;
     while ((got = tsvr_next(r, err, errlen)) == 1) {
         unsigned char *items;
-        if (grow_to(v, &cap, *n + 1, elem))
+        if (grow_to(v, &cap, *n + 1, elem, 8))
             goto oom;
         memcpy(&items, v, sizeof items);
         memset(items + *n * elem, 0, elem);

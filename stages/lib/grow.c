@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROW_FIRST 16
-
 /* array is read and written with memcpy: it points to a T *, not to a
  * void *, and the two need not be accessed through one another's type. */
-int grow_to_slow(void *array, size_t *cap, size_t need, size_t elem)
+int grow_to_slow(void *array, size_t *cap, size_t need, size_t elem, size_t first)
 {
-    size_t nc = *cap ? *cap : GROW_FIRST;
+    size_t nc = *cap ? 2 * *cap : first ? first : 1, bytes;
     void *p;
 
+    if (*cap > SIZE_MAX / 2)
+        goto too_big;
     while (nc < need) {
         if (nc > SIZE_MAX / 2)
             goto too_big;
@@ -22,7 +22,7 @@ int grow_to_slow(void *array, size_t *cap, size_t need, size_t elem)
     }
     if (elem && nc > SIZE_MAX / elem)
         goto too_big;
-    size_t bytes = nc * elem;
+    bytes = nc * elem;
     memcpy(&p, array, sizeof p);
     if (!(p = realloc(p, bytes ? bytes : 1)))
         return -1;

@@ -7,19 +7,20 @@
 #include <stddef.h>
 
 /* grow_to_slow: grow_to once the room is short; not for direct use. */
-int grow_to_slow(void *array, size_t *cap, size_t need, size_t elem);
+int grow_to_slow(void *array, size_t *cap, size_t need, size_t elem, size_t first);
 
 /*
  * grow_to: makes *array (a T ** passed as void *, T of size elem) hold at
- * least need items: when *cap is short, reallocates it to the first of 16,
- * 32, 64... (or twice *cap, and so on) that is at least need, and updates
- * *cap. The items already there are kept. 0, or -1 when out of memory (or
- * when the size would overflow), with *array and *cap unchanged. Inline:
- * the CSV reader calls it for every field, and almost always has room.
+ * least need items. When *cap is short it reallocates: to first items (the
+ * caller's guess of a usual size; at least 1) when *cap is 0, else to twice
+ * *cap, doubled again until need fits; *cap is updated and the items
+ * already there are kept. 0, or -1 when out of memory (or when the size
+ * would overflow), with *array and *cap unchanged. Inline: the CSV reader
+ * calls it for every field, and almost always has room.
  */
-static inline int grow_to(void *array, size_t *cap, size_t need, size_t elem)
+static inline int grow_to(void *array, size_t *cap, size_t need, size_t elem, size_t first)
 {
-    return need <= *cap ? 0 : grow_to_slow(array, cap, need, elem);
+    return need <= *cap ? 0 : grow_to_slow(array, cap, need, elem, first);
 }
 
 #endif

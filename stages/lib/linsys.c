@@ -120,7 +120,7 @@ static void normalize(struct row *r)
 
 static int occ_push(struct occ *o, uint32_t row)
 {
-    if (grow_to(&o->row, &o->cap, (size_t)o->n + 1, sizeof *o->row))
+    if (grow_to(&o->row, &o->cap, (size_t)o->n + 1, sizeof *o->row, 4))
         return -1;
     o->row[o->n++] = row;
     return 0;
@@ -139,7 +139,7 @@ int linsys_add(linsys *s, const uint32_t *var, const int64_t *coef, size_t n, in
             return -1;
     if (rhs == INT64_MIN)
         return -1;
-    if (grow_to(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows))
+    if (grow_to(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows, 64))
         return -1;
     /* sort the entries by unknown through an index (pairs kept together) */
     order = malloc((n ? n : 1) * sizeof *order);
@@ -216,7 +216,7 @@ static int heap_less(struct heap_item a, struct heap_item b)
 static int heap_push(linsys *s, uint32_t n, uint32_t row)
 {
     size_t i;
-    if (grow_to(&s->heap, &s->capheap, s->nheap + 1, sizeof *s->heap))
+    if (grow_to(&s->heap, &s->capheap, s->nheap + 1, sizeof *s->heap, 64))
         return -1;
     i = s->nheap++;
     s->heap[i] = (struct heap_item){n, row};

@@ -411,7 +411,7 @@ static int need(rec_reader *r, size_t n)
             r->end -= r->pos;
             r->pos = 0;
         }
-        if (grow_to(&r->buf, &r->cap, n, 1)) {
+        if (grow_to(&r->buf, &r->cap, n, 1, BUFSZ)) {
             errno = ENOMEM;
             return -1;
         }

@@ -157,7 +157,7 @@ int secrecy_table(secrecy *s, const char *name, const char *const *keys, size_t 
     struct stab *t;
     if (s->run)
         return -1;
-    if (grow_to(&s->t, &s->capt, s->nt + 1, sizeof *s->t))
+    if (grow_to(&s->t, &s->capt, s->nt + 1, sizeof *s->t, 8))
         return -1;
     t = &s->t[s->nt];
     memset(t, 0, sizeof *t);
@@ -233,7 +233,7 @@ int secrecy_row(secrecy *s, int ti, const char *const *keys, const int64_t *coun
     }
     for (size_t k = 0; k < t->nkeys; k++)
         need += strlen(keys[k]) + 1;
-    if (grow_to(&t->text, &t->captext, t->ntext + need, 1))
+    if (grow_to(&t->text, &t->captext, t->ntext + need, 1, 4096))
         return -1;
     for (size_t k = 0; k < t->nkeys; k++) {
         size_t l = strlen(keys[k]) + 1;
@@ -531,7 +531,7 @@ static int crel_add(struct crel *c, uint32_t cell, int32_t coef)
 /* Closes the relation begun at the last close. */
 static int crel_end(struct crel *c)
 {
-    if (grow_to(&c->start, &c->caprel, c->nrel + 2, sizeof *c->start))
+    if (grow_to(&c->start, &c->caprel, c->nrel + 2, sizeof *c->start, 1024))
         return -1;
     if (c->nrel == 0)
         c->start[0] = 0;
@@ -901,7 +901,7 @@ static int add_candidates(secrecy *s, uint32_t k, const linsys *ls, const uint32
     for (size_t i = 0; i < n; i++) {
         if (var[i] == self)
             continue;
-        if (grow_to(&s->cand, &s->capcand, s->ncand + 1, sizeof *s->cand))
+        if (grow_to(&s->cand, &s->capcand, s->ncand + 1, sizeof *s->cand, 1024))
             return -1;
         s->cand[s->ncand++] = cls[var[i]] | (linsys_param_free(ls, var[i]) ? CAND_FREE : 0);
         s->cn[k]++;
@@ -1044,7 +1044,7 @@ static long audit(secrecy *s, int64_t *num, int64_t *den, char *err, size_t errl
         if ((ci = stamp[root(uf, (uint32_t)k)]) == UINT32_MAX)
             continue;
         c = &comps[ci];
-        if (grow_to(&c->cls, &c->cap, c->nvar + 1, sizeof *c->cls))
+        if (grow_to(&c->cls, &c->cap, c->nvar + 1, sizeof *c->cls, 16))
             goto oom;
         local[k] = (uint32_t)c->nvar;
         c->cls[c->nvar++] = (uint32_t)k;
@@ -1081,7 +1081,7 @@ static long audit(secrecy *s, int64_t *num, int64_t *den, char *err, size_t errl
                 if (s->k[k].state != K_KNOWN || stamp[k] == (uint32_t)(UINT32_MAX - 1 - ci))
                     continue;
                 stamp[k] = (uint32_t)(UINT32_MAX - 1 - ci); /* seen in this component */
-                if (grow_to(&c->cls, &c->cap, c->nvar + c->npar + 1, sizeof *c->cls))
+                if (grow_to(&c->cls, &c->cap, c->nvar + c->npar + 1, sizeof *c->cls, 16))
                     goto oom;
                 local[k] = (uint32_t)(c->nvar + c->npar);
                 c->cls[c->nvar + c->npar++] = k;

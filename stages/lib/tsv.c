@@ -75,8 +75,8 @@ static int read_line(tsvr *r, char **line, ssize_t *len)
             r->end -= r->pos;
             r->pos = 0;
         }
-        /* room for one byte more and the NUL; TSV_BUFSZ at the first read */
-        if (grow_to(&r->buf, &r->cap, r->end + 2 > TSV_BUFSZ ? r->end + 2 : TSV_BUFSZ, 1)) {
+        /* room for one byte more and the NUL */
+        if (grow_to(&r->buf, &r->cap, r->end + 2, 1, TSV_BUFSZ)) {
             errno = ENOMEM;
             return -1;
         }

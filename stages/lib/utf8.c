@@ -90,29 +90,26 @@ void utf8_check_feed(utf8_check *v, const unsigned char *s, size_t n)
     }
 }
 
-int utf8_valid(const char *s, size_t n)
-{
-    utf8_check v = UTF8_CHECK_INIT;
-    utf8_check_feed(&v, (const unsigned char *)s, n);
-    return utf8_check_ok(&v);
-}
-
+/* One pass, ASCII first (the report measures every cell it writes). n = 4
+ * is safe on a NUL-terminated string: utf8_decode reads a sequence's bytes
+ * in order and stops at the first that is no continuation byte, as NUL. */
 long utf8_chars(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
     long count = 0;
     uint32_t cp;
 
-    while (n) {
-        size_t k = utf8_decode(p, n, &cp);
+    for (;;) {
+        while (*p && *p < 0x80)
+            p++, count++;
+        if (!*p)
+            return count;
+        size_t k = utf8_decode(p, 4, &cp);
         if (!k)
             return -1;
         p += k;
-        n -= k;
         count++;
     }
-    return count;
 }
 
 size_t utf8_prefix(const char *s, size_t max)

@@ -34,8 +34,21 @@ static inline int utf8_check_ok(const utf8_check *v)
     return !v->bad && !v->need;
 }
 
-/* utf8_valid: 1 when s[0..n) is valid UTF-8 (NUL bytes included), else 0. */
-int utf8_valid(const char *s, size_t n);
+/* utf8_valid: 1 when s[0..n) is valid UTF-8 (NUL bytes included), else 0.
+ * Inline up to the first byte above 0x7F: the CSV reader checks every
+ * field, and most are ASCII. */
+static inline int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && p[i] < 0x80)
+        i++;
+    if (i == n)
+        return 1;
+    utf8_check v = UTF8_CHECK_INIT;
+    utf8_check_feed(&v, p + i, n - i);
+    return utf8_check_ok(&v);
+}
 
 /* utf8_chars: the characters (code points) of the NUL-terminated s, or -1
  * when s is not valid UTF-8. */
