@@ -373,6 +373,20 @@ static int is_space_tabdelim(unsigned char c)
     return c == ' ';
 }
 
+/* Sets libcsv up for r->delim. 0, or -1 when out of memory. */
+static int start_parser(csvin *r)
+{
+    if (csv_init(&r->p, 0) != 0)
+        return -1;
+    r->parser_ok = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    /* libcsv's built-in test (space or tab) is inlined; a tab delimiter
+     * needs a function that leaves tabs alone */
+    if (r->delim == '\t')
+        csv_set_space_func(&r->p, is_space_tabdelim);
+    return 0;
+}
+
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e)
 {
     return csvin_open_bounded(path, enc, delim, 0, e);
@@ -418,16 +432,10 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
         if (open_stream(r, e))
             goto error;
     }
-    if (csv_init(&r->p, 0) != 0) {
+    if (start_parser(r)) {
         set_err(e, 74, 0, 0, "out of memory");
         goto error;
     }
-    r->parser_ok = 1;
-    csv_set_delim(&r->p, (unsigned char)r->delim);
-    /* libcsv's built-in test (space or tab) is inlined; a tab delimiter
-     * needs a function that leaves tabs alone */
-    if (r->delim == '\t')
-        csv_set_space_func(&r->p, is_space_tabdelim);
     r->line = 1;
     return r;
 error:
@@ -1029,15 +1037,11 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->eof = 1;
     r->started = 1;
     r->line = b->line;
-    if (csv_init(&r->p, 0) != 0) {
+    if (start_parser(r)) {
         csvin_close(r);
         set_err(e, 74, 0, 0, "out of memory");
         return NULL;
     }
-    r->parser_ok = 1;
-    csv_set_delim(&r->p, (unsigned char)r->delim);
-    if (r->delim == '\t')
-        csv_set_space_func(&r->p, is_space_tabdelim);
     return r;
 }
 
