@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "fdio.h"
+#include "fold.h"
 #include "grow.h"
 #include "utf8.h"
 
@@ -1067,28 +1068,7 @@ char *csvin_trim(char *s, size_t *n)
             return s;
         }
     }
-    for (;;) {
-        if (len && (s[0] == ' ' || s[0] == '\t'))
-            s++, len--;
-        else if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-            s += 2, len -= 2;
-        else if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-                 (unsigned char)s[2] == 0xAF)
-            s += 3, len -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
-        else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 && (unsigned char)s[len - 1] == 0xA0)
-            len -= 2;
-        else if (len >= 3 && (unsigned char)s[len - 3] == 0xE2 &&
-                 (unsigned char)s[len - 2] == 0x80 && (unsigned char)s[len - 1] == 0xAF)
-            len -= 3;
-        else
-            break;
-    }
+    s += fold_trim(s, &len) - s;
     s[len] = '\0';
     *n = len;
     return s;
