@@ -1056,6 +1056,17 @@ int csvin_block_ended_cleanly(const csvin *r)
     return !r->in_record && r->p.pstate == SK_ROW_NOT_BEGUN;
 }
 
+/* csvin_trim's slow path, out of line so that the fast one needs no stack
+ * frame (the ingest calls it for every field). */
+static __attribute__((noinline)) char *trim_slow(char *s, size_t *n)
+{
+    size_t len = *n;
+    s += fold_trim(s, &len) - s;
+    s[len] = '\0';
+    *n = len;
+    return s;
+}
+
 char *csvin_trim(char *s, size_t *n)
 {
     size_t len = *n;
@@ -1068,10 +1079,7 @@ char *csvin_trim(char *s, size_t *n)
             return s;
         }
     }
-    s += fold_trim(s, &len) - s;
-    s[len] = '\0';
-    *n = len;
-    return s;
+    return trim_slow(s, n);
 }
 
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col)
