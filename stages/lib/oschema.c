@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
 #include "utf8.h"
 
 #define MAX_COLS 16000     /* a workbook sheet has 16 384 columns; libellés take some */
@@ -450,12 +451,8 @@ static int list_yaml(struct ctx *c, const char *dir, char ***names, size_t *n)
         size_t len = strlen(de->d_name);
         if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".yaml"))
             continue;
-        if (*n == cap) {
-            char **nn = realloc(*names, (cap = cap ? 2 * cap : 16) * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
+        if (grow_to(names, &cap, *n + 1, sizeof **names, 16))
+            break;
         if (!((*names)[*n] = strdup(de->d_name)))
             break;
         (*n)++;

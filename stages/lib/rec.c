@@ -200,16 +200,8 @@ static void row_put(const rec_row *r, unsigned char *p, size_t n)
 int rec_buf_row(rec_buf *b, const rec_row *r)
 {
     size_t n = row_size(r);
-    if (b->len + n + 4 > b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1 << 16;
-        unsigned char *np;
-        while (nc < b->len + n + 4)
-            nc *= 2;
-        if (!(np = realloc(b->p, nc)))
-            return -1;
-        b->p = np;
-        b->cap = nc;
-    }
+    if (grow_to(&b->p, &b->cap, b->len + n + 4, 1, 1 << 16))
+        return -1;
     row_put(r, b->p + b->len, n);
     b->len += n + 4;
     b->rows++;
@@ -237,17 +229,9 @@ static void put_bytes(rec_buf *b, const void *s, size_t n, int *oom)
 {
     if (n == 0)
         return;
-    if (b->len + n > b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1 << 16;
-        unsigned char *np;
-        while (nc < b->len + n)
-            nc *= 2;
-        if (!(np = realloc(b->p, nc))) {
-            *oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
+    if (grow_to(&b->p, &b->cap, b->len + n, 1, 1 << 16)) {
+        *oom = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;

@@ -238,14 +238,10 @@ static void flush_buf(tsvw *w)
 {
     size_t off = 0;
     if (w->fd < 0) {
-        char *nb = w->failed ? NULL : realloc(w->buf, 2 * w->cap);
-        if (!nb) {
+        if (w->failed || grow_to(&w->buf, &w->cap, w->cap + 1, 1, TSV_BUFSZ)) {
             w->failed = ENOMEM;
             w->len = 0;
-            return;
         }
-        w->buf = nb;
-        w->cap *= 2;
         return;
     }
     if (!w->failed)
