@@ -343,16 +343,11 @@ static void test_remove_tree(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_publication),
-        cmocka_unit_test(test_replaces_previous_outputs),
-        cmocka_unit_test(test_output_names),
-        cmocka_unit_test(test_foreign_file),
-        cmocka_unit_test(test_lock_held),
-        cmocka_unit_test(test_debris_removed),
-        cmocka_unit_test(test_aside_kept),
-        cmocka_unit_test(test_free_drops_unpublished),
-        cmocka_unit_test(test_cannot_create),
-        cmocka_unit_test(test_remove_tree),
+        cmocka_unit_test(test_first_publication), cmocka_unit_test(test_replaces_previous_outputs),
+        cmocka_unit_test(test_output_names),      cmocka_unit_test(test_foreign_file),
+        cmocka_unit_test(test_lock_held),         cmocka_unit_test(test_debris_removed),
+        cmocka_unit_test(test_aside_kept),        cmocka_unit_test(test_free_drops_unpublished),
+        cmocka_unit_test(test_cannot_create),     cmocka_unit_test(test_remove_tree),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }
