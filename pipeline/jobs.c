@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "apperr.h"
+#include "grow.h"
 #include "log.h"
 
 /* The only state at file scope: what the signal handler needs, since a
@@ -62,15 +63,9 @@ void job_arg(job_args *a, const char *s)
 {
     if (a->failed)
         return;
-    if (a->n + 2 > a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 64;
-        char **v = realloc(a->v, cap * sizeof *v);
-        if (!v) {
-            a->failed = 1;
-            return;
-        }
-        a->v = v;
-        a->cap = cap;
+    if (grow_to(&a->v, &a->cap, a->n + 2, sizeof *a->v, 64)) {
+        a->failed = 1;
+        return;
     }
     a->v[a->n++] = (char *)s;
     a->v[a->n] = NULL;

@@ -60,9 +60,9 @@ static void usage(FILE *f)
 static int check_values(const struct options *o)
 {
     date_t d;
-    if (o->set.observation_date &&
-        (strlen(o->set.observation_date) != 10 || val_date(o->set.observation_date, 10, &d))) {
-        fprintf(stderr, "ERROR pipeline: --observation-date wants YYYY-MM-DD\n");
+    if (o->set.observation_date && val_observation_date(o->set.observation_date, &d)) {
+        fprintf(stderr,
+                "ERROR pipeline: --observation-date wants YYYY-MM-DD, from 2000-01-01 on\n");
         return EX_USAGE;
     }
     if (o->set.years && !config_years_ok(o->set.years)) {

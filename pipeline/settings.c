@@ -137,8 +137,9 @@ int settings_finish(settings *s, const char *bindir, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return EX_SOFTWARE;
     }
-    if (obs && (strlen(obs) != 10 || val_date(obs, 10, &d))) {
-        snprintf(err, errlen, "%s: observation_date must be YYYY-MM-DD", s->cfg.path);
+    if (obs && val_observation_date(obs, &d)) {
+        snprintf(err, errlen, "%s: observation_date must be YYYY-MM-DD, from 2000-01-01 on",
+                 s->cfg.path);
         return EX_CONFIG;
     }
     return 0;

@@ -24,6 +24,7 @@
 #include "apperr.h"
 #include "log.h"
 #include "facts.h"
+#include "grow.h"
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
@@ -309,14 +310,8 @@ static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
     x->suivies += r->suivies;
     x->sans += r->sans;
     if (broken) {
-        if (g->ndur + 1 > g->capdur) {
-            size_t nc = g->capdur ? 2 * g->capdur : 4096;
-            uint64_t *nd = realloc(g->dur, nc * sizeof *nd);
-            if (!nd)
-                return -1;
-            g->dur = nd;
-            g->capdur = nc;
-        }
+        if (grow_to(&g->dur, &g->capdur, g->ndur + 1, sizeof *g->dur, 4096))
+            return -1;
         /* days >= 0: both dates are in 2000-2099 and the rupture is not before the start */
         g->dur[g->ndur++] = (uint64_t)(gi * NY + (size_t)(y - Y0)) << 32 | (uint32_t)days;
     }
@@ -837,15 +832,10 @@ static int read_kept(const char *path, versions_run **runs, size_t *n, char *err
                 got = -1;
                 break;
             }
-            if (*n == cap) {
-                versions_run *nr = realloc(*runs, (cap ? 2 * cap : 256) * sizeof *nr);
-                if (!nr) {
-                    snprintf(err, errlen, "out of memory");
-                    got = -1;
-                    break;
-                }
-                *runs = nr;
-                cap = cap ? 2 * cap : 256;
+            if (grow_to(runs, &cap, *n + 1, sizeof **runs, 256)) {
+                snprintf(err, errlen, "out of memory");
+                got = -1;
+                break;
             }
             (*runs)[(*n)++] = (versions_run){(uint32_t)f, (uint32_t)k};
         }
@@ -930,16 +920,10 @@ static int read_contracts(struct ctx *c, rec_reader *r, const struct kcols *k,
         /* a rupture after the observation date is no rupture (yet) */
         if (!rup_is_broken(rupture, c->dobs))
             rupture = DATE_NONE;
-        if (c->nkc == c->capkc) {
-            size_t nc = c->capkc ? 2 * c->capkc : 65536;
-            unsigned char *nk = realloc(c->kc, nc * c->stride);
-            if (!nk) {
-                snprintf(err, errlen, "out of memory");
-                rc = -2;
-                break;
-            }
-            c->kc = nk;
-            c->capkc = nc;
+        if (grow_to(&c->kc, &c->capkc, c->nkc + 1, c->stride, 65536)) {
+            snprintf(err, errlen, "out of memory");
+            rc = -2;
+            break;
         }
         p = c->kc + c->nkc * c->stride;
         memcpy(p + KC_ID, rec_id(r, k->id), 16);
@@ -1256,15 +1240,9 @@ static int read_events(struct ctx *c, const char *path, strmap *ids, char *err, 
         e.op = (int16_t)oi;
         e.type = (int16_t)ti;
         e.visiteurs = vis == REC_INT_NONE ? -1 : (long)vis;
-        if (c->nev == cap) {
-            struct event *ne;
-            cap = cap ? 2 * cap : 1024;
-            ne = realloc(c->ev, cap * sizeof *ne);
-            if (!ne) {
-                rc = -2;
-                break;
-            }
-            c->ev = ne;
+        if (grow_to(&c->ev, &cap, c->nev + 1, sizeof *c->ev, 1024)) {
+            rc = -2;
+            break;
         }
         if (strmap_put(ids, id, n, c->nev, NULL) < 0) {
             rc = -2;
@@ -1390,15 +1368,9 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
             goto done;
         }
         e = &c->ev[*ei];
-        if (np + 4 > cap) {
-            struct part *nparts;
-            cap = cap ? 2 * cap : 65536;
-            nparts = realloc(p, cap * sizeof *p);
-            if (!nparts) {
-                rc = APPERR_INTERNAL;
-                goto done;
-            }
-            p = nparts;
+        if (grow_to(&p, &cap, np + 4, sizeof *p, 65536)) {
+            rc = APPERR_NOMEM;
+            goto done;
         }
         {
             size_t g[4] = {reu_index(c, (size_t)e->reg, (size_t)e->op, (size_t)e->type, e->year),
@@ -1557,18 +1529,6 @@ static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir,
     return summary ? write_secrecy_summary(t, n, thr, summary) : 0;
 }
 
-static int parse_years(const char *years, int *a, int *b)
-{
-    int n = 0;
-    if (sscanf(years, "%d-%d%n", a, b, &n) == 2 && !years[n] && *a <= *b)
-        return 0;
-    if (sscanf(years, "%d%n", a, &n) == 1 && !years[n]) {
-        *b = *a;
-        return 0;
-    }
-    return -1;
-}
-
 /* --- the stage ----------------------------------------------------------- */
 
 /* The command line, but the targets and D_obs (in the ctx). */
@@ -1675,11 +1635,11 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
         usage(stderr);
         return APPERR_USAGE;
     }
-    if (val_date(obs, strlen(obs), &c->dobs)) {
+    if (val_observation_date(obs, &c->dobs)) {
         fprintf(stderr, "indicators: bad --observation-date '%s'\n", obs);
         return APPERR_USAGE;
     }
-    if (years && parse_years(years, &o->ya, &o->yb)) {
+    if (years && val_years(years, &o->ya, &o->yb)) {
         fprintf(stderr, "indicators: bad --years '%s'\n", years);
         return APPERR_USAGE;
     }

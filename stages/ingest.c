@@ -31,6 +31,7 @@
 #include "schema.h"
 #include "strmap.h"
 #include "tsv.h"
+#include "utf8.h"
 #include "values.h"
 
 /* The code of a schema's reject_code name (REQUIS when unknown: the
@@ -1499,7 +1500,7 @@ static int ingest_pass(struct ingest *g, const char *rel, size_t index, struct f
     f.index = index;
     f.m = &m;
     f.name_date = DATE_NONE;
-    if (!csvin_utf8_valid(rel, strlen(rel))) {
+    if (!utf8_valid(rel, strlen(rel))) {
         /* the name goes into the reports, the manifest and the logs, all UTF-8 */
         log_error("%s: the file name is not UTF-8 text: rename the file", rel);
         return APPERR_DATA;

@@ -36,10 +36,12 @@
 #include "apperr.h"
 #include "csvin.h"
 #include "facts.h"
+#include "grow.h"
 #include "log.h"
 #include "manifest.h"
 #include "oschema.h"
 #include "refdata.h"
+#include "utf8.h"
 #include "values.h"
 #include "yload.h"
 
@@ -214,51 +216,6 @@ static int write_facts(const struct report *r, const char *path)
     return rc;
 }
 
-/* Characters (code points) in s, or -1 when s is not valid UTF-8. */
-static long u8len(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    long n = 0;
-    while (*p) {
-        unsigned c = *p, k, cp;
-        if (c < 0x80) {
-            p++, n++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3, cp = c & 0x07;
-        else
-            return -1;
-        for (unsigned i = 1; i <= k; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return -1;
-        p += k + 1, n++;
-    }
-    return n;
-}
-
-/* Bytes of the first max characters of the valid UTF-8 string s. */
-static size_t u8cut(const char *s, size_t max)
-{
-    size_t i = 0, n = 0;
-    while (s[i] && n < max) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        n++;
-    }
-    return i;
-}
-
 /* A malloc'd formatted string, or NULL when out of memory. */
 static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xprintf(const char *fmt, ...)
@@ -282,24 +239,6 @@ static int oom(void)
 {
     log_error("out of memory");
     return APPERR_NOMEM;
-}
-
-/* Grows *a (of elements of size sz) so that it holds at least need; 0 or -1. */
-static int grow(void *a, size_t *cap, size_t need, size_t sz)
-{
-    void **p = a;
-    size_t nc;
-    void *q;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    if (!(q = realloc(*p, nc * sz)))
-        return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
 }
 
 /* 1 when v is a number of format f: an integer, or a decimal for rates,
@@ -372,7 +311,7 @@ static size_t cell_width(const char *v, enum oschema_format f)
         return 0;
     if (f != OSCHEMA_TEXT && num_ok(v, f))
         return num_width(v, f);
-    n = u8len(v);
+    n = utf8_chars(v);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -381,7 +320,7 @@ static size_t wrap_lines(const char *s, size_t w)
 {
     size_t lines = 1, used = 0;
     while (*s) {
-        size_t n = strcspn(s, " "), chars = (size_t)u8len(s) - (size_t)u8len(s + n);
+        size_t n = strcspn(s, " "), chars = (size_t)utf8_chars(s) - (size_t)utf8_chars(s + n);
         if (used && used + 1 + chars > w)
             lines++, used = 0;
         used += (used ? 1 : 0) + chars;
@@ -397,13 +336,13 @@ static size_t wrap_lines(const char *s, size_t w)
  * whole, so that a wide table of counts and rates still prints legibly. */
 static size_t head_width(const char *label, enum oschema_format f)
 {
-    size_t n = (size_t)u8len(label), w;
+    size_t n = (size_t)utf8_chars(label), w;
     if (f == OSCHEMA_TEXT)
         return n;
     for (w = (n + 2) / 3; w < n && wrap_lines(label, w) > 3; w++)
         ;
     for (const char *p = label; *p;) {
-        size_t k = strcspn(p, " "), chars = (size_t)u8len(p) - (size_t)u8len(p + k);
+        size_t k = strcspn(p, " "), chars = (size_t)utf8_chars(p) - (size_t)utf8_chars(p + k);
         w = chars > w ? chars : w;
         p += k;
         while (*p == ' ')
@@ -549,7 +488,7 @@ static int table_init(struct table *t)
         k->s = &s->cols[c];
         k->width = head_width(k->s->label, k->s->format);
         if (k->s->labels)
-            k->lwidth = (size_t)u8len(k->s->labels_heading);
+            k->lwidth = (size_t)utf8_chars(k->s->labels_heading);
         k->scol = sc;
         sc = (lxw_col_t)(sc + (k->s->labels ? 2 : 1));
     }
@@ -691,7 +630,7 @@ static int row_check(const struct table *t, const csvin_row *row)
     for (size_t c = 0; c < t->ncols; c++) {
         const struct col *k = &t->cols[c];
         const char *v = row->f[k->field];
-        if (u8len(v) < 0)
+        if (utf8_chars(v) < 0)
             return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s",
                                 k->s->name);
         if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->s->format))
@@ -735,14 +674,15 @@ static int table_scan(struct report *r, struct table *t)
             size_t w = cell_width(row->f[k->field], k->s->format);
             if (w > k->width)
                 k->width = w;
-            if (k->s->labels && (w = (size_t)u8len(code_label(r, k, row->f[k->field]))) > k->lwidth)
+            if (k->s->labels &&
+                (w = (size_t)utf8_chars(code_label(r, k, row->f[k->field]))) > k->lwidth)
                 k->lwidth = w;
         }
         t->nrows++;
         if (t->keep_all || (t->keep >= 0 && !strcmp(row->f[t->cols[t->keep].field], "TOTAL")) ||
             (t->keep2 >= 0 && !strcmp(row->f[t->cols[t->keep2].field], "TOTAL"))) {
             char **kr;
-            if (grow(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept) ||
+            if (grow_to(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept, 16) ||
                 !(kr = calloc(t->ncols, sizeof *kr))) {
                 rc = oom();
                 break;
@@ -804,12 +744,12 @@ static int read_provenance(struct report *r)
         ln++;
         while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        if ((size_t)n != strlen(line) || u8len(line) < 0) {
+        if ((size_t)n != strlen(line) || utf8_chars(line) < 0) {
             log_error("%s:%lu:1: not UTF-8 text", r->prov, ln);
             rc = APPERR_DATA;
             break;
         }
-        if (grow(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines) ||
+        if (grow_to(&r->prov_lines, &cap, r->nprov + 1, sizeof *r->prov_lines, 16) ||
             !(r->prov_lines[r->nprov] = strdup(line))) {
             rc = oom();
             break;
@@ -846,8 +786,8 @@ static void chart_free(struct chart *ch)
 /* Appends one point; a secret or missing value becomes a gap. 0 or -1. */
 static int chart_point(struct chart *ch, const char *cat, char *const *vals)
 {
-    if (grow(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat) ||
-        grow(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val))
+    if (grow_to(&ch->cat, &ch->cap, ch->n + 1, sizeof *ch->cat, 16) ||
+        grow_to(&ch->val, &ch->vcap, (ch->n + 1) * ch->nser, sizeof *ch->val, 16))
         return -1;
     if (!(ch->cat[ch->n] = strdup(cat)))
         return -1;
@@ -863,8 +803,8 @@ static int chart_point(struct chart *ch, const char *cat, char *const *vals)
         if (w > ch->width[j + 1])
             ch->width[j + 1] = w;
     }
-    if ((size_t)u8len(cat) > ch->width[0])
-        ch->width[0] = (size_t)u8len(cat);
+    if ((size_t)utf8_chars(cat) > ch->width[0])
+        ch->width[0] = (size_t)utf8_chars(cat);
     ch->n++;
     return 0;
 }
@@ -880,8 +820,8 @@ static struct chart *chart_new(uint8_t type, size_t nser, enum oschema_format vf
 static void chart_heads(struct chart *ch)
 {
     for (size_t j = 0; j <= ch->nser; j++)
-        if ((size_t)u8len(ch->head[j]) > ch->width[j])
-            ch->width[j] = (size_t)u8len(ch->head[j]);
+        if ((size_t)utf8_chars(ch->head[j]) > ch->width[j])
+            ch->width[j] = (size_t)utf8_chars(ch->head[j]);
 }
 
 /* Columns a chart needs, by name, or -1 with a warning. */
@@ -1223,7 +1163,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
  * has one; page: it starts a printed page. */
 static int add_para(struct report *r, char *s, size_t *cap, struct table *t, int page)
 {
-    if (!s || grow(&r->synth, cap, r->nsynth + 1, sizeof *r->synth)) {
+    if (!s || grow_to(&r->synth, cap, r->nsynth + 1, sizeof *r->synth, 16)) {
         free(s);
         return oom();
     }
@@ -1593,11 +1533,11 @@ static int put_str(const struct report *r, lxw_worksheet *ws, const char *sheet,
     int rc;
     if (!*s)
         return 0;
-    if (u8len(s) <= STR_MAX)
+    if (utf8_chars(s) <= STR_MAX)
         return xl(r, worksheet_write_string(ws, row, col, s, f), sheet, row, col);
     log_warn("sheet %s, row %lu, column %u: text cut to %d characters", sheet,
              (unsigned long)row + 1, (unsigned)col + 1, STR_MAX);
-    if (!(cut = strndup(s, u8cut(s, STR_MAX))))
+    if (!(cut = strndup(s, utf8_prefix(s, STR_MAX))))
         return oom();
     rc = xl(r, worksheet_write_string(ws, row, col, cut, f), sheet, row, col);
     free(cut);
@@ -1702,7 +1642,7 @@ static void part_name(char *b, size_t n, const char *base, unsigned long k)
     size_t keep;
     if (k > 1)
         snprintf(suf, sizeof suf, " (%lu)", k);
-    keep = u8cut(base, LXW_SHEETNAME_MAX - strlen(suf));
+    keep = utf8_prefix(base, LXW_SHEETNAME_MAX - strlen(suf));
     snprintf(b, n, "%.*s%s", (int)keep, base, suf);
 }
 
@@ -1945,7 +1885,7 @@ static int write_table(struct report *r, struct table *t)
  * average letter), 15 points per line. */
 static double wrap_height(const char *s, double w)
 {
-    long n = u8len(s);
+    long n = utf8_chars(s);
     long lines = n <= 0 ? 1 : (long)((double)n / w + 1);
     return 15.0 * (double)lines;
 }
@@ -2191,8 +2131,8 @@ static size_t dash_years(const struct report *r, const struct pivot *piv, size_t
                 continue;
             ymin = y < ymin ? y : ymin;
             ymax = y > ymax ? y : ymax;
-            if (cl >= 0 && (size_t)u8len(t->kept[k][cl]) > *wreg)
-                *wreg = (size_t)u8len(t->kept[k][cl]);
+            if (cl >= 0 && (size_t)utf8_chars(t->kept[k][cl]) > *wreg)
+                *wreg = (size_t)utf8_chars(t->kept[k][cl]);
         }
     }
     for (long y = ymax - DASH_YEARS + 1; y <= ymax; y++)
@@ -2469,8 +2409,8 @@ static int write_provenance(struct report *r)
                        "Manifeste non fourni à cette exécution (option --provenance absente).",
                        r->f.note);
     for (size_t i = 0; i < r->nprov; i++)
-        if ((size_t)u8len(r->prov_lines[i]) > w)
-            w = (size_t)u8len(r->prov_lines[i]);
+        if ((size_t)utf8_chars(r->prov_lines[i]) > w)
+            w = (size_t)utf8_chars(r->prov_lines[i]);
     rc = xl(r, worksheet_set_column(ws, 0, 0, col_width(w), NULL), sheet, -1, 0);
     if (!rc)
         rc = put_str(r, ws, sheet, 1, 0,
@@ -2575,26 +2515,6 @@ static int write_workbook(struct report *r)
 
 /* --- main ---------------------------------------------------------------- */
 
-/* Parses YYYY-MM-DD into a real calendar date from 2000 on (contracts start
- * on 2000-01-01 at the earliest; and a created time of 0, 1970-01-01, would
- * make libxlsxwriter write the current time): 0 or -1. */
-static int parse_date(const char *s, int *y, int *m, int *d)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-            return -1;
-    if (s[10])
-        return -1;
-    *y = atoi(s), *m = atoi(s + 5), *d = atoi(s + 8);
-    leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-    if (*y < 2000 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1] ||
-        (*m == 2 && *d == 29 && !leap))
-        return -1;
-    return 0;
-}
-
 static void report_free(struct report *r)
 {
     for (size_t i = 0; i < r->nt; i++) {
@@ -2675,11 +2595,12 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
         usage(stderr);
         return APPERR_USAGE;
     }
-    if (parse_date(r->obs, &r->oy, &r->om, &r->od)) {
+    if (val_observation_date(r->obs, &r->dobs)) {
         log_error("--observation-date %s: expected a date YYYY-MM-DD from 2000 on", r->obs);
         return APPERR_USAGE;
     }
-    if (u8len(r->title) <= 0) {
+    date_to_ymd(r->dobs, &r->oy, &r->om, &r->od);
+    if (utf8_chars(r->title) <= 0) {
         log_error("--title: expected non-empty UTF-8 text");
         return APPERR_USAGE;
     }
@@ -2708,7 +2629,6 @@ static int open_report(struct report *r)
         log_error("cannot set LC_NUMERIC to C");
         return APPERR_INTERNAL;
     }
-    r->dobs = date_from_ymd(r->oy, r->om, r->od);
     r->year = (r->om == 12 && r->od == 31) ? r->oy : r->oy - 1;
     r->cohort = cohort_for(r, 9);
     if (!(r->ref = refdata_load(r->schemas, r->input, &code, err, sizeof err))) {

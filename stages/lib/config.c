@@ -70,11 +70,8 @@ void config_free(config *c)
 
 int config_years_ok(const char *s)
 {
-    int a, b, n = 0;
-    if (sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && !s[n] && strlen(s) == 9)
-        return a >= 2000 && b <= 2099 && a <= b;
-    n = 0;
-    return sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && strlen(s) == 4 && a >= 2000 && a <= 2099;
+    int a, b;
+    return val_years(s, &a, &b) == 0;
 }
 
 /* A plain decimal number: digits, then optionally '.' and digits (no sign,
@@ -225,11 +222,10 @@ static enum apperr load_key(config *c, const char *dir, const char *name, const 
 
     if (!strcmp(name, "observation_date")) {
         date_t d;
-        if (strlen(v->str) != 10 || v->str[4] != '-' || v->str[7] != '-' ||
-            val_date(v->str, 10, &d))
+        if (val_observation_date(v->str, &d))
             return fail(err, errlen, APPERR_CONFIG,
-                        "%s:%d:%d: observation_date must be a date YYYY-MM-DD", c->path, v->line,
-                        v->col);
+                        "%s:%d:%d: observation_date must be a date YYYY-MM-DD, from 2000-01-01 on",
+                        c->path, v->line, v->col);
         str = &c->observation_date;
     } else if (!strcmp(name, "years")) {
         if (!config_years_ok(v->str))

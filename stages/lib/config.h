@@ -79,7 +79,7 @@ enum apperr config_set(config *c, const char *name, const ynode *v, char *err, s
 enum apperr config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
 
 /* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
- * 2000-2099; else 0. */
+ * 2000-2099 (val_years); else 0. */
 int config_years_ok(const char *s);
 
 #endif

@@ -12,6 +12,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fdio.h"
+#include "fold.h"
+#include "grow.h"
+#include "utf8.h"
+
 /* The fuzz build (make fuzz) makes it small: fewer large allocations, and
  * lines across chunk boundaries met more often. */
 #ifndef CSVIN_READ_CHUNK
@@ -98,23 +103,6 @@ static void set_err(csvin_err *e, enum apperr err, unsigned long line, unsigned 
     va_end(ap);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Copies a pipe or a device (read once only) into an unlinked file of
  * TMPDIR, so that the two passes can read it. Returns that file's
  * descriptor, or -1 with e filled. */
@@ -131,10 +119,9 @@ static int spool(int in, csvin_err *e)
         return -1;
     }
     unlink(tmpl);
-    while ((n = read(in, buf, sizeof buf)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || write(out, buf, (size_t)n) != n) {
+    while ((n = fdio_read(in, buf, sizeof buf)) != 0) {
+        /* errno is the write's error, or the read's */
+        if (n < 0 || (errno = fdio_write_all(out, buf, (size_t)n, NULL)) != 0) {
             set_err(e, APPERR_READ, 0, 0, "cannot spool the pipe: %s", strerror(errno));
             close(out);
             return -1;
@@ -232,66 +219,6 @@ static long read_some(csvin *r, void *buf, size_t n, csvin_err *e)
     return got;
 }
 
-/* Incremental strict UTF-8 validation: state carried across chunks. */
-struct u8v {
-    int need;             /* continuation bytes still expected */
-    unsigned char lo, hi; /* allowed range of the next continuation byte */
-    int bad;
-};
-
-static void u8v_feed(struct u8v *v, const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && !v->bad) {
-        unsigned char c = s[i];
-        if (v->need) {
-            if (c < v->lo || c > v->hi) {
-                v->bad = 1;
-                return;
-            }
-            v->lo = 0x80;
-            v->hi = 0xBF;
-            v->need--;
-            i++;
-            continue;
-        }
-        if (c < 0x80) {
-            /* ASCII fast path, eight bytes at a time */
-            while (i + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080ULL)
-                    break;
-                i += 8;
-            }
-            while (i < n && s[i] < 0x80)
-                i++;
-            continue;
-        }
-        v->lo = 0x80;
-        v->hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            v->need = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            v->need = 2;
-            if (c == 0xE0)
-                v->lo = 0xA0;
-            else if (c == 0xED)
-                v->hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            v->need = 3;
-            if (c == 0xF0)
-                v->lo = 0x90;
-            else if (c == 0xF4)
-                v->hi = 0x8F;
-        } else {
-            v->bad = 1;
-            return;
-        }
-        i++;
-    }
-}
-
 static int is_ws_ascii(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -355,7 +282,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
 {
     unsigned char *chunk = NULL, *hdr = NULL;
     size_t hlen = 0, hcap = 0;
-    struct u8v v = {0, 0x80, 0xBF, 0};
+    utf8_check v = UTF8_CHECK_INIT;
     int hdr_state = 0; /* 0 skipping blank lines, 1 in header, 2 done */
     enum qstate qs = Q_START;
     int first = 1;
@@ -374,7 +301,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
         if (got == 0)
             break;
         if (want_enc)
-            u8v_feed(&v, chunk, (size_t)got);
+            utf8_check_feed(&v, chunk, (size_t)got);
         if (first) {
             first = 0;
             if (got >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
@@ -388,7 +315,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                     hlen = 0;
                     continue;
                 }
-                if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+                if (grow_to(&hdr, &hcap, hlen + 1, 1, 64))
                     goto oom;
                 hdr[hlen++] = c;
                 if (c == ' ' || c == '\t' || c == '\r' || c == 0xA0 || c == 0xC2 || c == 0xE2 ||
@@ -409,7 +336,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
                 hdr_state = 2;
                 break;
             }
-            if (grow((void **)&hdr, &hcap, hlen + 1, 1))
+            if (grow_to(&hdr, &hcap, hlen + 1, 1, 64))
                 goto oom;
             hdr[hlen++] = c;
         }
@@ -417,7 +344,7 @@ static int detect(csvin *r, int want_enc, int want_delim, csvin_err *e)
             break;
     }
     if (want_enc)
-        r->enc = (v.bad || v.need) ? CSVIN_CP1252 : CSVIN_UTF8;
+        r->enc = utf8_check_ok(&v) ? CSVIN_UTF8 : CSVIN_CP1252;
     if (want_delim) {
         static const char cands[4] = {';', ',', '\t', '|'};
         size_t cnt[4] = {0, 0, 0, 0}, i;
@@ -444,36 +371,26 @@ done:
     return rc;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    struct u8v v = {0, 0x80, 0xBF, 0};
-    size_t k;
-    if (s[0] < 0x80)
-        return 1;
-    for (k = 1; k <= 4 && k <= n; k++) {
-        u8v_feed(&v, s + k - 1, 1);
-        if (v.bad)
-            return 0;
-        if (!v.need)
-            return k;
-    }
-    return 0;
-}
-
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-    struct u8v v = {0, 0x80, 0xBF, 0};
-    u8v_feed(&v, s, n);
-    return !v.bad && !v.need;
-}
-
 static void cb_field(void *s, size_t len, void *data);
 static void cb_row(int c, void *data);
 
 static int is_space_tabdelim(unsigned char c)
 {
     return c == ' ';
+}
+
+/* Sets libcsv up for r->delim. 0, or -1 when out of memory. */
+static int start_parser(csvin *r)
+{
+    if (csv_init(&r->p, 0) != 0)
+        return -1;
+    r->parser_ok = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    /* libcsv's built-in test (space or tab) is inlined; a tab delimiter
+     * needs a function that leaves tabs alone */
+    if (r->delim == '\t')
+        csv_set_space_func(&r->p, is_space_tabdelim);
+    return 0;
 }
 
 csvin *csvin_open(const char *path, enum csvin_encoding enc, char delim, csvin_err *e)
@@ -521,16 +438,10 @@ csvin *csvin_open_bounded(const char *path, enum csvin_encoding enc, char delim,
         if (open_stream(r, e))
             goto error;
     }
-    if (csv_init(&r->p, 0) != 0) {
+    if (start_parser(r)) {
         set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         goto error;
     }
-    r->parser_ok = 1;
-    csv_set_delim(&r->p, (unsigned char)r->delim);
-    /* libcsv's built-in test (space or tab) is inlined; a tab delimiter
-     * needs a function that leaves tabs alone */
-    if (r->delim == '\t')
-        csv_set_space_func(&r->p, is_space_tabdelim);
     r->line = 1;
     return r;
 error:
@@ -563,23 +474,6 @@ double csvin_fraction(const csvin *r)
 unsigned long long csvin_bytes(const csvin *r)
 {
     return r->bytes;
-}
-
-static size_t put_cp(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
 }
 
 /* Grows off, flen and fbad together to hold one more field. */
@@ -624,7 +518,7 @@ static void cb_field(void *s, size_t len, void *data)
         r->failed = FAILED_LONG_FIELD; /* placed by the caller */
         return;
     }
-    if (grow((void **)&r->arena, &r->acap, r->alen + 3 * len + 1, 1) || grow_fields(r)) {
+    if (grow_to(&r->arena, &r->acap, r->alen + 3 * len + 1, 1, 64) || grow_fields(r)) {
         r->failed = 1;
         set_err(r->e, APPERR_NOMEM, 0, 0, "out of memory");
         return;
@@ -635,7 +529,7 @@ static void cb_field(void *s, size_t len, void *data)
         for (i = 0; i < len; i++) {
             unsigned char c = in[i];
             if (c == 0) {
-                p += put_cp(p, 0xFFFD);
+                p += utf8_encode(0xFFFD, p);
                 bad = 1;
             } else if (c < 0x80) {
                 *p++ = (char)c;
@@ -645,21 +539,22 @@ static void cb_field(void *s, size_t len, void *data)
                     cp = 0xFFFD;
                     bad = 1;
                 }
-                p += put_cp(p, cp);
+                p += utf8_encode(cp, p);
             } else {
-                p += put_cp(p, c);
+                p += utf8_encode(c, p);
             }
         }
         len = (size_t)(p - o);
-    } else if (!r->validated && !utf8_ok(in, len)) {
+    } else if (!r->validated && !utf8_valid((const char *)in, len)) {
         r->not_utf8 = r->tentative;
         /* the schema fixed UTF-8 but the bytes are not: each invalid byte
          * is one U+FFFD and makes the cell ENCODAGE */
         char *p = o;
         for (i = 0; i < len;) {
-            size_t k = utf8_seq(in + i, len - i);
+            uint32_t cp;
+            size_t k = utf8_decode(in + i, len - i, &cp);
             if (k == 0 || in[i] == 0) {
-                p += put_cp(p, 0xFFFD);
+                p += utf8_encode(0xFFFD, p);
                 bad = 1;
                 i++;
             } else {
@@ -677,7 +572,7 @@ static void cb_field(void *s, size_t len, void *data)
         } else {
             for (i = 0; i < len; i++) {
                 if (in[i] == 0) {
-                    p += put_cp(p, 0xFFFD);
+                    p += utf8_encode(0xFFFD, p);
                     bad = 1;
                 } else {
                     *p++ = (char)in[i];
@@ -703,7 +598,7 @@ static void cb_row(int c, void *data)
     if (!r->in_record) { /* an empty record: should not happen, blank lines are skipped */
         r->rec_line = r->line;
     }
-    if (grow((void **)&r->q, &r->qcap, r->qn + 1, sizeof *r->q)) {
+    if (grow_to(&r->q, &r->qcap, r->qn + 1, sizeof *r->q, 64)) {
         r->failed = 1;
         set_err(r->e, APPERR_NOMEM, 0, 0, "out of memory");
         return;
@@ -782,7 +677,7 @@ static void field_start(csvin *r, size_t k, unsigned long *line, unsigned long *
 
 static int raw_append(csvin *r, const unsigned char *s, size_t n)
 {
-    if (grow((void **)&r->raw, &r->rawcap, r->rawlen + n, 1))
+    if (grow_to(&r->raw, &r->rawcap, r->rawlen + n, 1, 64))
         return -1;
     memcpy(r->raw + r->rawlen, s, n);
     r->rawlen += n;
@@ -813,7 +708,7 @@ static int fill_line(csvin *r, size_t *linelen, csvin_err *e)
             set_err(e, APPERR_DATA, r->line, 1, "line longer than %lu bytes", MAX_LINE);
             return -1;
         }
-        if (grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK, 1)) {
+        if (grow_to(&r->buf, &r->cap, r->end + READ_CHUNK, 1, 64)) {
             set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
             return -1;
         }
@@ -840,7 +735,7 @@ static void hand_out(csvin *r, csvin_row **row)
 {
     struct pending *p = &r->q[r->qhead++];
     size_t i;
-    grow((void **)&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf);
+    grow_to(&r->rf, &r->rfcap, p->n + 1, sizeof *r->rf, 64);
     for (i = 0; i < p->n; i++)
         r->rf[i] = r->arena + r->off[p->first + i];
     r->row.line = p->line;
@@ -1046,7 +941,7 @@ int csvin_can_split(const csvin *r)
 
 static int block_put(csvin_block *b, const unsigned char *s, size_t n)
 {
-    if (grow((void **)&b->data, &b->cap, b->len + n + 1, 1))
+    if (grow_to(&b->data, &b->cap, b->len + n + 1, 1, 64))
         return -1;
     memcpy(b->data + b->len, s, n);
     b->len += n;
@@ -1132,9 +1027,9 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     if (r->tentative && r->enc == CSVIN_UTF8) {
         /* the whole block at once rather than field by field: its bytes
          * are those of its records, and a block never cuts a character */
-        struct u8v v = {0, 0x80, 0xBF, 0};
-        u8v_feed(&v, b->data, b->len);
-        if (v.bad || v.need)
+        utf8_check v = UTF8_CHECK_INIT;
+        utf8_check_feed(&v, b->data, b->len);
+        if (!utf8_check_ok(&v))
             r->not_utf8 = 1;
         else
             r->validated = 1;
@@ -1147,15 +1042,11 @@ csvin *csvin_block_open(const csvin *parent, const csvin_block *b, csvin_err *e)
     r->eof = 1;
     r->started = 1;
     r->line = b->line;
-    if (csv_init(&r->p, 0) != 0) {
+    if (start_parser(r)) {
         csvin_close(r);
         set_err(e, APPERR_NOMEM, 0, 0, "out of memory");
         return NULL;
     }
-    r->parser_ok = 1;
-    csv_set_delim(&r->p, (unsigned char)r->delim);
-    if (r->delim == '\t')
-        csv_set_space_func(&r->p, is_space_tabdelim);
     return r;
 }
 
@@ -1169,9 +1060,15 @@ int csvin_block_ended_cleanly(const csvin *r)
     return !r->in_record && r->p.pstate == SK_ROW_NOT_BEGUN;
 }
 
-int csvin_utf8_valid(const char *s, size_t n)
+/* csvin_trim's slow path, out of line so that the fast one needs no stack
+ * frame (the ingest calls it for every field). */
+static __attribute__((noinline)) char *trim_slow(char *s, size_t *n)
 {
-    return utf8_ok((const unsigned char *)s, n);
+    size_t len = *n;
+    s += fold_trim(s, &len) - s;
+    s[len] = '\0';
+    *n = len;
+    return s;
 }
 
 char *csvin_trim(char *s, size_t *n)
@@ -1186,31 +1083,7 @@ char *csvin_trim(char *s, size_t *n)
             return s;
         }
     }
-    for (;;) {
-        if (len && (s[0] == ' ' || s[0] == '\t'))
-            s++, len--;
-        else if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-            s += 2, len -= 2;
-        else if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-                 (unsigned char)s[2] == 0xAF)
-            s += 3, len -= 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
-        else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 && (unsigned char)s[len - 1] == 0xA0)
-            len -= 2;
-        else if (len >= 3 && (unsigned char)s[len - 3] == 0xE2 &&
-                 (unsigned char)s[len - 2] == 0x80 && (unsigned char)s[len - 1] == 0xAF)
-            len -= 3;
-        else
-            break;
-    }
-    s[len] = '\0';
-    *n = len;
-    return s;
+    return trim_slow(s, n);
 }
 
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col)

@@ -86,10 +86,6 @@ int csvin_next(csvin *r, csvin_row **row, csvin_err *e);
 void csvin_field_pos(csvin *r, size_t k, unsigned long *line, unsigned long *col);
 void csvin_close(csvin *r);
 
-/* csvin_utf8_valid: 1 when s[0..n) is valid UTF-8 (strict: no overlong
- * form, surrogate or code point above U+10FFFF), else 0. */
-int csvin_utf8_valid(const char *s, size_t n);
-
 /*
  * Blocks: the rows of a file parsed on several threads. One thread cuts the
  * decompressed file into blocks of whole records (csvin_next_block, after

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "digest.h"
+
 #define OUTBUF (1 << 16)
 
 struct csvout {
@@ -169,16 +171,6 @@ int csvout_endrow(csvout *w)
     return put(w, "\n", 1);
 }
 
-static void hex_digest(EVP_MD_CTX *md, char *out)
-{
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-    EVP_DigestFinal_ex(md, d, &n);
-    for (i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02x", d[i]);
-    out[2 * n] = '\0';
-}
-
 int csvout_close_stats(csvout *w, csvout_stats *st, char *err, size_t errlen)
 {
     int rc = 0, saved;
@@ -188,8 +180,8 @@ int csvout_close_stats(csvout *w, csvout_stats *st, char *err, size_t errlen)
         st = &tmp;
     if (flush_in(w, 1))
         rc = -1;
-    hex_digest(w->md, st->content_sha256);
-    hex_digest(w->fmd, st->sha256);
+    if (digest_final_hex(w->md, st->content_sha256) | digest_final_hex(w->fmd, st->sha256))
+        rc = -1;
     st->rows = w->rows ? w->rows - 1 : 0;
     st->bytes = w->bytes;
     if (rc == 0 && (fflush(w->f) || fsync(fileno(w->f))))

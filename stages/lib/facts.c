@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "tsv.h"
 
 const char *const facts_code_names[FC_NCODES] = {"COLONNES",
@@ -200,20 +201,6 @@ static tsvr *open_cols(const char *path, const char *const *names, size_t n, int
     return r;
 }
 
-/* Makes room for item n: arrays are allocated for 8 items, then doubled
- * each time n reaches a power of two. */
-static int grow(void **v, size_t n, size_t elem)
-{
-    void *p;
-    if (n & (n - 1) && n > 8)
-        return 0;
-    p = realloc(*v, (n < 8 ? 8 : 2 * n) * elem);
-    if (!p)
-        return -1;
-    *v = p;
-    return 0;
-}
-
 /* Reports a malformed row and closes r. -1. */
 static int bad_row(tsvr *r, char *err, size_t errlen)
 {
@@ -222,11 +209,89 @@ static int bad_row(tsvr *r, char *err, size_t errlen)
     return -1;
 }
 
+/* What a row_fill makes of one row: ROW_BAD is a malformed value, found
+ * before anything is allocated; after ROW_OOM the item is counted all the
+ * same, so that the caller's facts_*_free releases what it holds. */
+enum { ROW_OK, ROW_BAD, ROW_OOM };
+
+/* Fills item (zeroed) from the current row of r, whose columns are at idx
+ * in the order of the names read_rows was given. */
+typedef int (*row_fill)(const tsvr *r, const int *idx, void *item);
+
+/* The facts_*_read loop: appends one item of elem bytes to the array *v
+ * (a T ** as void *) of *n items for each row of path, whose header must
+ * hold the ncols columns names. 0, or -1 with a message. */
+static int read_rows(const char *path, const char *const *names, size_t ncols, void *v, size_t *n,
+                     size_t elem, row_fill fill, char *err, size_t errlen)
+{
+    int idx[TSV_MAX_FIELDS], got, rc;
+    size_t cap = *n; /* the items there are, at least */
+    tsvr *r = open_cols(path, names, ncols, idx, err, errlen);
+    if (!r)
+        return -1;
+    while ((got = tsvr_next(r, err, errlen)) == 1) {
+        unsigned char *items;
+        if (grow_to(v, &cap, *n + 1, elem, 8))
+            goto oom;
+        memcpy(&items, v, sizeof items);
+        memset(items + *n * elem, 0, elem);
+        if ((rc = fill(r, idx, items + *n * elem)) == ROW_BAD)
+            return bad_row(r, err, errlen);
+        (*n)++;
+        if (rc == ROW_OOM)
+            goto oom;
+    }
+    tsvr_close(r);
+    return got < 0 ? -1 : 0;
+oom:
+    tsvr_close(r);
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+}
+
+/* A date column: "" is DATE_NONE; else the form put_date writes. */
+static int get_date(const char *d, date_t *out)
+{
+    *out = DATE_NONE;
+    return *d && val_date_ymd(d, strlen(d), out) ? ROW_BAD : ROW_OK;
+}
+
+#define INPUT_COLS (10 + FC_NCODES)
+
+static int fill_input(const tsvr *r, const int *idx, void *item)
+{
+    facts_input *f = item;
+    long long x[3 + FC_NCODES + 1];
+    int k;
+    for (k = 0; k < 3; k++)
+        x[k] = num(r->field[idx[3 + k]]);
+    for (k = 0; k < FC_NCODES; k++)
+        x[3 + k] = num(r->field[idx[6 + k]]);
+    x[3 + FC_NCODES] = num(r->field[idx[6 + FC_NCODES]]);
+    for (k = 0; k < 4 + FC_NCODES; k++)
+        if (x[k] < 0)
+            return ROW_BAD;
+    f->read = (unsigned long)x[0], f->accepted = (unsigned long)x[1];
+    f->rejected = (unsigned long)x[2];
+    for (k = 0; k < FC_NCODES; k++)
+        f->codes[k] = (unsigned long)x[3 + k];
+    f->invalid = (unsigned long)x[3 + FC_NCODES];
+    f->dups = (long)num(r->field[idx[8 + FC_NCODES]]);
+    if (f->dups < -1) /* empty is n/a (-1); anything else must be a count */
+        return ROW_BAD;
+    if (get_date(r->field[idx[9 + FC_NCODES]], &f->extraction_max))
+        return ROW_BAD;
+    f->file = strdup(r->field[idx[0]]);
+    f->encoding = strdup(r->field[idx[1]]);
+    f->separator = strdup(r->field[idx[2]]);
+    f->ignored = strdup(r->field[idx[7 + FC_NCODES]]);
+    return f->file && f->encoding && f->separator && f->ignored ? ROW_OK : ROW_OOM;
+}
+
 int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, size_t errlen)
 {
-    const char *names[6 + FC_NCODES + 4];
-    int idx[6 + FC_NCODES + 4], got, k;
-    tsvr *r;
+    const char *names[INPUT_COLS];
+    int k;
     names[0] = "fichier", names[1] = "encodage", names[2] = "separateur";
     names[3] = "lignes_lues", names[4] = "lignes_acceptees", names[5] = "lignes_rejetees";
     for (k = 0; k < FC_NCODES; k++)
@@ -235,154 +300,69 @@ int facts_inputs_read(const char *path, facts_input **v, size_t *n, char *err, s
     names[7 + FC_NCODES] = "colonnes_ignorees";
     names[8 + FC_NCODES] = "doublons_participations";
     names[9 + FC_NCODES] = "date_extraction_max";
-    if (!(r = open_cols(path, names, 10 + FC_NCODES, idx, err, errlen)))
-        return -1;
-    while ((got = tsvr_next(r, err, errlen)) == 1) {
-        facts_input *f;
-        long long x[3 + FC_NCODES + 1];
-        if (grow((void **)v, *n, sizeof **v))
-            goto oom;
-        f = &(*v)[*n];
-        memset(f, 0, sizeof *f);
-        for (k = 0; k < 3; k++)
-            x[k] = num(r->field[idx[3 + k]]);
-        for (k = 0; k < FC_NCODES; k++)
-            x[3 + k] = num(r->field[idx[6 + k]]);
-        x[3 + FC_NCODES] = num(r->field[idx[6 + FC_NCODES]]);
-        for (k = 0; k < 4 + FC_NCODES; k++)
-            if (x[k] < 0)
-                return bad_row(r, err, errlen);
-        f->read = (unsigned long)x[0], f->accepted = (unsigned long)x[1];
-        f->rejected = (unsigned long)x[2];
-        for (k = 0; k < FC_NCODES; k++)
-            f->codes[k] = (unsigned long)x[3 + k];
-        f->invalid = (unsigned long)x[3 + FC_NCODES];
-        f->dups = (long)num(r->field[idx[8 + FC_NCODES]]);
-        if (f->dups < -1) /* empty is n/a (-1); anything else must be a count */
-            return bad_row(r, err, errlen);
-        {
-            const char *d = r->field[idx[9 + FC_NCODES]];
-            f->extraction_max = DATE_NONE;
-            if (*d && val_date(d, strlen(d), &f->extraction_max))
-                return bad_row(r, err, errlen);
-        }
-        f->file = strdup(r->field[idx[0]]);
-        f->encoding = strdup(r->field[idx[1]]);
-        f->separator = strdup(r->field[idx[2]]);
-        f->ignored = strdup(r->field[idx[7 + FC_NCODES]]);
-        (*n)++;
-        if (!f->file || !f->encoding || !f->separator || !f->ignored)
-            goto oom;
-    }
-    tsvr_close(r);
-    return got < 0 ? -1 : 0;
-oom:
-    tsvr_close(r);
-    snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
+    return read_rows(path, names, INPUT_COLS, v, n, sizeof **v, fill_input, err, errlen);
+}
+
+static int fill_merge(const tsvr *r, const int *idx, void *item)
+{
+    facts_merge *f = item;
+    long long x[MERGE_COLS];
+    size_t k;
+    for (k = 1; k < MERGE_COLS - 1; k++)
+        if ((x[k] = num(r->field[idx[k]])) < (k == 7 ? -1 : 0))
+            return ROW_BAD;
+    f->versions = (unsigned long)x[1], f->replaced = (unsigned long)x[2];
+    f->cancelled = (unsigned long)x[3], f->rupture_before = (unsigned long)x[4];
+    f->dispositif = (unsigned long)x[5], f->kept = (unsigned long)x[6];
+    f->uai_unknown = (long)x[7];
+    f->region_nd = (unsigned long)x[8], f->opco_nd = (unsigned long)x[9];
+    if (get_date(r->field[idx[MERGE_COLS - 1]], &f->extraction_max))
+        return ROW_BAD;
+    f->file = strdup(r->field[idx[0]]);
+    return f->file ? ROW_OK : ROW_OOM;
 }
 
 int facts_merge_read(const char *path, facts_merge **v, size_t *n, char *err, size_t errlen)
 {
-    int idx[MERGE_COLS], got;
-    size_t k;
-    tsvr *r = open_cols(path, merge_head, MERGE_COLS, idx, err, errlen);
-    if (!r)
-        return -1;
-    while ((got = tsvr_next(r, err, errlen)) == 1) {
-        facts_merge *f;
-        long long x[MERGE_COLS];
-        const char *d = r->field[idx[MERGE_COLS - 1]];
-        if (grow((void **)v, *n, sizeof **v))
-            goto oom;
-        f = &(*v)[*n];
-        memset(f, 0, sizeof *f);
-        for (k = 1; k < MERGE_COLS - 1; k++)
-            if ((x[k] = num(r->field[idx[k]])) < (k == 7 ? -1 : 0))
-                return bad_row(r, err, errlen);
-        f->versions = (unsigned long)x[1], f->replaced = (unsigned long)x[2];
-        f->cancelled = (unsigned long)x[3], f->rupture_before = (unsigned long)x[4];
-        f->dispositif = (unsigned long)x[5], f->kept = (unsigned long)x[6];
-        f->uai_unknown = (long)x[7];
-        f->region_nd = (unsigned long)x[8], f->opco_nd = (unsigned long)x[9];
-        f->extraction_max = DATE_NONE;
-        if (*d && val_date(d, strlen(d), &f->extraction_max))
-            return bad_row(r, err, errlen);
-        f->file = strdup(r->field[idx[0]]);
-        (*n)++;
-        if (!f->file)
-            goto oom;
-    }
-    tsvr_close(r);
-    return got < 0 ? -1 : 0;
-oom:
-    tsvr_close(r);
-    snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
+    return read_rows(path, merge_head, MERGE_COLS, v, n, sizeof **v, fill_merge, err, errlen);
+}
+
+static int fill_output(const tsvr *r, const int *idx, void *item)
+{
+    facts_output *f = item;
+    long long bytes = num(r->field[idx[1]]), rows = num(r->field[idx[4]]);
+    if (bytes < 0 || rows < -1 || r->len[idx[2]] != 64 ||
+        (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
+        return ROW_BAD;
+    f->bytes = (unsigned long long)bytes;
+    memcpy(f->sha256, r->field[idx[2]], 65);
+    memcpy(f->content_sha256, r->field[idx[3]], r->len[idx[3]] + 1);
+    f->rows = rows;
+    f->file = strdup(r->field[idx[0]]);
+    return f->file ? ROW_OK : ROW_OOM;
 }
 
 int facts_outputs_read(const char *path, facts_output **v, size_t *n, char *err, size_t errlen)
 {
-    int idx[OUT_COLS], got;
-    tsvr *r = open_cols(path, out_head, OUT_COLS, idx, err, errlen);
-    if (!r)
-        return -1;
-    while ((got = tsvr_next(r, err, errlen)) == 1) {
-        facts_output *f;
-        long long bytes = num(r->field[idx[1]]), rows = num(r->field[idx[4]]);
-        if (bytes < 0 || rows < -1 || r->len[idx[2]] != 64 ||
-            (r->len[idx[3]] != 64 && r->len[idx[3]] != 0))
-            return bad_row(r, err, errlen);
-        if (grow((void **)v, *n, sizeof **v))
-            goto oom;
-        f = &(*v)[*n];
-        memset(f, 0, sizeof *f);
-        f->bytes = (unsigned long long)bytes;
-        memcpy(f->sha256, r->field[idx[2]], 65);
-        memcpy(f->content_sha256, r->field[idx[3]], r->len[idx[3]] + 1);
-        f->rows = rows;
-        f->file = strdup(r->field[idx[0]]);
-        (*n)++;
-        if (!f->file)
-            goto oom;
-    }
-    tsvr_close(r);
-    return got < 0 ? -1 : 0;
-oom:
-    tsvr_close(r);
-    snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
+    return read_rows(path, out_head, OUT_COLS, v, n, sizeof **v, fill_output, err, errlen);
+}
+
+static int fill_secrecy(const tsvr *r, const int *idx, void *item)
+{
+    facts_secrecy *f = item;
+    long long p = num(r->field[idx[1]]), q = num(r->field[idx[2]]);
+    if (p < 0 || q < 0)
+        return ROW_BAD;
+    f->primary = (unsigned long)p;
+    f->secondary = (unsigned long)q;
+    f->table = strdup(r->field[idx[0]]);
+    f->audit = strdup(r->field[idx[3]]);
+    return f->table && f->audit ? ROW_OK : ROW_OOM;
 }
 
 int facts_secrecy_read(const char *path, facts_secrecy **v, size_t *n, char *err, size_t errlen)
 {
-    int idx[SEC_COLS], got;
-    tsvr *r = open_cols(path, sec_head, SEC_COLS, idx, err, errlen);
-    if (!r)
-        return -1;
-    while ((got = tsvr_next(r, err, errlen)) == 1) {
-        facts_secrecy *f;
-        long long p = num(r->field[idx[1]]), q = num(r->field[idx[2]]);
-        if (p < 0 || q < 0)
-            return bad_row(r, err, errlen);
-        if (grow((void **)v, *n, sizeof **v))
-            goto oom;
-        f = &(*v)[*n];
-        memset(f, 0, sizeof *f);
-        f->primary = (unsigned long)p;
-        f->secondary = (unsigned long)q;
-        f->table = strdup(r->field[idx[0]]);
-        f->audit = strdup(r->field[idx[3]]);
-        (*n)++;
-        if (!f->table || !f->audit)
-            goto oom;
-    }
-    tsvr_close(r);
-    return got < 0 ? -1 : 0;
-oom:
-    tsvr_close(r);
-    snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
+    return read_rows(path, sec_head, SEC_COLS, v, n, sizeof **v, fill_secrecy, err, errlen);
 }
 
 void facts_secrecy_free(facts_secrecy *v, size_t n)

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "utf8.h"
+
 /*
  * The committed folding table, indexed by code point - FOLD_FIRST, for
  * U+00A0..U+017F (the non-ASCII part of Latin-1 Supplement, and Latin
@@ -49,39 +51,6 @@ static const char fold_table[FOLD_LAST - FOLD_FIRST + 1][3] = {
     /* U+0178  Ÿ Ź ź Ż ż Ž ž ſ    */  "y", "z", "z", "z", "z", "z", "z", "s",
 };
 /* clang-format on */
-
-/*
- * Decodes one well-formed UTF-8 sequence at p (n >= 1 bytes available):
- * returns its length and stores the code point, or returns 0 when the lead
- * byte does not start a well-formed sequence (overlong forms, surrogates and
- * code points above U+10FFFF included).
- */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    unsigned c = p[0];
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n < 2 || (p[1] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        if (n < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        if (n < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-              ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-        return 4;
-    }
-    return 0;
-}
 
 /* F() of one ASCII byte, upper-cased when upper: the character, or 0 to delete it. */
 static inline char fold_ascii(unsigned c, int upper)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* One equation: entries sorted by unknown, none zero. */
 struct row {
     uint32_t n, cap;
@@ -15,7 +17,8 @@ struct row {
 
 /* The rows that may hold an unknown (stale entries are skipped). */
 struct occ {
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
     uint32_t *row;
 };
 
@@ -117,14 +120,8 @@ static void normalize(struct row *r)
 
 static int occ_push(struct occ *o, uint32_t row)
 {
-    if (o->n == o->cap) {
-        uint32_t nc = o->cap ? 2 * o->cap : 4;
-        uint32_t *nr = realloc(o->row, nc * sizeof *nr);
-        if (!nr)
-            return -1;
-        o->row = nr;
-        o->cap = nc;
-    }
+    if (grow_to(&o->row, &o->cap, (size_t)o->n + 1, sizeof *o->row, 4))
+        return -1;
     o->row[o->n++] = row;
     return 0;
 }
@@ -142,14 +139,8 @@ int linsys_add(linsys *s, const uint32_t *var, const int64_t *coef, size_t n, in
             return -1;
     if (rhs == INT64_MIN)
         return -1;
-    if (s->nrows == s->caprows) {
-        size_t nc = s->caprows ? 2 * s->caprows : 64;
-        struct row *nr = realloc(s->rows, nc * sizeof *nr);
-        if (!nr)
-            return -1;
-        s->rows = nr;
-        s->caprows = nc;
-    }
+    if (grow_to(&s->rows, &s->caprows, s->nrows + 1, sizeof *s->rows, 64))
+        return -1;
     /* sort the entries by unknown through an index (pairs kept together) */
     order = malloc((n ? n : 1) * sizeof *order);
     r.var = malloc((n ? n : 1) * sizeof *r.var);
@@ -225,14 +216,8 @@ static int heap_less(struct heap_item a, struct heap_item b)
 static int heap_push(linsys *s, uint32_t n, uint32_t row)
 {
     size_t i;
-    if (s->nheap == s->capheap) {
-        size_t nc = s->capheap ? 2 * s->capheap : 64;
-        struct heap_item *nh = realloc(s->heap, nc * sizeof *nh);
-        if (!nh)
-            return -1;
-        s->heap = nh;
-        s->capheap = nc;
-    }
+    if (grow_to(&s->heap, &s->capheap, s->nheap + 1, sizeof *s->heap, 64))
+        return -1;
     i = s->nheap++;
     s->heap[i] = (struct heap_item){n, row};
     while (i > 0 && heap_less(s->heap[i], s->heap[(i - 1) / 2])) {

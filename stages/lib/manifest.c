@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "digest.h"
 #include "facts.h"
 #include "yemit.h"
 #include "yload.h"
@@ -21,8 +22,7 @@
 
 int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *bytes)
 {
-    unsigned char buf[1 << 16], md[32];
-    unsigned int mdlen, i;
+    unsigned char buf[1 << 16];
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     gzFile g = NULL;
     FILE *f = NULL;
@@ -53,11 +53,8 @@ int manifest_sha256(const char *path, int gz, char *hex, unsigned long long *byt
         n = ferror(f) ? -1 : 0;
         fclose(f);
     }
-    if (n < 0)
+    if (n < 0 || digest_final_hex(ctx, hex))
         goto fail;
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    for (i = 0; i < mdlen; i++)
-        sprintf(hex + 2 * i, "%02x", md[i]);
     EVP_MD_CTX_free(ctx);
     return 0;
 fail:
@@ -70,7 +67,7 @@ fail:
 int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
 {
     unzFile z = unzOpen(path);
-    unsigned char buf[1 << 16], md[32];
+    unsigned char buf[1 << 16];
     int rc;
     if (!z)
         return -1;
@@ -78,8 +75,7 @@ int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
         char name[1024], hex[65];
         unz_file_info info;
         EVP_MD_CTX *ctx;
-        unsigned int mdlen, i;
-        int n;
+        int n, bad;
         if (unzGetCurrentFileInfo(z, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
             unzOpenCurrentFile(z) != UNZ_OK)
             break;
@@ -91,12 +87,10 @@ int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
         }
         while ((n = unzReadCurrentFile(z, buf, sizeof buf)) > 0)
             EVP_DigestUpdate(ctx, buf, (size_t)n);
-        EVP_DigestFinal_ex(ctx, md, &mdlen);
+        bad = digest_final_hex(ctx, hex);
         EVP_MD_CTX_free(ctx);
-        if (unzCloseCurrentFile(z) != UNZ_OK || n < 0)
+        if (unzCloseCurrentFile(z) != UNZ_OK || n < 0 || bad)
             break;
-        for (i = 0; i < mdlen; i++)
-            sprintf(hex + 2 * i, "%02x", md[i]);
         fn(data, name, hex);
     }
     unzClose(z);

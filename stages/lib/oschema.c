@@ -9,7 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csvin.h"
+#include "grow.h"
+#include "utf8.h"
 
 #define MAX_COLS 16000     /* a workbook sheet has 16 384 columns; libellés take some */
 #define SHEET_MAX_CHARS 31 /* Excel's longest sheet name */
@@ -73,15 +74,6 @@ static int oom(struct ctx *c)
     return -1;
 }
 
-/* Characters (code points) of the valid UTF-8 string s. */
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Refuses a key of mapping m that is not in known (what: the mapping, for
  * the message). 0 or -1. */
 static int known_keys(struct ctx *c, const ynode *m, const char *const *known, const char *what)
@@ -118,7 +110,7 @@ static int str_of(struct ctx *c, const ynode *m, const char *key, int required, 
         return fail(c, v, "expected a string for key %s", key);
     for (n = strlen(v->str); n && isspace((unsigned char)v->str[n - 1]);)
         v->str[--n] = '\0';
-    if (!csvin_utf8_valid(v->str, n))
+    if (!utf8_valid(v->str, n))
         return fail(c, v, "invalid UTF-8 in %s", key);
     *out = v->str;
     return 0;
@@ -127,7 +119,7 @@ static int str_of(struct ctx *c, const ynode *m, const char *key, int required, 
 /* NULL when s can name a workbook sheet, else what is wrong with it. */
 static const char *sheet_problem(const char *s)
 {
-    size_t n = chars(s);
+    size_t n = (size_t)utf8_chars(s);
     if (n == 0 || n > SHEET_MAX_CHARS)
         return "a sheet name has 1 to 31 characters";
     if (strpbrk(s, "[]:*?/\\"))
@@ -174,7 +166,7 @@ static int load_labels(struct ctx *c, const ynode *m, oschema_col *k)
         for (size_t i = 0; i < v->n; i++) {
             const ynode *code = v->kids[2 * i], *text = v->kids[2 * i + 1];
             if (code->type != YN_SCALAR || text->type != YN_SCALAR ||
-                !csvin_utf8_valid(text->str, strlen(text->str)))
+                !utf8_valid(text->str, strlen(text->str)))
                 return fail(c, text, "a libellé is a UTF-8 string in labels of %s", k->name);
             k->lab_code[k->nlab] = code->str;
             k->lab_text[k->nlab++] = text->str;
@@ -358,7 +350,7 @@ static int load_chart(struct ctx *c, oschema *s, const ynode *root)
     if (col < 0 || s->cols[col].format == OSCHEMA_TEXT)
         return fail(c, ymap_get(m, "column"), "chart: not a numeric column of the table: %s",
                     s->chart.column);
-    if (chars(s->chart.title) > CHART_TITLE_MAX)
+    if (utf8_chars(s->chart.title) > CHART_TITLE_MAX)
         return fail(c, ymap_get(m, "title"), "chart: a title of at most 200 characters");
     if (!type || !strcmp(type, "column"))
         s->chart.type = OSCHEMA_CHART_COLUMN;
@@ -459,12 +451,8 @@ static int list_yaml(struct ctx *c, const char *dir, char ***names, size_t *n)
         size_t len = strlen(de->d_name);
         if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".yaml"))
             continue;
-        if (*n == cap) {
-            char **nn = realloc(*names, (cap = cap ? 2 * cap : 16) * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
+        if (grow_to(names, &cap, *n + 1, sizeof **names, 16))
+            break;
         if (!((*names)[*n] = strdup(de->d_name)))
             break;
         (*n)++;

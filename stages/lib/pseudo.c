@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "digest.h"
+
 struct pseudo {
     EVP_MAC *mac;
     EVP_MAC_CTX *ctx;
@@ -103,17 +105,6 @@ static int mac(pseudo *p, const char *msg, size_t len, unsigned char *md)
     return 0;
 }
 
-static void hex(const unsigned char *md, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 int pseudo_id_raw(pseudo *p, const char *msg, size_t len, unsigned char *out)
 {
     unsigned char md[32];
@@ -128,7 +119,7 @@ int pseudo_id(pseudo *p, const char *msg, size_t len, char *out)
     unsigned char md[16];
     if (pseudo_id_raw(p, msg, len, md))
         return -1;
-    hex(md, 16, out);
+    digest_hex(md, 16, out);
     return 0;
 }
 
@@ -137,7 +128,7 @@ int pseudo_fingerprint(pseudo *p, char *out)
     unsigned char md[32];
     if (mac(p, "fingerprint", 11, md))
         return -1;
-    hex(md, 32, out);
+    digest_hex(md, 32, out);
     return 0;
 }
 

@@ -7,6 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
+#include "fdio.h"
+#include "grow.h"
+
 #define MAGIC "APPREC\n"
 #define MAGIC_LEN 8
 #define BUFSZ (1 << 20)
@@ -196,16 +200,8 @@ static void row_put(const rec_row *r, unsigned char *p, size_t n)
 int rec_buf_row(rec_buf *b, const rec_row *r)
 {
     size_t n = row_size(r);
-    if (b->len + n + 4 > b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1 << 16;
-        unsigned char *np;
-        while (nc < b->len + n + 4)
-            nc *= 2;
-        if (!(np = realloc(b->p, nc)))
-            return -1;
-        b->p = np;
-        b->cap = nc;
-    }
+    if (grow_to(&b->p, &b->cap, b->len + n + 4, 1, 1 << 16))
+        return -1;
     row_put(r, b->p + b->len, n);
     b->len += n + 4;
     b->rows++;
@@ -233,17 +229,9 @@ static void put_bytes(rec_buf *b, const void *s, size_t n, int *oom)
 {
     if (n == 0)
         return;
-    if (b->len + n > b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1 << 16;
-        unsigned char *np;
-        while (nc < b->len + n)
-            nc *= 2;
-        if (!(np = realloc(b->p, nc))) {
-            *oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
+    if (grow_to(&b->p, &b->cap, b->len + n, 1, 1 << 16)) {
+        *oom = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -265,15 +253,8 @@ static void put_str16(rec_buf *b, const char *s, int *oom)
 static void flush(rec_writer *w)
 {
     size_t done = 0;
-    while (done < w->b.len && !w->failed) {
-        ssize_t n = write(w->fd, w->b.p + done, w->b.len - done);
-        if (n < 0) {
-            if (errno != EINTR)
-                w->failed = errno;
-            continue;
-        }
-        done += (size_t)n;
-    }
+    if (!w->failed)
+        w->failed = fdio_write_all(w->fd, w->b.p, w->b.len, &done);
     w->flushed += (long long)done;
     w->b.len = 0;
 }
@@ -419,24 +400,12 @@ static int need(rec_reader *r, size_t n)
             r->end -= r->pos;
             r->pos = 0;
         }
-        if (n > r->cap) {
-            size_t nc = r->cap;
-            unsigned char *nb;
-            while (nc < n)
-                nc *= 2;
-            if (!(nb = realloc(r->buf, nc))) {
-                errno = ENOMEM;
-                return -1;
-            }
-            r->buf = nb;
-            r->cap = nc;
-        }
-        got = read(r->fd, r->buf + r->end, r->cap - r->end);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
+        if (grow_to(&r->buf, &r->cap, n, 1, BUFSZ)) {
+            errno = ENOMEM;
             return -1;
         }
+        if ((got = fdio_read(r->fd, r->buf + r->end, r->cap - r->end)) < 0)
+            return -1;
         if (got == 0)
             r->eof = 1;
         r->end += (size_t)got;
@@ -695,11 +664,14 @@ int rec_dump(rec_reader *r, void *out_file, char *err, size_t errlen)
             }
             case REC_ID128: {
                 const unsigned char *id = rec_id(r, (int)i);
+                char hex[33];
                 size_t k, zero = 1;
                 for (k = 0; k < 16; k++)
                     zero &= id[k] == 0;
-                for (k = 0; k < 16 && !zero; k++)
-                    fprintf(f, "%02x", id[k]);
+                if (!zero) {
+                    digest_hex(id, 16, hex);
+                    fputs(hex, f);
+                }
                 break;
             }
             }

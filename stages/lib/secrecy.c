@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "linsys.h"
 #include "strmap.h"
 
@@ -156,14 +157,8 @@ int secrecy_table(secrecy *s, const char *name, const char *const *keys, size_t 
     struct stab *t;
     if (s->run)
         return -1;
-    if (s->nt == s->capt) {
-        size_t nc = s->capt ? 2 * s->capt : 8;
-        struct stab *n = realloc(s->t, nc * sizeof *n);
-        if (!n)
-            return -1;
-        s->t = n;
-        s->capt = nc;
-    }
+    if (grow_to(&s->t, &s->capt, s->nt + 1, sizeof *s->t, 8))
+        return -1;
     t = &s->t[s->nt];
     memset(t, 0, sizeof *t);
     t->name = strdup(name);
@@ -238,16 +233,8 @@ int secrecy_row(secrecy *s, int ti, const char *const *keys, const int64_t *coun
     }
     for (size_t k = 0; k < t->nkeys; k++)
         need += strlen(keys[k]) + 1;
-    if (t->ntext + need > t->captext) {
-        size_t nc = t->captext ? 2 * t->captext : 4096;
-        char *nt;
-        while (nc < t->ntext + need)
-            nc *= 2;
-        if (!(nt = realloc(t->text, nc)))
-            return -1;
-        t->text = nt;
-        t->captext = nc;
-    }
+    if (grow_to(&t->text, &t->captext, t->ntext + need, 1, 4096))
+        return -1;
     for (size_t k = 0; k < t->nkeys; k++) {
         size_t l = strlen(keys[k]) + 1;
         t->koff[t->nrows * t->nkeys + k] = t->ntext;
@@ -544,14 +531,8 @@ static int crel_add(struct crel *c, uint32_t cell, int32_t coef)
 /* Closes the relation begun at the last close. */
 static int crel_end(struct crel *c)
 {
-    if (c->nrel + 2 > c->caprel) {
-        size_t nc = c->caprel ? 2 * c->caprel : 1024;
-        size_t *a = realloc(c->start, nc * sizeof *a);
-        if (!a)
-            return -1;
-        c->start = a;
-        c->caprel = nc;
-    }
+    if (grow_to(&c->start, &c->caprel, c->nrel + 2, sizeof *c->start, 1024))
+        return -1;
     if (c->nrel == 0)
         c->start[0] = 0;
     c->start[++c->nrel] = c->n;
@@ -920,14 +901,8 @@ static int add_candidates(secrecy *s, uint32_t k, const linsys *ls, const uint32
     for (size_t i = 0; i < n; i++) {
         if (var[i] == self)
             continue;
-        if (s->ncand == s->capcand) {
-            size_t nc = s->capcand ? 2 * s->capcand : 1024;
-            uint32_t *c = realloc(s->cand, nc * sizeof *c);
-            if (!c)
-                return -1;
-            s->cand = c;
-            s->capcand = nc;
-        }
+        if (grow_to(&s->cand, &s->capcand, s->ncand + 1, sizeof *s->cand, 1024))
+            return -1;
         s->cand[s->ncand++] = cls[var[i]] | (linsys_param_free(ls, var[i]) ? CAND_FREE : 0);
         s->cn[k]++;
     }
@@ -1069,14 +1044,8 @@ static long audit(secrecy *s, int64_t *num, int64_t *den, char *err, size_t errl
         if ((ci = stamp[root(uf, (uint32_t)k)]) == UINT32_MAX)
             continue;
         c = &comps[ci];
-        if (c->nvar == c->cap) {
-            size_t nc = c->cap ? 2 * c->cap : 16;
-            uint32_t *n = realloc(c->cls, nc * sizeof *n);
-            if (!n)
-                goto oom;
-            c->cls = n;
-            c->cap = nc;
-        }
+        if (grow_to(&c->cls, &c->cap, c->nvar + 1, sizeof *c->cls, 16))
+            goto oom;
         local[k] = (uint32_t)c->nvar;
         c->cls[c->nvar++] = (uint32_t)k;
     }
@@ -1112,14 +1081,8 @@ static long audit(secrecy *s, int64_t *num, int64_t *den, char *err, size_t errl
                 if (s->k[k].state != K_KNOWN || stamp[k] == (uint32_t)(UINT32_MAX - 1 - ci))
                     continue;
                 stamp[k] = (uint32_t)(UINT32_MAX - 1 - ci); /* seen in this component */
-                if (c->nvar + c->npar == c->cap) {
-                    size_t nc = 2 * c->cap;
-                    uint32_t *n = realloc(c->cls, nc * sizeof *n);
-                    if (!n)
-                        goto oom;
-                    c->cls = n;
-                    c->cap = nc;
-                }
+                if (grow_to(&c->cls, &c->cap, c->nvar + c->npar + 1, sizeof *c->cls, 16))
+                    goto oom;
                 local[k] = (uint32_t)(c->nvar + c->npar);
                 c->cls[c->nvar + c->npar++] = k;
             }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdio.h"
+#include "grow.h"
+
 /* The fuzz build (make fuzz) makes it small, like csvin's chunk. */
 #ifndef TSV_BUFSZ
 #define TSV_BUFSZ (1 << 20)
@@ -72,22 +75,13 @@ static int read_line(tsvr *r, char **line, ssize_t *len)
             r->end -= r->pos;
             r->pos = 0;
         }
-        if (r->end + 1 >= r->cap) {
-            size_t nc = r->cap ? 2 * r->cap : TSV_BUFSZ;
-            char *nb = realloc(r->buf, nc);
-            if (!nb) {
-                errno = ENOMEM;
-                return -1;
-            }
-            r->buf = nb;
-            r->cap = nc;
-        }
-        got = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
+        /* room for one byte more and the NUL */
+        if (grow_to(&r->buf, &r->cap, r->end + 2, 1, TSV_BUFSZ)) {
+            errno = ENOMEM;
             return -1;
         }
+        if ((got = fdio_read(r->fd, r->buf + r->end, r->cap - r->end - 1)) < 0)
+            return -1;
         if (got == 0)
             r->eof = 1;
         r->end += (size_t)got;
@@ -244,25 +238,14 @@ static void flush_buf(tsvw *w)
 {
     size_t off = 0;
     if (w->fd < 0) {
-        char *nb = w->failed ? NULL : realloc(w->buf, 2 * w->cap);
-        if (!nb) {
+        if (w->failed || grow_to(&w->buf, &w->cap, w->cap + 1, 1, TSV_BUFSZ)) {
             w->failed = ENOMEM;
             w->len = 0;
-            return;
         }
-        w->buf = nb;
-        w->cap *= 2;
         return;
     }
-    while (off < w->len && !w->failed) {
-        ssize_t n = write(w->fd, w->buf + off, w->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            w->failed = errno ? errno : EIO;
-        else
-            off += (size_t)n;
-    }
+    if (!w->failed)
+        w->failed = fdio_write_all(w->fd, w->buf, w->len, &off);
     w->flushed += (long long)off;
     w->len = 0;
 }

@@ -47,16 +47,13 @@ int date_month(date_t dt)
     return m;
 }
 
-/* Years outside 0-9999 are written modulo 10000 (no parsed date is). */
-void date_format(date_t dt, char *buf)
+/* YYYY-MM-DD and a NUL into buf (11 bytes); y below 10000. */
+static void put_ymd(unsigned y, unsigned m, unsigned d, char *buf)
 {
-    int y, m, d;
-    date_to_ymd(dt, &y, &m, &d);
-    unsigned uy = (unsigned)(y < 0 ? -y : y) % 10000;
-    buf[0] = (char)('0' + uy / 1000);
-    buf[1] = (char)('0' + uy / 100 % 10);
-    buf[2] = (char)('0' + uy / 10 % 10);
-    buf[3] = (char)('0' + uy % 10);
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
     buf[4] = '-';
     buf[5] = (char)('0' + m / 10);
     buf[6] = (char)('0' + m % 10);
@@ -64,6 +61,14 @@ void date_format(date_t dt, char *buf)
     buf[8] = (char)('0' + d / 10);
     buf[9] = (char)('0' + d % 10);
     buf[10] = '\0';
+}
+
+/* Years outside 0-9999 are written modulo 10000 (no parsed date is). */
+void date_format(date_t dt, char *buf)
+{
+    int y, m, d;
+    date_to_ymd(dt, &y, &m, &d);
+    put_ymd((unsigned)(y < 0 ? -y : y) % 10000, (unsigned)m, (unsigned)d, buf);
 }
 
 int date_is_leap(int y)
@@ -195,26 +200,61 @@ int val_date_iso(const char *s, size_t len, date_t *out, char *iso)
     if (parse_date(s, len, &y, &m, &d))
         return -1;
     *out = date_from_ymd((int)y, (int)m, (int)d);
-    iso[0] = (char)('0' + y / 1000);
-    iso[1] = (char)('0' + y / 100 % 10);
-    iso[2] = (char)('0' + y / 10 % 10);
-    iso[3] = (char)('0' + y % 10);
-    iso[4] = '-';
-    iso[5] = (char)('0' + m / 10);
-    iso[6] = (char)('0' + m % 10);
-    iso[7] = '-';
-    iso[8] = (char)('0' + d / 10);
-    iso[9] = (char)('0' + d % 10);
-    iso[10] = '\0';
+    put_ymd((unsigned)y, (unsigned)m, (unsigned)d, iso);
     return 0;
 }
+
+/* The first day a contract date may name (spec/inputs.md, "Dates"). */
+#define FIRST_CONTRACT_YEAR 2000
 
 int val_contract_date(const char *s, size_t len, date_t *out)
 {
     date_t d;
-    if (val_date(s, len, &d) != 0 || d < date_from_ymd(2000, 1, 1))
+    if (val_date(s, len, &d) != 0 || d < date_from_ymd(FIRST_CONTRACT_YEAR, 1, 1))
         return -1;
     *out = d;
+    return 0;
+}
+
+int val_date_ymd(const char *s, size_t len, date_t *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    return val_date(s, len, out);
+}
+
+int val_observation_date(const char *s, date_t *out)
+{
+    date_t d;
+    if (val_date_ymd(s, strlen(s), &d) || d < date_from_ymd(FIRST_CONTRACT_YEAR, 1, 1))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* A year 2000-2099 as the four digits at s: the year, or -1. */
+static int year_at(const char *s)
+{
+    long y;
+    if (digit_run(s, 0, 4) != 4)
+        return -1;
+    y = digits_value(s, 4);
+    return y >= FIRST_CONTRACT_YEAR && y <= 2099 ? (int)y : -1;
+}
+
+int val_years(const char *s, int *first, int *last)
+{
+    size_t len = strlen(s);
+    int a, b;
+    if (len == 4) {
+        if ((a = year_at(s)) < 0)
+            return -1;
+        *first = *last = a;
+        return 0;
+    }
+    if (len != 9 || s[4] != '-' || (a = year_at(s)) < 0 || (b = year_at(s + 5)) < 0 || a > b)
+        return -1;
+    *first = a, *last = b;
     return 0;
 }
 

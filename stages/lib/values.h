@@ -35,6 +35,21 @@ int val_date(const char *s, size_t len, date_t *out);
 int val_date_iso(const char *s, size_t len, date_t *out, char *iso);
 /* Contract dates must also be on or after 2000-01-01. */
 int val_contract_date(const char *s, size_t len, date_t *out);
+/* val_date_ymd: exactly YYYY-MM-DD, a real date of val_date's years: the
+ * one form the pipeline itself writes (facts files, manifest), read back
+ * without val_date's input spellings. 0 and *out, or -1. */
+int val_date_ymd(const char *s, size_t len, date_t *out);
+/* val_observation_date: the NUL-terminated s as the observation date of
+ * spec/outputs.md (--observation-date, observation_date): YYYY-MM-DD and,
+ * like a contract date, on or after 2000-01-01 (a report dated before any
+ * contract counts nothing, and 1970-01-01 would make libxlsxwriter stamp
+ * the workbook with the current time). Every stage and the driver accept
+ * exactly this. 0 and *out, or -1. */
+int val_observation_date(const char *s, date_t *out);
+/* val_years: the NUL-terminated s as the years of spec/outputs.md (--years,
+ * the configuration's years): "YYYY" or "YYYY-YYYY" with first <= last,
+ * years 2000-2099. 0 with *first and *last (equal for one year), or -1. */
+int val_years(const char *s, int *first, int *last);
 /* First valid YYYYMMDD or YYYY-MM-DD substring of a file base name not
  * adjacent to another digit; 0 and *out, or -1 when there is none. */
 int val_date_in_name(const char *name, date_t *out);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "progress.h"
 #include "rec.h"
 #include "strmap.h"
@@ -417,14 +418,9 @@ int versions_finish(versions *v)
             v->runs[v->nruns - 1].count++;
             continue;
         }
-        if (v->nruns == cap) {
-            versions_run *nr = realloc(v->runs, (cap ? 2 * cap : 1024) * sizeof *nr);
-            if (!nr) {
-                free(bits);
-                return -1;
-            }
-            v->runs = nr;
-            cap = cap ? 2 * cap : 1024;
+        if (grow_to(&v->runs, &cap, v->nruns + 1, sizeof *v->runs, 1024)) {
+            free(bits);
+            return -1;
         }
         v->runs[v->nruns++] = (versions_run){s, 1};
     }

@@ -183,6 +183,15 @@ error:
     return NULL;
 }
 
+/* The parser's own message, at file:line:column. */
+static void parse_error(const yaml_parser_t *parser, const char *path, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s:%lu:%lu: %s%s%s", path, (unsigned long)parser->problem_mark.line + 1,
+             (unsigned long)parser->problem_mark.column + 1,
+             parser->problem ? parser->problem : "invalid YAML", parser->context ? " " : "",
+             parser->context ? parser->context : "");
+}
+
 /* A first pass over libyaml's events, before any document is built (its
  * building is quadratic in the nesting depth): nesting deeper than the cap
  * is refused at the first event past it. 0, or -1 with err set (also for a
@@ -201,11 +210,7 @@ static int depth_check(const char *path, const unsigned char *buf, size_t len, c
     yaml_parser_set_input_string(&parser, buf, len);
     while (!done && !rc) {
         if (!yaml_parser_parse(&parser, &ev)) {
-            snprintf(err, errlen, "%s:%lu:%lu: %s%s%s", path,
-                     (unsigned long)parser.problem_mark.line + 1,
-                     (unsigned long)parser.problem_mark.column + 1,
-                     parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
-                     parser.context ? parser.context : "");
+            parse_error(&parser, path, err, errlen);
             rc = -1;
             break;
         }
@@ -262,11 +267,7 @@ ydoc *yload_file_max(const char *path, size_t max_bytes, char *err, size_t errle
     parser_ok = 1;
     yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "%s:%lu:%lu: %s%s%s", path,
-                 (unsigned long)parser.problem_mark.line + 1,
-                 (unsigned long)parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
-                 parser.context ? parser.context : "");
+        parse_error(&parser, path, err, errlen);
         goto error;
     }
     doc_ok = 1;

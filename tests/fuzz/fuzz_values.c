@@ -1,10 +1,13 @@
 /* fuzz_values.c: the value checks of spec/inputs.md (stages/lib/values.c,
- * fold.c) on any bytes: dates, SIRET, UAI, postcodes and the other typed
- * values, F() and N(), trimming. What each returns is checked against its
- * contract where it has one (lengths, NUL-terminated outputs). */
+ * fold.c, utf8.c) on any bytes: dates, years, SIRET, UAI, postcodes and the
+ * other typed values, F() and N(), trimming, UTF-8. What each returns is
+ * checked against its contract where it has one (lengths, NUL-terminated
+ * outputs, ranges; the UTF-8 decoder and validator agree, and what is
+ * decoded encodes back to the same bytes). */
 #include "csvin.h"
 #include "fold.h"
 #include "fuzz.h"
+#include "utf8.h"
 #include "values.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -42,6 +45,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         out_ok(iso, sizeof iso, 10);
     (void)val_contract_date(s, size, &d);
     (void)val_date_in_name(s, &d);
+    if (!val_date_ymd(s, size, &d) && (size != 10 || val_date(s, size, &d)))
+        abort();
+    if (!val_observation_date(s, &d) && d < date_from_ymd(2000, 1, 1))
+        abort();
+    {
+        int a, b;
+        if (!val_years(s, &a, &b) && (a < 2000 || b > 2099 || a > b))
+            abort();
+    }
+    {
+        size_t i = 0, k;
+        uint32_t cp;
+        char enc[4];
+        while (i < size && (k = utf8_decode(data + i, size - i, &cp)) != 0) {
+            if (utf8_encode(cp, enc) != k || memcmp(enc, data + i, k))
+                abort();
+            i += k;
+        }
+        if ((i == size) != utf8_valid(s, size))
+            abort();
+    }
     if (!val_siret(s, size, out))
         out_ok(out, 15, 14);
     if (!val_uai(s, size, out))

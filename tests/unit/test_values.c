@@ -344,6 +344,77 @@ static void test_contract_date(void **state)
     assert_int_equal(d, 10956);
 }
 
+/* The form the pipeline writes, read back: YYYY-MM-DD only, a real date, val_date's years. */
+static void test_date_ymd(void **state)
+{
+    (void)state;
+    date_t d = 7;
+    assert_int_equal(val_date_ymd("2024-02-29", 10, &d), 0);
+    assert_int_equal(d, 19782); /* 2024-01-01 is day 19723, then 31 + 28 days */
+    assert_int_equal(val_date_ymd("1900-01-01", 10, &d), 0);
+    assert_int_equal(d, -25567);
+    d = 7;
+    /* val_date's other spellings, a time, and impossible dates are not this form */
+    assert_int_equal(val_date_ymd("29/02/2024", 10, &d), -1);
+    assert_int_equal(val_date_ymd("29-02-2024", 10, &d), -1);
+    assert_int_equal(val_date_ymd("20240229", 8, &d), -1);
+    assert_int_equal(val_date_ymd("2024-02-29 12:00", 16, &d), -1);
+    assert_int_equal(val_date_ymd("2024-02-29T12:00", 16, &d), -1);
+    assert_int_equal(val_date_ymd("2023-02-29", 10, &d), -1);
+    assert_int_equal(val_date_ymd("2024-2-9", 8, &d), -1);
+    assert_int_equal(val_date_ymd("1899-12-31", 10, &d), -1);
+    assert_int_equal(val_date_ymd("2100-01-01", 10, &d), -1);
+    assert_int_equal(val_date_ymd("", 0, &d), -1);
+    assert_int_equal(d, 7);
+}
+
+/* --observation-date and observation_date: YYYY-MM-DD from 2000-01-01 on, nothing else. */
+static void test_observation_date(void **state)
+{
+    (void)state;
+    date_t d = 7;
+    assert_int_equal(val_observation_date("2024-12-31", &d), 0);
+    assert_int_equal(d, 20088); /* 2025-01-01 is day 20089 */
+    assert_int_equal(val_observation_date("2000-01-01", &d), 0);
+    assert_int_equal(d, 10957);
+    assert_int_equal(val_observation_date("2099-12-31", &d), 0);
+    d = 7;
+    assert_int_equal(val_observation_date("1999-12-31", &d), -1);
+    assert_int_equal(val_observation_date("31/12/2024", &d), -1);
+    assert_int_equal(val_observation_date("31-12-2024", &d), -1);
+    assert_int_equal(val_observation_date("1/2/2024", &d), -1);
+    assert_int_equal(val_observation_date("20241231", &d), -1);
+    assert_int_equal(val_observation_date("2024-12-31 00:00", &d), -1);
+    assert_int_equal(val_observation_date("2024-12-31 ", &d), -1);
+    assert_int_equal(val_observation_date("2024-13-01", &d), -1);
+    assert_int_equal(val_observation_date("2100-01-01", &d), -1);
+    assert_int_equal(val_observation_date("", &d), -1);
+    assert_int_equal(d, 7);
+}
+
+/* --years and the configuration's years: YYYY or YYYY-YYYY, 2000-2099, first <= last. */
+static void test_years(void **state)
+{
+    (void)state;
+    int a = 7, b = 7;
+    assert_int_equal(val_years("2021", &a, &b), 0);
+    assert_int_equal(a, 2021);
+    assert_int_equal(b, 2021);
+    assert_int_equal(val_years("2000-2099", &a, &b), 0);
+    assert_int_equal(a, 2000);
+    assert_int_equal(b, 2099);
+    assert_int_equal(val_years("2022-2022", &a, &b), 0);
+    assert_int_equal(a, 2022);
+    a = b = 7;
+    static const char *const bad[] = {"1999",       "2100",      "2022-2021", "21",    "2021-22",
+                                      " 2021",      "2021 ",     "+202",      "-2021", "2021-",
+                                      "2021-2022x", "2021/2022", "1999-2021", "",      "20a1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(val_years(bad[i], &a, &b), -1);
+    assert_int_equal(a, 7);
+    assert_int_equal(b, 7);
+}
+
 static void test_date_in_name(void **state)
 {
     (void)state;
@@ -750,6 +821,9 @@ int main(void)
         cmocka_unit_test(test_date_impossible),
         cmocka_unit_test(test_date_years),
         cmocka_unit_test(test_contract_date),
+        cmocka_unit_test(test_date_ymd),
+        cmocka_unit_test(test_observation_date),
+        cmocka_unit_test(test_years),
         cmocka_unit_test(test_date_in_name),
         cmocka_unit_test(test_age),
         cmocka_unit_test(test_tranche),
