@@ -14,6 +14,7 @@
  * audit fails. */
 #include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1563,7 +1564,6 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *obs = NULL, *years = NULL;
-    char *end;
     unsigned long n;
     int opt;
 
@@ -1597,7 +1597,11 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
             years = optarg;
             break;
         case 'S':
-            o->threshold = atoi(optarg);
+            if (val_count(optarg, 1000000, &n)) {
+                fprintf(stderr, "indicators: --secrecy wants a whole number from 0 to 1000000\n");
+                return APPERR_USAGE;
+            }
+            o->threshold = (int)n;
             break;
         case 'f':
             o->facts = optarg;
@@ -1606,12 +1610,12 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
             o->wait_kept = 1;
             break;
         case 'R':
-            n = strtoul(optarg, &end, 10);
-            if (*end || n > 100000000UL) {
+            if (val_count(optarg, ULONG_MAX, &n)) {
                 fprintf(stderr, "indicators: bad --rows '%s'\n", optarg);
                 return APPERR_USAGE;
             }
-            o->rows_hint = n;
+            /* a hint for the first allocation only: beyond, the arrays grow */
+            o->rows_hint = n > 100000000UL ? 100000000UL : n;
             break;
         case 't':
             if (parse_target(c, optarg)) {

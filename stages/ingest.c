@@ -1670,6 +1670,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *kind = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned long n;
     char *end;
     int c;
 
@@ -1704,11 +1705,11 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->events = optarg;
             break;
         case 'T':
-            o->threads = atoi(optarg);
-            if (o->threads < 1 || o->threads > MAXTHREADS + 1) {
+            if (val_count(optarg, MAXTHREADS + 1, &n) || n < 1) {
                 fprintf(stderr, "ingest: --threads wants 1 to %d\n", MAXTHREADS + 1);
                 return APPERR_USAGE;
             }
+            o->threads = (int)n;
             break;
         case 'X':
             o->max_expansion = strtod(optarg, &end);

@@ -10,6 +10,7 @@
  * internal error: they are the pipeline's own) or memory is short. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "progress.h"
 #include "rec.h"
+#include "values.h"
 #include "versions.h"
 
 /* The exit codes merge returns (apperr_exit checks every exit against it). */
@@ -58,7 +60,6 @@ static int parse_options(int argc, char **argv, struct options *o)
                                          {"rows", required_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    char *end;
     int c;
 
     memset(o, 0, sizeof *o);
@@ -83,9 +84,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
             break;
         case 'r':
-            errno = 0;
-            o->rows = strtoul(optarg, &end, 10);
-            if (errno || end == optarg || *end || *optarg == '-') {
+            if (val_count(optarg, ULONG_MAX, &o->rows)) {
                 fprintf(stderr, "merge: --rows: '%s' is not a number of rows\n", optarg);
                 return APPERR_USAGE;
             }

@@ -258,6 +258,21 @@ int val_years(const char *s, int *first, int *last)
     return 0;
 }
 
+int val_count(const char *s, unsigned long max, unsigned long *out)
+{
+    unsigned long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (d > 9 || v > max / 10 || max - v * 10 < d)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
 /* name may be a path: only the part after the last '/' is searched. The
  * date need only be valid under val_date (the caller applies the contract
  * date bound). */

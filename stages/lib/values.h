@@ -50,6 +50,10 @@ int val_observation_date(const char *s, date_t *out);
  * the configuration's years): "YYYY" or "YYYY-YYYY" with first <= last,
  * years 2000-2099. 0 with *first and *last (equal for one year), or -1. */
 int val_years(const char *s, int *first, int *last);
+/* val_count: the NUL-terminated s as a whole number of an option (--rows,
+ * --secrecy, --threads): one or more decimal digits, nothing else (no sign,
+ * no space), at most max. 0 with *out, or -1 (*out unchanged). */
+int val_count(const char *s, unsigned long max, unsigned long *out);
 /* First valid YYYYMMDD or YYYY-MM-DD substring of a file base name not
  * adjacent to another digit; 0 and *out, or -1 when there is none. */
 int val_date_in_name(const char *name, date_t *out);

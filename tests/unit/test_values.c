@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <string.h>
 
 #include "values.h"
@@ -413,6 +414,29 @@ static void test_years(void **state)
         assert_int_equal(val_years(bad[i], &a, &b), -1);
     assert_int_equal(a, 7);
     assert_int_equal(b, 7);
+}
+
+/* The whole numbers of options: digits only, up to max, overflow refused. */
+static void test_count(void **state)
+{
+    (void)state;
+    unsigned long n = 7;
+    assert_int_equal(val_count("0", 5, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(val_count("5", 5, &n), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(val_count("0012", 100, &n), 0);
+    assert_int_equal(n, 12);
+    assert_int_equal(val_count("18446744073709551615", ULONG_MAX, &n), 0);
+    assert_true(n == ULONG_MAX);
+    n = 7;
+    static const char *const bad[] = {"6", "", "abc", "2x", " 3", "3 ", "-1", "+1", "1.5", "0x3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (val_count(bad[i], 5, &n) != -1)
+            fail_msg("val_count('%s', 5) accepted", bad[i]);
+    assert_int_equal(val_count("18446744073709551616", ULONG_MAX, &n), -1);
+    assert_int_equal(val_count("99999999999999999999", ULONG_MAX, &n), -1);
+    assert_int_equal(n, 7);
 }
 
 static void test_date_in_name(void **state)
@@ -824,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_date_ymd),
         cmocka_unit_test(test_observation_date),
         cmocka_unit_test(test_years),
+        cmocka_unit_test(test_count),
         cmocka_unit_test(test_date_in_name),
         cmocka_unit_test(test_age),
         cmocka_unit_test(test_tranche),
