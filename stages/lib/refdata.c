@@ -8,6 +8,7 @@
 
 #include "csvin.h"
 #include "fold.h"
+#include "grow.h"
 #include "schema.h"
 
 static const char *const table_names[REF_TABLES] = {"departements", "regions", "opco",
@@ -72,6 +73,7 @@ oom:
     return -1;
 }
 
+/* One row of a table: 0; -1 with a message (a bad row); -2 out of memory. */
 typedef int (*row_fn)(refdata *r, char **v, const char *path, unsigned long line, char *err,
                       size_t errlen);
 
@@ -138,8 +140,10 @@ static int read_table(refdata *r, const char *schemas_dir, const ref_file *f, ro
                 vals[k] = csvin_trim(row->f[fi], &n);
             }
         }
-        if (fn(r, vals, f->path, row->line, err, errlen)) {
-            *code = APPERR_DATA;
+        if ((bad = fn(r, vals, f->path, row->line, err, errlen))) {
+            if (bad == -2)
+                snprintf(err, errlen, "%s: out of memory", f->path);
+            *code = bad == -2 ? APPERR_NOMEM : APPERR_DATA;
             goto done;
         }
     }
@@ -182,17 +186,16 @@ static int add_region(refdata *r, char **v, const char *path, unsigned long line
         snprintf(err, errlen, "%s:%lu: a région needs a code and a libellé", path, line);
         return -1;
     }
-    r->reg_code = realloc(r->reg_code, (r->nreg + 1) * sizeof *r->reg_code);
-    r->reg_lib = realloc(r->reg_lib, (r->nreg + 1) * sizeof *r->reg_lib);
-    r->reg_folded = realloc(r->reg_folded, (r->nreg + 1) * sizeof *r->reg_folded);
-    if (!r->reg_code || !r->reg_lib || !r->reg_folded)
-        return -1;
-    snprintf(r->reg_code[r->nreg], 4, "%s", v[0]);
-    r->reg_lib[r->nreg] = strdup(v[1]);
+    if (grow_to(&r->reg_code, &r->capreg, r->nreg + 1, sizeof *r->reg_code, 16) ||
+        grow_to(&r->reg_lib, &r->capreg_lib, r->nreg + 1, sizeof *r->reg_lib, 16) ||
+        grow_to(&r->reg_folded, &r->capreg_folded, r->nreg + 1, sizeof *r->reg_folded, 16))
+        return -2;
     n = fold_F(v[1], strlen(v[1]), NULL, 0);
-    p = malloc(n + 1);
-    if (!p || !r->reg_lib[r->nreg])
-        return -1;
+    if (!(p = malloc(n + 1)) || !(r->reg_lib[r->nreg] = strdup(v[1]))) {
+        free(p);
+        return -2;
+    }
+    snprintf(r->reg_code[r->nreg], 4, "%s", v[0]);
     fold_F(v[1], strlen(v[1]), p, n + 1);
     r->reg_folded[r->nreg] = p;
     r->nreg++;
@@ -220,7 +223,7 @@ static int add_dept(refdata *r, char **v, const char *path, unsigned long line, 
     r->dept_region[i] = (short)reg;
     free(r->dept_lib[i]);
     r->dept_lib[i] = strdup(v[1] ? v[1] : "");
-    return 0;
+    return r->dept_lib[i] ? 0 : -2;
 }
 
 static int add_spelling(refdata *r, const char *s, size_t len, int opco)
@@ -228,17 +231,17 @@ static int add_spelling(refdata *r, const char *s, size_t len, int opco)
     size_t n = fold_F(s, len, NULL, 0);
     char *p = malloc(n + 1);
     if (!p)
-        return -1;
+        return -2;
     fold_F(s, len, p, n + 1);
     if (!*p) {
         free(p);
         return 0;
     }
-    r->spell_folded = realloc(r->spell_folded, (r->nspell + 1) * sizeof *r->spell_folded);
-    r->spell_opco = realloc(r->spell_opco, (r->nspell + 1) * sizeof *r->spell_opco);
-    if (!r->spell_folded || !r->spell_opco) {
+    if (grow_to(&r->spell_folded, &r->capspell_folded, r->nspell + 1, sizeof *r->spell_folded,
+                64) ||
+        grow_to(&r->spell_opco, &r->capspell_opco, r->nspell + 1, sizeof *r->spell_opco, 64)) {
         free(p);
-        return -1;
+        return -2;
     }
     r->spell_folded[r->nspell] = p;
     r->spell_opco[r->nspell] = opco;
@@ -255,20 +258,19 @@ static int add_opco(refdata *r, char **v, const char *path, unsigned long line, 
         snprintf(err, errlen, "%s:%lu: an OPCO needs a code", path, line);
         return -1;
     }
-    r->opco_code = realloc(r->opco_code, (r->nopco + 1) * sizeof *r->opco_code);
-    r->opco_lib = realloc(r->opco_lib, (r->nopco + 1) * sizeof *r->opco_lib);
-    if (!r->opco_code || !r->opco_lib)
-        return -1;
+    if (grow_to(&r->opco_code, &r->capopco_code, r->nopco + 1, sizeof *r->opco_code, 16) ||
+        grow_to(&r->opco_lib, &r->capopco_lib, r->nopco + 1, sizeof *r->opco_lib, 16))
+        return -2;
     r->opco_code[idx] = strdup(v[0]);
     r->opco_lib[idx] = strdup(v[1] ? v[1] : "");
-    r->nopco++;
-    if (add_spelling(r, v[0], strlen(v[0]), idx))
-        return -1;
+    r->nopco++; /* refdata_free frees both, NULL or not */
+    if (!r->opco_code[idx] || !r->opco_lib[idx] || add_spelling(r, v[0], strlen(v[0]), idx))
+        return -2;
     for (a = v[2]; a && *a;) {
         const char *bar = strchr(a, '|');
         size_t n = bar ? (size_t)(bar - a) : strlen(a);
         if (add_spelling(r, a, n, idx))
-            return -1;
+            return -2;
         a = bar ? bar + 1 : a + n;
     }
     return 0;
@@ -298,9 +300,8 @@ static int add_cfa(refdata *r, char **v, const char *path, unsigned long line, c
     (void)path, (void)line, (void)err, (void)errlen;
     if (!v[0] || !*v[0])
         return 0;
-    r->cfa_uai = realloc(r->cfa_uai, (r->ncfa + 1) * sizeof *r->cfa_uai);
-    if (!r->cfa_uai)
-        return -1;
+    if (grow_to(&r->cfa_uai, &r->capcfa, r->ncfa + 1, sizeof *r->cfa_uai, 256))
+        return -2;
     snprintf(r->cfa_uai[r->ncfa], 9, "%s", v[0]);
     for (char *p = r->cfa_uai[r->ncfa]; *p; p++)
         if (*p >= 'a' && *p <= 'z')
@@ -323,7 +324,7 @@ static int add_naf(refdata *r, char **v, const char *path, unsigned long line, c
         char **lib = &r->naf_section_lib[v[1][0] - 'A'];
         free(*lib);
         if (!(*lib = strdup(v[2])))
-            return -1;
+            return -2;
     }
     return 0;
 }

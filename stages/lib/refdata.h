@@ -20,7 +20,7 @@ typedef struct ref_file {
 typedef struct refdata {
     ref_file files[REF_TABLES];
     /* régions */
-    size_t nreg;
+    size_t nreg, capreg, capreg_lib, capreg_folded;
     char (*reg_code)[4];
     char **reg_lib;
     char **reg_folded;
@@ -28,16 +28,16 @@ typedef struct refdata {
     short dept_region[1002];
     char **dept_lib; /* same index, NULL when unknown */
     /* OPCOs */
-    size_t nopco;
+    size_t nopco, capopco_code, capopco_lib;
     char **opco_code;
     char **opco_lib;
-    size_t nspell;
+    size_t nspell, capspell_folded, capspell_opco;
     char **spell_folded; /* F() of every code and alias */
     int *spell_opco;
     short idcc_opco[10000]; /* -1 when unknown */
     /* CFAs (optional table) */
     int have_cfa;
-    size_t ncfa;
+    size_t ncfa, capcfa;
     char (*cfa_uai)[9]; /* sorted */
     /* NAF divisions -> section letter ('\0' unknown) */
     char naf_section[100];
