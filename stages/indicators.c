@@ -194,6 +194,13 @@ struct rowctx {
 static const int exit_codes[] = {0, 64, 70, 74, 78};
 static const apperr_stage stage = APPERR_STAGE("indicators", exit_codes);
 
+/* Logs that memory ran short; APPERR_NOMEM (70). */
+static int out_of_memory(void)
+{
+    log_error("out of memory");
+    return APPERR_NOMEM;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -697,7 +704,7 @@ static int keep_breakdown(const struct ctx *c, struct breakdown *b)
     size_t i;
     b->order = malloc((b->nvals + 1) * sizeof *b->order);
     if (!b->order)
-        return APPERR_INTERNAL;
+        return out_of_memory();
     for (i = 0; i < b->nvals; i++)
         b->order[i] = i;
     sort_names = (const char *const *)b->names;
@@ -1141,14 +1148,14 @@ static int reserve_durations(struct ctx *c)
 
 /* Counts every kept contract into its groups and the curve (ruptures.h
  * decides what it adds): the contracts are sorted by apprentice and start
- * first, so that each one's next contract follows it. 0 or APPERR_INTERNAL. */
+ * first, so that each one's next contract follows it. 0, or APPERR_NOMEM (logged). */
 static int count_contracts(struct ctx *c)
 {
     size_t i, b;
     int rc = 0;
 
     if (reserve_durations(c))
-        return APPERR_INTERNAL;
+        return out_of_memory();
     kc_sort(c->kc, c->nkc, c->stride, 0);
     for (i = 0; i < c->nkc && !rc; i++) {
         const unsigned char *k = c->kc + i * c->stride;
@@ -1165,12 +1172,12 @@ static int count_contracts(struct ctx *c)
             grouping_add(&c->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
             grouping_add(&c->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
             grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days))
-            rc = APPERR_INTERNAL;
+            rc = out_of_memory();
         for (b = 0; b < c->nbd && !rc; b++)
             if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
                              x.n.ruptures, y, m, &x.n, x.days) ||
                 grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x.n, x.days))
-                rc = APPERR_INTERNAL;
+                rc = out_of_memory();
     }
     return rc;
 }
@@ -1325,7 +1332,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
     c->r_hasvis = calloc(n, 1);
     if (!c->r_events || !c->r_vis || !c->r_part || !c->r_struct || !c->r_ent || !c->r_new ||
         !c->r_conv || !c->r_hasvis) {
-        rc = APPERR_INTERNAL;
+        rc = out_of_memory();
         goto done;
     }
     for (i = 0; i < c->nev; i++) {
@@ -1370,7 +1377,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
         }
         e = &c->ev[*ei];
         if (grow_to(&p, &cap, np + 4, sizeof *p, 65536)) {
-            rc = APPERR_NOMEM;
+            rc = out_of_memory();
             goto done;
         }
         {
@@ -1392,7 +1399,7 @@ static int compute_reunions(struct ctx *c, const strmap *ids, const char *ppath)
     starts = malloc((c->nkc ? c->nkc : 1) * sizeof *starts);
     concl = malloc((c->nkc ? c->nkc : 1) * sizeof *concl);
     if (!starts || !concl) {
-        rc = APPERR_INTERNAL;
+        rc = out_of_memory();
         goto done;
     }
     for (i = 0; i < c->nkc; i++) {
@@ -1736,7 +1743,7 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
 
 /* Counts the kept contracts into the région x OPCO groups, the breakdowns
  * and the curve, then the medians, and marks which total rows exist (those
- * with one of their pairs). 0, or APPERR_INTERNAL (out of memory). */
+ * with one of their pairs). 0, or APPERR_NOMEM (logged). */
 static int count_all(struct ctx *c)
 {
     size_t i, a, b, gt = ro_index(c, c->nreg, c->nop);
@@ -1744,7 +1751,7 @@ static int count_all(struct ctx *c)
 
     for (i = 0; i < c->nbd; i++)
         if (grouping_init(&c->bd[i].g, c->bd[i].nvals + 1))
-            return APPERR_INTERNAL;
+            return out_of_memory();
     c->cur_obs = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_obs);
     c->cur_rup = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_rup);
     if (!c->cur_obs || !c->cur_rup) {
@@ -1754,11 +1761,11 @@ static int count_all(struct ctx *c)
     if ((rc = count_contracts(c)))
         return rc;
     if (grouping_medians(&c->ro))
-        return APPERR_INTERNAL;
+        return out_of_memory();
     for (i = 0; i < c->nbd; i++) {
         struct grouping *g = &c->bd[i].g;
         if (grouping_medians(g))
-            return APPERR_INTERNAL;
+            return out_of_memory();
         /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
         memcpy(&g->median[c->bd[i].nvals * NY], &c->ro.median[gt * NY], NY * sizeof *g->median);
     }
