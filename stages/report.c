@@ -13,8 +13,9 @@
  * A table longer than one sheet is split over "Name (2)", "Name (3)", ...
  *
  * Exit codes (spec/outputs.md): exit_codes below; 65 a provenance manifest
- * that is not UTF-8 text, 66 no DIR, 70 internal (a report CSV it cannot use:
- * the pipeline's own file; libxlsxwriter refusing a call). */
+ * that is not UTF-8 text or a bad reference table dropped in --input, 66 no
+ * DIR, 70 internal (a report CSV it cannot use: the pipeline's own file;
+ * libxlsxwriter refusing a call). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -621,7 +622,8 @@ static int table_open(struct table *t, csvin **out, int warn)
     return 0;
 }
 
-/* Checks one data row against the schema: 0 or APPERR_DATA (logged). */
+/* Checks one data row against the schema: 0, or APPERR_INTERNAL (logged: the
+ * CSV is the pipeline's own). */
 static int row_check(const struct table *t, const csvin_row *row)
 {
     if (row->n != t->nfields)
@@ -738,7 +740,7 @@ static int read_provenance(struct report *r)
 
     if (!f) {
         log_error("%s: cannot open the provenance manifest: %s", r->prov, strerror(errno));
-        return APPERR_WRITE;
+        return APPERR_READ;
     }
     while ((n = getline(&line, &lcap, f)) >= 0) {
         ln++;
