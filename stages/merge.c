@@ -113,22 +113,23 @@ static int out_of_memory(void)
 
 /* Reads every version of the records at path into v (its table sized for
  * rows versions at once, when rows is not 0) and decides the kept ones and
- * the exclusions. 0, or APPERR_NOMEM or APPERR_INTERNAL (records that cannot
- * be read) with the error logged. */
+ * the exclusions. 0, or APPERR_NOMEM, APPERR_INTERNAL (records that cannot
+ * be read) or APPERR_LIMIT (more contracts than the table holds) with the
+ * error logged. */
 static int merge_versions(versions *v, const char *path, unsigned long rows)
 {
     char err[1024];
     if (rows && versions_expect(v, rows))
         return out_of_memory();
     switch (versions_read_records(v, path, err, sizeof err)) {
-    case 0:
+    case APPERR_OK:
         break;
-    case -1:
+    case APPERR_INTERNAL:
         log_own_file(path, err);
         return APPERR_INTERNAL;
-    case -3:
+    case APPERR_LIMIT:
         log_error("%s", err);
-        return APPERR_INTERNAL;
+        return APPERR_LIMIT;
     default:
         return out_of_memory();
     }

@@ -18,6 +18,7 @@ static const struct {
     [APPERR_NOINPUT] = {"input missing", 66},
     [APPERR_NOMEM] = {"out of memory", 70},
     [APPERR_INTERNAL] = {"internal error", 70},
+    [APPERR_LIMIT] = {"beyond the pipeline's limits", 70},
     [APPERR_CREATE] = {"cannot create an output", 73},
     [APPERR_READ] = {"cannot read an input", 74},
     [APPERR_WRITE] = {"write error", 74},

@@ -24,6 +24,7 @@ enum apperr {
     APPERR_NOMEM,    /* out of memory (70) */
     APPERR_INTERNAL, /* a broken invariant, or a file the pipeline wrote
                       * itself that cannot be used (70) */
+    APPERR_LIMIT,    /* beyond what a table of the pipeline holds (70) */
     APPERR_CREATE,   /* an output (folder) cannot be created, or holds files
                       * the pipeline did not write (73) */
     APPERR_READ,     /* an input cannot be opened or read (74) */

@@ -303,7 +303,7 @@ static int need_file(versions *v, size_t f)
     return 0;
 }
 
-int versions_add(versions *v, const versions_row *r, uint32_t seq)
+enum apperr versions_add(versions *v, const versions_row *r, uint32_t seq)
 {
     uint64_t k = 0;
     int whole = key_pack(r->num, r->numlen, &k);
@@ -313,9 +313,9 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     struct winner *w;
 
     if (r->numlen > UINT16_MAX)
-        return -2;
+        return APPERR_LIMIT;
     if (need_file(v, r->file))
-        return -1;
+        return APPERR_NOMEM;
     f = &v->files[r->file];
     f->versions++;
     if (r->extraction != DATE_NONE &&
@@ -324,7 +324,7 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
     v->have_cfa |= r->uai_known >= 0;
     v->rows++;
     if ((v->nwin + 1) * 4 > v->cap * 3 && rehash(v))
-        return -1;
+        return APPERR_NOMEM;
     for (j = h & (v->cap - 1); v->slots[j]; j = (j + 1) & (v->cap - 1)) {
         uint64_t wk;
         if ((v->slots[j] & ~SLOT_IDX) != SLOT_TAG(h))
@@ -338,28 +338,28 @@ int versions_add(versions *v, const versions_row *r, uint32_t seq)
             old.avenant_number = w->avn;
             if (versions_newer(&old, r))
                 fill(v, w, r, seq);
-            return 0;
+            return APPERR_OK;
         }
     }
     if (v->nwin + 1 >= SLOT_IDX)
-        return -2;
+        return APPERR_LIMIT;
     if (v->nwin == v->nwchunks * WCHUNK) {
         struct winner **nw = realloc(v->w, (v->nwchunks + 1) * sizeof *nw);
         if (!nw)
-            return -1;
+            return APPERR_NOMEM;
         v->w = nw;
         if (!(nw[v->nwchunks] = malloc(WCHUNK * sizeof **nw)))
-            return -1;
+            return APPERR_NOMEM;
         v->nwchunks++;
     }
     if (!whole && !(k = store_key(v, r->num, r->numlen)))
-        return -1;
+        return APPERR_NOMEM;
     w = win(v, v->nwin);
     w->klo = (uint32_t)k;
     w->khi = (uint32_t)(k >> 32);
     fill(v, w, r, seq);
     v->slots[j] = SLOT_TAG(h) | (uint32_t)++v->nwin;
-    return 0;
+    return APPERR_OK;
 }
 
 int versions_files(versions *v, const char *const *names, size_t n)
@@ -455,7 +455,7 @@ unsigned long versions_rows(const versions *v)
     return v->rows;
 }
 
-int versions_read_records(versions *v, const char *path, char *err, size_t errlen)
+enum apperr versions_read_records(versions *v, const char *path, char *err, size_t errlen)
 {
     enum {
         C_FILE,
@@ -492,18 +492,19 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
                      {"opco", REC_CODE},
                      {"uai_connu", REC_INT}};
     rec_reader *r = rec_open(path, err, errlen);
-    int ci[NCOLS], k, got, rc = 0;
+    int ci[NCOLS], k, got;
+    enum apperr rc = APPERR_OK;
     size_t want;
     uint16_t cancelled[2] = {0, 0}, region_nd = 0, opco_nd = 0;
     const rec_col *fc;
     progress prog;
 
     if (!r)
-        return -1;
+        return APPERR_INTERNAL;
     for (k = 0; k < NCOLS; k++)
         if ((ci[k] = rec_need(r, cols[k].name, cols[k].type, err, errlen)) < 0) {
             rec_close_reader(r);
-            return -1;
+            return APPERR_INTERNAL;
         }
     /* unless versions_expect said how many, a table large enough for every
      * row of the file at once: no rehash (a row takes at least 4 bytes
@@ -512,13 +513,13 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
         want = (size_t)r->size / (4 + r->h.fixed) + 1;
         if (versions_expect(v, want)) {
             rec_close_reader(r);
-            return -2;
+            return APPERR_NOMEM;
         }
     }
     fc = &r->h.cols[ci[C_FILE]];
     if (versions_files(v, (const char *const *)fc->vals, fc->nvals)) {
         rec_close_reader(r);
-        return -2;
+        return APPERR_NOMEM;
     }
     cancelled[0] = rec_code_of(&r->h.cols[ci[C_STATUT]], "Annulé", strlen("Annulé"));
     cancelled[1] = rec_code_of(&r->h.cols[ci[C_STATUT]], "Supprimé", strlen("Supprimé"));
@@ -551,7 +552,6 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
         x.opco_nd = rec_code(r, ci[C_OPCO]) == opco_nd;
         x.uai_known = uai == REC_INT_NONE ? -1 : uai != 0;
         if ((rc = versions_add(v, &x, (uint32_t)r->row))) {
-            rc = rc == -2 ? -3 : -2;
             break;
         }
         if (progress_due(&prog, r->row))
@@ -559,14 +559,14 @@ int versions_read_records(versions *v, const char *path, char *err, size_t errle
     }
     progress_end(&prog);
     rec_close_reader(r);
-    if (rc == -3)
+    if (rc == APPERR_LIMIT)
         snprintf(err, errlen,
                  "%s: more than %lu distinct contract numbers, or one longer than 65 535 bytes: "
                  "beyond what merge holds",
                  path, VERSIONS_MAX_CONTRACTS);
     else if (rc)
         snprintf(err, errlen, "out of memory");
-    return got < 0 ? -1 : rc;
+    return got < 0 ? APPERR_INTERNAL : rc;
 }
 
 int versions_write(const versions *v, const char *kept_path, const char *facts_path, char *err,

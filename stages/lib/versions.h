@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "apperr.h"
 #include "facts.h"
 #include "values.h"
 
@@ -60,10 +61,10 @@ void versions_free(versions *v);
 enum versions_exclusion versions_exclusion(const versions *v, const versions_row *r);
 
 /* versions_add: one accepted version, in read order (row number seq, from
- * 1). 0; -1 when out of memory; -2 beyond what the table holds (more than
- * VERSIONS_MAX_CONTRACTS distinct contract numbers, or a number longer than
- * 65 535 bytes). */
-int versions_add(versions *v, const versions_row *r, uint32_t seq);
+ * 1). APPERR_OK; APPERR_NOMEM; APPERR_LIMIT beyond what the table holds
+ * (more than VERSIONS_MAX_CONTRACTS distinct contract numbers, or a number
+ * longer than 65 535 bytes). */
+enum apperr versions_add(versions *v, const versions_row *r, uint32_t seq);
 
 /* versions_files: declare the input files (their names, in index order)
  * before versions_finish. 0 or -1 (out of memory). */
@@ -91,10 +92,10 @@ unsigned long versions_rows(const versions *v);
 int versions_expect(versions *v, unsigned long rows);
 
 /* versions_read_records: add every version of a contract record file (and
- * declare its files). 0; -1 with a message when it cannot be read (a record
- * file of this run: an internal error); -2 when out of memory; -3 with a
- * message beyond what the table holds (see versions_add). */
-int versions_read_records(versions *v, const char *path, char *err, size_t errlen);
+ * declare its files). APPERR_OK; APPERR_INTERNAL with a message when it
+ * cannot be read (a record file of this run); APPERR_NOMEM; APPERR_LIMIT
+ * with a message beyond what the table holds (see versions_add). */
+enum apperr versions_read_records(versions *v, const char *path, char *err, size_t errlen);
 /* versions_write: the kept rows (record file of runs `version_debut`,
  * `nombre`) and the per-file facts. 0, or -1 with a message. */
 int versions_write(const versions *v, const char *kept_path, const char *facts_path, char *err,

@@ -4,6 +4,10 @@
  * checked against its contract where it has one (lengths, NUL-terminated
  * outputs, ranges; the UTF-8 decoder and validator agree, and what is
  * decoded encodes back to the same bytes). */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "csvin.h"
 #include "fold.h"
 #include "fuzz.h"
@@ -53,6 +57,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int a, b;
         if (!val_years(s, &a, &b) && (a < 2000 || b > 2099 || a > b))
             abort();
+    }
+    {
+        /* a whole number is digits only, within its bound, and reads back the same (but for
+         * leading zeros) */
+        unsigned long v, max = size % 2 ? 1000000UL : ULONG_MAX;
+        char back[32];
+        if (!val_count(s, max, &v)) {
+            size_t z = strspn(s, "0"), len = strlen(s);
+            snprintf(back, sizeof back, "%lu", v);
+            if (v > max || strspn(s, "0123456789") != len || strcmp(back, z == len ? "0" : s + z))
+                abort();
+        }
     }
     {
         size_t i = 0, k;

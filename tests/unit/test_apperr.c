@@ -30,6 +30,7 @@ static const struct {
     {APPERR_NOINPUT, 66},  /* input missing */
     {APPERR_NOMEM, 70},    /* internal error (README: out of memory is 70) */
     {APPERR_INTERNAL, 70}, /* internal error: ... broke an invariant */
+    {APPERR_LIMIT, 70},    /* internal error: beyond what the pipeline holds */
     {APPERR_CREATE, 73},   /* the output folder cannot be created ... */
     {APPERR_READ, 74},     /* I/O error: an input cannot be opened or read */
     {APPERR_WRITE, 74},    /* I/O error: a write, rename or fsync fails; disk full */

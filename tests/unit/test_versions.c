@@ -236,7 +236,7 @@ static void test_add_beyond(void **state)
     memset(num, '7', 65536);
     r.num = num;
     r.numlen = 65536;
-    assert_int_equal(versions_add(v, &r, 1), -2);
+    assert_int_equal(versions_add(v, &r, 1), APPERR_LIMIT);
     r.numlen = 65535;
     assert_int_equal(versions_add(v, &r, 2), 0);
     assert_int_equal(versions_files(v, names, 1), 0);
@@ -731,12 +731,13 @@ static void test_records_refused(void **state)
     versions *v = new_v("APPR");
 
     write_small_records(in, C_AVN);
-    assert_int_equal(versions_read_records(v, in, err, sizeof err), -1);
+    assert_int_equal(versions_read_records(v, in, err, sizeof err), APPERR_INTERNAL);
     tu_check_err_at(err, in, 0, 0, "no column 'numero_avenant'");
     versions_free(v);
 
     v = new_v("APPR");
-    assert_int_equal(versions_read_records(v, tu_path("absent.rec"), err, sizeof err), -1);
+    assert_int_equal(versions_read_records(v, tu_path("absent.rec"), err, sizeof err),
+                     APPERR_INTERNAL);
     tu_check_err_at(err, tu_path("absent.rec"), 0, 0, "cannot open");
     versions_free(v);
 
@@ -783,7 +784,7 @@ static void test_records_refused(void **state)
         rec_row_free(&row);
         rec_head_free(&h);
         v = new_v("APPR");
-        assert_int_equal(versions_read_records(v, in, err, sizeof err), -1);
+        assert_int_equal(versions_read_records(v, in, err, sizeof err), APPERR_INTERNAL);
         tu_check_err_at(err, in, 0, 0, "row 2: no file");
         versions_free(v);
     }
