@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "digest.h"
+#include "grow.h"
 
 struct pseudo {
     EVP_MAC *mac;
@@ -33,18 +34,14 @@ unsigned char *pseudo_read_key(const char *path, size_t *len, int *loose, char *
     for (;;) {
         size_t got;
         if (n == cap) {
-            unsigned char *nb;
             if (cap >= (1 << 20)) {
                 snprintf(err, errlen, "%s: key file larger than 1 MiB", path);
                 goto error;
             }
-            cap = cap ? 2 * cap : 256;
-            nb = realloc(buf, cap);
-            if (!nb) {
+            if (grow_to(&buf, &cap, n + 1, 1, 256)) {
                 snprintf(err, errlen, "%s: out of memory", path);
                 goto error;
             }
-            buf = nb;
         }
         got = fread(buf + n, 1, cap - n, f);
         n += got;
