@@ -14,7 +14,8 @@
 #define MAGIC "APPREC\n"
 #define MAGIC_LEN 8
 #define BUFSZ (1 << 20)
-#define MAX_ROW (64u << 20) /* no row the stages write comes near this */
+#define MAX_ROW (64u << 20)  /* no row the stages write comes near this */
+#define END_MARK 0xFFFFFFFFu /* in place of a row's length: the end marker */
 
 static size_t type_width(enum rec_type t)
 {
@@ -364,9 +365,15 @@ int rec_rewind(rec_writer *w, const rec_pos *p)
 
 int rec_close(rec_writer *w, char *err, size_t errlen)
 {
-    int rc = 0;
+    int rc = 0, oom = 0;
+    uint64_t rows;
     if (!w)
         return 0;
+    rows = w->rows;
+    put_u32(&w->b, END_MARK, &oom);
+    put_bytes(&w->b, &rows, 8, &oom);
+    if (oom && !w->failed)
+        w->failed = ENOMEM;
     flush(w);
     if (w->fd > 1 && close(w->fd) && !w->failed)
         w->failed = errno;
@@ -534,12 +541,34 @@ int rec_next(rec_reader *r, char *err, size_t errlen)
     size_t i, off;
     int got;
     errno = 0; /* a malformed row is not an I/O error: no stale errno in its message */
-    got = need(r, 4);
-    if (got == 0)
+    if (r->ended)
         return 0;
+    got = need(r, 4);
+    if (got == 0) {
+        snprintf(err, errlen,
+                 "%s: ends after row %lu without its end marker (cut short, or its "
+                 "writer did not finish)",
+                 r->path, r->row);
+        return -1;
+    }
     if (got < 0)
         goto bad;
     memcpy(&len, r->buf + r->pos, 4);
+    if (len == END_MARK) {
+        uint64_t rows;
+        if (need(r, 12) != 1)
+            goto bad;
+        memcpy(&rows, r->buf + r->pos + 4, 8);
+        r->pos += 12;
+        if (rows != r->row || need(r, 1) != 0) {
+            snprintf(err, errlen, "%s: the end marker says %llu rows where %lu were read%s",
+                     r->path, (unsigned long long)rows, r->row,
+                     rows == r->row ? ", and bytes follow it" : "");
+            return -1;
+        }
+        r->ended = 1;
+        return 0;
+    }
     if (len < r->h.fixed || len > MAX_ROW || need(r, 4 + (size_t)len) != 1)
         goto bad;
     r->cur = r->buf + r->pos + 4;

@@ -14,7 +14,10 @@
  *   values and per value u16 length, bytes, u16 label length, label bytes.
  *   Each row: u32 length of what follows, then the fixed part (per column in
  *   order: DATE 4 bytes, INT 8, CODE 2, ID128 16, TEXT a u16 length), then
- *   the TEXT values' bytes in column order.
+ *   the TEXT values' bytes in column order. Last, the end marker: u32
+ *   0xFFFFFFFF, then u64 the number of rows; nothing after it. A file without
+ *   it (a writer that did not finish, a copy cut short at a row's end) is
+ *   refused, not read as whole.
  * Missing values: DATE_NONE, INT64_MIN, code 0 (codes are 1 + the index in
  * the dictionary), an all-zero ID128, an empty TEXT. */
 #ifndef REC_H
@@ -26,7 +29,7 @@
 
 #include "values.h"
 
-#define REC_VERSION 1
+#define REC_VERSION 2
 #define REC_MAX_COLS 128
 #define REC_MAX_TEXT 65535     /* a TEXT value longer than this is cut */
 #define REC_INT_NONE INT64_MIN /* a missing INT */
@@ -130,6 +133,7 @@ typedef struct rec_reader {
     int eof;
     long long size, consumed;
     unsigned long row; /* rows read */
+    int ended;         /* the end marker was read */
     const unsigned char *cur;
     size_t curlen;
     size_t *toff; /* per text column: offset of its bytes in the current row */
@@ -139,8 +143,9 @@ typedef struct rec_reader {
  * message ("path: ...") when the file cannot be read or is not a record file
  * of this version. */
 rec_reader *rec_open(const char *path, char *err, size_t errlen);
-/* rec_next: the next row. 1, 0 at the end, -1 with a message on a read
- * error or a truncated or malformed row. */
+/* rec_next: the next row. 1; 0 at the end marker; -1 with a message on a
+ * read error, a truncated or malformed row, a file that ends without its end
+ * marker, or a marker whose row count is not the rows read. */
 int rec_next(rec_reader *r, char *err, size_t errlen);
 /* rec_need: index of a column of the given type; -1 with a message. */
 int rec_need(const rec_reader *r, const char *name, enum rec_type type, char *err, size_t errlen);

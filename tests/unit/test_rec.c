@@ -123,7 +123,7 @@ static void open_refused(const char *path)
         rec_close_reader(r);
         fail_msg("rec_open(%s) accepted a malformed header", path);
     }
-    tu_check_err_at(err, path, 0, 0, "not a record file of format version 1");
+    tu_check_err_at(err, path, 0, 0, "not a record file of format version 2");
 }
 
 static void text_is(const rec_reader *r, int col, const char *want, size_t wantlen)
@@ -157,7 +157,7 @@ static void make_head(rec_head *h)
 /* The same header as bytes, by hand from rec.h's layout. */
 static void head_bytes(bytes *b)
 {
-    b_head(b, 1, "essai", NC);
+    b_head(b, REC_VERSION, "essai", NC);
     b_col(b, REC_DATE, "d");
     b_col(b, REC_INT, "n");
     b_col(b, REC_CODE, "region");
@@ -191,6 +191,14 @@ static void row_bytes(bytes *b, int32_t d, int64_t n, unsigned reg, const char *
     b_u16(b, vide);
     b_put(b, t1, l1);
     b_put(b, t2, l2);
+}
+
+/* The end marker: 0xFFFFFFFF in place of a row's length, then the number of
+ * rows as a u64. */
+static void end_bytes(bytes *b, uint64_t rows)
+{
+    b_u32(b, 0xFFFFFFFFu);
+    b_put(b, &rows, 8);
 }
 
 /* ---- tests ------------------------------------------------------------- */
@@ -234,6 +242,7 @@ static void test_round_trip_bytes(void **state)
     head_bytes(&want);
     row_bytes(&want, d1, -42, 2, "Hélène", strlen("Hélène"), ID1, "a\tb", 3, 0);
     row_bytes(&want, DATE_NONE, INT64_MAX, 3, "", 0, NULL, "", 0, 0);
+    end_bytes(&want, 2);
     got = tu_slurp(p, &len);
     assert_int_equal(len, want.n);
     assert_memory_equal(got, want.p, want.n);
@@ -400,6 +409,7 @@ static void small_file(bytes *b, size_t *row_end)
     row_end[2] = b->n;
     row_bytes(b, DATE_NONE, REC_INT_NONE, 0, "trois", 5, NULL, "3", 1, 0);
     row_end[3] = b->n;
+    end_bytes(b, 3);
 }
 
 static void check_small_rows(rec_reader *r)
@@ -480,7 +490,7 @@ static void test_small_reads(void **state)
     rec_close_reader(r);
     restore_stdin(pid, saved);
 
-    pid = feed_stdin(b.p, b.n - 3, &saved);
+    pid = feed_stdin(b.p, ends[3] - 3, &saved);
     r = open_ok("-");
     next_ok(r);
     next_ok(r);
@@ -492,7 +502,9 @@ static void test_small_reads(void **state)
 }
 
 /* A file cut after any byte: inside the header it is not a record file;
- * inside a row, that row is truncated; at a row's end, a clean end. */
+ * inside a row, that row is truncated; at a row's end, the file ends without
+ * its end marker (it used to read as whole); inside the marker, the marker
+ * is truncated. Only the whole file reads to a clean end. */
 static void test_truncated_everywhere(void **state)
 {
     (void)state;
@@ -520,21 +532,64 @@ static void test_truncated_everywhere(void **state)
         r = open_ok(p);
         for (k = 0; k < 4 && (rc = rec_next(r, err, sizeof err)) == 1; k++) {
         }
-        if (cut == ends[0] || cut == ends[1] || cut == ends[2]) {
-            if (rc != 0)
-                fail_msg("cut at %zu (a row's end): rc %d %s", cut, rc, err);
+        if (rc != -1)
+            fail_msg("cut at %zu: rc %d after %d rows", cut, rc, k);
+        if (cut == ends[0] || cut == ends[1] || cut == ends[2] || cut == ends[3]) {
+            char want[96];
+            snprintf(want, sizeof want, "ends after row %d without its end marker", k);
+            tu_check_err_at(err, p, 0, 0, want);
             assert_int_equal(ends[k], cut);
         } else {
             char want[64];
-            if (rc != -1)
-                fail_msg("cut at %zu: rc %d after %d rows", cut, rc, k);
             snprintf(want, sizeof want, "row %d: truncated or malformed record", k + 1);
             tu_check_err_at(err, p, 0, 0, want);
-            assert_true(cut > ends[k] && cut < ends[k + 1]);
+            assert_true(cut > ends[k] && (k == 3 || cut < ends[k + 1]));
         }
         rec_close_reader(r);
     }
     free(b.p);
+}
+
+/* The end marker must count the rows read and end the file; after it,
+ * rec_next keeps returning the end. */
+static void test_end_marker(void **state)
+{
+    (void)state;
+    const char *p = tu_path("end.rec");
+    static const struct {
+        uint64_t rows;
+        const char *after, *want;
+    } cases[] = {
+        {2, "", "the end marker says 2 rows where 1 were read"},
+        {0, "", "the end marker says 0 rows where 1 were read"},
+        {1, "x", "the end marker says 1 rows where 1 were read, and bytes follow it"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bytes b = {0};
+        rec_reader *r;
+        char err[512] = "";
+        head_bytes(&b);
+        row_bytes(&b, 1, 1, 1, "ok", 2, NULL, "", 0, 0);
+        end_bytes(&b, cases[i].rows);
+        b_put(&b, cases[i].after, strlen(cases[i].after));
+        r = open_ok(tu_write_file("end.rec", b.p, b.n));
+        next_ok(r);
+        assert_int_equal(rec_next(r, err, sizeof err), -1);
+        tu_check_err_at(err, p, 0, 0, cases[i].want);
+        rec_close_reader(r);
+        free(b.p);
+    }
+    {
+        bytes b = {0};
+        rec_reader *r;
+        head_bytes(&b);
+        end_bytes(&b, 0); /* no row: a whole, empty file */
+        r = open_ok(tu_write_file("end.rec", b.p, b.n));
+        next_end(r);
+        next_end(r);
+        rec_close_reader(r);
+        free(b.p);
+    }
 }
 
 /* Headers that are not this format are refused with a message. */
@@ -545,13 +600,13 @@ static void test_malformed_headers(void **state)
     bytes b = {0};
 
     /* bad magic */
-    b_head(&b, 1, "essai", 1);
+    b_head(&b, REC_VERSION, "essai", 1);
     b.p[0] = 'X';
     b_col(&b, REC_INT, "n");
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
-    /* another format version */
-    b.n = 0, b_head(&b, 2, "essai", 1), b_col(&b, REC_INT, "n");
+    /* another format version: 1, the format before the end marker */
+    b.n = 0, b_head(&b, 1, "essai", 1), b_col(&b, REC_INT, "n");
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
     /* a kind of 257 bytes (the limit is 256) */
@@ -559,40 +614,41 @@ static void test_malformed_headers(void **state)
         char kind[258];
         memset(kind, 'k', 257);
         kind[257] = '\0';
-        b.n = 0, b_head(&b, 1, kind, 1), b_col(&b, REC_INT, "n");
+        b.n = 0, b_head(&b, REC_VERSION, kind, 1), b_col(&b, REC_INT, "n");
         tu_write_file("badhead.rec", b.p, b.n);
         open_refused(p);
         kind[256] = '\0'; /* 256 bytes is fine */
-        b.n = 0, b_head(&b, 1, kind, 1), b_col(&b, REC_INT, "n");
+        b.n = 0, b_head(&b, REC_VERSION, kind, 1), b_col(&b, REC_INT, "n");
         rec_close_reader(open_ok(tu_write_file("badhead.rec", b.p, b.n)));
     }
     /* more columns than REC_MAX_COLS */
     {
         int i;
-        b.n = 0, b_head(&b, 1, "essai", REC_MAX_COLS + 1);
+        b.n = 0, b_head(&b, REC_VERSION, "essai", REC_MAX_COLS + 1);
         for (i = 0; i <= REC_MAX_COLS; i++)
             b_col(&b, REC_INT, "n");
         tu_write_file("badhead.rec", b.p, b.n);
         open_refused(p);
     }
     /* unknown type bytes */
-    b.n = 0, b_head(&b, 1, "essai", 1), b_col(&b, 0, "n");
+    b.n = 0, b_head(&b, REC_VERSION, "essai", 1), b_col(&b, 0, "n");
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
-    b.n = 0, b_head(&b, 1, "essai", 1), b_col(&b, 6, "n");
+    b.n = 0, b_head(&b, REC_VERSION, "essai", 1), b_col(&b, 6, "n");
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
     /* a dictionary of 65 535 values (codes are 1 + index in a u16) */
-    b.n = 0, b_head(&b, 1, "essai", 1), b_col(&b, REC_CODE, "c"), b_u32(&b, 65535);
+    b.n = 0, b_head(&b, REC_VERSION, "essai", 1), b_col(&b, REC_CODE, "c"), b_u32(&b, 65535);
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
     /* a dictionary shorter than its count */
-    b.n = 0, b_head(&b, 1, "essai", 1), b_col(&b, REC_CODE, "c"), b_u32(&b, 2);
+    b.n = 0, b_head(&b, REC_VERSION, "essai", 1), b_col(&b, REC_CODE, "c"), b_u32(&b, 2);
     b_str16(&b, "a"), b_str16(&b, "");
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
     /* a column name longer than the rest of the file */
-    b.n = 0, b_head(&b, 1, "essai", 1), b_u8(&b, REC_INT), b_u16(&b, 40), b_put(&b, "n", 1);
+    b.n = 0, b_head(&b, REC_VERSION, "essai", 1), b_u8(&b, REC_INT), b_u16(&b, 40),
+    b_put(&b, "n", 1);
     tu_write_file("badhead.rec", b.p, b.n);
     open_refused(p);
     /* an empty file */
@@ -758,7 +814,7 @@ static void test_dump(void **state)
     {
         size_t n;
         unsigned char *all = tu_slurp(p, &n);
-        tu_write_file("dump.rec", all, n - 1);
+        tu_write_file("dump.rec", all, n - 13); /* the end marker, and a byte of row 3 */
         free(all);
     }
     r = open_ok(p);
@@ -898,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_text_cap),
         cmocka_unit_test(test_small_reads),
         cmocka_unit_test(test_truncated_everywhere),
+        cmocka_unit_test(test_end_marker),
         cmocka_unit_test(test_malformed_headers),
         cmocka_unit_test(test_malformed_rows),
         cmocka_unit_test(test_io_errors),
