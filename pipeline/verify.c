@@ -74,32 +74,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return EX_CONFIG;
 }
 
-/* 1 when t is a scalar "YEAR:OPCO:REGION=N" as manifest_write records a
- * target (year 2000-2099, two codes that are not empty, N from 1 to
- * 100000000). */
+/* 1 when t is a target as manifest_write records it (config_target_parse). */
 static int target_ok(const ynode *t)
 {
-    const char *s, *colon, *eq;
-    char year[5], *end;
-    long n;
-    size_t i, parts;
-    if (t->type != YN_SCALAR || strlen(t->str) < 10 || t->str[4] != ':')
-        return 0;
-    memcpy(year, t->str, 4);
-    year[4] = 0;
-    if (!config_years_ok(year) || !(eq = strchr(t->str, '=')))
-        return 0;
-    for (s = t->str + 5, parts = 0; s < eq; s = colon + 1, parts++) {
-        colon = memchr(s, ':', (size_t)(eq - s));
-        colon = colon ? colon : eq;
-        if (colon == s)
-            return 0;
-        for (i = 0; s + i < colon; i++)
-            if ((unsigned char)s[i] < 0x20)
-                return 0;
-    }
-    n = strtol(eq + 1, &end, 10);
-    return parts == 2 && eq[1] >= '1' && eq[1] <= '9' && !*end && n >= 1 && n <= 100000000;
+    char opco[32], region[8];
+    int year;
+    long objectif;
+    return t->type == YN_SCALAR && !config_target_parse(t->str, &year, opco, region, &objectif);
 }
 
 /* *out becomes a copy of s, or stays NULL when s is. 0, or -1. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "apperr.h"
+#include "config.h"
 #include "log.h"
 #include "facts.h"
 #include "grow.h"
@@ -239,18 +240,10 @@ static long find(const char **list, size_t n, const char *code)
 static int parse_target(struct ctx *c, const char *s)
 {
     struct target *t = &c->targets[c->ntargets];
-    char opco[32] = "", region[8] = "";
-    int y, n = 0;
+    char opco[32], region[8];
+    int y;
     long obj;
-    if (c->ntargets == MAXT)
-        return -1;
-    if (sscanf(s, "%d:%31[^:=]:%7[^=]=%ld%n", &y, opco, region, &obj, &n) == 4 && !s[n]) {
-    } else if (sscanf(s, "%d:%31[^:=]=%ld%n", &y, opco, &obj, &n) == 3 && !s[n]) {
-        strcpy(region, "TOTAL");
-    } else {
-        return -1;
-    }
-    if (obj <= 0 || y < Y0 || y >= Y0 + NY)
+    if (c->ntargets == MAXT || config_target_parse(s, &y, opco, region, &obj))
         return -1;
     t->year = y;
     strcpy(t->opco, opco);

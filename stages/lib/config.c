@@ -68,6 +68,33 @@ void config_free(config *c)
     config_init(c);
 }
 
+int config_target_parse(const char *s, int *year, char opco[32], char region[8], long *objectif)
+{
+    const char *c1 = strchr(s, ':'), *eq = strchr(s, '='), *c2;
+    char y[5];
+    unsigned long n;
+    size_t lo, lr;
+    if (!c1 || c1 - s != 4 || !eq || eq < c1 || strchr(eq + 1, '=') ||
+        val_count(eq + 1, 100000000, &n) || n < 1)
+        return -1;
+    memcpy(y, s, 4);
+    y[4] = '\0';
+    if (!config_years_ok(y) || strchr(y, '-'))
+        return -1;
+    c2 = memchr(c1 + 1, ':', (size_t)(eq - c1 - 1));
+    lo = (size_t)((c2 ? c2 : eq) - c1 - 1);
+    lr = c2 ? (size_t)(eq - c2 - 1) : 5;
+    if (lo < 1 || lo > 31 || lr < 1 || lr > 7 || (c2 && memchr(c2 + 1, ':', lr)))
+        return -1;
+    *year = atoi(y);
+    memcpy(opco, c1 + 1, lo);
+    opco[lo] = '\0';
+    memcpy(region, c2 ? c2 + 1 : "TOTAL", lr);
+    region[lr] = '\0';
+    *objectif = (long)n;
+    return 0;
+}
+
 int config_years_ok(const char *s)
 {
     int a, b;
@@ -234,11 +261,12 @@ static enum apperr load_key(config *c, const char *dir, const char *name, const 
                         v->col);
         str = &c->years;
     } else if (!strcmp(name, "secrecy_threshold")) {
-        if (decimal(v->str, &f) || strchr(v->str, '.') || f > 1000000)
+        unsigned long n;
+        if (val_count(v->str, 1000000, &n))
             return fail(err, errlen, APPERR_CONFIG,
                         "%s:%d:%d: secrecy_threshold must be a whole number from 0 to 1000000",
                         c->path, v->line, v->col);
-        c->secrecy = (int)f;
+        c->secrecy = (int)n;
     } else if (!strcmp(name, "max_reject_rate")) {
         if (decimal(v->str, &f) || f > 1)
             return fail(err, errlen, APPERR_CONFIG,

@@ -78,6 +78,13 @@ enum apperr config_set(config *c, const char *name, const ynode *v, char *err, s
  */
 enum apperr config_resolve_targets(config *c, const refdata *ref, char *err, size_t errlen);
 
+/* config_target_parse: one target as config_resolve_targets writes it for
+ * the stages, "YEAR:OPCO:REGION=N" (or "YEAR:OPCO=N", région TOTAL): a year
+ * 2000-2099, an OPCO of 1 to 31 bytes, a région of 1 to 7, N a whole number
+ * from 1 to 100000000, nothing else. 0 with the parts, or -1. The one reader
+ * of that form (indicators' --target, a manifest's targets under --verify). */
+int config_target_parse(const char *s, int *year, char opco[32], char region[8], long *objectif);
+
 /* config_years_ok: 1 when s is YYYY or YYYY-YYYY (first <= second), years
  * 2000-2099 (val_years); else 0. */
 int config_years_ok(const char *s);

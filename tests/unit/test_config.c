@@ -278,6 +278,51 @@ static void test_years_ok(void **state)
     assert_false(config_years_ok(" 2021"));
 }
 
+/* The one reader of the targets' form the stages receive: both spellings, each bound, and what
+ * sscanf used to let through (signs, spaces, a trailing byte, an empty part). */
+static void test_target_parse(void **state)
+{
+    (void)state;
+    char opco[32], region[8];
+    int y = 0;
+    long n = 0;
+    assert_int_equal(config_target_parse("2024:AKTO:28=100", &y, opco, region, &n), 0);
+    assert_int_equal(y, 2024);
+    assert_string_equal(opco, "AKTO");
+    assert_string_equal(region, "28");
+    assert_int_equal(n, 100);
+    assert_int_equal(config_target_parse("2000:OPCO_EP=100000000", &y, opco, region, &n), 0);
+    assert_int_equal(y, 2000);
+    assert_string_equal(opco, "OPCO_EP");
+    assert_string_equal(region, "TOTAL");
+    assert_int_equal(n, 100000000);
+    assert_int_equal(
+        config_target_parse("2099:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:TOTALXX=1", &y, opco, region, &n),
+        0);
+    static const char *const bad[] = {"2024:AKTO:28=0",
+                                      "2024:AKTO:28=100000001",
+                                      "2024:AKTO:28=+5",
+                                      "2024:AKTO:28= 5",
+                                      "2024:AKTO:28=5x",
+                                      "2024:AKTO:28=",
+                                      "1999:AKTO=5",
+                                      "2100:AKTO=5",
+                                      "24:AKTO=5",
+                                      " 2024:AKTO=5",
+                                      "2024::28=5",
+                                      "2024:AKTO:=5",
+                                      "2024:AKTO:28:9=5",
+                                      "2024:AKTO=5=6",
+                                      "2024-2025:AKTO=5",
+                                      "2024=5",
+                                      "2024:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=1",
+                                      "2024:AKTO:TOTALXXX=1",
+                                      ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (!config_target_parse(bad[i], &y, opco, region, &n))
+            fail_msg("config_target_parse accepted '%s'", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_targets_bounded),
         cmocka_unit_test(test_resolve_targets),
         cmocka_unit_test(test_years_ok),
+        cmocka_unit_test(test_target_parse),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir);
 }

@@ -120,7 +120,7 @@ static void test_damaged_parameters(void **state)
         {"  dispositifs: [[APPR]]\n", "m.yaml:2:17: an item of 'dispositifs'"},
         {"  dispositifs: APPR\n", "m.yaml:2:16: 'dispositifs' must be"},
         {"  targets: [\"2024:AKTO:84=oops\"]\n", "m.yaml:2:13: a target must read"},
-        {"  targets: [\"2024:AKTO=5\"]\n", "m.yaml:2:13: a target must read"},
+        {"  targets: [\"2024:AKTO:84:9=5\"]\n", "m.yaml:2:13: a target must read"},
         {"  targets: [\"1999:AKTO:84=5\"]\n", "m.yaml:2:13: a target must read"},
         {"  targets: [\"2024:AKTO:84=0\"]\n", "m.yaml:2:13: a target must read"},
         {"  targets: [\"2024::84=5\"]\n", "m.yaml:2:13: a target must read"},
