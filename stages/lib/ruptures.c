@@ -23,24 +23,55 @@ static int within(date_t rupture, date_t window_end)
     return rupture != DATE_NONE && rupture < window_end;
 }
 
-static enum rup_follow_up follow_up(date_t rupture, date_t next, date_t dobs)
+/* end: rupture + RUP_FOLLOW_UP_MONTHS months. */
+static enum rup_follow_up follow_up(date_t end, date_t next, date_t dobs)
 {
-    date_t end = date_add_months(rupture, RUP_FOLLOW_UP_MONTHS);
     if (next != DATE_NONE && next <= end)
         return RUP_FOLLOWED;
     return end <= dobs ? RUP_NOT_FOLLOWED : RUP_FOLLOW_UP_UNKNOWN;
 }
 
-/* rup_months_past with the years and months (1-12) of d and limit given:
- * d + (m - 1) months, m counted from d's month to limit's, lies in the
- * month before limit's, so it is never after limit; m or m + 1 is the
- * answer. */
-static int months_past(date_t d, int dy, int dm, date_t limit, int ly, int lm)
+/* The calendar parts of a date, split once (date_to_ymd). */
+struct ymd {
+    int y, m, d;
+};
+
+static struct ymd ymd_of(date_t dt)
 {
-    int m = (ly - dy) * 12 + lm - dm;
+    struct ymd r;
+    date_to_ymd(dt, &r.y, &r.m, &r.d);
+    return r;
+}
+
+/* a + n months (date_add_months). */
+static date_t plus_months(struct ymd a, int n)
+{
+    return date_ymd_add_months(a.y, a.m, a.d, n);
+}
+
+/* rup_months_past with d and limit split: d + (m - 1) months, m counted
+ * from d's month to limit's, lies in the month before limit's, so it is
+ * never after limit; m or m + 1 is the answer. */
+static int months_past(struct ymd d, date_t limit, struct ymd l)
+{
+    int m = (l.y - d.y) * 12 + l.m - d.m;
     if (m < 0)
         return 0;
-    return date_add_months(d, m) > limit ? m : m + 1;
+    return plus_months(d, m) > limit ? m : m + 1;
+}
+
+/* debut + W, debut split as s. */
+static date_t window_end(date_t debut, struct ymd s, enum rup_window w)
+{
+    switch (w) {
+    case RUP_45_DAYS:
+        return debut + WINDOW_DAYS_45;
+    case RUP_9_MONTHS:
+        return plus_months(s, 9);
+    case RUP_12_MONTHS:
+    default:
+        return plus_months(s, 12);
+    }
 }
 
 /* The curve's last observable month, from months_past(debut, dobs). */
@@ -65,15 +96,7 @@ int rup_is_broken(date_t rupture, date_t dobs)
 
 date_t rup_window_end(date_t debut, enum rup_window w)
 {
-    switch (w) {
-    case RUP_45_DAYS:
-        return debut + WINDOW_DAYS_45;
-    case RUP_9_MONTHS:
-        return date_add_months(debut, 9);
-    case RUP_12_MONTHS:
-    default:
-        return date_add_months(debut, 12);
-    }
+    return window_end(debut, ymd_of(debut), w);
 }
 
 int rup_observable(date_t debut, enum rup_window w, date_t dobs)
@@ -88,15 +111,12 @@ int rup_broken_within(date_t debut, date_t rupture, enum rup_window w)
 
 enum rup_follow_up rup_follow_up(date_t rupture, date_t next, date_t dobs)
 {
-    return follow_up(rupture, next, dobs);
+    return follow_up(date_add_months(rupture, RUP_FOLLOW_UP_MONTHS), next, dobs);
 }
 
 int rup_months_past(date_t d, date_t limit)
 {
-    int dy, dm, dd, ly, lm, ld;
-    date_to_ymd(d, &dy, &dm, &dd);
-    date_to_ymd(limit, &ly, &lm, &ld);
-    return months_past(d, dy, dm, limit, ly, lm);
+    return months_past(ymd_of(d), limit, ymd_of(limit));
 }
 
 int rup_curve_observable(date_t debut, date_t dobs)
@@ -111,35 +131,50 @@ int rup_curve_broken(date_t debut, date_t rupture)
     return curve_broken(rup_months_past(debut, rupture));
 }
 
+/* Each date is split once (date_to_ymd is the costly part of the rules,
+ * run for every kept contract); the windows are then taken from the split
+ * dates, with the same functions as above. */
 void rup_assess(date_t debut, date_t rupture, date_t next, date_t dobs, rup_contract *out)
 {
-    int d, oy, om, od, ry, rm, rd;
-    date_t end9 = rup_window_end(debut, RUP_9_MONTHS), end12 = rup_window_end(debut, RUP_12_MONTHS);
+    struct ymd s = ymd_of(debut), o = ymd_of(dobs), r;
+    date_t end9 = window_end(debut, s, RUP_9_MONTHS), end12 = window_end(debut, s, RUP_12_MONTHS);
     rup_counts *n = &out->n;
     enum rup_follow_up f;
 
-    date_to_ymd(debut, &out->year, &out->month, &d);
-    date_to_ymd(dobs, &oy, &om, &od);
+    out->year = s.y;
+    out->month = s.m;
     *n = (rup_counts){0};
     n->contrats = 1;
     n->obs9 = observable(end9, dobs);
     n->obs12 = observable(end12, dobs);
     out->days = 0;
-    out->curve_observable =
-        curve_observable(months_past(debut, out->year, out->month, dobs, oy, om));
+    out->curve_observable = curve_observable(months_past(s, dobs, o));
     out->curve_broken = RUP_CURVE_MONTHS + 1;
     if (!is_broken(rupture, dobs))
         return;
-    f = follow_up(rupture, next, dobs);
-    date_to_ymd(rupture, &ry, &rm, &rd);
+    r = ymd_of(rupture);
+    f = follow_up(plus_months(r, RUP_FOLLOW_UP_MONTHS), next, dobs);
     n->ruptures = 1;
-    n->r45 = within(rupture, rup_window_end(debut, RUP_45_DAYS));
+    n->r45 = within(rupture, window_end(debut, s, RUP_45_DAYS));
     n->r9 = n->obs9 && within(rupture, end9);
     n->r12 = n->obs12 && within(rupture, end12);
     n->suivies = f == RUP_FOLLOWED;
     n->sans = f == RUP_NOT_FOLLOWED;
     out->days = rupture - debut;
-    out->curve_broken = curve_broken(months_past(debut, out->year, out->month, rupture, ry, rm));
+    out->curve_broken = curve_broken(months_past(s, rupture, r));
+}
+
+void rup_counts_add(rup_counts *into, const rup_counts *x)
+{
+    into->contrats += x->contrats;
+    into->ruptures += x->ruptures;
+    into->r45 += x->r45;
+    into->obs9 += x->obs9;
+    into->r9 += x->r9;
+    into->obs12 += x->obs12;
+    into->r12 += x->r12;
+    into->suivies += x->suivies;
+    into->sans += x->sans;
 }
 
 int32_t rup_median(const uint64_t *keys, size_t n)

@@ -28,6 +28,9 @@ typedef struct rup_counts {
     long contrats, ruptures, r45, obs9, r9, obs12, r12, suivies, sans;
 } rup_counts;
 
+/* rup_counts_add: adds the counts of x into *into, column by column. */
+void rup_counts_add(rup_counts *into, const rup_counts *x);
+
 /* What one kept contract adds to the ruptures table and the curve. */
 typedef struct rup_contract {
     int year, month; /* its cohort: the year and month (1-12) of its start */

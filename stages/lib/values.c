@@ -83,6 +83,15 @@ int date_days_in_month(int y, int m)
     return m == 2 && date_is_leap(y) ? 29 : days[m - 1];
 }
 
+date_t date_ymd_add_months(int y, int m, int d, int n)
+{
+    long t = (long)y * 12 + (m - 1) + n;
+    long ny = t >= 0 ? t / 12 : -((-t + 11) / 12);
+    int nm = (int)(t - ny * 12) + 1;
+    int dim = date_days_in_month((int)ny, nm);
+    return date_from_ymd((int)ny, nm, d > dim ? dim : d);
+}
+
 /* DATE_NONE + n months is DATE_NONE. */
 date_t date_add_months(date_t dt, int n)
 {
@@ -90,11 +99,7 @@ date_t date_add_months(date_t dt, int n)
         return DATE_NONE;
     int y, m, d;
     date_to_ymd(dt, &y, &m, &d);
-    long t = (long)y * 12 + (m - 1) + n;
-    long ny = t >= 0 ? t / 12 : -((-t + 11) / 12);
-    int nm = (int)(t - ny * 12) + 1;
-    int dim = date_days_in_month((int)ny, nm);
-    return date_from_ymd((int)ny, nm, d > dim ? dim : d);
+    return date_ymd_add_months(y, m, d, n);
 }
 
 /* ---- dates ------------------------------------------------------------- */

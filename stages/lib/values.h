@@ -20,6 +20,9 @@ int date_month(date_t dt);
 void date_format(date_t dt, char *buf);
 /* d + n months, same day number clamped to the month's last day. */
 date_t date_add_months(date_t dt, int n);
+/* The same for the date y-m-d (m 1-12, d 1-31) already split, without
+ * converting it again: date_add_months(date_from_ymd(y, m, d), n). */
+date_t date_ymd_add_months(int y, int m, int d, int n);
 int date_is_leap(int y);
 int date_days_in_month(int y, int m);
 

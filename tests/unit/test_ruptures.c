@@ -343,6 +343,51 @@ static void test_assess(void **state)
     }
 }
 
+/* rup_assess splits each date once and takes the windows from the split
+ * dates; the single rules above take them from whole dates. Both must agree
+ * for every start day of four years (leap days and month ends included),
+ * ruptures on and after the start, a next contract or none, and an
+ * observation date before, inside and after every window. */
+static void test_assess_agrees_with_the_rules(void **state)
+{
+    (void)state;
+    static const int after[] = {0, 1, 27, 44, 45, 46, 180, 273, 290, 365, 366, 700, 1200};
+    const date_t dobs[] = {D(2023, 6, 30), D(2024, 2, 29), D(2025, 1, 15), D(2027, 12, 31)};
+    date_t debut;
+    size_t a, o;
+    for (debut = D(2021, 1, 1); debut < D(2025, 1, 1); debut++)
+        for (o = 0; o < sizeof dobs / sizeof *dobs; o++)
+            for (a = 0; a <= sizeof after / sizeof *after; a++) {
+                /* a == the array's size: not broken */
+                int broken_any = a < sizeof after / sizeof *after;
+                date_t rupture = broken_any ? debut + after[a] : DATE_NONE;
+                date_t next = a % 3 == 0 ? DATE_NONE : rupture + (a % 3 == 1 ? 100 : 200);
+                int broken = broken_any && rup_is_broken(rupture, dobs[o]);
+                int y, m, d, obs9 = rup_observable(debut, RUP_9_MONTHS, dobs[o]),
+                             obs12 = rup_observable(debut, RUP_12_MONTHS, dobs[o]);
+                enum rup_follow_up f = broken ? rup_follow_up(rupture, next, dobs[o]) : 0;
+                rup_contract c;
+                rup_assess(debut, rupture, broken ? next : DATE_NONE, dobs[o], &c);
+                date_to_ymd(debut, &y, &m, &d);
+                assert_int_equal(c.year, y);
+                assert_int_equal(c.month, m);
+                assert_int_equal(c.n.obs9, obs9);
+                assert_int_equal(c.n.obs12, obs12);
+                assert_int_equal(c.n.ruptures, broken);
+                assert_int_equal(c.n.r45, broken && rup_broken_within(debut, rupture, RUP_45_DAYS));
+                assert_int_equal(c.n.r9,
+                                 broken && obs9 && rup_broken_within(debut, rupture, RUP_9_MONTHS));
+                assert_int_equal(c.n.r12, broken && obs12 &&
+                                              rup_broken_within(debut, rupture, RUP_12_MONTHS));
+                assert_int_equal(c.n.suivies, broken && f == RUP_FOLLOWED);
+                assert_int_equal(c.n.sans, broken && f == RUP_NOT_FOLLOWED);
+                assert_int_equal(c.days, broken ? rupture - debut : 0);
+                assert_int_equal(c.curve_observable, rup_curve_observable(debut, dobs[o]));
+                assert_int_equal(c.curve_broken,
+                                 broken ? rup_curve_broken(debut, rupture) : RUP_CURVE_MONTHS + 1);
+            }
+}
+
 /* ---- median ---------------------------------------------------------------------------- */
 
 static void test_median(void **state)
@@ -385,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_curve_observable),
         cmocka_unit_test(test_curve_broken),
         cmocka_unit_test(test_assess),
+        cmocka_unit_test(test_assess_agrees_with_the_rules),
         cmocka_unit_test(test_median),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
