@@ -30,6 +30,7 @@
 #include "otable.h"
 #include "progress.h"
 #include "rec.h"
+#include "par.h"
 #include "ruptures.h"
 #include "secrecy.h"
 #include "strmap.h"
@@ -94,16 +95,24 @@ static uint16_t kc_u16(const unsigned char *k, size_t off)
 }
 
 /* A set of groups: one dimension value per contract (with a TOTAL index
- * last), or the région x OPCO pairs with their totals. */
+ * last), or the région x OPCO pairs with their totals. Its arrays span the
+ * years 2000-2099 year by year (gy_index), so that only the pages of the
+ * years with contracts are ever touched. */
 struct grouping {
     size_t ngroups;
     unsigned char *exists; /* per group: it has a kept contract */
-    unsigned long *month;  /* group x year x month entries */
-    rup_counts *rup;       /* group x cohort year */
-    uint64_t *dur;         /* broken contracts: group x year << 32 | days */
+    unsigned long *month;  /* year x group x month entries */
+    rup_counts *rup;       /* cohort year x group */
+    uint64_t *dur;         /* broken contracts: gy_index << 32 | days */
     size_t ndur, capdur;
-    int32_t *median; /* group x year, INT32_MIN when none */
+    int32_t *median; /* year x group, INT32_MIN when none */
 };
+
+/* The entry of group gi in year y (2000-2099) in g's arrays. */
+static size_t gy_index(const struct grouping *g, size_t gi, int y)
+{
+    return (size_t)(y - Y0) * g->ngroups + gi;
+}
 
 struct breakdown {
     otable *t;
@@ -210,7 +219,7 @@ static void usage(FILE *f)
             "                  [--events EVENTS.rec [--participations PARTS.rec]]\n"
             "                  [--years Y[-Y]] [--secrecy N] [--target YEAR:OPCO[:REGION]=N]...\n"
             "                  [--facts OUT.tsv] [--secrecy-summary FILE] [--wait-kept]\n"
-            "                  [--rows N]\n"
+            "                  [--rows N] [--threads N]\n"
             "Writes croissance, croissance_mensuelle, ruptures, courbe_ruptures, reunions and\n"
             "the breakdown tables of DIR/output/*.yaml as gzip CSV into the output folder, with\n"
             "statistical secrecy (threshold N, default 5, 0 for none): primary and secondary\n"
@@ -218,7 +227,9 @@ static void usage(FILE *f)
             "--facts lists the files' sizes and hashes for the manifest, --secrecy-summary the\n"
             "cells hidden per table (TSV). --wait-kept: when KEPT.rec is not there yet (merge\n"
             "is at work), read every version and wait for it; --rows: how many versions there\n"
-            "are (one allocation). Records that cannot be read are an internal error (70).\n");
+            "are (one allocation). --threads: how many threads count, sort and write (default:\n"
+            "the processors online, at most 8); the outputs do not depend on it. Records that\n"
+            "cannot be read are an internal error (70).\n");
     apperr_help(f, &stage);
 }
 
@@ -298,23 +309,15 @@ static int dur_reserve(struct grouping *g, size_t n)
 static int grouping_add(struct grouping *g, size_t gi, int broken, int y, int m,
                         const rup_counts *r, int32_t days)
 {
-    rup_counts *x = &g->rup[gi * NY + (size_t)(y - Y0)];
+    size_t gy = gy_index(g, gi, y);
     g->exists[gi] = 1;
-    g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)m]++;
-    x->contrats += r->contrats;
-    x->ruptures += r->ruptures;
-    x->r45 += r->r45;
-    x->obs9 += r->obs9;
-    x->r9 += r->r9;
-    x->obs12 += r->obs12;
-    x->r12 += r->r12;
-    x->suivies += r->suivies;
-    x->sans += r->sans;
+    g->month[gy * 12 + (size_t)m]++;
+    rup_counts_add(&g->rup[gy], r);
     if (broken) {
         if (grow_to(&g->dur, &g->capdur, g->ndur + 1, sizeof *g->dur, 4096))
             return -1;
         /* days >= 0: both dates are in 2000-2099 and the rupture is not before the start */
-        g->dur[g->ndur++] = (uint64_t)(gi * NY + (size_t)(y - Y0)) << 32 | (uint32_t)days;
+        g->dur[g->ndur++] = (uint64_t)gy << 32 | (uint32_t)days;
     }
     return 0;
 }
@@ -375,7 +378,7 @@ static unsigned long cum(const struct grouping *g, size_t gi, int y, int m)
     if (y < Y0 || y >= Y0 + NY)
         return 0;
     for (k = 0; k <= m; k++)
-        s += g->month[(gi * NY + (size_t)(y - Y0)) * 12 + (size_t)k];
+        s += g->month[gy_index(g, gi, y) * 12 + (size_t)k];
     return s;
 }
 
@@ -400,27 +403,21 @@ static void kc_swap(unsigned char *a, unsigned char *b, size_t stride)
     memcpy(b, t, stride);
 }
 
-/* Sorts n contracts in place by kc_cmp: most significant byte of the
- * apprenti_id first (an in-place radix sort: the ids are uniform, so the
- * buckets shrink fast and no second array is needed), insertion sort for
- * small buckets. */
-static void kc_sort(unsigned char *a, size_t n, size_t stride, size_t byte)
+/* Puts the n contracts of a in the order of their apprenti_id byte `byte`,
+ * in place, and sets start: the contracts whose byte is b are then
+ * a[start[b] .. start[b + 1]). */
+static void kc_partition(unsigned char *a, size_t n, size_t stride, size_t byte, size_t start[257])
 {
-    size_t count[256] = {0}, start[256], next[256], i, b;
-    if (n < 32 || byte == 16) {
-        for (i = 1; i < n; i++)
-            for (b = i; b > 0 && kc_cmp(a + (b - 1) * stride, a + b * stride) > 0; b--)
-                kc_swap(a + (b - 1) * stride, a + b * stride, stride);
-        return;
-    }
+    size_t count[256] = {0}, next[256], i, b;
     for (i = 0; i < n; i++)
         count[a[i * stride + KC_ID + byte]]++;
     for (b = 0, i = 0; b < 256; b++) {
         start[b] = next[b] = i;
         i += count[b];
     }
+    start[256] = n;
     for (b = 0; b < 256; b++)
-        while (next[b] < start[b] + count[b]) {
+        while (next[b] < start[b + 1]) {
             unsigned char *e = a + next[b] * stride;
             unsigned d = e[KC_ID + byte];
             if (d == b)
@@ -428,9 +425,25 @@ static void kc_sort(unsigned char *a, size_t n, size_t stride, size_t byte)
             else
                 kc_swap(e, a + next[d]++ * stride, stride);
         }
+}
+
+/* Sorts n contracts in place by kc_cmp, their apprenti_ids being equal
+ * before byte `byte`: most significant byte first (an in-place radix sort:
+ * the ids are uniform, so the buckets shrink fast and no second array is
+ * needed), insertion sort for small buckets. */
+static void kc_sort(unsigned char *a, size_t n, size_t stride, size_t byte)
+{
+    size_t start[257], i, b;
+    if (n < 32 || byte == 16) {
+        for (i = 1; i < n; i++)
+            for (b = i; b > 0 && kc_cmp(a + (b - 1) * stride, a + b * stride) > 0; b--)
+                kc_swap(a + (b - 1) * stride, a + b * stride, stride);
+        return;
+    }
+    kc_partition(a, n, stride, byte, start);
     for (b = 0; b < 256; b++)
-        if (count[b] > 1)
-            kc_sort(a + start[b] * stride, count[b], stride, byte + 1);
+        if (start[b + 1] - start[b] > 1)
+            kc_sort(a + start[b] * stride, start[b + 1] - start[b], stride, byte + 1);
 }
 
 /* The libellé of a région code: "Ensemble" for TOTAL, "Non déterminée"
@@ -450,7 +463,7 @@ static const char *region_label(const struct ctx *c, const char *code)
 static int value(const struct ctx *c, const struct rowctx *r, const char *name, oval *v, char *buf)
 {
     const struct grouping *g = r->gr;
-    size_t gy = r->g * NY + (size_t)(r->year - Y0);
+    size_t gy = g ? gy_index(g, r->g, r->year) : 0;
     const rup_counts *x = g ? &g->rup[gy] : NULL;
     int m = r->month < 0 ? 11 : r->month;
 
@@ -632,14 +645,14 @@ static int keep_ro(const struct ctx *c, otable *t, int kind)
     return 0;
 }
 
+static size_t curve_index(const struct ctx *c, size_t r, int y, int m);
+
 static const char *const *sort_names;
 static int cmp_order(const void *a, const void *b)
 {
     const char *x = sort_names[*(const size_t *)a], *y = sort_names[*(const size_t *)b];
     return strcmp(x, y);
 }
-
-static size_t curve_index(size_t r, int y, int m);
 
 /* courbe_ruptures: per cohort year x région (then TOTAL) x m, one row for
  * every (year, région) row of ruptures (all OPCOs) and every m with
@@ -658,8 +671,8 @@ static int keep_courbe(const struct ctx *c, otable *t)
                 continue;
             for (m = 1; m <= RUP_CURVE_MONTHS; m++) {
                 struct rowctx rc_ = {0};
-                obs += c->cur_obs[curve_index(r, y, m)];
-                rup += c->cur_rup[curve_index(r, y, m)];
+                obs += c->cur_obs[curve_index(c, r, y, m)];
+                rup += c->cur_rup[curve_index(c, r, y, m)];
                 if (obs <= 0)
                     break; /* observables only shrink as m grows */
                 rc_.year = y;
@@ -688,12 +701,11 @@ static int keep_courbe(const struct ctx *c, otable *t)
     return 0;
 }
 
-/* Keeps the rows of a breakdown table: per year, its values in byte order
- * then TOTAL, those with a kept contract. 0, or an error (apperr; out of
- * memory is not logged). */
-static int keep_breakdown(const struct ctx *c, struct breakdown *b)
+/* The order of a breakdown's rows within a year: its values in byte order,
+ * then TOTAL. 0, or an error (apperr, logged). Not on several threads at
+ * once (qsort's comparison reads sort_names). */
+static int order_breakdown(struct breakdown *b)
 {
-    int y, rc;
     size_t i;
     b->order = malloc((b->nvals + 1) * sizeof *b->order);
     if (!b->order)
@@ -703,6 +715,15 @@ static int keep_breakdown(const struct ctx *c, struct breakdown *b)
     sort_names = (const char *const *)b->names;
     qsort(b->order, b->nvals, sizeof *b->order, cmp_order);
     b->order[b->nvals] = b->nvals; /* TOTAL last */
+    return 0;
+}
+
+/* Keeps the rows of a breakdown table: per year, in order_breakdown's
+ * order, those with a kept contract. 0, or an error (apperr, logged). */
+static int keep_breakdown(const struct ctx *c, const struct breakdown *b)
+{
+    int y, rc;
+    size_t i;
     for (y = first_kept_year(c); y <= c->ysel1; y++)
         for (i = 0; i <= b->nvals; i++) {
             struct rowctx r = {0};
@@ -1081,41 +1102,72 @@ static void wait_for(const char *path)
 
 /* --- courbe_ruptures ------------------------------------------------------ */
 
-static size_t curve_index(size_t r, int y, int m)
+/* The curve's entry of région r (c->nreg: TOTAL), cohort year y (2000-2099)
+ * and month m (0 .. RUP_CURVE_MONTHS + 1), year by year like gy_index. */
+static size_t curve_index(const struct ctx *c, size_t r, int y, int m)
 {
-    return (r * NY + (size_t)(y - Y0)) * (RUP_CURVE_MONTHS + 2) + (size_t)m;
+    return ((size_t)(y - Y0) * (c->nreg + 1) + r) * (RUP_CURVE_MONTHS + 2) + (size_t)m;
 }
+
+/* The size of the curve's arrays. */
+static size_t curve_size(const struct ctx *c)
+{
+    return curve_index(c, 0, Y0 + NY, 0);
+}
+
+/* What counting adds up: the région x OPCO groups, the breakdowns' groups
+ * and the curve. The sorted contracts are split into ranges of apprenti_id
+ * first bytes, so that no apprentice's contracts are cut; each range is
+ * sorted and counted on its own thread into its own tally, and the other
+ * tallies are then added into the first, which is the ctx's own
+ * (tally_add_into): counts are sums and durations are sorted before their
+ * medians, so no figure depends on the split or on the number of threads. */
+struct tally {
+    struct grouping *ro, *bd[MAXB]; /* the first tally: the ctx's; the others: own[] */
+    long *cur_obs, *cur_rup;
+    struct grouping own[MAXB + 1];
+    size_t lo, hi;   /* the contracts [lo, hi) of the sorted array */
+    unsigned b0, b1; /* their apprenti_id first bytes: [b0, b1) */
+};
+
+struct counting {
+    struct ctx *c;
+    size_t start[257]; /* first id byte b: contracts [start[b], start[b + 1]) */
+    struct tally t[PAR_MAX_THREADS];
+    size_t nt;
+};
 
 /* Adds one contract of région reg to the curve of its région and of TOTAL:
  * observable for m = 1 .. x->curve_observable, broken within m months from
  * m = x->curve_broken on; stored as differences by m so that a contract
  * costs O(1) whatever the window (the rows sum them: keep_courbe). */
-static void curve_add(struct ctx *c, const rup_contract *x, size_t reg)
+static void curve_add(const struct ctx *c, struct tally *t, const rup_contract *x, size_t reg)
 {
     int M = x->curve_observable, R = x->curve_broken;
     size_t g[2] = {reg, c->nreg}, i;
     if (M < 1)
         return;
     for (i = 0; i < 2; i++) {
-        c->cur_obs[curve_index(g[i], x->year, 1)]++;
-        c->cur_obs[curve_index(g[i], x->year, M + 1)]--;
+        t->cur_obs[curve_index(c, g[i], x->year, 1)]++;
+        t->cur_obs[curve_index(c, g[i], x->year, M + 1)]--;
         if (R <= M) {
-            c->cur_rup[curve_index(g[i], x->year, R)]++;
-            c->cur_rup[curve_index(g[i], x->year, M + 1)]--;
+            t->cur_rup[curve_index(c, g[i], x->year, R)]++;
+            t->cur_rup[curve_index(c, g[i], x->year, M + 1)]--;
         }
     }
 }
 
 /* The start of the next contract of the apprentice of contract i, the
- * contracts being sorted by apprentice and start: the first start after
+ * contracts being sorted by apprentice and start up to end (a range's end:
+ * an apprentice's contracts all lie on one side): the first start after
  * contract i's own among the apprentice's following ones (rup_follow_up's
  * `next`), DATE_NONE when there is none. */
-static date_t next_start(const struct ctx *c, size_t i)
+static date_t next_start(const struct ctx *c, size_t i, size_t end)
 {
     const unsigned char *k = c->kc + i * c->stride;
     date_t debut = kc_date(k, KC_DEBUT);
     size_t j;
-    for (j = i + 1; j < c->nkc && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16); j++) {
+    for (j = i + 1; j < end && !memcmp(c->kc + j * c->stride + KC_ID, k + KC_ID, 16); j++) {
         date_t d = kc_date(c->kc + j * c->stride, KC_DEBUT);
         if (d > debut)
             return d;
@@ -1123,56 +1175,209 @@ static date_t next_start(const struct ctx *c, size_t i)
     return DATE_NONE;
 }
 
-/* Makes room for the durations of the broken contracts, in arrays of their
- * exact size: four groups each in région x OPCO, one per breakdown (a
- * breakdown's TOTAL is the grand total: its medians are copied). 0 or -1. */
-static int reserve_durations(struct ctx *c)
+/* Makes room for the durations of the broken contracts of t's range, in
+ * arrays of their exact size (so that adding never reallocates): four
+ * groups each in région x OPCO, one per breakdown. 0 or -1. */
+static int reserve_durations(const struct ctx *c, struct tally *t)
 {
     size_t nbroken = 0, i;
-    for (i = 0; i < c->nkc; i++)
+    for (i = t->lo; i < t->hi; i++)
         nbroken += kc_date(c->kc + i * c->stride, KC_RUPTURE) != DATE_NONE;
-    if (dur_reserve(&c->ro, 4 * nbroken))
+    if (dur_reserve(t->ro, 4 * nbroken))
         return -1;
     for (i = 0; i < c->nbd; i++)
-        if (dur_reserve(&c->bd[i].g, nbroken))
+        if (dur_reserve(t->bd[i], nbroken))
             return -1;
     return 0;
 }
 
-/* Counts every kept contract into its groups and the curve (ruptures.h
- * decides what it adds): the contracts are sorted by apprentice and start
- * first, so that each one's next contract follows it. 0, or APPERR_NOMEM (logged). */
-static int count_contracts(struct ctx *c)
+/* Job j of counting: sorts range j by apprentice and start (so that each
+ * contract's next one follows it), then counts each of its contracts into
+ * tally j's groups and curve (ruptures.h decides what it adds). A
+ * breakdown's TOTAL row is every kept contract: it is copied from the grand
+ * total afterwards (count_all). 0, or APPERR_NOMEM (not logged: the
+ * jobs run on several threads). */
+static int count_range(void *arg, size_t j)
 {
+    struct counting *k = arg;
+    const struct ctx *c = k->c;
+    struct tally *t = &k->t[j];
     size_t i, b;
-    int rc = 0;
 
-    if (reserve_durations(c))
-        return out_of_memory();
-    kc_sort(c->kc, c->nkc, c->stride, 0);
-    for (i = 0; i < c->nkc && !rc; i++) {
-        const unsigned char *k = c->kc + i * c->stride;
-        date_t rupture = kc_date(k, KC_RUPTURE);
-        size_t reg = k[KC_REG], op = k[KC_OP];
+    for (b = t->b0; b < t->b1; b++)
+        if (k->start[b + 1] - k->start[b] > 1)
+            kc_sort(c->kc + k->start[b] * c->stride, k->start[b + 1] - k->start[b], c->stride, 1);
+    if (reserve_durations(c, t))
+        return APPERR_NOMEM;
+    for (i = t->lo; i < t->hi; i++) {
+        const unsigned char *e = c->kc + i * c->stride;
+        date_t rupture = kc_date(e, KC_RUPTURE);
+        size_t reg = e[KC_REG], op = e[KC_OP];
         rup_contract x;
-        int y, m;
-        rup_assess(kc_date(k, KC_DEBUT), rupture,
-                   rupture != DATE_NONE ? next_start(c, i) : DATE_NONE, c->dobs, &x);
+        int y, m, bad;
+        rup_assess(kc_date(e, KC_DEBUT), rupture,
+                   rupture != DATE_NONE ? next_start(c, i, t->hi) : DATE_NONE, c->dobs, &x);
         y = x.year;
         m = x.month - 1;
-        curve_add(c, &x, reg);
-        if (grouping_add(&c->ro, ro_index(c, reg, op), x.n.ruptures, y, m, &x.n, x.days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
-            grouping_add(&c->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
-            grouping_add(&c->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days))
-            rc = out_of_memory();
-        for (b = 0; b < c->nbd && !rc; b++)
-            if (grouping_add(&c->bd[b].g, c->bd[b].wide ? kc_u16(k, c->bd[b].off) : k[c->bd[b].off],
-                             x.n.ruptures, y, m, &x.n, x.days) ||
-                grouping_add(&c->bd[b].g, c->bd[b].nvals, 0, y, m, &x.n, x.days))
-                rc = out_of_memory();
+        curve_add(c, t, &x, reg);
+        bad = grouping_add(t->ro, ro_index(c, reg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+              grouping_add(t->ro, ro_index(c, c->nreg, op), x.n.ruptures, y, m, &x.n, x.days) ||
+              grouping_add(t->ro, ro_index(c, reg, c->nop), x.n.ruptures, y, m, &x.n, x.days) ||
+              grouping_add(t->ro, ro_index(c, c->nreg, c->nop), x.n.ruptures, y, m, &x.n, x.days);
+        for (b = 0; b < c->nbd && !bad; b++)
+            bad = grouping_add(t->bd[b], c->bd[b].wide ? kc_u16(e, c->bd[b].off) : e[c->bd[b].off],
+                               x.n.ruptures, y, m, &x.n, x.days);
+        if (bad)
+            return APPERR_NOMEM;
     }
-    return rc;
+    return 0;
+}
+
+/* Adds group gi of g into group gi_into of into (a breakdown's TOTAL from
+ * the grand total): its months and rupture counts of the years y0-y1. */
+static void group_add_into(struct grouping *into, size_t gi_into, const struct grouping *g,
+                           size_t gi, int y0, int y1)
+{
+    size_t m;
+    int y;
+    into->exists[gi_into] |= g->exists[gi];
+    for (y = y0; y <= y1; y++) {
+        size_t a = gy_index(into, gi_into, y), b = gy_index(g, gi, y);
+        for (m = 0; m < 12; m++)
+            into->month[a * 12 + m] += g->month[b * 12 + m];
+        rup_counts_add(&into->rup[a], &g->rup[b]);
+    }
+}
+
+/* Adds every group of g into into (of as many groups), for the years
+ * y0-y1 (those of the contracts), and appends g's durations. 0 or -1 (out
+ * of memory). */
+static int grouping_add_into(struct grouping *into, const struct grouping *g, int y0, int y1)
+{
+    size_t i;
+    for (i = 0; i < g->ngroups; i++)
+        into->exists[i] |= g->exists[i];
+    if (y0 <= y1) {
+        size_t lo = gy_index(g, 0, y0), hi = gy_index(g, 0, y1 + 1);
+        for (i = lo * 12; i < hi * 12; i++)
+            into->month[i] += g->month[i];
+        for (i = lo; i < hi; i++)
+            rup_counts_add(&into->rup[i], &g->rup[i]);
+    }
+    if (!g->ndur)
+        return 0;
+    if (dur_reserve(into, into->ndur + g->ndur))
+        return -1;
+    memcpy(into->dur + into->ndur, g->dur, g->ndur * sizeof *g->dur);
+    into->ndur += g->ndur;
+    return 0;
+}
+
+/* Adds tally t (not the first) into the first, the ctx's. 0 or -1. */
+static int tally_add_into(struct ctx *c, const struct tally *t)
+{
+    size_t i;
+    if (grouping_add_into(&c->ro, t->ro, c->ymin, c->ymax))
+        return -1;
+    for (i = 0; i < c->nbd; i++)
+        if (grouping_add_into(&c->bd[i].g, t->bd[i], c->ymin, c->ymax))
+            return -1;
+    if (c->ymin <= c->ymax)
+        for (i = curve_index(c, 0, c->ymin, 0); i < curve_index(c, 0, c->ymax + 1, 0); i++) {
+            c->cur_obs[i] += t->cur_obs[i];
+            c->cur_rup[i] += t->cur_rup[i];
+        }
+    return 0;
+}
+
+/* Tally j of k: the ctx's groupings and curve for the first, else its own,
+ * empty. 0 or -1 (out of memory). */
+static int tally_init(struct counting *k, size_t j)
+{
+    struct ctx *c = k->c;
+    struct tally *t = &k->t[j];
+    size_t i;
+    if (j == 0) {
+        t->ro = &c->ro;
+        for (i = 0; i < c->nbd; i++)
+            t->bd[i] = &c->bd[i].g;
+        t->cur_obs = c->cur_obs;
+        t->cur_rup = c->cur_rup;
+        return 0;
+    }
+    t->ro = &t->own[0];
+    if (grouping_init(t->ro, c->ro.ngroups))
+        return -1;
+    for (i = 0; i < c->nbd; i++) {
+        t->bd[i] = &t->own[1 + i];
+        if (grouping_init(t->bd[i], c->bd[i].g.ngroups))
+            return -1;
+    }
+    t->cur_obs = calloc(curve_size(c), sizeof *t->cur_obs);
+    t->cur_rup = calloc(curve_size(c), sizeof *t->cur_rup);
+    return t->cur_obs && t->cur_rup ? 0 : -1;
+}
+
+static void tally_free(const struct ctx *c, struct tally *t)
+{
+    size_t i;
+    if (t->ro != &t->own[0])
+        return; /* the ctx's own (or never set up) */
+    grouping_free(t->ro);
+    for (i = 0; i < c->nbd; i++)
+        if (t->bd[i])
+            grouping_free(t->bd[i]);
+    free(t->cur_obs);
+    free(t->cur_rup);
+}
+
+/* Splits the contracts into nt ranges of whole first-byte buckets, of about
+ * equal size (k->start set by kc_partition). */
+static void split_ranges(struct counting *k, size_t n)
+{
+    size_t j;
+    unsigned b = 0;
+    for (j = 0; j < k->nt; j++) {
+        struct tally *t = &k->t[j];
+        t->b0 = b;
+        if (j + 1 == k->nt)
+            b = 256;
+        else
+            while (b < 256 && k->start[b] < (j + 1) * n / k->nt)
+                b++;
+        t->b1 = b;
+        t->lo = k->start[t->b0];
+        t->hi = k->start[t->b1];
+    }
+}
+
+/* Counts every kept contract (count_range) on up to `threads` threads,
+ * then adds the tallies into the ctx's. 0, or APPERR_NOMEM (logged). */
+static int count_contracts(struct ctx *c, int threads)
+{
+    struct counting *k = calloc(1, sizeof *k);
+    size_t j;
+    int rc = 0;
+
+    if (!k)
+        return out_of_memory();
+    k->c = c;
+    /* below a few thousand contracts a thread costs more than it saves */
+    k->nt = c->nkc < 4096 || threads < 1 ? 1 : (size_t)threads;
+    kc_partition(c->kc, c->nkc, c->stride, 0, k->start);
+    split_ranges(k, c->nkc);
+    for (j = 0; j < k->nt && !rc; j++)
+        if (tally_init(k, j))
+            rc = APPERR_NOMEM;
+    if (!rc)
+        rc = par_run(k->nt, (int)k->nt, count_range, k);
+    for (j = 1; j < k->nt && !rc; j++)
+        if (tally_add_into(c, &k->t[j]))
+            rc = APPERR_NOMEM;
+    for (j = 0; j < k->nt; j++)
+        tally_free(c, &k->t[j]);
+    free(k);
+    return rc ? out_of_memory() : 0;
 }
 
 /* --- reunions ------------------------------------------------------------ */
@@ -1486,12 +1691,28 @@ static int write_secrecy_summary(otable *const *t, size_t n, int thr, const char
     return 0;
 }
 
+/* The tables' files, written on several threads: one job per table. */
+struct writing {
+    otable **t;
+    const char *outdir;
+    csvout_stats st[5 + MAXB];
+    char err[5 + MAXB][1024]; /* "" unless that table failed */
+};
+
+static int write_table(void *arg, size_t j)
+{
+    struct writing *w = arg;
+    return otable_write(w->t[j], w->outdir, &w->st[j], w->err[j], sizeof w->err[j]) ? APPERR_WRITE
+                                                                                    : 0;
+}
+
 /* Statistical secrecy over every indicator table at once, then the files.
  * APP_TEST_SECRECY_PRIMARY_ONLY=1 is a test hook (tests/e2e/test_secrecy.sh):
  * it skips the secondary suppression so that the audit must fail. */
 static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir, int thr,
-                        const char *summary)
+                        const char *summary, int threads)
 {
+    struct writing w;
     char err[1024];
     size_t i, prim = 0, sec = 0;
     int rc;
@@ -1518,15 +1739,18 @@ static int write_tables(struct ctx *c, otable **t, size_t n, const char *outdir,
         log_info("secrecy: primary=%zu secondary=%zu audit=passed seconds=%.3f", prim, sec,
                  (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
     }
-    for (i = 0; i < n; i++) {
-        csvout_stats st;
-        if (otable_write(t[i], outdir, &st, err, sizeof err)) {
-            log_error("%s", err);
-            return APPERR_WRITE;
-        }
-        if ((rc = table_facts(c, t[i], &st)))
-            return rc;
+    w.t = t;
+    w.outdir = outdir;
+    memset(w.err, 0, sizeof w.err);
+    if (par_run(n, threads, write_table, &w)) {
+        for (i = 0; i < n && !w.err[i][0]; i++)
+            ;
+        log_error("%s", i < n ? w.err[i] : "a table could not be written");
+        return APPERR_WRITE;
     }
+    for (i = 0; i < n; i++)
+        if ((rc = table_facts(c, t[i], &w.st[i])))
+            return rc;
     return summary ? write_secrecy_summary(t, n, thr, summary) : 0;
 }
 
@@ -1539,6 +1763,7 @@ struct options {
     int ya, yb; /* --years, 0 and 9999 when not given */
     int wait_kept;
     size_t rows_hint; /* --rows, 0 when not given */
+    int threads;      /* --threads, else the processors online (par.h) */
 };
 
 /* parse_options: GO_ON when the stage is to run, else its outcome (APPERR_OK
@@ -1561,6 +1786,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
                                          {"secrecy-summary", required_argument, NULL, 'u'},
                                          {"wait-kept", no_argument, NULL, 'W'},
                                          {"rows", required_argument, NULL, 'R'},
+                                         {"threads", required_argument, NULL, 'T'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *obs = NULL, *years = NULL;
@@ -1569,6 +1795,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
 
     memset(o, 0, sizeof *o);
     o->threshold = 5;
+    o->threads = par_threads_online();
     o->yb = 9999;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
@@ -1616,6 +1843,13 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
             }
             /* a hint for the first allocation only: beyond, the arrays grow */
             o->rows_hint = n > 100000000UL ? 100000000UL : n;
+            break;
+        case 'T':
+            if (val_count(optarg, PAR_MAX_THREADS, &n) || n < 1) {
+                fprintf(stderr, "indicators: --threads wants 1 to %d\n", PAR_MAX_THREADS);
+                return APPERR_USAGE;
+            }
+            o->threads = (int)n;
             break;
         case 't':
             if (parse_target(c, optarg)) {
@@ -1737,31 +1971,40 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
 /* Counts the kept contracts into the région x OPCO groups, the breakdowns
  * and the curve, then the medians, and marks which total rows exist (those
  * with one of their pairs). 0, or APPERR_NOMEM (logged). */
-static int count_all(struct ctx *c)
+/* Job j of the medians: the région x OPCO groups' (0) or breakdown j - 1's.
+ * 0 or APPERR_NOMEM (not logged: the jobs run on several threads). */
+static int medians_of(void *arg, size_t j)
+{
+    struct ctx *c = arg;
+    return grouping_medians(j ? &c->bd[j - 1].g : &c->ro) ? APPERR_NOMEM : 0;
+}
+
+static int count_all(struct ctx *c, int threads)
 {
     size_t i, a, b, gt = ro_index(c, c->nreg, c->nop);
-    int rc;
+    int rc, y;
 
     for (i = 0; i < c->nbd; i++)
         if (grouping_init(&c->bd[i].g, c->bd[i].nvals + 1))
             return out_of_memory();
-    c->cur_obs = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_obs);
-    c->cur_rup = calloc(curve_index(c->nreg + 1, Y0, 0), sizeof *c->cur_rup);
+    c->cur_obs = calloc(curve_size(c), sizeof *c->cur_obs);
+    c->cur_rup = calloc(curve_size(c), sizeof *c->cur_rup);
     if (!c->cur_obs || !c->cur_rup) {
         log_error("out of memory");
         return APPERR_INTERNAL;
     }
-    if ((rc = count_contracts(c)))
+    if ((rc = count_contracts(c, threads)))
         return rc;
-    if (grouping_medians(&c->ro))
+    /* a breakdown's TOTAL row is every kept contract: the grand total's
+     * counts (and, below, medians) */
+    for (i = 0; i < c->nbd; i++)
+        group_add_into(&c->bd[i].g, c->bd[i].nvals, &c->ro, gt, c->ymin, c->ymax);
+    if (par_run(1 + c->nbd, threads, medians_of, c))
         return out_of_memory();
-    for (i = 0; i < c->nbd; i++) {
-        struct grouping *g = &c->bd[i].g;
-        if (grouping_medians(g))
-            return out_of_memory();
-        /* a breakdown's TOTAL row is every kept contract: the grand total's medians */
-        memcpy(&g->median[c->bd[i].nvals * NY], &c->ro.median[gt * NY], NY * sizeof *g->median);
-    }
+    for (i = 0; i < c->nbd; i++)
+        for (y = Y0; y < Y0 + NY; y++)
+            c->bd[i].g.median[gy_index(&c->bd[i].g, c->bd[i].nvals, y)] =
+                c->ro.median[gy_index(&c->ro, gt, y)];
     for (a = 0; a < c->nreg; a++)
         for (b = 0; b < c->nop; b++)
             if (c->ro.exists[ro_index(c, a, b)]) {
@@ -1775,7 +2018,26 @@ static int count_all(struct ctx *c)
 /* Keeps the rows of croissance, croissance_mensuelle, ruptures,
  * courbe_ruptures and the breakdowns for the years of the data, up to
  * D_obs's, that --years (ya-yb) selects. 0, or an error (apperr), logged. */
-static int keep_contract_tables(struct ctx *c, int ya, int yb)
+/* Job j of keep_contract_tables: one table's rows, croissance_mensuelle
+ * (by far the longest) first. 0, or an error (apperr, logged). */
+static int keep_table(void *arg, size_t j)
+{
+    const struct ctx *c = arg;
+    switch (j) {
+    case 0:
+        return keep_ro(c, c->base[1], 1);
+    case 1:
+        return keep_ro(c, c->base[0], 0);
+    case 2:
+        return keep_ro(c, c->base[2], 2);
+    case 3:
+        return keep_courbe(c, c->courbe);
+    default:
+        return keep_breakdown(c, &c->bd[j - 4]);
+    }
+}
+
+static int keep_contract_tables(struct ctx *c, int ya, int yb, int threads)
 {
     size_t i;
     int rc;
@@ -1784,13 +2046,10 @@ static int keep_contract_tables(struct ctx *c, int ya, int yb)
         c->ymax = c->obs_y;
     c->ysel0 = ya > c->ymin ? ya : c->ymin;
     c->ysel1 = yb < c->ymax ? yb : c->ymax;
-    if ((rc = keep_ro(c, c->base[0], 0)) || (rc = keep_ro(c, c->base[1], 1)) ||
-        (rc = keep_ro(c, c->base[2], 2)) || (rc = keep_courbe(c, c->courbe)))
-        return rc;
     for (i = 0; i < c->nbd; i++)
-        if ((rc = keep_breakdown(c, &c->bd[i])))
+        if ((rc = order_breakdown(&c->bd[i])))
             return rc;
-    return 0;
+    return par_run(4 + c->nbd, threads, keep_table, c);
 }
 
 /* Counts the reunions groups and keeps their rows, for the years of the
@@ -1821,7 +2080,7 @@ static int write_outputs(struct ctx *c, const struct options *o)
     all[n++] = c->courbe;
     for (i = 0; i < c->nbd; i++)
         all[n++] = c->bd[i].t;
-    if ((rc = write_tables(c, all, n, o->outdir, o->threshold, o->secrecy_summary)))
+    if ((rc = write_tables(c, all, n, o->outdir, o->threshold, o->secrecy_summary, o->threads)))
         return rc;
     if (o->facts && facts_outputs_write(o->facts, c->outs, c->nouts, err, sizeof err)) {
         log_error("%s", err);
@@ -1888,9 +2147,9 @@ int main(int argc, char **argv)
     if (!rc)
         rc = read_kept_contracts(&c, &o);
     if (!rc)
-        rc = count_all(&c);
+        rc = count_all(&c, o.threads);
     if (!rc)
-        rc = keep_contract_tables(&c, o.ya, o.yb);
+        rc = keep_contract_tables(&c, o.ya, o.yb, o.threads);
     if (!rc && o.events)
         rc = reunions(&c, &o);
     if (!rc)
