@@ -713,8 +713,9 @@ static int wait_for_hashes(struct run *r)
 }
 
 /* STAGING/manifest.yaml for the run so far (manifest.h): its outputs are
- * those the stages' facts files list. 0 or an exit code (logged). */
-static int write_manifest(const struct run *r)
+ * those the stages' facts files list; a draft is not forced to disk. 0 or an
+ * exit code (logged). */
+static int write_manifest(const struct run *r, int draft)
 {
     const config *c = &r->set.cfg;
     const char *slash = strrchr(c->path, '/');
@@ -736,7 +737,8 @@ static int write_manifest(const struct run *r)
     const manifest_work mw = {{w->qual[0], w->qual[1], w->qual[2]},
                               w->merge,
                               {w->outs[0], w->outs[1], w->outs[2], NULL},
-                              w->secsum};
+                              w->secsum,
+                              draft};
     char err[1024];
     return logged(
         apperr_exit_code(manifest_write(r->pub.staging, &mp, r->opt.input, r->in.all, r->in.nall,
@@ -749,7 +751,7 @@ static int write_manifest(const struct run *r)
 static int write_provenance(const struct run *r)
 {
     char *mpath;
-    int rc = write_manifest(r);
+    int rc = write_manifest(r, 1);
     if (rc)
         return rc;
     mpath = join(r->pub.staging, "manifest.yaml");
@@ -779,7 +781,7 @@ static int run_chain(struct run *r)
     if (!rc)
         rc = run_jobs(r, jobs, NJOBS);
     if (!rc)
-        rc = write_manifest(r);
+        rc = write_manifest(r, 0);
     for (k = 0; k < NJOBS; k++)
         job_free(&jobs[k]);
     return rc;

@@ -334,6 +334,8 @@ enum apperr manifest_write(const char *outdir, const manifest_params *p, const c
         rc = APPERR_WRITE;
         goto done;
     }
+    if (w->draft)
+        yemit_no_sync(y);
     yemit_map_start(y);
     yemit_kv(y, "software", "apprentissage-indicateurs");
     yemit_kq(y, "version", APP_VERSION);

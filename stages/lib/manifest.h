@@ -38,6 +38,9 @@ typedef struct manifest_work {
      * (the first manifest is written before the workbook) */
     const char *outputs[MANIFEST_MAX_FACTS];
     const char *secrecy; /* indicators' per-table secrecy counts, or NULL */
+    /* 1: a draft (the first manifest, for the workbook's Provenance sheet),
+     * not forced to disk: only report reads it, and a crash loses the run */
+    int draft;
 } manifest_work;
 
 /* The SHA-256 and size of every input file, computed once (the driver does

@@ -286,7 +286,7 @@ static facts_output out_fact(const char *dir, const char *file, const char *cont
 /* Writes the manifest of tu_path(outdir) (outputs made there first) with the inputs of
  * make_inputs() and the facts files of the stages (the outputs' facts in two files, out of
  * name order); h may be NULL. */
-static void write_manifest(const char *outdir, const manifest_hashes *h)
+static void write_manifest(const char *outdir, const manifest_hashes *h, int draft)
 {
     char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *o1, *o2, *sec;
     manifest_params p;
@@ -330,6 +330,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
                                             "croissance\t3\t5\tpassed\n"
                                             "reunions\t0\t0\tpassed\n"));
     w.secrecy = sec;
+    w.draft = draft;
     ref = refdata_load(schemas, in, &code, err, sizeof err);
     if (!ref)
         fail_msg("refdata_load: %s", err);
@@ -483,7 +484,7 @@ static void test_write(void **state)
     size_t len;
     ydoc *d;
     const ynode *root, *par, *ins, *it, *outs, *refs, *parts, *cons, *schemas;
-    write_manifest("out", NULL);
+    write_manifest("out", NULL, 0);
     manifest_path("out", mpath, sizeof mpath);
 
     /* nothing of the machine: neither the temporary folder nor the working folder */
@@ -633,18 +634,25 @@ static void test_write(void **state)
     ydoc_free(d);
 }
 
-/* The same inputs give the same bytes, whether the inputs' hashes are given or computed. */
+/* The same inputs give the same bytes, whether the inputs' hashes are given or computed, and
+ * whether the manifest is a draft or not. */
 static void test_write_deterministic(void **state)
 {
     (void)state;
     char mpath[300], *a, *b;
     size_t la, lb;
     manifest_hashes h;
-    write_manifest("det", NULL);
+    write_manifest("det", NULL, 0);
     manifest_path("det", mpath, sizeof mpath);
     a = tu_slurp(mpath, &la);
     assert_int_equal(manifest_hash_inputs(&h, tu_path("in"), inputs, 2), 0);
-    write_manifest("det", &h);
+    write_manifest("det", &h, 0);
+    b = tu_slurp(mpath, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(b);
+    /* a draft (not forced to disk) has the same bytes */
+    write_manifest("det", &h, 1);
     manifest_hashes_free(&h);
     b = tu_slurp(mpath, &lb);
     assert_int_equal(la, lb);
@@ -690,7 +698,7 @@ static void test_compare_identical(void **state)
     char m1[300], m2[300], *text;
     size_t len;
     /* the manifest written by manifest_write, against itself and against a copy */
-    write_manifest("cmp", NULL);
+    write_manifest("cmp", NULL, 0);
     manifest_path("cmp", m1, sizeof m1);
     text = tu_slurp(m1, &len);
     snprintf(m2, sizeof m2, "%s", tu_write_file("cmp_copy.yaml", text, len));
@@ -839,7 +847,7 @@ static void test_check_published(void **state)
     struct diffs d;
     char mpath[300], err[1024] = "", before[65], after[65];
     gzFile g;
-    write_manifest("pub", NULL);
+    write_manifest("pub", NULL, 0);
     manifest_path("pub", mpath, sizeof mpath);
     memset(&d, 0, sizeof d);
     assert_int_equal(manifest_check_published(mpath, on_diff, &d, err, sizeof err), 0);
