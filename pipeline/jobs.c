@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,68 +93,90 @@ static double now_seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* In the child, which starts with the signals blocked: the stage prog with
- * argv, or under APP_STAGE_WRAPPER, with the signals' default actions (a
- * signal that came meanwhile is then acted on). Never returns: exits 70
- * when the program cannot be run. */
-static void exec_stage(char *prog, char **argv, const sigset_t *mask)
+/* The command line that runs prog with argv (argv[0] is the stage's name):
+ * argv itself, or under APP_STAGE_WRAPPER the wrapper's words, prog and
+ * argv's arguments (malloc'd into *full, the words' copy into *words).
+ * Returns the argument vector, or NULL when out of memory. */
+static char **command_line(char *prog, char **argv, char ***full, char **words)
 {
     const char *wrap = getenv("APP_STAGE_WRAPPER");
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    jobs_unblock_signals(mask);
-    if (wrap && *wrap) {
-        char *w = strdup(wrap), *tok, *save = NULL, **full;
-        size_t n = 0, nargs = 0, k;
-        while (argv[nargs])
-            nargs++;
-        full = calloc(strlen(wrap) + nargs + 2, sizeof *full);
-        if (!w || !full)
-            _exit(EX_SOFTWARE);
-        for (tok = strtok_r(w, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-            full[n++] = tok;
-        full[n++] = prog;
-        for (k = 1; k < nargs; k++)
-            full[n++] = argv[k];
-        full[n] = NULL;
-        execvp(full[0], full);
-    } else {
-        execv(prog, argv);
-    }
-    fprintf(stderr, "ERROR pipeline: cannot run %s: %s\n", prog, strerror(errno));
-    _exit(EX_SOFTWARE);
+    char *tok, *save = NULL;
+    size_t n = 0, nargs = 0, k;
+    *full = NULL;
+    *words = NULL;
+    if (!wrap || !*wrap)
+        return argv;
+    while (argv[nargs])
+        nargs++;
+    *words = strdup(wrap);
+    *full = calloc(strlen(wrap) + nargs + 2, sizeof **full);
+    if (!*words || !*full)
+        return NULL;
+    for (tok = strtok_r(*words, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+        (*full)[n++] = tok;
+    (*full)[n++] = prog;
+    for (k = 1; k < nargs; k++)
+        (*full)[n++] = argv[k];
+    (*full)[n] = NULL;
+    return *full;
+}
+
+/* Starts the child: posix_spawn (no copy of the driver's memory, as a fork
+ * made: a millisecond or more per stage), its caught signals back to their
+ * default actions and its mask to old, the driver's mask before it blocked
+ * them. 0 with *pid, or an errno (the program could not be run). */
+static int spawn(pid_t *pid, char *prog, char **cmd, int wrapped, const sigset_t *old)
+{
+    posix_spawnattr_t at;
+    sigset_t dfl;
+    int e;
+    if ((e = posix_spawnattr_init(&at)))
+        return e;
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGINT);
+    sigaddset(&dfl, SIGTERM);
+    sigaddset(&dfl, SIGHUP);
+    e = posix_spawnattr_setsigdefault(&at, &dfl);
+    if (!e)
+        e = posix_spawnattr_setsigmask(&at, old);
+    if (!e)
+        e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    if (!e)
+        e = wrapped ? posix_spawnp(pid, cmd[0], NULL, &at, cmd, environ)
+                    : posix_spawn(pid, prog, NULL, &at, cmd, environ);
+    posix_spawnattr_destroy(&at);
+    return e;
 }
 
 int job_start(job *j, const char *bindir)
 {
-    char *prog;
+    char *prog = NULL, **cmd = NULL, **full = NULL, *words = NULL;
     sigset_t mask;
-    pid_t pid;
-    int i;
-    if (j->a.failed || !j->a.v || asprintf(&prog, "%s/%s", bindir, j->a.v[0]) < 0) {
+    pid_t pid = 0;
+    int i, e;
+    if (j->a.failed || !j->a.v || asprintf(&prog, "%s/%s", bindir, j->a.v[0]) < 0 ||
+        !(cmd = command_line(prog, j->a.v, &full, &words))) {
         log_error("cannot start %s: out of memory", j->label);
+        free(prog), free(full), free(words);
         return EX_SOFTWARE;
     }
     j->t0 = now_seconds();
-    /* no signal handled between fork and the child's exec (the child would
-     * run the driver's handler) or before running[] has the new pid */
+    /* no signal handled before running[] has the new pid (the handler
+     * would miss the stage) */
     jobs_block_signals(&mask);
-    pid = fork();
-    if (pid == 0)
-        exec_stage(prog, j->a.v, &mask);
-    if (pid > 0) {
+    e = spawn(&pid, prog, cmd, full != NULL, &mask);
+    if (!e) {
         for (i = 0; i < JOBS_MAX && running[i]; i++)
             ;
         if (i < JOBS_MAX)
             running[i] = pid;
     }
     jobs_unblock_signals(&mask);
-    free(prog);
-    if (pid < 0) {
-        log_error("cannot start %s: %s", j->label, strerror(errno));
+    if (e) /* the program, or under APP_STAGE_WRAPPER the wrapper's */
+        log_error("cannot run %s: %s", full ? full[0] : prog, strerror(e));
+    free(prog), free(full), free(words);
+    if (e)
         return EX_SOFTWARE;
-    }
     j->pid = pid;
     j->state = JOB_RUNNING;
     return 0;

@@ -54,7 +54,8 @@ void jobs_unblock_signals(const sigset_t *old);
  * job_start: starts j's stage, bindir/v[0] with v, or under the command
  * line in APP_STAGE_WRAPPER when that is set (tests only, such as
  * "valgrind --leak-check=full --error-exitcode=99 -q"). Returns 0, or 70 when
- * it cannot be started (logged; a program that cannot be run exits 70).
+ * it cannot be started, its program not run (logged: "cannot run PROGRAM:
+ * why"; j stays waiting).
  */
 int job_start(job *j, const char *bindir);
 

@@ -18,8 +18,19 @@ void settings_init(settings *s)
     config_init(&s->cfg);
 }
 
+/* The key's bytes wiped and freed. */
+static void drop_key(settings *s)
+{
+    if (s->key)
+        explicit_bzero(s->key, s->key_len);
+    free(s->key);
+    s->key = NULL;
+    s->key_len = 0;
+}
+
 void settings_free(settings *s)
 {
+    drop_key(s);
     config_free(&s->cfg);
     free(s->observation_source);
     free(s->schemas);
@@ -61,7 +72,6 @@ int settings_load_config(settings *s, const char *path, const char *bindir, char
                          size_t errlen)
 {
     char *shipped = path ? NULL : find_shipped(bindir, "pipeline/config.yaml", "config.yaml");
-    unsigned long long bytes;
     int rc;
     if (!path && !shipped) {
         snprintf(err, errlen, "out of memory");
@@ -70,10 +80,6 @@ int settings_load_config(settings *s, const char *path, const char *bindir, char
     if (!path)
         path = shipped;
     rc = apperr_exit_code(config_load(path, &s->cfg, err, errlen));
-    if (!rc && manifest_sha256(path, 0, s->config_sha256, &bytes)) {
-        snprintf(err, errlen, "%s: cannot read the configuration", path);
-        rc = EX_CONFIG;
-    }
     free(shipped);
     return rc;
 }
@@ -96,13 +102,11 @@ int settings_apply_options(settings *s, const settings_options *o)
     return 0;
 }
 
-/* The key file read, s->key_loose set and the fingerprint computed. */
+/* The key file read into s->key, s->key_loose set. */
 static int read_key(settings *s, char *err, size_t errlen)
 {
-    size_t len;
-    unsigned char *key;
-    pseudo *ps;
-    int failed, loose;
+    int loose;
+    drop_key(s);
     if (!s->cfg.key_file) {
         snprintf(err, errlen,
                  "no pseudonymisation key: give --key-file FILE or pseudonymisation_key_file "
@@ -110,17 +114,9 @@ static int read_key(settings *s, char *err, size_t errlen)
                  PSEUDO_MIN_KEY);
         return EX_CONFIG;
     }
-    if (!(key = pseudo_read_key(s->cfg.key_file, &len, &loose, err, errlen)))
+    if (!(s->key = pseudo_read_key(s->cfg.key_file, &s->key_len, &loose, err, errlen)))
         return EX_CONFIG;
     s->key_loose = loose;
-    ps = pseudo_new(key, len);
-    failed = !ps || pseudo_fingerprint(ps, s->key_fingerprint);
-    pseudo_free(ps);
-    free(key);
-    if (failed) {
-        snprintf(err, errlen, "libcrypto: cannot compute the key fingerprint");
-        return EX_SOFTWARE;
-    }
     return 0;
 }
 
@@ -141,6 +137,26 @@ int settings_finish(settings *s, const char *bindir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: observation_date must be YYYY-MM-DD, from 2000-01-01 on",
                  s->cfg.path);
         return EX_CONFIG;
+    }
+    return 0;
+}
+
+int settings_digests(settings *s, char *err, size_t errlen)
+{
+    unsigned long long bytes;
+    pseudo *ps;
+    int failed;
+    if (manifest_sha256(s->cfg.path, 0, s->config_sha256, &bytes)) {
+        snprintf(err, errlen, "%s: cannot read the configuration", s->cfg.path);
+        return EX_CONFIG;
+    }
+    ps = s->key ? pseudo_new(s->key, s->key_len) : NULL;
+    failed = !ps || pseudo_fingerprint(ps, s->key_fingerprint);
+    pseudo_free(ps);
+    drop_key(s);
+    if (failed) {
+        snprintf(err, errlen, "libcrypto: cannot compute the key fingerprint");
+        return EX_SOFTWARE;
     }
     return 0;
 }

@@ -3,6 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 
 #include "digest.h"
 #include "facts.h"
+#include "grow.h"
 #include "yemit.h"
 #include "yload.h"
 
@@ -64,37 +68,160 @@ fail:
     return -1;
 }
 
-int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
+/* One part of a zip: where its entry is, its size, and its content's
+ * SHA-256 once a reader has hashed it. */
+struct zpart {
+    char *name;
+    unz64_file_pos pos;
+    char hex[65];
+    int done; /* hex holds the hash */
+};
+
+/* A part's place in the readers' order: the largest first (one sheet can
+ * be most of the workbook's XML), equal sizes in the zip's order. */
+struct zorder {
+    ZPOS64_T size; /* uncompressed */
+    size_t i;      /* index into the parts */
+};
+
+static int cmp_order(const void *a, const void *b)
 {
-    unzFile z = unzOpen(path);
+    const struct zorder *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The parts of one zip shared by its readers (read_parts): each takes the
+ * next part of order and hashes it with its own handle on the zip. */
+struct zshare {
+    const char *path;
+    struct zpart *parts;
+    struct zorder *order;
+    size_t n;
+    atomic_size_t next;
+};
+
+/* The content SHA-256 of the part under z's cursor into hex. 0 or -1. */
+static int hash_current(unzFile z, char *hex)
+{
     unsigned char buf[1 << 16];
+    EVP_MD_CTX *ctx;
+    int n, bad;
+    if (unzOpenCurrentFile(z) != UNZ_OK)
+        return -1;
+    ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(ctx);
+        unzCloseCurrentFile(z);
+        return -1;
+    }
+    while ((n = unzReadCurrentFile(z, buf, sizeof buf)) > 0)
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+    bad = digest_final_hex(ctx, hex);
+    EVP_MD_CTX_free(ctx);
+    /* the close checks the part's CRC-32 */
+    return unzCloseCurrentFile(z) != UNZ_OK || n < 0 || bad ? -1 : 0;
+}
+
+/* Hashes the parts of sh that are left, one at a time, with z (NULL: a
+ * handle of its own; when it cannot be opened the other readers take the
+ * parts). A part that cannot be read stays not done. */
+static void read_parts(struct zshare *sh, unzFile z)
+{
+    unzFile own = z ? NULL : unzOpen64(sh->path);
+    size_t k;
+    if (!z && !(z = own))
+        return;
+    while ((k = atomic_fetch_add(&sh->next, 1)) < sh->n) {
+        struct zpart *p = &sh->parts[sh->order[k].i];
+        p->done = unzGoToFilePos64(z, &p->pos) == UNZ_OK && hash_current(z, p->hex) == 0;
+    }
+    if (own)
+        unzClose(own);
+}
+
+static void *zip_reader(void *arg)
+{
+    read_parts(arg, NULL);
+    return NULL;
+}
+
+/* The entries of z in the zip's order into sh's parts and order (names
+ * malloc'd). 0, or -1 when the list cannot be read to its end: sh then has
+ * the entries before. */
+static int list_parts(unzFile z, struct zshare *sh)
+{
+    size_t cap = 0, ocap = 0;
     int rc;
+    for (rc = unzGoToFirstFile(z); rc == UNZ_OK; rc = unzGoToNextFile(z)) {
+        char name[1024];
+        unz_file_info64 info;
+        struct zpart *p;
+        if (grow_to(&sh->parts, &cap, sh->n + 1, sizeof *sh->parts, 64) ||
+            grow_to(&sh->order, &ocap, sh->n + 1, sizeof *sh->order, 64))
+            return -1;
+        p = &sh->parts[sh->n];
+        memset(p, 0, sizeof *p);
+        if (unzGetCurrentFileInfo64(z, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
+            unzGetFilePos64(z, &p->pos) != UNZ_OK || !(p->name = strdup(name)))
+            return -1;
+        sh->order[sh->n].size = info.uncompressed_size;
+        sh->order[sh->n].i = sh->n;
+        sh->n++;
+    }
+    return rc == UNZ_END_OF_LIST_OF_FILE ? 0 : -1;
+}
+
+/* Starts up to want readers of sh beside the caller's; each takes no signal
+ * (the caller's handlers stay on its thread). Returns how many started. */
+static int start_readers(struct zshare *sh, pthread_t *tid, int want)
+{
+    sigset_t all, old;
+    int started = 0, k;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    for (k = 0; k < want && k < MANIFEST_ZIP_MAX_THREADS; k++)
+        if (pthread_create(&tid[started], NULL, zip_reader, sh) == 0)
+            started++;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return started;
+}
+
+int manifest_zip_parts_threads(const char *path, int threads, manifest_part_fn fn, void *data)
+{
+    unzFile z = unzOpen64(path);
+    struct zshare sh = {path, NULL, NULL, 0, 0};
+    pthread_t tid[MANIFEST_ZIP_MAX_THREADS];
+    int listed, started, k;
+    size_t i, done;
     if (!z)
         return -1;
-    for (rc = unzGoToFirstFile(z); rc == UNZ_OK; rc = unzGoToNextFile(z)) {
-        char name[1024], hex[65];
-        unz_file_info info;
-        EVP_MD_CTX *ctx;
-        int n, bad;
-        if (unzGetCurrentFileInfo(z, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
-            unzOpenCurrentFile(z) != UNZ_OK)
-            break;
-        ctx = EVP_MD_CTX_new();
-        if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-            EVP_MD_CTX_free(ctx);
-            unzCloseCurrentFile(z);
-            break;
-        }
-        while ((n = unzReadCurrentFile(z, buf, sizeof buf)) > 0)
-            EVP_DigestUpdate(ctx, buf, (size_t)n);
-        bad = digest_final_hex(ctx, hex);
-        EVP_MD_CTX_free(ctx);
-        if (unzCloseCurrentFile(z) != UNZ_OK || n < 0 || bad)
-            break;
-        fn(data, name, hex);
-    }
+    listed = list_parts(z, &sh);
+    if (sh.n > 1)
+        qsort(sh.order, sh.n, sizeof *sh.order, cmp_order);
+    if (threads > MANIFEST_ZIP_MAX_THREADS)
+        threads = MANIFEST_ZIP_MAX_THREADS;
+    if ((size_t)threads > sh.n)
+        threads = (int)sh.n;
+    started = start_readers(&sh, tid, threads - 1);
+    read_parts(&sh, z);
+    for (k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
     unzClose(z);
-    return rc == UNZ_END_OF_LIST_OF_FILE ? 0 : -1;
+    /* in the zip's order, up to the first part that could not be read */
+    for (done = 0; done < sh.n && sh.parts[done].done; done++)
+        fn(data, sh.parts[done].name, sh.parts[done].hex);
+    for (i = 0; i < sh.n; i++)
+        free(sh.parts[i].name);
+    free(sh.parts);
+    free(sh.order);
+    return listed == 0 && done == sh.n ? 0 : -1;
+}
+
+int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data)
+{
+    return manifest_zip_parts_threads(path, MANIFEST_ZIP_THREADS, fn, data);
 }
 
 static void emit_part(void *data, const char *name, const char *sha256)
@@ -207,6 +334,8 @@ enum apperr manifest_write(const char *outdir, const manifest_params *p, const c
         rc = APPERR_WRITE;
         goto done;
     }
+    if (w->draft)
+        yemit_no_sync(y);
     yemit_map_start(y);
     yemit_kv(y, "software", "apprentissage-indicateurs");
     yemit_kq(y, "version", APP_VERSION);

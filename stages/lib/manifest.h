@@ -38,6 +38,9 @@ typedef struct manifest_work {
      * (the first manifest is written before the workbook) */
     const char *outputs[MANIFEST_MAX_FACTS];
     const char *secrecy; /* indicators' per-table secrecy counts, or NULL */
+    /* 1: a draft (the first manifest, for the workbook's Provenance sheet),
+     * not forced to disk: only report reads it, and a crash loses the run */
+    int draft;
 } manifest_work;
 
 /* The SHA-256 and size of every input file, computed once (the driver does
@@ -74,8 +77,18 @@ enum apperr manifest_write(const char *outdir, const manifest_params *p, const c
 
 typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha256);
 /* manifest_zip_parts: calls fn with the name and content SHA-256 of every
- * part of a zip (the workbook), in the zip's order. 0, or -1 on error. */
+ * part of a zip (the workbook), in the zip's order, on the caller's thread.
+ * The parts are read by MANIFEST_ZIP_THREADS threads (the caller's and
+ * others, each with its own handle on the zip; the largest parts first: one
+ * sheet can be most of the workbook's XML), all read before fn is called.
+ * 0, or -1 when the zip or one of its parts cannot be read (a bad CRC-32
+ * too; fn has then been called for the parts before that one).
+ * manifest_zip_parts_threads: the same with threads readers (1 to
+ * MANIFEST_ZIP_MAX_THREADS; 1: the caller's thread alone). */
+#define MANIFEST_ZIP_THREADS 2
+#define MANIFEST_ZIP_MAX_THREADS 8
 int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data);
+int manifest_zip_parts_threads(const char *path, int threads, manifest_part_fn fn, void *data);
 
 typedef void (*manifest_diff_fn)(void *data, const char *field, const char *expected,
                                  const char *actual);

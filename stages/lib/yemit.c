@@ -13,6 +13,7 @@ struct yemit {
     FILE *f;
     char *path;
     int failed;
+    int no_sync; /* yemit_no_sync */
 };
 
 static void emit(yemit *y, yaml_event_t *ev)
@@ -142,6 +143,11 @@ void yemit_ki(yemit *y, const char *key, long long value)
     yemit_int(y, value);
 }
 
+void yemit_no_sync(yemit *y)
+{
+    y->no_sync = 1;
+}
+
 int yemit_close(yemit *y, char *err, size_t errlen)
 {
     yaml_event_t ev;
@@ -158,7 +164,7 @@ int yemit_close(yemit *y, char *err, size_t errlen)
         rc = -1;
     }
     yaml_emitter_delete(&y->em);
-    if (fflush(y->f) || fsync(fileno(y->f))) {
+    if (fflush(y->f) || (!y->no_sync && fsync(fileno(y->f)))) {
         if (!rc)
             snprintf(err, errlen, "%s: write failed: %s", y->path, strerror(errno));
         rc = -1;

@@ -25,5 +25,9 @@ void yemit_ki(yemit *y, const char *key, long long value);
 /* yemit_close: end the document, flush, fsync, close. 0, or -1 with a
  * message (every earlier error is reported here). Frees y. */
 int yemit_close(yemit *y, char *err, size_t errlen);
+/* yemit_no_sync: yemit_close will not fsync: for an intermediate file that
+ * need not outlive a crash (an fsync costs a millisecond or more, and makes
+ * the file's later removal wait on the journal as long). */
+void yemit_no_sync(yemit *y);
 
 #endif

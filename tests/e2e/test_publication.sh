@@ -24,6 +24,26 @@ expect_exit 70 "a stage killed with SIGKILL" env APP_STAGE_WRAPPER="$W" WRAP_KIL
 check "previous outputs byte-identical after the killed stage" diff -r "$TMP/ref" "$TMP/out"
 check "no staging debris after a failed run" sh -c "! ls -a '$TMP' | grep -q staging"
 
+# an input gone after ingest read it, before the driver hashed it for the manifest (the hashing
+# waits for a free core: after quality has started): 74 naming it, nothing published
+cp -r samples/drop "$TMP/drop-gone"
+expect_exit 74 "an input gone before the manifest" env APP_STAGE_WRAPPER="$W" \
+    WRAP_REMOVE="quality $TMP/drop-gone/evenements/evenements_2020_2022.csv" \
+    $RUN -i "$TMP/drop-gone" -o "$TMP/out" $CFG
+check "the message names the input and why" \
+    grep -q "^ERROR pipeline: evenements/evenements_2020_2022.csv: cannot read: No such file or directory" "$TMP/stderr"
+check "previous outputs intact after the input went" diff -r "$TMP/ref" "$TMP/out"
+check "no staging debris after the input went" sh -c "! ls -a '$TMP' | grep -q staging"
+# likewise the configuration, hashed for the manifest beside the stages: 78 naming it
+cp samples/config.yaml "$TMP/gone.yaml"
+cp samples/sample.key "$TMP/sample.key" # the configuration names it beside itself
+chmod 600 "$TMP/sample.key"
+expect_exit 78 "the configuration gone before the manifest" env APP_STAGE_WRAPPER="$W" \
+    WRAP_REMOVE="quality $TMP/gone.yaml" $RUN -i samples/drop -o "$TMP/out" -c "$TMP/gone.yaml" -q
+check "the message names the configuration" \
+    grep -q "^ERROR pipeline: $TMP/gone.yaml: cannot read the configuration" "$TMP/stderr"
+check "previous outputs intact after the configuration went" diff -r "$TMP/ref" "$TMP/out"
+
 # the driver itself killed with SIGKILL: debris beside the folder, cleaned by the next run
 env APP_STAGE_WRAPPER="$W" WRAP_SLOW=2 build/bin/pipeline-run -i samples/drop -o "$TMP/out" $CFG &
 pid=$!

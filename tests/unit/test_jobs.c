@@ -59,18 +59,29 @@ static void test_exit_codes(void **state)
     assert_int_equal(run_sh("kill -KILL $$"), 70);
 }
 
-/* A stage that is not in the driver's folder: the child says so and exits 70. */
+/* A stage that is not in the driver's folder, or that cannot be run: 70 at once, no child
+ * left. Under APP_STAGE_WRAPPER, a wrapper that cannot be found likewise. */
 static void test_missing_program(void **state)
 {
     (void)state;
     job j = {.label = "none"};
     job_arg(&j.a, "no-such-stage");
-    assert_int_equal(job_start(&j, tu_tmpdir), 0);
-    assert_ptr_equal(jobs_wait(&j, 1), &j);
-    assert_int_equal(j.code, 70);
-    job_free(&j);
+    assert_int_equal(job_start(&j, tu_tmpdir), 70);
+    assert_int_equal(j.state, JOB_WAITING);
     /* no job runs: nothing to wait for */
     assert_null(jobs_wait(&j, 1));
+    job_free(&j);
+    tu_write_str("not-executable", "#!/bin/sh\nexit 0\n");
+    job_arg(&j.a, "not-executable");
+    assert_int_equal(job_start(&j, tu_tmpdir), 70);
+    assert_null(jobs_wait(&j, 1));
+    job_free(&j);
+    setenv("APP_STAGE_WRAPPER", "no-such-wrapper --flag", 1);
+    job_arg(&j.a, "sh");
+    assert_int_equal(job_start(&j, "/bin"), 70);
+    unsetenv("APP_STAGE_WRAPPER");
+    assert_null(jobs_wait(&j, 1));
+    job_free(&j);
 }
 
 /* Command lines of any length keep their order and end with NULL. */

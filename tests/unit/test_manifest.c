@@ -38,6 +38,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
+#include <unzip.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 #include <zlib.h>
 
@@ -284,7 +286,7 @@ static facts_output out_fact(const char *dir, const char *file, const char *cont
 /* Writes the manifest of tu_path(outdir) (outputs made there first) with the inputs of
  * make_inputs() and the facts files of the stages (the outputs' facts in two files, out of
  * name order); h may be NULL. */
-static void write_manifest(const char *outdir, const manifest_hashes *h)
+static void write_manifest(const char *outdir, const manifest_hashes *h, int draft)
 {
     char schemas[PATH_MAX + 16], in[256], out[256], err[1024] = "", *q0, *q1, *mq, *o1, *o2, *sec;
     manifest_params p;
@@ -328,6 +330,7 @@ static void write_manifest(const char *outdir, const manifest_hashes *h)
                                             "croissance\t3\t5\tpassed\n"
                                             "reunions\t0\t0\tpassed\n"));
     w.secrecy = sec;
+    w.draft = draft;
     ref = refdata_load(schemas, in, &code, err, sizeof err);
     if (!ref)
         fail_msg("refdata_load: %s", err);
@@ -481,7 +484,7 @@ static void test_write(void **state)
     size_t len;
     ydoc *d;
     const ynode *root, *par, *ins, *it, *outs, *refs, *parts, *cons, *schemas;
-    write_manifest("out", NULL);
+    write_manifest("out", NULL, 0);
     manifest_path("out", mpath, sizeof mpath);
 
     /* nothing of the machine: neither the temporary folder nor the working folder */
@@ -631,18 +634,25 @@ static void test_write(void **state)
     ydoc_free(d);
 }
 
-/* The same inputs give the same bytes, whether the inputs' hashes are given or computed. */
+/* The same inputs give the same bytes, whether the inputs' hashes are given or computed, and
+ * whether the manifest is a draft or not. */
 static void test_write_deterministic(void **state)
 {
     (void)state;
     char mpath[300], *a, *b;
     size_t la, lb;
     manifest_hashes h;
-    write_manifest("det", NULL);
+    write_manifest("det", NULL, 0);
     manifest_path("det", mpath, sizeof mpath);
     a = tu_slurp(mpath, &la);
     assert_int_equal(manifest_hash_inputs(&h, tu_path("in"), inputs, 2), 0);
-    write_manifest("det", &h);
+    write_manifest("det", &h, 0);
+    b = tu_slurp(mpath, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(b);
+    /* a draft (not forced to disk) has the same bytes */
+    write_manifest("det", &h, 1);
     manifest_hashes_free(&h);
     b = tu_slurp(mpath, &lb);
     assert_int_equal(la, lb);
@@ -688,7 +698,7 @@ static void test_compare_identical(void **state)
     char m1[300], m2[300], *text;
     size_t len;
     /* the manifest written by manifest_write, against itself and against a copy */
-    write_manifest("cmp", NULL);
+    write_manifest("cmp", NULL, 0);
     manifest_path("cmp", m1, sizeof m1);
     text = tu_slurp(m1, &len);
     snprintf(m2, sizeof m2, "%s", tu_write_file("cmp_copy.yaml", text, len));
@@ -837,7 +847,7 @@ static void test_check_published(void **state)
     struct diffs d;
     char mpath[300], err[1024] = "", before[65], after[65];
     gzFile g;
-    write_manifest("pub", NULL);
+    write_manifest("pub", NULL, 0);
     manifest_path("pub", mpath, sizeof mpath);
     memset(&d, 0, sizeof d);
     assert_int_equal(manifest_check_published(mpath, on_diff, &d, err, sizeof err), 0);
@@ -887,6 +897,186 @@ static void test_check_published(void **state)
     assert_true(err[0] != '\0');
 }
 
+/* ---- manifest_zip_parts ------------------------------------------------ */
+
+/* The parts listed through manifest_part_fn, in the order given. */
+struct partlist {
+    size_t n;
+    char name[64][128];
+    char sha[64][65];
+};
+
+static void on_part(void *data, const char *name, const char *sha256)
+{
+    struct partlist *l = data;
+    assert_true(l->n < 64);
+    snprintf(l->name[l->n], sizeof l->name[l->n], "%s", name);
+    snprintf(l->sha[l->n], sizeof l->sha[l->n], "%s", sha256);
+    l->n++;
+}
+
+/* The parts of the zip at path read here one after the other with minizip, each hashed with
+ * OpenSSL's EVP: the list manifest_zip_parts must give, by another way. */
+static void read_parts_here(const char *path, struct partlist *l)
+{
+    unzFile z = unzOpen(path);
+    unsigned char buf[4096];
+    int rc, n;
+    memset(l, 0, sizeof *l);
+    assert_non_null(z);
+    for (rc = unzGoToFirstFile(z); rc == UNZ_OK; rc = unzGoToNextFile(z)) {
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        unsigned char md[32];
+        unsigned int mdlen = 0, k;
+        unz_file_info info;
+        assert_true(l->n < 64);
+        assert_int_equal(
+            unzGetCurrentFileInfo(z, &info, l->name[l->n], sizeof l->name[l->n], NULL, 0, NULL, 0),
+            UNZ_OK);
+        assert_int_equal(unzOpenCurrentFile(z), UNZ_OK);
+        assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), 1);
+        while ((n = unzReadCurrentFile(z, buf, sizeof buf)) > 0)
+            EVP_DigestUpdate(ctx, buf, (size_t)n);
+        assert_int_equal(n, 0);
+        assert_int_equal(EVP_DigestFinal_ex(ctx, md, &mdlen), 1);
+        EVP_MD_CTX_free(ctx);
+        for (k = 0; k < mdlen; k++)
+            snprintf(l->sha[l->n] + 2 * k, 3, "%02x", md[k]);
+        assert_int_equal(unzCloseCurrentFile(z), UNZ_OK);
+        l->n++;
+    }
+    assert_int_equal(rc, UNZ_END_OF_LIST_OF_FILE);
+    unzClose(z);
+}
+
+/* A workbook as report writes one (libxlsxwriter): sheets of very different sizes, the largest
+ * neither first nor last, a chart, shared strings. */
+static const char *write_workbook(const char *name)
+{
+    static const int rows[] = {3, 40, 20000, 400, 1};
+    const char *p = tu_path(name);
+    lxw_workbook *wb = workbook_new(p);
+    lxw_chart *chart;
+    char text[64];
+    size_t s;
+    int r;
+    assert_non_null(wb);
+    for (s = 0; s < sizeof rows / sizeof *rows; s++) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+        assert_non_null(ws);
+        for (r = 0; r < rows[s]; r++) {
+            snprintf(text, sizeof text, "ligne %d de la feuille %zu", r, s);
+            worksheet_write_string(ws, (lxw_row_t)r, 0, text, NULL);
+            worksheet_write_number(ws, (lxw_row_t)r, 1, r * 1.5 + (double)s, NULL);
+            worksheet_write_number(ws, (lxw_row_t)r, 2, r % 97, NULL);
+        }
+        if (s == 1) {
+            chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
+            chart_add_series(chart, NULL, "=Sheet2!$B$1:$B$40");
+            worksheet_insert_chart(ws, 0, 4, chart);
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    return p;
+}
+
+/* Whatever the number of readers, the parts come in the zip's order with the hashes a plain
+ * sequential read gives. */
+static void test_zip_parts_threads(void **state)
+{
+    (void)state;
+    static const int threads[] = {1, 2, 3, 8, 50};
+    struct partlist want, got;
+    const char *p = write_workbook("threads.xlsx");
+    size_t i, k, largest = 0;
+    read_parts_here(p, &want);
+    assert_true(want.n > 10);
+    /* the test means something only when the largest part is not first: the readers take
+     * the parts largest first, the list must not follow */
+    {
+        unzFile z = unzOpen(p);
+        unz_file_info info;
+        uLong big = 0;
+        for (i = 0, k = unzGoToFirstFile(z); (int)k == UNZ_OK; i++, k = unzGoToNextFile(z)) {
+            assert_int_equal(unzGetCurrentFileInfo(z, &info, NULL, 0, NULL, 0, NULL, 0), UNZ_OK);
+            if (info.uncompressed_size > big)
+                big = info.uncompressed_size, largest = i;
+        }
+        unzClose(z);
+    }
+    assert_true(largest > 0 && largest < want.n - 1);
+    for (i = 0; i < sizeof threads / sizeof *threads; i++) {
+        memset(&got, 0, sizeof got);
+        assert_int_equal(manifest_zip_parts_threads(p, threads[i], on_part, &got), 0);
+        assert_int_equal(got.n, want.n);
+        for (k = 0; k < want.n; k++) {
+            assert_string_equal(got.name[k], want.name[k]);
+            assert_string_equal(got.sha[k], want.sha[k]);
+        }
+    }
+    memset(&got, 0, sizeof got);
+    assert_int_equal(manifest_zip_parts(p, on_part, &got), 0);
+    assert_int_equal(got.n, want.n);
+    assert_string_equal(got.sha[largest], want.sha[largest]);
+}
+
+/* A zip whose third part (the largest, so read first) has a wrong CRC-32: -1, and the parts
+ * before it in the zip's order are listed, as a reader going through the zip in order would
+ * have done; whatever the number of readers. A zip that is no zip: -1, nothing listed. */
+static void test_zip_parts_bad_part(void **state)
+{
+    (void)state;
+    static const int threads[] = {1, 2, 3, 8};
+    const char *p = tu_path("badcrc.zip");
+    char *big = malloc(200001);
+    struct partlist got;
+    zip_fileinfo zi;
+    zipFile z;
+    size_t i;
+    assert_non_null(big);
+    memset(big, 'x', 200000);
+    big[200000] = '\0';
+    unlink(p);
+    z = zipOpen(p, APPEND_STATUS_CREATE);
+    assert_non_null(z);
+    memset(&zi, 0, sizeof zi);
+    assert_int_equal(zipOpenNewFileInZip(z, "a.xml", &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                         Z_DEFAULT_COMPRESSION),
+                     ZIP_OK);
+    assert_int_equal(zipWriteInFileInZip(z, "<Types/>", 8), ZIP_OK);
+    assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+    assert_int_equal(zipOpenNewFileInZip(z, "b.xml", &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                         Z_DEFAULT_COMPRESSION),
+                     ZIP_OK);
+    assert_int_equal(zipWriteInFileInZip(z, "<workbook/>", 11), ZIP_OK);
+    assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+    /* stored as is (raw), with a CRC-32 that is not the content's */
+    assert_int_equal(zipOpenNewFileInZip2(z, "c.xml", &zi, NULL, 0, NULL, 0, NULL, 0, 0, 1),
+                     ZIP_OK);
+    assert_int_equal(zipWriteInFileInZip(z, big, 200000), ZIP_OK);
+    assert_int_equal(zipCloseFileInZipRaw(z, 200000, 0x12345678), ZIP_OK);
+    assert_int_equal(zipOpenNewFileInZip(z, "d.xml", &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                         Z_DEFAULT_COMPRESSION),
+                     ZIP_OK);
+    assert_int_equal(zipWriteInFileInZip(z, "abc", 3), ZIP_OK);
+    assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+    assert_int_equal(zipClose(z, NULL), ZIP_OK);
+    free(big);
+    for (i = 0; i < sizeof threads / sizeof *threads; i++) {
+        memset(&got, 0, sizeof got);
+        assert_int_equal(manifest_zip_parts_threads(p, threads[i], on_part, &got), -1);
+        assert_int_equal(got.n, 2);
+        assert_string_equal(got.name[0], "a.xml");
+        assert_string_equal(got.sha[0], SHA_TYPES);
+        assert_string_equal(got.name[1], "b.xml");
+        assert_string_equal(got.sha[1], SHA_WORKBOOK);
+    }
+    memset(&got, 0, sizeof got);
+    assert_int_equal(manifest_zip_parts(TU_WRITE_STR("nozip.xlsx", "not a zip\n"), on_part, &got),
+                     -1);
+    assert_int_equal(got.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +1091,8 @@ int main(void)
         cmocka_unit_test(test_compare_outputs),
         cmocka_unit_test(test_compare_extra_output_in_the_middle),
         cmocka_unit_test(test_check_published),
+        cmocka_unit_test(test_zip_parts_threads),
+        cmocka_unit_test(test_zip_parts_bad_part),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }

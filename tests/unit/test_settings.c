@@ -1,7 +1,8 @@
 /* test_settings.c: the parameters of a run (settings.h): the configuration file, shipped or
- * given, and its SHA-256; the options over it and where the observation date comes from; the
- * key, its fingerprint and its mode; the schemas folder; the observation date's form. The key's
- * fingerprint was computed independently with the openssl command line:
+ * given, and (settings_digests) its SHA-256; the options over it and where the observation date
+ * comes from; the key, its mode and (settings_digests) its fingerprint; the schemas folder; the
+ * observation date's form. The key's fingerprint was computed independently with the openssl
+ * command line:
  *   printf '%s' 'fingerprint' | openssl dgst -sha256 -hmac 'unit-test-key-0123456789'
  *     = f7bd1a4be0628cfd2b7aa1950e8df5fdcf1bd02a904378d490ed8ff8d20a523a
  * The configuration's SHA-256 is computed here with OpenSSL over the bytes written. */
@@ -61,12 +62,9 @@ static void test_load_given(void **state)
     (void)state;
     static const char yaml[] = "observation_date: 2024-06-30\nsecrecy_threshold: 4\n";
     settings s;
-    char sha[65];
     load_ok(&s, "given.yaml", yaml);
     assert_string_equal(s.cfg.path, tu_path("given.yaml"));
     assert_int_equal(s.cfg.secrecy, 4);
-    tu_sha256_hex(yaml, sizeof yaml - 1, sha);
-    assert_string_equal(s.config_sha256, sha);
     settings_free(&s);
 }
 
@@ -154,7 +152,6 @@ static void test_finish(void **state)
     assert_int_equal(settings_apply_options(&s, &o), 0);
     if (settings_finish(&s, tu_path("tree/build/bin"), err, sizeof err))
         fail_msg("settings_finish: %s", err);
-    assert_string_equal(s.key_fingerprint, FINGERPRINT);
     assert_false(s.key_loose);
     assert_string_equal(s.schemas, tu_path("my-schemas")); /* relative to the configuration */
     settings_free(&s);
@@ -205,12 +202,44 @@ static void test_finish_errors(void **state)
     settings_free(&s);
 }
 
+/* The configuration's SHA-256 and the key's fingerprint, once the rest is set; the key is
+ * then dropped. A configuration gone meanwhile is a configuration error naming it. */
+static void test_digests(void **state)
+{
+    (void)state;
+    static const char yaml[] = "observation_date: 2024-06-30\nsecrecy_threshold: 4\n";
+    settings s;
+    settings_options o = {.key_file = tu_path("key")};
+    char err[1024] = "", sha[65];
+    load_ok(&s, "dig.yaml", yaml);
+    assert_int_equal(settings_apply_options(&s, &o), 0);
+    assert_int_equal(settings_finish(&s, tu_path("tree/build/bin"), err, sizeof err), 0);
+    assert_non_null(s.key);
+    assert_string_equal(s.key_fingerprint, ""); /* not before settings_digests */
+    if (settings_digests(&s, err, sizeof err))
+        fail_msg("settings_digests: %s", err);
+    tu_sha256_hex(yaml, sizeof yaml - 1, sha);
+    assert_string_equal(s.config_sha256, sha);
+    assert_string_equal(s.key_fingerprint, FINGERPRINT);
+    assert_null(s.key);
+    settings_free(&s);
+
+    load_ok(&s, "gone.yaml", yaml);
+    assert_int_equal(settings_apply_options(&s, &o), 0);
+    assert_int_equal(settings_finish(&s, "/", err, sizeof err), 0);
+    assert_int_equal(unlink(tu_path("gone.yaml")), 0);
+    assert_int_equal(settings_digests(&s, err, sizeof err), 78);
+    assert_non_null(strstr(err, "gone.yaml: cannot read the configuration"));
+    settings_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_given),  cmocka_unit_test(test_load_shipped),
         cmocka_unit_test(test_load_errors), cmocka_unit_test(test_options),
         cmocka_unit_test(test_finish),      cmocka_unit_test(test_finish_errors),
+        cmocka_unit_test(test_digests),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown_tmpdir_tree);
 }
