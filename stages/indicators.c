@@ -26,6 +26,7 @@
 #include "config.h"
 #include "log.h"
 #include "facts.h"
+#include "fdio.h"
 #include "grow.h"
 #include "otable.h"
 #include "progress.h"
@@ -1091,15 +1092,6 @@ static int keep_only(struct ctx *c, const versions_run *runs, size_t nruns)
     return 0;
 }
 
-/* Waits for a file another stage writes whole (merge's kept rows, renamed
- * into place when complete). The driver stops this stage if that one fails. */
-static void wait_for(const char *path)
-{
-    struct timespec t = {0, 2000000}; /* 2 ms */
-    while (access(path, F_OK))
-        nanosleep(&t, NULL);
-}
-
 /* --- courbe_ruptures ------------------------------------------------------ */
 
 /* The curve's entry of région r (c->nreg: TOTAL), cohort year y (2000-2099)
@@ -1960,7 +1952,8 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
     }
     if (!early)
         return 0;
-    wait_for(o->kept);
+    if (fdio_wait_for(o->kept))
+        return bad_records(o->kept, "the driver ended before merge's runs came");
     if (read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
         return bad_records(o->kept, err);
     if (keep_only(c, c->runs, c->nruns))

@@ -2,6 +2,7 @@
 #include "fdio.h"
 
 #include <errno.h>
+#include <time.h>
 #include <unistd.h>
 
 ssize_t fdio_read(int fd, void *buf, size_t n)
@@ -31,4 +32,16 @@ int fdio_write_all(int fd, const void *buf, size_t n, size_t *done)
     if (done)
         *done = off;
     return rc;
+}
+
+int fdio_wait_for(const char *path)
+{
+    const struct timespec t = {0, 1000000}; /* 1 ms */
+    pid_t parent = getppid();
+    while (access(path, F_OK)) {
+        if (getppid() != parent)
+            return -1;
+        nanosleep(&t, NULL);
+    }
+    return 0;
 }

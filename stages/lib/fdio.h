@@ -1,6 +1,7 @@
 /* fdio.h: read(2) and write(2) for the modules that buffer their own I/O
  * on a file descriptor (records, TSV files, csvin's spool of a pipe): an
- * interrupted call is retried, a short write goes on with the rest. */
+ * interrupted call is retried, a short write goes on with the rest; and the
+ * wait of a stage for a file another process puts in place. */
 #ifndef FDIO_H
 #define FDIO_H
 
@@ -15,5 +16,12 @@ ssize_t fdio_read(int fd, void *buf, size_t n);
  * that failed (EIO when write wrote nothing and said nothing); *done (when
  * not NULL) gets the bytes written either way. */
 int fdio_write_all(int fd, const void *buf, size_t n, size_t *done);
+
+/* fdio_wait_for: waits until path exists, for a file that another process
+ * (the driver, or a stage it runs beside this one) renames into place once
+ * whole, looking every millisecond. 0 once it exists, or -1 when this
+ * process's parent has ended meanwhile (the driver that was to see it
+ * written is gone, so waiting on would never end). */
+int fdio_wait_for(const char *path);
 
 #endif

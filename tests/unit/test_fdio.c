@@ -1,4 +1,5 @@
-/* test_fdio.c: read(2) and write(2) with the retries of fdio.h, on pipes and files. */
+/* test_fdio.c: read(2) and write(2) with the retries of fdio.h, on pipes and files; the wait
+ * for a file put in place by another process, and its end when the parent is gone. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,9 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -88,6 +92,68 @@ static void test_write_error(void **state)
     assert_int_equal(done, 0);
 }
 
+/* A file renamed into place by another process while this one waits. */
+static void test_wait_for_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_fdio_XXXXXX", path[64], part[64];
+    pid_t pid;
+    int st;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/kept", dir);
+    snprintf(part, sizeof part, "%s/kept.part", dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const struct timespec t = {0, 30000000}; /* 30 ms */
+        int fd;
+        nanosleep(&t, NULL);
+        fd = open(part, O_WRONLY | O_CREAT, 0600);
+        _exit(fd < 0 || close(fd) || rename(part, path));
+    }
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(fdio_wait_for(path), 0);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(fdio_wait_for(path), 0); /* already there: at once */
+    unlink(path);
+    rmdir(dir);
+}
+
+/* A stage whose driver ends while it waits gives up instead of waiting
+ * forever: a child waits for a file nobody writes, and its parent (a
+ * middle process) exits; this test process, a subreaper, collects it. */
+static void test_wait_ends_with_parent(void **state)
+{
+    (void)state;
+    pid_t mid, waiter = -1;
+    int st, fds[2];
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    assert_int_equal(pipe(fds), 0);
+    mid = fork();
+    assert_true(mid >= 0);
+    if (mid == 0) {
+        pid_t w = fork();
+        if (w == 0) {
+            alarm(10); /* were the wait never to end, the test fails instead of hanging */
+            close(fds[0]);
+            close(fds[1]);
+            _exit(fdio_wait_for("/nonexistent/never") == -1 ? 42 : 1);
+        }
+        (void)!write(fds[1], &w, sizeof w);
+        _exit(0); /* the waiter's parent is gone */
+    }
+    close(fds[1]);
+    assert_int_equal(read(fds[0], &waiter, sizeof waiter), (ssize_t)sizeof waiter);
+    close(fds[0]);
+    assert_int_equal(waitpid(mid, &st, 0), mid);
+    assert_int_equal(waitpid(waiter, &st, 0), waiter);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 42);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +161,8 @@ int main(void)
         cmocka_unit_test(test_read_error),
         cmocka_unit_test(test_write_all_large),
         cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_wait_for_file),
+        cmocka_unit_test(test_wait_ends_with_parent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
