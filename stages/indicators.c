@@ -1756,6 +1756,7 @@ struct options {
     int wait_kept;
     size_t rows_hint; /* --rows, 0 when not given */
     int threads;      /* --threads, else the processors online (par.h) */
+    pid_t parent;     /* the driver, while --wait-kept waits (fdio_wait_for) */
 };
 
 /* parse_options: GO_ON when the stage is to run, else its outcome (APPERR_OK
@@ -1786,6 +1787,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct ctx *c
     int opt;
 
     memset(o, 0, sizeof *o);
+    o->parent = getppid();
     o->threshold = 5;
     o->threads = par_threads_online();
     o->yb = 9999;
@@ -1952,7 +1954,7 @@ static int read_kept_contracts(struct ctx *c, const struct options *o)
     }
     if (!early)
         return 0;
-    if (fdio_wait_for(o->kept))
+    if (fdio_wait_for(o->kept, o->parent))
         return bad_records(o->kept, "the driver ended before merge's runs came");
     if (read_kept(o->kept, &c->runs, &c->nruns, err, sizeof err))
         return bad_records(o->kept, err);

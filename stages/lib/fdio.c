@@ -34,10 +34,9 @@ int fdio_write_all(int fd, const void *buf, size_t n, size_t *done)
     return rc;
 }
 
-int fdio_wait_for(const char *path)
+int fdio_wait_for(const char *path, pid_t parent)
 {
     const struct timespec t = {0, 1000000}; /* 1 ms */
-    pid_t parent = getppid();
     while (access(path, F_OK)) {
         if (getppid() != parent)
             return -1;

@@ -19,9 +19,11 @@ int fdio_write_all(int fd, const void *buf, size_t n, size_t *done);
 
 /* fdio_wait_for: waits until path exists, for a file that another process
  * (the driver, or a stage it runs beside this one) renames into place once
- * whole, looking every millisecond. 0 once it exists, or -1 when this
- * process's parent has ended meanwhile (the driver that was to see it
- * written is gone, so waiting on would never end). */
-int fdio_wait_for(const char *path);
+ * whole, looking every millisecond. parent is this process's parent as
+ * getppid gave it when the process began (the caller keeps it then: asked
+ * here, it would already be another one if the driver ended in between). 0
+ * once the file exists, or -1 when the parent has changed (the driver that
+ * was to see it written is gone, so waiting on would never end). */
+int fdio_wait_for(const char *path, pid_t parent);
 
 #endif

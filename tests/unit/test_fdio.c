@@ -112,35 +112,45 @@ static void test_wait_for_file(void **state)
         _exit(fd < 0 || close(fd) || rename(part, path));
     }
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(fdio_wait_for(path), 0);
+    assert_int_equal(fdio_wait_for(path, getppid()), 0);
     assert_int_equal(access(path, F_OK), 0);
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    assert_int_equal(fdio_wait_for(path), 0); /* already there: at once */
+    assert_int_equal(fdio_wait_for(path, getppid()), 0); /* already there: at once */
     unlink(path);
     rmdir(dir);
 }
 
 /* A stage whose driver ends while it waits gives up instead of waiting
  * forever: a child waits for a file nobody writes, and its parent (a
- * middle process) exits; this test process, a subreaper, collects it. */
+ * middle process) exits once the child has noted it as its parent; this
+ * test process, a subreaper, collects the child. */
 static void test_wait_ends_with_parent(void **state)
 {
     (void)state;
     pid_t mid, waiter = -1;
-    int st, fds[2];
+    int st, fds[2], ready[2];
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     assert_int_equal(pipe(fds), 0);
     mid = fork();
     assert_true(mid >= 0);
     if (mid == 0) {
-        pid_t w = fork();
+        pid_t w;
+        char c;
+        if (pipe(ready))
+            _exit(1);
+        w = fork();
         if (w == 0) {
+            pid_t parent = getppid();
             alarm(10); /* were the wait never to end, the test fails instead of hanging */
             close(fds[0]);
             close(fds[1]);
-            _exit(fdio_wait_for("/nonexistent/never") == -1 ? 42 : 1);
+            close(ready[0]);
+            close(ready[1]); /* the middle process may go now */
+            _exit(fdio_wait_for("/nonexistent/never", parent) == -1 ? 42 : 1);
         }
+        close(ready[1]);
+        (void)!read(ready[0], &c, 1); /* end of file once the waiter has its parent */
         (void)!write(fds[1], &w, sizeof w);
         _exit(0); /* the waiter's parent is gone */
     }
