@@ -167,12 +167,9 @@ static void test_wait_ends_with_parent(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_then_end),
-        cmocka_unit_test(test_read_error),
-        cmocka_unit_test(test_write_all_large),
-        cmocka_unit_test(test_write_error),
-        cmocka_unit_test(test_wait_for_file),
-        cmocka_unit_test(test_wait_ends_with_parent),
+        cmocka_unit_test(test_read_then_end),   cmocka_unit_test(test_read_error),
+        cmocka_unit_test(test_write_all_large), cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_wait_for_file),   cmocka_unit_test(test_wait_ends_with_parent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
