@@ -549,6 +549,7 @@ static void report(const struct run *r, job_args *a)
     job_opt(a, "--title", "Bilan de l'apprentissage");
     job_opt(a, "--observation-date", r->obs);
     job_opt(a, "--provenance", w->prov);
+    job_arg(a, "--wait-provenance"); /* written beside it: provenance_beside_report */
     job_opt(a, "--facts", w->outs[2]);
     job_opt(a, "--input", r->opt.input); /* dropped reference tables: libellés */
 }
@@ -559,8 +560,9 @@ static void report(const struct run *r, job_args *a)
 /* The chain (README "Architecture"): each job, the jobs it waits for and
  * its command line. Events are read beside contracts, attendance after the
  * events; merge as soon as the contracts are in; indicators once every
- * ingest is done, beside merge; quality after merge; report last, after the
- * first manifest (run_chain). */
+ * ingest is done, beside merge; quality after merge; report last, while the
+ * driver writes the first manifest its Provenance sheet waits for
+ * (provenance_beside_report). */
 static const struct stage {
     const char *label;
     unsigned after; /* DONE() of each job it waits for */
@@ -653,13 +655,29 @@ static void drop_spent_work(const struct run *r)
     unlink(w->kept);
 }
 
-/* Starts each waiting job below upto whose jobs are done. Merge and
+static int wait_for_hashes(struct run *r);
+static int write_provenance(const struct run *r);
+
+/* Once report runs (it builds every other sheet first, then waits for its
+ * Provenance manifest: --wait-provenance): the spent work files removed,
+ * the inputs' hashes finished and the first manifest written, beside it. 0
+ * or an exit code (logged). */
+static int provenance_beside_report(struct run *r)
+{
+    int rc;
+    drop_spent_work(r);
+    if ((rc = wait_for_hashes(r)))
+        return rc;
+    return write_provenance(r);
+}
+
+/* Starts each waiting job whose jobs are done. Merge and
  * indicators need what contracts_in finds: it runs before the first of
  * them starts. 0 or the exit code of a failure (logged). */
-static int start_ready(struct run *r, job *jobs, int upto)
+static int start_ready(struct run *r, job *jobs)
 {
     int k, rc;
-    for (k = 0; k < upto && !jobs_signal(); k++) {
+    for (k = 0; k < NJOBS && !jobs_signal(); k++) {
         if (jobs[k].state != JOB_WAITING || !job_ready(jobs, k))
             continue;
         if ((k == J_MERGE || k == J_INDICATORS) && !*r->rows && (rc = contracts_in(r)))
@@ -668,8 +686,8 @@ static int start_ready(struct run *r, job *jobs, int upto)
         chain[k].args(r, &jobs[k].a);
         if ((rc = job_start(&jobs[k], r->bindir)))
             return rc;
-        if (k == J_REPORT)
-            drop_spent_work(r);
+        if (k == J_REPORT && (rc = provenance_beside_report(r)))
+            return rc;
     }
     return 0;
 }
@@ -702,32 +720,32 @@ static void start_hashing(struct run *r)
         hash_inputs(r);
 }
 
-/* 1 when a core is free for the hashing: no stage below upto waits to
- * start and at most one runs. While the contracts are read, ingest keeps
+/* 1 when a core is free for the hashing: no stage waits to start but
+ * report and at most one runs. While the contracts are read, ingest keeps
  * both cores busy (hashed then, they made it 30 ms longer), then merge and
  * indicators; once merge and quality are done, indicators is alone until
- * the first manifest, which needs the hashes (at 300 000 contracts the
- * hashing ends 170 ms before indicators). */
-static int core_free(const job *jobs, int upto)
+ * report starts, and the first manifest, written beside report, needs the
+ * hashes. */
+static int core_free(const job *jobs)
 {
     int k;
-    for (k = 0; k < upto; k++)
+    for (k = 0; k < J_REPORT; k++)
         if (jobs[k].state == JOB_WAITING)
             return 0;
     return jobs_running(jobs, NJOBS) <= 1;
 }
 
-/* Runs the jobs below upto, each as soon as the jobs it waits for are
- * done, until none runs. After a failure no job starts and the running ones
+/* Runs the jobs, each as soon as the jobs it waits for are done, until
+ * none runs. After a failure no job starts and the running ones
  * are stopped. 0, the exit code of the first failure, or 128+n after
  * signal n. */
-static int run_jobs(struct run *r, job *jobs, int upto)
+static int run_jobs(struct run *r, job *jobs)
 {
     job *j;
     int rc = 0, sig;
     for (;;) {
-        if (!rc)
-            rc = start_ready(r, jobs, upto);
+        if (!rc && (rc = start_ready(r, jobs)))
+            jobs_stop(jobs, NJOBS); /* report may be waiting for what failed */
         if (!jobs_running(jobs, NJOBS))
             break;
         if (!(j = jobs_wait(jobs, NJOBS))) /* running jobs but no child: cannot happen */
@@ -736,7 +754,7 @@ static int run_jobs(struct run *r, job *jobs, int upto)
             rc = j->code;
         if (rc)
             jobs_stop(jobs, NJOBS);
-        else if (!r->hash_started && core_free(jobs, upto))
+        else if (!r->hash_started && core_free(jobs))
             start_hashing(r);
     }
     sig = jobs_signal();
@@ -826,13 +844,7 @@ static int run_chain(struct run *r)
     job jobs[NJOBS];
     int rc, k;
     memset(jobs, 0, sizeof jobs);
-    rc = run_jobs(r, jobs, J_REPORT);
-    if (!rc)
-        rc = wait_for_hashes(r);
-    if (!rc)
-        rc = write_provenance(r);
-    if (!rc)
-        rc = run_jobs(r, jobs, NJOBS);
+    rc = run_jobs(r, jobs);
     if (!rc)
         rc = write_manifest(r, 0);
     for (k = 0; k < NJOBS; k++)

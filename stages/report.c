@@ -37,6 +37,7 @@
 #include "apperr.h"
 #include "csvin.h"
 #include "facts.h"
+#include "fdio.h"
 #include "grow.h"
 #include "log.h"
 #include "manifest.h"
@@ -157,6 +158,8 @@ struct report {
     int year;      /* the latest complete year: 31 December <= D_obs */
     int cohort;    /* the latest cohort observable 9 months for all its contracts */
     int threshold; /* the run's secrecy_threshold (from its manifest), -1 when not known */
+    int wait_prov; /* --wait-provenance: prov is written beside this stage */
+    pid_t parent;  /* the driver writing it (fdio_wait_for) */
     struct table *t;
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
@@ -180,7 +183,8 @@ static void usage(FILE *f)
 {
     fprintf(
         f, "usage: report --outdir DIR --schemas DIR --title TEXT --observation-date YYYY-MM-DD\n"
-           "              [--input DIR] [--provenance FILE] [--facts OUT.tsv] [-h|--help]\n"
+           "              [--input DIR] [--provenance FILE [--wait-provenance]]\n"
+           "              [--facts OUT.tsv] [-h|--help]\n"
            "Reads the CSV reports of DIR (croissance.csv.gz, croissance_mensuelle.csv.gz,\n"
            "ruptures.csv.gz, courbe_ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and\n"
            "every other table of SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME ":\n"
@@ -189,6 +193,9 @@ static void usage(FILE *f)
            "FILE lists) and Provenance (the lines of FILE, the run's manifest). Codes are\n"
            "shown with their libellés, from the schemas and the reference tables\n"
            "(SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
+           "--wait-provenance: FILE is being written beside this stage (by the driver): the\n"
+           "other sheets are built first, then FILE is waited for (an internal error, 70,\n"
+           "when the process that started this one ends first).\n"
            "--facts writes the workbook's size and SHA-256 for the manifest.\n"
            "A provenance FILE that is not UTF-8 text is 65, no folder DIR 66, a CSV report\n"
            "it cannot use an internal error (70).\n");
@@ -2456,6 +2463,18 @@ static int publish(struct report *r)
     return 0;
 }
 
+/* The provenance manifest, for the last two sheets (Méthodologie quotes its
+ * threshold): under --wait-provenance, once the driver has put it in place.
+ * 0 or an error (apperr, logged). */
+static int provenance(struct report *r)
+{
+    if (r->wait_prov && fdio_wait_for(r->prov, r->parent)) {
+        log_error("%s: the process that was to write it ended first", r->prov);
+        return APPERR_INTERNAL;
+    }
+    return read_provenance(r);
+}
+
 static int write_workbook(struct report *r)
 {
     lxw_workbook_options o = {0};
@@ -2493,6 +2512,8 @@ static int write_workbook(struct report *r)
         rc = write_dashboard(r);
     for (size_t i = 0; i < r->nsheets && !rc; i++)
         rc = write_table(r, &r->t[i]);
+    if (!rc && r->prov)
+        rc = provenance(r);
     if (!rc)
         rc = write_methodologie(r);
     if (!rc)
@@ -2556,6 +2577,7 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
                                          {"provenance", required_argument, NULL, 'p'},
                                          {"facts", required_argument, NULL, 'f'},
                                          {"input", required_argument, NULL, 'i'},
+                                         {"wait-provenance", no_argument, NULL, 'w'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int opt;
@@ -2583,6 +2605,9 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
         case 'i':
             r->input = optarg;
             break;
+        case 'w':
+            r->wait_prov = 1;
+            break;
         case 'h':
             usage(stdout);
             return fflush(stdout) == 0 && !ferror(stdout) ? 0 : APPERR_WRITE;
@@ -2591,9 +2616,11 @@ static int parse_options(int argc, char **argv, struct report *r, const char **f
             return APPERR_USAGE;
         }
     }
-    if (!r->outdir || !r->schemas || !r->title || !r->obs || optind != argc) {
+    if (!r->outdir || !r->schemas || !r->title || !r->obs || optind != argc ||
+        (r->wait_prov && !r->prov)) {
         log_error("missing option or extra argument: --outdir, --schemas, --title and "
-                  "--observation-date are required (see report --help)");
+                  "--observation-date are required, --wait-provenance needs --provenance "
+                  "(see report --help)");
         usage(stderr);
         return APPERR_USAGE;
     }
@@ -2678,12 +2705,13 @@ int main(int argc, char **argv)
     int rc;
 
     r.threshold = -1;
+    r.parent = getppid();
     log_init_env("report");
     if ((rc = parse_options(argc, argv, &r, &facts)) >= 0)
         return apperr_exit(&stage, rc);
     if (!(rc = open_report(&r)) && !(rc = load_schemas(&r)) && !(rc = scan_tables(&r)) &&
-        !(rc = make_charts(&r)) && !(rc = build_synthese(&r)) &&
-        !(rc = r.prov ? read_provenance(&r) : 0) && !(rc = write_workbook(&r)) && facts)
+        !(rc = make_charts(&r)) && !(rc = build_synthese(&r)) && !(rc = write_workbook(&r)) &&
+        facts)
         rc = write_facts(&r, facts);
     report_free(&r);
     return apperr_exit(&stage, rc);

@@ -294,4 +294,31 @@ if [ -n "$PY" ]; then
     expect_exit 0 "a manifest whose secrecy_threshold is not a number" run "$TMP/a" --provenance "$TMP/mx.yaml"
     check "a threshold that is not a number is not quoted" has "$(rule "$TMP/a")" "(seuil non indiqué"
 fi
+# --- --wait-provenance: the manifest put in place while report runs ----------
+# (the driver writes it beside report: the other sheets are built first)
+mkdir -p "$TMP/w"
+cp "$TMP/a"/*.csv.gz "$TMP/w/"
+rm -f "$TMP/w/prov.yaml"
+run "$TMP/w" --provenance "$TMP/w/prov.yaml" --wait-provenance >/dev/null 2>"$TMP/w.err" &
+wpid=$!
+sleep 0.3
+check "report waits for its provenance manifest" test ! -e "$TMP/w/bilan.xlsx"
+cp "$TMP/manifest.yaml" "$TMP/w/prov.part" && mv "$TMP/w/prov.part" "$TMP/w/prov.yaml"
+wait "$wpid"
+check "report exits 0 once the manifest is in place" test "$?" -eq 0
+check "the same workbook as with the manifest there from the start" cmp -s "$TMP/b/bilan.xlsx" "$TMP/w/bilan.xlsx"
+expect_exit 64 "--wait-provenance without --provenance is a usage error" run "$TMP/w" --wait-provenance
+# the driver gone while report waits: report gives up instead of waiting
+# forever; its parent, a shell, ends after 0.5 s (report's code then goes to
+# nobody: its message and its end are what can be seen)
+rm -f "$TMP/w/bilan.xlsx" "$TMP/w/never.yaml" "$TMP/w.pid"
+sh -c "$BIN --outdir '$TMP/w' --schemas '$SCHEMAS' --title t --observation-date 2024-12-31 \
+    --provenance '$TMP/w/never.yaml' --wait-provenance 2>'$TMP/w.orphan' & echo \$! >'$TMP/w.pid'; sleep 0.5"
+opid=$(cat "$TMP/w.pid")
+i=0
+while kill -0 "$opid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "report ends when its parent ends" sh -c "! kill -0 $opid 2>/dev/null"
+kill "$opid" 2>/dev/null
+check "it says why, as an error" grep -q "ERROR report: .*ended first" "$TMP/w.orphan"
+check "no workbook then" test ! -e "$TMP/w/bilan.xlsx" -a ! -e "$TMP/w/bilan.xlsx.tmp"
 finish
