@@ -16,7 +16,6 @@
  * that is not UTF-8 text or a bad reference table dropped in --input, 66 no
  * DIR, 70 internal (a report CSV it cannot use: the pipeline's own file;
  * libxlsxwriter refusing a call). */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +35,7 @@
 
 #include "apperr.h"
 #include "csvin.h"
+#include "csvnum.h"
 #include "facts.h"
 #include "grow.h"
 #include "log.h"
@@ -242,76 +242,14 @@ static int oom(void)
     return APPERR_NOMEM;
 }
 
-/* 1 when v is a number of format f: an integer, or a decimal for rates,
- * means and medians; "." is the decimal mark (CSV conventions). */
-static int num_ok(const char *v, enum oschema_format f)
-{
-    const char *p = v;
-    if (*p == '-')
-        p++;
-    if (!isdigit((unsigned char)*p))
-        return 0;
-    while (isdigit((unsigned char)*p))
-        p++;
-    if (*p == '.' && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1 || f == OSCHEMA_DAYS)) {
-        p++;
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    return *p == '\0' && p - v <= 24;
-}
-
-/* Characters the number v takes once shown with format f. */
-static size_t num_width(const char *v, enum oschema_format f)
-{
-    char b[64];
-    double x;
-    int n, digits;
-    const char *dot = strchr(v, '.');
-    size_t len = strlen(v), ilen = dot ? (size_t)(dot - v) : len;
-    /* the CSV conventions' usual shapes, measured without formatting them
-     * (a tenth of the stage's time on a large run): an integer without
-     * leading zeros, a percentage with exactly one decimal */
-    if (ilen > (size_t)(v[0] == '-') &&
-        (ilen == (size_t)(v[0] == '-') + 1 || v[v[0] == '-'] != '0')) {
-        digits = (int)ilen - (v[0] == '-');
-        if (!dot && (f == OSCHEMA_COUNT || f == OSCHEMA_DAYS))
-            return len + (size_t)(digits - 1) / 3;
-        if (!dot && (f == OSCHEMA_YEAR || (f == OSCHEMA_MONTH && len >= 2)))
-            return len;
-        if (dot && len - ilen == 2 && (f == OSCHEMA_PCT || f == OSCHEMA_DECIMAL1))
-            return len;
-    }
-    x = strtod(v, NULL);
-    switch (f) {
-    case OSCHEMA_PCT:
-    case OSCHEMA_DECIMAL1:
-        n = snprintf(b, sizeof b, "%.1f", x);
-        return (size_t)n;
-    case OSCHEMA_MONTH:
-        n = snprintf(b, sizeof b, "%02.0f", x);
-        return (size_t)n;
-    case OSCHEMA_COUNT:
-    case OSCHEMA_DAYS:
-        n = snprintf(b, sizeof b, "%.0f", x);
-        digits = n - (b[0] == '-');
-        return (size_t)(n + (digits - 1) / 3);
-    default:
-        n = snprintf(b, sizeof b, "%.0f", x);
-        return (size_t)n;
-    }
-}
-
 /* Width of a cell holding the CSV value v of a column of format f. */
 static size_t cell_width(const char *v, enum oschema_format f)
 {
     long n;
     if (!*v)
         return 0;
-    if (f != OSCHEMA_TEXT && num_ok(v, f))
-        return num_width(v, f);
+    if (f != OSCHEMA_TEXT && csvnum_ok(v, f))
+        return csvnum_width(v, f);
     n = utf8_chars(v);
     return n < 0 ? 0 : (size_t)n;
 }
@@ -635,7 +573,7 @@ static int row_check(const struct table *t, const csvin_row *row)
         if (utf8_chars(v) < 0)
             return own_csv_fail(t, row->line, k->field + 1, "invalid UTF-8 in column %s",
                                 k->s->name);
-        if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !num_ok(v, k->s->format))
+        if (k->s->format != OSCHEMA_TEXT && *v && strcmp(v, "s") && !csvnum_ok(v, k->s->format))
             return own_csv_fail(t, row->line, k->field + 1,
                                 "column %s (%s) holds \"%.40s\": expected a number, \"s\" or an "
                                 "empty value",
@@ -794,7 +732,7 @@ static int chart_point(struct chart *ch, const char *cat, char *const *vals)
     if (!(ch->cat[ch->n] = strdup(cat)))
         return -1;
     for (size_t j = 0; j < ch->nser; j++) {
-        const char *v = num_ok(vals[j], ch->vfmt) ? vals[j] : "";
+        const char *v = csvnum_ok(vals[j], ch->vfmt) ? vals[j] : "";
         size_t w = cell_width(v, ch->vfmt);
         if (!(ch->val[ch->n * ch->nser + j] = strdup(v))) {
             for (size_t q = 0; q < j; q++)
@@ -867,7 +805,7 @@ static int row_is(const struct table *t, char **k, int cy, long y, const char *a
                   const char *b, const char *vb)
 {
     const char *const cn[2] = {a, b}, *const want[2] = {va, vb};
-    if (!num_ok(k[cy], OSCHEMA_YEAR) || atol(k[cy]) != y)
+    if (!csvnum_ok(k[cy], OSCHEMA_YEAR) || atol(k[cy]) != y)
         return 0;
     for (int i = 0; i < 2; i++) {
         int c;
@@ -1134,7 +1072,7 @@ static void fr_value(char *b, size_t n, const char *v, const char *unit, int pct
         snprintf(b, n, TXT_SECRET);
         return;
     }
-    if (!num_ok(v, OSCHEMA_PCT) || n < 64) {
+    if (!csvnum_ok(v, OSCHEMA_PCT) || n < 64) {
         snprintf(b, n, "%s", v);
         return;
     }
@@ -1221,7 +1159,7 @@ static int breakdown_para(struct report *r, struct table *t, size_t *cap)
             continue;
         if (!strcmp(k[cb], "TOTAL"))
             tot = k;
-        else if (strcmp(k[cb], "ND") && *k[cv] && num_ok(k[cv], t->cols[cv].s->format)) {
+        else if (strcmp(k[cb], "ND") && *k[cv] && csvnum_ok(k[cv], t->cols[cv].s->format)) {
             if (!hi || strtod(k[cv], NULL) > strtod(hi[cv], NULL))
                 hi = k;
             if (!lo || strtod(k[cv], NULL) < strtod(lo[cv], NULL))
@@ -2129,7 +2067,7 @@ static size_t dash_years(const struct report *r, const struct pivot *piv, size_t
         cl = tcol(t, "region_libelle");
         for (size_t k = 0; k < t->nkept; k++) {
             long y = atol(t->kept[k][cy]);
-            if (strcmp(t->kept[k][co], "TOTAL") || !num_ok(t->kept[k][cy], OSCHEMA_YEAR))
+            if (strcmp(t->kept[k][co], "TOTAL") || !csvnum_ok(t->kept[k][cy], OSCHEMA_YEAR))
                 continue;
             ymin = y < ymin ? y : ymin;
             ymax = y > ymax ? y : ymax;
