@@ -70,7 +70,6 @@
 #define NBSP "\xc2\xa0"
 #define MINUS "\xe2\x88\x92"
 #define SECRECY_MAX 1000000 /* the largest secrecy_threshold (stages/lib/config.c) */
-#define MAX_THREADS 8       /* --threads: tables read at once */
 /* Cells per block of a table's held cells (48 KiB): blocks from malloc's
  * heap, which the workbook's own cells reuse once the table is written
  * instead of fresh pages (see tune_malloc). */
@@ -169,14 +168,6 @@ struct table {
     struct cell **blocks;
     size_t nblocks, capblocks, rpb;
     struct textblock *texts; /* the kept rows' values and the cells' texts */
-    /* Its read may run beside the main thread (scan_tables): its log lines
-     * then wait here, in order, for the main thread to log them in sheet
-     * order, so that the log does not depend on which thread read what. */
-    int defer;
-    char **msgs; /* "L" + text: L the enum log_level as a digit */
-    size_t nmsgs, capmsgs;
-    int msgs_lost; /* a line could not be kept (out of memory) */
-    int rc;        /* the outcome of its read */
     struct chart *chart;
     lxw_col_t nscols; /* columns of its sheet */
     long synth_row;   /* where its chart goes on the Synthèse, -1 nowhere */
@@ -203,7 +194,6 @@ struct report {
     int year;      /* the latest complete year: 31 December <= D_obs */
     int cohort;    /* the latest cohort observable 9 months for all its contracts */
     int threshold; /* the run's secrecy_threshold (from its manifest), -1 when not known */
-    int threads;   /* --threads: the CSV reports read at once */
     struct table *t;
     size_t nt, nsheets; /* t[0..nsheets) have a sheet, in sheet order */
     char **prov_lines;
@@ -229,8 +219,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f, "usage: report --outdir DIR --schemas DIR --title TEXT --observation-date YYYY-MM-DD\n"
-           "              [--input DIR] [--provenance FILE] [--facts OUT.tsv] [--threads N]\n"
-           "              [-h|--help]\n"
+           "              [--input DIR] [--provenance FILE] [--facts OUT.tsv] [-h|--help]\n"
            "Reads the CSV reports of DIR (croissance.csv.gz, croissance_mensuelle.csv.gz,\n"
            "ruptures.csv.gz, courbe_ruptures.csv.gz, reunions.csv.gz, qualite.csv.gz and\n"
            "every other table of SCHEMAS/output/*.yaml with a sheet) and writes DIR/" OUT_NAME ":\n"
@@ -239,8 +228,7 @@ static void usage(FILE *f)
            "FILE lists) and Provenance (the lines of FILE, the run's manifest). Codes are\n"
            "shown with their libellés, from the schemas and the reference tables\n"
            "(SCHEMAS/referentiels/, or INPUT/referentiels/).\n"
-           "--facts writes the workbook's size and SHA-256 for the manifest. The CSVs are\n"
-           "read on N threads (1 to 8; by default one per core): the workbook is the same.\n"
+           "--facts writes the workbook's size and SHA-256 for the manifest.\n"
            "A provenance FILE that is not UTF-8 text is 65, no folder DIR 66, a CSV report\n"
            "it cannot use an internal error (70).\n");
     apperr_help(f, &stage);
@@ -531,55 +519,15 @@ static int load_schemas(struct report *r)
 
 /* --- reading the CSV reports --------------------------------------------- */
 
-/* Logs a line about t's read, or keeps it in t->msgs while t->defer. */
-static void tlog(struct table *t, enum log_level lvl, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void tlog(struct table *t, enum log_level lvl, const char *fmt, ...)
-{
-    char line[4096]; /* log_msg's own limit */
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (!t->defer)
-        log_msg(lvl, "%s", line);
-    else if (grow_to(&t->msgs, &t->capmsgs, t->nmsgs + 1, sizeof *t->msgs, 4) ||
-             !(t->msgs[t->nmsgs] = xprintf("%d%s", (int)lvl, line)))
-        t->msgs_lost = 1;
-    else
-        t->nmsgs++;
-}
-
-/* Logs the lines t's read kept and stops keeping them. Returns the outcome
- * of the read: t->rc, or APPERR_NOMEM when a line was lost. */
-static int tlog_flush(struct table *t)
-{
-    t->defer = 0;
-    for (size_t i = 0; i < t->nmsgs; i++) {
-        log_msg((enum log_level)(t->msgs[i][0] - '0'), "%s", t->msgs[i] + 1);
-        free(t->msgs[i]);
-    }
-    t->nmsgs = 0;
-    if (t->msgs_lost && !t->rc)
-        t->rc = oom();
-    return t->rc;
-}
-
-static int toom(struct table *t)
-{
-    tlog(t, LOG_ERROR, "out of memory");
-    return APPERR_NOMEM;
-}
-
 /* A report CSV that cannot be used is the pipeline's own file (quality and
  * indicators wrote it): an internal error (70), named by its file name, as
  * its path is the staging folder, which the operator neither sees nor
  * should fix. line 0: no place. */
-static int own_csv_fail(struct table *t, unsigned long line, unsigned long col, const char *fmt,
-                        ...) __attribute__((format(printf, 4, 5)));
+static int own_csv_fail(const struct table *t, unsigned long line, unsigned long col,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int own_csv_fail(struct table *t, unsigned long line, unsigned long col, const char *fmt,
-                        ...)
+static int own_csv_fail(const struct table *t, unsigned long line, unsigned long col,
+                        const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -587,27 +535,25 @@ static int own_csv_fail(struct table *t, unsigned long line, unsigned long col, 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (line)
-        tlog(t, LOG_ERROR,
-             "internal error: %s, written by an earlier stage of this run, cannot be used "
-             "(line %lu, column %lu): %s",
-             t->s->file, line, col ? col : 1, msg);
+        log_error("internal error: %s, written by an earlier stage of this run, cannot be used "
+                  "(line %lu, column %lu): %s",
+                  t->s->file, line, col ? col : 1, msg);
     else
-        tlog(t, LOG_ERROR,
-             "internal error: %s, written by an earlier stage of this run, cannot be used: %s",
-             t->s->file, msg);
+        log_error("internal error: %s, written by an earlier stage of this run, cannot be used: %s",
+                  t->s->file, msg);
     return APPERR_INTERNAL;
 }
 
 /* csvin's error on t's CSV: APPERR_READ for I/O, APPERR_NOMEM, else an
  * internal error (the file is the pipeline's own). */
-static int csv_fail(struct table *t, const csvin_err *e)
+static int csv_fail(const struct table *t, const csvin_err *e)
 {
     if (e->err == APPERR_READ) {
-        tlog(t, LOG_ERROR, "%s (in the output folder being built): %s", t->s->file, e->msg);
+        log_error("%s (in the output folder being built): %s", t->s->file, e->msg);
         return APPERR_READ;
     }
     if (e->err == APPERR_NOMEM)
-        return toom(t);
+        return oom();
     return own_csv_fail(t, e->line, e->col, "%s", e->msg);
 }
 
@@ -644,8 +590,8 @@ static int table_open(struct table *t, csvin **out, int warn)
     }
     for (size_t k = 0; warn && k < row->n; k++)
         if (tcol(t, row->f[k]) < 0)
-            tlog(t, LOG_WARN, "%s:1:%zu: column %s is not in %s: not shown", t->s->file, k + 1,
-                 row->f[k], t->s->path);
+            log_warn("%s:1:%zu: column %s is not in %s: not shown", t->s->file, k + 1, row->f[k],
+                     t->s->path);
     t->nfields = row->n;
     *out = in;
     return 0;
@@ -655,8 +601,8 @@ static int table_open(struct table *t, csvin **out, int warn)
  * and prepares its cell c (a text points to v), *w getting the characters
  * v takes in the sheet and *lw those of its libellé. 0, or APPERR_INTERNAL
  * (logged: the CSV is the pipeline's own). */
-static int read_cell(const struct report *r, struct table *t, const struct col *k, const char *v,
-                     unsigned long line, struct cell *c, size_t *w, size_t *lw)
+static int read_cell(const struct report *r, const struct table *t, const struct col *k,
+                     const char *v, unsigned long line, struct cell *c, size_t *w, size_t *lw)
 {
     enum oschema_format f = k->s->format;
     long n = 0;
@@ -774,12 +720,12 @@ static int keep_row(struct table *t, const csvin_row *row, const struct cell *c)
         char **kr;
         if (grow_to(&t->kept, &t->capkept, t->nkept + 1, sizeof *t->kept, 16) ||
             !(kr = calloc(t->ncols, sizeof *kr)))
-            return toom(t);
+            return oom();
         t->kept[t->nkept++] = kr;
         for (size_t i = 0; i < t->ncols; i++) {
             size_t f = t->cols[i].field;
             if (!(kr[i] = text_copy(t, row->f[f], row->len[f])))
-                return toom(t);
+                return oom();
         }
     }
     if (t->held) {
@@ -787,14 +733,14 @@ static int keep_row(struct table *t, const csvin_row *row, const struct cell *c)
         if (t->nrows % t->rpb == 0 &&
             (grow_to(&t->blocks, &t->capblocks, t->nblocks + 1, sizeof *t->blocks, 16) ||
              !(t->blocks[t->nblocks] = malloc(t->rpb * t->ncols * sizeof **t->blocks))))
-            return toom(t);
+            return oom();
         t->nblocks += t->nrows % t->rpb == 0;
         d = row_cells(t, t->nrows);
         for (size_t i = 0; i < t->ncols; i++) {
             size_t f = t->cols[i].field;
             d[i] = c[i];
             if (c[i].kind == CELL_TEXT && !(d[i].v.text = text_copy(t, row->f[f], row->len[f])))
-                return toom(t);
+                return oom();
         }
     }
     return 0;
@@ -813,21 +759,21 @@ static int table_scan(struct report *r, struct table *t)
     int rc, got;
 
     if (!(t->csv = xprintf("%s/%s", r->outdir, t->s->file)))
-        return toom(t);
+        return oom();
     if (stat(t->csv, &st) != 0) {
         if (errno == ENOENT) {
-            tlog(t, LOG_INFO, "%s absent: sheet %s gets a note", t->s->file, t->s->sheet);
+            log_info("%s absent: sheet %s gets a note", t->s->file, t->s->sheet);
             return 0;
         }
-        tlog(t, LOG_ERROR, "%s (in the output folder being built): cannot read: %s", t->s->file,
-             strerror(errno));
+        log_error("%s (in the output folder being built): cannot read: %s", t->s->file,
+                  strerror(errno));
         return APPERR_WRITE;
     }
     t->present = 1;
     t->held = 1;
     t->rpb = t->ncols < CELL_BLOCK ? CELL_BLOCK / t->ncols : 1;
     if (!(c = calloc(t->ncols, sizeof *c)))
-        return toom(t);
+        return oom();
     if ((rc = table_open(t, &in, 1))) {
         free(c);
         return rc;
@@ -2747,9 +2693,6 @@ static void report_free(struct report *r)
         chart_free(t->chart);
         free(t->cols);
         free(t->csv);
-        for (size_t k = 0; k < t->nmsgs; k++)
-            free(t->msgs[k]);
-        free(t->msgs);
         oschema_free(t->s);
     }
     free(r->t);
@@ -2776,14 +2719,10 @@ static int parse_options(int argc, char **argv, struct report *r)
                                          {"provenance", required_argument, NULL, 'p'},
                                          {"facts", required_argument, NULL, 'f'},
                                          {"input", required_argument, NULL, 'i'},
-                                         {"threads", required_argument, NULL, 'T'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned long n;
     int opt;
 
-    r->threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
         case 'o':
@@ -2806,14 +2745,6 @@ static int parse_options(int argc, char **argv, struct report *r)
             break;
         case 'i':
             r->input = optarg;
-            break;
-        case 'T':
-            if (val_count(optarg, MAX_THREADS, &n) || n < 1) {
-                log_error("--threads %s: expected a whole number from 1 to %d", optarg,
-                          MAX_THREADS);
-                return APPERR_USAGE;
-            }
-            r->threads = (int)n;
             break;
         case 'h':
             usage(stdout);
@@ -2872,77 +2803,12 @@ static int open_report(struct report *r)
     return opco_names(r);
 }
 
-/* The tables with a sheet, handed out to the threads that read them. */
-struct scan_queue {
-    struct report *r;
-    size_t *order; /* indexes into r->t, the largest file first */
-    size_t n, next;
-    pthread_mutex_t mu;
-};
-
-/* Reads the tables of q one after the other, the next one free each time,
- * until none is left. The thread's body (the main thread runs it too). */
-static void *scan_some(void *arg)
-{
-    struct scan_queue *q = arg;
-    for (;;) {
-        struct table *t = NULL;
-        pthread_mutex_lock(&q->mu);
-        if (q->next < q->n)
-            t = &q->r->t[q->order[q->next++]];
-        pthread_mutex_unlock(&q->mu);
-        if (!t)
-            return NULL;
-        t->rc = table_scan(q->r, t);
-    }
-}
-
-/* Reads every table with a sheet, on r->threads threads (the main one
- * included), the largest files first so that the threads end together. A
- * table's read touches that table alone and reads what every thread only
- * reads (schemas, reference tables); its log lines are logged afterwards in
- * sheet order, up to the first table that fails, whose error is returned:
- * the outcome and the log are those of reading the tables one by one. */
+/* The read of every table with a sheet, one after the other. */
 static int scan_tables(struct report *r)
 {
-    struct scan_queue q = {.r = r, .n = r->nsheets};
-    pthread_t th[MAX_THREADS];
-    off_t *size;
-    size_t nth = 0;
     int rc = 0;
-
-    if (!(q.order = calloc(q.n ? q.n : 1, sizeof *q.order)) ||
-        !(size = calloc(q.n ? q.n : 1, sizeof *size))) {
-        free(q.order);
-        return oom();
-    }
-    for (size_t i = 0; i < q.n; i++) {
-        struct stat st;
-        char path[PATH_LEN];
-        size_t j = i;
-        snprintf(path, sizeof path, "%s/%s", r->outdir, r->t[i].s->file);
-        size[i] = stat(path, &st) ? 0 : st.st_size;
-        for (; j > 0 && size[q.order[j - 1]] < size[i]; j--)
-            q.order[j] = q.order[j - 1];
-        q.order[j] = i;
-        r->t[i].defer = 1;
-    }
-    free(size);
-    pthread_mutex_init(&q.mu, NULL);
-    /* a thread that cannot start leaves its share to the others */
-    while (nth + 1 < (size_t)r->threads && nth + 1 < q.n &&
-           !pthread_create(&th[nth], NULL, scan_some, &q))
-        nth++;
-    scan_some(&q);
-    while (nth)
-        pthread_join(th[--nth], NULL);
-    pthread_mutex_destroy(&q.mu);
-    free(q.order);
-    for (size_t i = 0; i < r->nsheets; i++)
-        if (!rc)
-            rc = tlog_flush(&r->t[i]);
-        else
-            r->t[i].defer = 0;
+    for (size_t i = 0; i < r->nsheets && !rc; i++)
+        rc = table_scan(r, &r->t[i]);
     return rc;
 }
 

@@ -1,8 +1,8 @@
-# How report reads the CSV reports: once, several at a time (--threads), with
-# the same workbook and the same log as one thread, the first failing table in
-# sheet order named whichever thread read it, no data race (ThreadSanitizer);
-# a table longer than BIG_TABLE (50 000 rows, constant_memory) read a second
-# time as its sheet is written.
+# How report reads the CSV reports and finishes the workbook: each CSV read
+# once, its cells kept for the sheet; a table longer than BIG_TABLE (50 000
+# rows, constant_memory) read a second time as its sheet is written; of two
+# bad tables the first in sheet order is named; --facts written on a thread
+# beside the workbook's fsync, without a data race (ThreadSanitizer).
 . tests/e2e/lib.sh
 BIN=build/bin/report
 OBS=2024-11-30
@@ -16,50 +16,30 @@ mkdir -p "$TMP/in"
 cp "$TMP/s/"*.csv.gz "$TMP/in/"
 check "a run on the samples gives the report CSVs" test -s "$TMP/in/croissance_mensuelle.csv.gz"
 
-# --- the same workbook and log on 1, 2, 3 and 8 threads ----------------------
-# an unknown column in croissance (sheet 3) and in the larger croissance_mensuelle (sheet 4):
-# the largest file is read first, yet the warnings come in sheet order
-extra() { # extra FILE: FILE.csv.gz with a column "en_trop" added
-    zcat "$1" | awk 'NR == 1 { print $0 ",en_trop"; next } { print $0 ",x" }' | gzip -n > "$1.new" &&
-        mv "$1.new" "$1"
-}
-extra "$TMP/in/croissance.csv.gz"
-extra "$TMP/in/croissance_mensuelle.csv.gz"
-for n in 1 2 3 8; do
-    mkdir -p "$TMP/t$n"
-    cp "$TMP/in/"*.csv.gz "$TMP/t$n/"
-    expect_exit 0 "$n thread(s)" rep "$TMP/t$n" --provenance "$TMP/s/manifest.yaml" --threads $n
-    cp "$TMP/stderr" "$TMP/t$n.err"
-done
-for n in 2 3 8; do
-    check "$n threads: the same workbook as one" cmp -s "$TMP/t1/bilan.xlsx" "$TMP/t$n/bilan.xlsx"
-    check "$n threads: the same log as one" cmp -s "$TMP/t1.err" "$TMP/t$n.err"
-done
-warned=$(sed -n 's/^WARN report: \([^:]*\):1:[0-9]*: column en_trop .*/\1/p' "$TMP/t1.err" | tr '\n' ' ')
-check "the warnings come in sheet order: croissance, then croissance_mensuelle" \
-    test "$warned" = "croissance.csv.gz croissance_mensuelle.csv.gz "
+# --- the workbook and its facts ------------------------------------------------
+mkdir -p "$TMP/a"
+cp "$TMP/in/"*.csv.gz "$TMP/a/"
+expect_exit 0 "report on the samples' CSVs" rep "$TMP/a" --provenance "$TMP/s/manifest.yaml" \
+    --facts "$TMP/a-facts.tsv"
+printf 'fichier\toctets\tsha256\tsha256_contenu\tlignes\nbilan.xlsx\t%s\t%s\t\t\n' \
+    "$(stat -c %s "$TMP/a/bilan.xlsx")" "$(sha256sum "$TMP/a/bilan.xlsx" | cut -d' ' -f1)" > "$TMP/want-facts.tsv"
+check "the facts give the workbook's size and SHA-256" cmp -s "$TMP/want-facts.tsv" "$TMP/a-facts.tsv"
+check "the workbook passes check_xlsx.py against its CSVs" /usr/bin/python3 tests/e2e/check_xlsx.py \
+    "$TMP/a/bilan.xlsx" "$TMP/a" --observation-date $OBS
 
-# --- two bad tables: the first in sheet order is named, as one by one --------
+# --- two bad tables: the first in sheet order is named ------------------------
 mkdir -p "$TMP/bad"
 cp "$TMP/in/"*.csv.gz "$TMP/bad/"
 printf 'annee,region,region_libelle,opco,contrats,contrats_annee_precedente,evolution_pct,objectif,realisation_pct\n2024,11,IDF,TOTAL,douze,1,,,\n' |
     gzip -n > "$TMP/bad/croissance.csv.gz"
 zcat "$TMP/in/croissance_mensuelle.csv.gz" | sed '3s/^2/x/' | gzip -n > "$TMP/bad/croissance_mensuelle.csv.gz"
-for n in 1 4; do
-    expect_exit 70 "two bad tables, $n thread(s): an internal error" rep "$TMP/bad" --threads $n
-    cp "$TMP/stderr" "$TMP/bad$n.err"
-done
+expect_exit 70 "two bad tables: an internal error" rep "$TMP/bad"
 check "the error names croissance.csv.gz, the first bad table in sheet order" \
-    grep -q "^ERROR report: internal error: croissance.csv.gz, written by an earlier stage of this run, cannot be used (line 2, column 5)" "$TMP/bad1.err"
-check "and not croissance_mensuelle.csv.gz" sh -c "! grep -q 'croissance_mensuelle.csv.gz, written' '$TMP/bad1.err'"
-check "4 threads: the same log as one" cmp -s "$TMP/bad1.err" "$TMP/bad4.err"
+    grep -q "^ERROR report: internal error: croissance.csv.gz, written by an earlier stage of this run, cannot be used (line 2, column 5)" "$TMP/stderr"
+check "and only it" sh -c "! grep -q 'croissance_mensuelle.csv.gz, written' '$TMP/stderr'"
 check "no workbook after the error" test ! -e "$TMP/bad/bilan.xlsx"
 
-expect_exit 64 "--threads 0" rep "$TMP/t1" --threads 0
-expect_exit 64 "--threads 9" rep "$TMP/t1" --threads 9
-expect_exit 64 "--threads 2x" rep "$TMP/t1" --threads 2x
-
-# --- no data race: the same run under ThreadSanitizer --------------------------
+# --- the facts' threads: no data race (ThreadSanitizer) ----------------------------
 if cc -std=c11 -O1 -g -fsanitize=thread -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -DAPP_VERSION='"tsan"' -Istages/lib $(pkg-config --cflags zlib yaml-0.1 libcrypto xlsxwriter minizip) \
     stages/report.c stages/lib/*.c $(pkg-config --libs zlib yaml-0.1 libcrypto xlsxwriter minizip) \
@@ -68,10 +48,10 @@ if cc -std=c11 -O1 -g -fsanitize=thread -pthread -D_POSIX_C_SOURCE=200809L -D_DE
     cp "$TMP/in/"*.csv.gz "$TMP/tsan/"
     TSAN_OPTIONS=exitcode=99 "$TMP/report-tsan" --outdir "$TMP/tsan" --schemas schemas --title T \
         --observation-date $OBS --provenance "$TMP/s/manifest.yaml" --facts "$TMP/tsan-facts.tsv" \
-        --threads 4 2>"$TMP/tsan.txt"
+        2>"$TMP/tsan.txt"
     check "ThreadSanitizer finds no race" sh -c "! grep -q ThreadSanitizer '$TMP/tsan.txt'"
-    check "ThreadSanitizer build gives the same workbook" cmp -s "$TMP/t1/bilan.xlsx" "$TMP/tsan/bilan.xlsx"
-    check "and writes the facts" grep -q "^bilan.xlsx" "$TMP/tsan-facts.tsv"
+    check "ThreadSanitizer build gives the same workbook" cmp -s "$TMP/a/bilan.xlsx" "$TMP/tsan/bilan.xlsx"
+    check "and the same facts" cmp -s "$TMP/a-facts.tsv" "$TMP/tsan-facts.tsv"
 else
     not_ok "ThreadSanitizer build of report"
     head -5 "$TMP/cc.txt"
@@ -95,7 +75,7 @@ awk 'BEGIN {
                     n++
                 }
 }' | gzip -n > "$TMP/big/croissance_mensuelle.csv.gz"
-expect_exit 0 "a croissance_mensuelle of more than 50 000 rows" rep "$TMP/big" --threads 2
+expect_exit 0 "a croissance_mensuelle of more than 50 000 rows" rep "$TMP/big"
 check "the long table passes check_xlsx.py against its CSV" /usr/bin/python3 tests/e2e/check_xlsx.py \
     "$TMP/big/bilan.xlsx" "$TMP/big" --observation-date $OBS
 finish
