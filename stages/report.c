@@ -2835,13 +2835,13 @@ static int make_charts(struct report *r)
 }
 
 /* Fresh memory costs: each first touch of a 4 KiB page is a page fault,
- * the dearest on a virtual machine, and the workbook's cells alone take
- * some 30 MB. So the heap grows 32 MiB at a time, which glibc then maps
+ * 10 to 20 us on the virtual machine measured, and the workbook's cells
+ * alone take some 30 MB. So the heap grows 32 MiB at a time, which glibc then maps
  * with transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, set
  * by the driver), one fault per 2 MiB; buffers up to 32 MiB (zlib's, the
  * CSV reader's, minizip's) come from that heap instead of pages of their
- * own. Measured on 300 000 contracts: the page
- * faults of the CSVs' read fell from about 700 to about 100. */
+ * own. Measured at 300 000 contracts: the stage's page faults fell from
+ * about 1 350 to about 750, its time by about 8 ms (of 275). */
 static void tune_malloc(void)
 {
 #ifdef __GLIBC__
