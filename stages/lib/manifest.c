@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "facts.h"
 #include "grow.h"
+#include "par.h"
 #include "yemit.h"
 #include "yload.h"
 
@@ -96,6 +97,7 @@ static int cmp_order(const void *a, const void *b)
  * next part of order and hashes it with its own handle on the zip. */
 struct zshare {
     const char *path;
+    unzFile z; /* the handle the parts were listed with: the first reader's */
     struct zpart *parts;
     struct zorder *order;
     size_t n;
@@ -141,10 +143,13 @@ static void read_parts(struct zshare *sh, unzFile z)
         unzClose(own);
 }
 
-static void *zip_reader(void *arg)
+/* Reader j of a zshare, a job of par_run: the first reads with the
+ * listing's handle, the others each with one of their own. */
+static int zip_reader(void *arg, size_t j)
 {
-    read_parts(arg, NULL);
-    return NULL;
+    struct zshare *sh = arg;
+    read_parts(sh, j == 0 ? sh->z : NULL);
+    return 0;
 }
 
 /* The entries of z in the zip's order into sh's parts and order (names
@@ -173,42 +178,26 @@ static int list_parts(unzFile z, struct zshare *sh)
     return rc == UNZ_END_OF_LIST_OF_FILE ? 0 : -1;
 }
 
-/* Starts up to want readers of sh beside the caller's; each takes no signal
- * (the caller's handlers stay on its thread). Returns how many started. */
-static int start_readers(struct zshare *sh, pthread_t *tid, int want)
-{
-    sigset_t all, old;
-    int started = 0, k;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    for (k = 0; k < want && k < MANIFEST_ZIP_MAX_THREADS; k++)
-        if (pthread_create(&tid[started], NULL, zip_reader, sh) == 0)
-            started++;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return started;
-}
-
 int manifest_zip_parts_threads(const char *path, int threads, manifest_part_fn fn, void *data)
 {
-    unzFile z = unzOpen64(path);
-    struct zshare sh = {path, NULL, NULL, 0, 0};
-    pthread_t tid[MANIFEST_ZIP_MAX_THREADS];
-    int listed, started, k;
+    struct zshare sh = {path, unzOpen64(path), NULL, NULL, 0, 0};
+    sigset_t all, old;
+    int listed;
     size_t i, done;
-    if (!z)
+    if (!sh.z)
         return -1;
-    listed = list_parts(z, &sh);
+    listed = list_parts(sh.z, &sh);
     if (sh.n > 1)
         qsort(sh.order, sh.n, sizeof *sh.order, cmp_order);
-    if (threads > MANIFEST_ZIP_MAX_THREADS)
-        threads = MANIFEST_ZIP_MAX_THREADS;
     if ((size_t)threads > sh.n)
         threads = (int)sh.n;
-    started = start_readers(&sh, tid, threads - 1);
-    read_parts(&sh, z);
-    for (k = 0; k < started; k++)
-        pthread_join(tid[k], NULL);
-    unzClose(z);
+    /* the readers take no signal: the caller's handlers stay on its thread
+     * (a signal that comes meanwhile waits the few milliseconds) */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    par_run((size_t)(threads < 1 ? 1 : threads), threads, zip_reader, &sh);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    unzClose(sh.z);
     /* in the zip's order, up to the first part that could not be read */
     for (done = 0; done < sh.n && sh.parts[done].done; done++)
         fn(data, sh.parts[done].name, sh.parts[done].hex);

@@ -83,10 +83,9 @@ typedef void (*manifest_part_fn)(void *data, const char *name, const char *sha25
  * sheet can be most of the workbook's XML), all read before fn is called.
  * 0, or -1 when the zip or one of its parts cannot be read (a bad CRC-32
  * too; fn has then been called for the parts before that one).
- * manifest_zip_parts_threads: the same with threads readers (1 to
- * MANIFEST_ZIP_MAX_THREADS; 1: the caller's thread alone). */
+ * manifest_zip_parts_threads: the same with threads readers (par_run's:
+ * at most PAR_MAX_THREADS; 1: the caller's thread alone). */
 #define MANIFEST_ZIP_THREADS 2
-#define MANIFEST_ZIP_MAX_THREADS 8
 int manifest_zip_parts(const char *path, manifest_part_fn fn, void *data);
 int manifest_zip_parts_threads(const char *path, int threads, manifest_part_fn fn, void *data);
 
